@@ -1,0 +1,77 @@
+import { readFileSync } from 'node:fs';
+import { LineIndex } from '../text/lineIndex.ts';
+import { validatePipeline } from '../validate/validate.ts';
+import type { Diagnostic } from '../model/diagnostic.ts';
+import { findPipelineFiles, UsageError } from './files.ts';
+
+export interface CliIo {
+  out: (line: string) => void;
+  err: (line: string) => void;
+}
+
+interface FileReport {
+  file: string;
+  diagnostics: (Diagnostic & { line: number; column: number; endLine: number; endColumn: number })[];
+}
+
+const USAGE = 'Usage: pipeline-studio validate <files or folders…> [--format text|json]';
+
+/** `validate`: compiler-style lines (`path:line:col: severity code: message`) or JSON; exit 1 on any error. */
+export function validateCommand(args: string[], io: CliIo): number {
+  let format = 'text';
+  const paths: string[] = [];
+  for (let i = 0; i < args.length; i++) {
+    const arg = args[i] ?? '';
+    if (arg === '--format' || arg.startsWith('--format=')) {
+      format = arg.includes('=') ? arg.slice(arg.indexOf('=') + 1) : (args[++i] ?? '');
+      if (format !== 'text' && format !== 'json') throw new UsageError(`--format must be text or json, not '${format}'.\n${USAGE}`);
+    } else if (arg === '--help' || arg === '-h') {
+      io.out(USAGE);
+      return 0;
+    } else if (arg.startsWith('-')) {
+      throw new UsageError(`Unknown option ${arg}.\n${USAGE}`);
+    } else {
+      paths.push(arg);
+    }
+  }
+  if (paths.length === 0) throw new UsageError(`Nothing to validate.\n${USAGE}`);
+  const files = findPipelineFiles(paths);
+  const reports: FileReport[] = [];
+  for (const file of files) {
+    let text: string;
+    try {
+      text = readFileSync(file, 'utf8');
+    } catch (error) {
+      throw new UsageError(`Cannot read ${file}: ${error instanceof Error ? error.message : String(error)}`);
+    }
+    const result = validatePipeline(text, { fileName: file });
+    const lines = new LineIndex(text);
+    reports.push({
+      file,
+      diagnostics: result.diagnostics.map((d) => {
+        const start = lines.positionAt(d.span.start);
+        const end = lines.positionAt(d.span.end);
+        return { ...d, line: start.line + 1, column: start.character + 1, endLine: end.line + 1, endColumn: end.character + 1 };
+      }),
+    });
+  }
+  const counts = { error: 0, warning: 0, info: 0, hint: 0 };
+  for (const r of reports) for (const d of r.diagnostics) counts[d.severity]++;
+  if (format === 'json') {
+    io.out(JSON.stringify({ files: reports.map((r) => ({ file: r.file, diagnostics: r.diagnostics.map(toJson) })), counts }, null, 2));
+  } else {
+    for (const r of reports) {
+      for (const d of r.diagnostics) io.out(`${r.file}:${d.line}:${d.column}: ${d.severity} ${d.code}: ${d.message}`);
+    }
+    const noun = files.length === 1 ? 'file' : 'files';
+    io.out(`${files.length} pipeline ${noun} checked: ${counts.error} error(s), ${counts.warning} warning(s)${counts.hint + counts.info > 0 ? `, ${counts.hint + counts.info} hint(s)` : ''}.`);
+  }
+  return counts.error > 0 ? 1 : 0;
+}
+
+function toJson(d: FileReport['diagnostics'][number]): object {
+  return {
+    code: d.code, severity: d.severity, message: d.message, line: d.line, column: d.column, endLine: d.endLine, endColumn: d.endColumn,
+    ...(d.suggestion === undefined ? {} : { suggestion: d.suggestion }),
+  };
+}

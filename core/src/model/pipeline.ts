@@ -1,0 +1,105 @@
+import type { Span } from './diagnostic.ts';
+import type { ScalarValue, YMap, YNode, YPair } from '../yaml/ast.ts';
+
+/** A string value from the file, with where it sits so expressions inside can be located. */
+export interface TextValue {
+  value: string;
+  span: Span;
+  /** Offset in the file text where the scalar's raw source starts (expressions are found in it). */
+  sourceStart: number;
+  /** The raw source text of the scalar (quotes, block header and indentation included). */
+  source: string;
+}
+
+export interface Named {
+  name: string;
+  span: Span;
+}
+
+export type VariableType = 'string' | 'number' | 'boolean';
+export const VARIABLE_TYPES: readonly VariableType[] = ['string', 'number', 'boolean'];
+
+export interface VariableDef {
+  name: string;
+  keySpan: Span;
+  span: Span;
+  default: ScalarValue;
+  type: VariableType | undefined;
+  description: string | undefined;
+  enum: ScalarValue[] | undefined;
+}
+
+export type ShellName = 'bash' | 'sh' | 'zsh' | 'pwsh' | 'python' | 'node';
+export const SHELLS: readonly ShellName[] = ['bash', 'sh', 'zsh', 'pwsh', 'python', 'node'];
+
+export interface RetryPolicy {
+  /** Total tries, at least 1. */
+  attempts: number;
+  delayMs: number;
+  backoff: number;
+  maxDelayMs: number | undefined;
+  span: Span;
+}
+
+export interface EnvEntry {
+  name: string;
+  keySpan: Span;
+  value: TextValue;
+}
+
+export interface CacheSpec {
+  inputs: TextValue[];
+  outputs: TextValue[];
+  span: Span;
+}
+
+export interface Block {
+  id: string;
+  idSpan: Span;
+  /** The whole `id: {...}` entry. */
+  span: Span;
+  /** Every key written in the block (first occurrence), for hover and completion. */
+  keys: Map<string, YPair>;
+  run: TextValue | undefined;
+  description: string | undefined;
+  dependsOn: Named[];
+  shell: ShellName | undefined;
+  cwd: TextValue | undefined;
+  env: EnvEntry[];
+  retry: RetryPolicy | undefined;
+  timeoutMs: number | undefined;
+  /** The condition; `if: x` and `if: ${{ x }}` both land here. */
+  condition: TextValue | undefined;
+  continueOnError: boolean;
+  disabled: boolean;
+  /** Undefined when the block declares no outputs (then any name may be referenced). */
+  outputs: Named[] | undefined;
+  cache: CacheSpec | undefined;
+}
+
+export interface Defaults {
+  shell: ShellName | undefined;
+  cwd: TextValue | undefined;
+  timeoutMs: number | undefined;
+  retry: RetryPolicy | undefined;
+  env: EnvEntry[];
+}
+
+export interface Pipeline {
+  /** `name`, or the file name without `.pipeline.yaml`. */
+  name: string;
+  nameSpan: Span | undefined;
+  description: string | undefined;
+  variables: Map<string, VariableDef>;
+  env: EnvEntry[];
+  defaults: Defaults;
+  concurrency: number | undefined;
+  timeoutMs: number | undefined;
+  schedule: TextValue | undefined;
+  /** In file order. */
+  blocks: Block[];
+  blockById: Map<string, Block>;
+  /** The YAML tree, for editor features that need keys the model does not keep. */
+  root: YMap | undefined;
+  rootNode: YNode | undefined;
+}

@@ -1,0 +1,126 @@
+import { diagnostic, type Diagnostic } from '../model/diagnostic.ts';
+import type { Block, Pipeline, TextValue } from '../model/pipeline.ts';
+import { allReferences, classifyReference, parseExpression, parseTemplate, type Expr, type RefExpr } from '../expr/index.ts';
+import type { Dag } from '../graph/dag.ts';
+import { didYouMean } from '../util/didYouMean.ts';
+
+/** One expression found in the file, with absolute offsets. */
+export interface FoundExpression {
+  expr: Expr;
+  /** The block whose field holds it, if any. */
+  block: Block | undefined;
+  field: string;
+}
+
+/**
+ * Finds the expressions of a text value in its raw source, so every offset is a real position in
+ * the file (the resolved value has quotes, escapes and block indentation removed).
+ */
+export function expressionsIn(value: TextValue, whole: boolean, report: (d: Diagnostic) => void): Expr[] {
+  const out: Expr[] = [];
+  const source = value.source;
+  if (whole && !source.includes('${{')) {
+    // `if: vars.x == 'y'` without braces: the value itself is the expression.
+    const at = source.indexOf(value.value);
+    const base = value.sourceStart + Math.max(0, at);
+    const parsed = parseExpression(value.value, base);
+    if (parsed.error) report(diagnostic('expression-syntax', 'error', parsed.error, parsed.error.message));
+    else if (parsed.expr) out.push(parsed.expr);
+    return out;
+  }
+  const parts = parseTemplate(source, value.sourceStart);
+  let texts = 0;
+  for (const part of parts) {
+    if (part.kind === 'text') {
+      if (part.text.trim() !== '' && !/^['"|>][-+0-9]*\s*$/.test(part.text.trim())) texts++;
+      continue;
+    }
+    if (part.error) report(diagnostic('expression-syntax', 'error', part.error, part.error.message));
+    else if (part.expr) out.push(part.expr);
+  }
+  if (whole && texts > 0) {
+    report(diagnostic('expression-syntax', 'error', value.span,
+      'Write the whole condition as one expression: `${{ a && b }}`, or without braces; text around ${{ }} would make it an always-true string.'));
+  }
+  return out;
+}
+
+/** Every expression of the pipeline, in file order of their fields. */
+export function collectExpressions(pipeline: Pipeline, report: (d: Diagnostic) => void): FoundExpression[] {
+  const found: FoundExpression[] = [];
+  const add = (value: TextValue | undefined, block: Block | undefined, field: string, whole = false): void => {
+    if (value === undefined) return;
+    if (!whole && !value.source.includes('${{')) return;
+    for (const expr of expressionsIn(value, whole, report)) found.push({ expr, block, field });
+  };
+  for (const e of pipeline.env) add(e.value, undefined, 'env');
+  for (const e of pipeline.defaults.env) add(e.value, undefined, 'defaults.env');
+  add(pipeline.defaults.cwd, undefined, 'defaults.cwd');
+  for (const block of pipeline.blocks) {
+    add(block.run, block, 'run');
+    add(block.cwd, block, 'cwd');
+    for (const e of block.env) add(e.value, block, 'env');
+    if (block.condition && typeof block.condition.value === 'string' && !/^(true|false)$/.test(block.condition.value)) add(block.condition, block, 'if', true);
+  }
+  return found;
+}
+
+/** Checks every reference: known variable, known and upstream block, declared output. */
+export function checkReferences(pipeline: Pipeline, dag: Dag, found: FoundExpression[], usedVariables: Set<string>, report: (d: Diagnostic) => void): void {
+  const blockIds = [...pipeline.blockById.keys()];
+  for (const { expr, block } of found) {
+    for (const ref of allReferences(expr)) checkReference(ref, block);
+  }
+
+  function checkReference(ref: RefExpr, block: Block | undefined): void {
+    const c = classifyReference(ref);
+    switch (c.kind) {
+      case 'invalid':
+        report(diagnostic('invalid-reference', 'error', { start: c.start, end: c.end }, c.message));
+        return;
+      case 'var': {
+        if (pipeline.variables.has(c.name)) {
+          usedVariables.add(c.name);
+          return;
+        }
+        const suggestion = didYouMean(c.name, pipeline.variables.keys());
+        const hint = suggestion !== undefined ? ` Did you mean '${suggestion}'?` : pipeline.variables.size === 0 ? ' Declare it under `variables:`.' : '';
+        report(diagnostic('unknown-variable', 'error', c.nameSpan, `Unknown variable '${c.name}'.${hint}`, suggestion === undefined ? undefined : { suggestion }));
+        return;
+      }
+      case 'blockOutput':
+      case 'blockStatus': {
+        const target = pipeline.blockById.get(c.block);
+        if (target === undefined) {
+          const suggestion = didYouMean(c.block, blockIds);
+          report(diagnostic('unknown-block', 'error', c.blockSpan, `Unknown block '${c.block}'.${suggestion !== undefined ? ` Did you mean '${suggestion}'?` : ''}`,
+            suggestion === undefined ? undefined : { suggestion }));
+          return;
+        }
+        if (block === undefined) {
+          report(diagnostic('not-upstream', 'error', c.blockSpan, `'blocks.${c.block}' cannot be used here: pipeline-level values are set before any block runs.`));
+          return;
+        }
+        if (target === block) {
+          report(diagnostic('not-upstream', 'error', c.blockSpan, `Block '${block.id}' cannot read its own ${c.kind === 'blockStatus' ? 'status' : 'outputs'}: only blocks downstream of it can, once it has finished.`));
+          return;
+        }
+        if (!dag.needs(block.id, target.id)) {
+          report(diagnostic('not-upstream', 'error', c.blockSpan,
+            `Block '${c.block}' is not upstream of '${block.id}', so its ${c.kind === 'blockStatus' ? 'status' : 'outputs'} may not exist yet. Add '${c.block}' to depends_on.`,
+            { suggestion: c.block }));
+          return;
+        }
+        if (c.kind === 'blockOutput' && target.outputs !== undefined && !target.outputs.some((o) => o.name === c.output)) {
+          const suggestion = didYouMean(c.output, target.outputs.map((o) => o.name));
+          const declared = target.outputs.length === 0 ? 'declares no outputs' : `declares ${target.outputs.map((o) => `'${o.name}'`).join(', ')}`;
+          report(diagnostic('unknown-output', 'error', c.outputSpan, `Block '${c.block}' ${declared}, not '${c.output}'.${suggestion !== undefined ? ` Did you mean '${suggestion}'?` : ''}`,
+            suggestion === undefined ? undefined : { suggestion }));
+        }
+        return;
+      }
+      default:
+        return;
+    }
+  }
+}

@@ -1,0 +1,66 @@
+import { diagnostic, type Diagnostic } from '../model/diagnostic.ts';
+import type { Pipeline } from '../model/pipeline.ts';
+import type { Dag } from '../graph/dag.ts';
+import { didYouMean } from '../util/didYouMean.ts';
+
+/** Unknown, self and duplicate dependencies. */
+export function checkDependencies(pipeline: Pipeline, report: (d: Diagnostic) => void): void {
+  const ids = [...pipeline.blockById.keys()];
+  for (const block of pipeline.blocks) {
+    const seen = new Map<string, { start: number; end: number }>();
+    for (const dep of block.dependsOn) {
+      if (dep.name === block.id) {
+        report(diagnostic('self-dependency', 'error', dep.span, `Block '${block.id}' depends on itself.`));
+        continue;
+      }
+      const first = seen.get(dep.name);
+      if (first !== undefined) {
+        report(diagnostic('duplicate-dependency', 'warning', dep.span, `'${dep.name}' is already listed in depends_on.`, {
+          related: [{ span: first, message: 'first listed here' }],
+          tags: ['unnecessary'],
+        }));
+        continue;
+      }
+      seen.set(dep.name, dep.span);
+      if (!pipeline.blockById.has(dep.name)) {
+        const suggestion = didYouMean(dep.name, ids.filter((id) => id !== block.id));
+        report(diagnostic('unknown-dependency', 'error', dep.span,
+          `Unknown block '${dep.name}' in depends_on of '${block.id}'.${suggestion !== undefined ? ` Did you mean '${suggestion}'?` : ''}`,
+          suggestion === undefined ? undefined : { suggestion }));
+      }
+    }
+  }
+}
+
+/** Every cycle, reported on each `depends_on` entry that forms it, with the whole path. */
+export function checkCycles(pipeline: Pipeline, dag: Dag, report: (d: Diagnostic) => void): void {
+  for (const cycle of dag.cycles()) {
+    const path = [...cycle, cycle[0]].join(' → ');
+    for (let k = 0; k < cycle.length; k++) {
+      const from = pipeline.blockById.get(cycle[k] ?? '');
+      const to = cycle[(k + 1) % cycle.length];
+      const entry = from?.dependsOn.find((d) => d.name === to);
+      if (entry === undefined) continue;
+      report(diagnostic('dependency-cycle', 'error', entry.span, `Dependency cycle: ${path} (→ reads "depends on").`));
+    }
+  }
+}
+
+/** Two blocks writing the same cached output would overwrite each other's results. */
+export function checkCacheOutputs(pipeline: Pipeline, report: (d: Diagnostic) => void): void {
+  const owners = new Map<string, { block: string; span: { start: number; end: number } }>();
+  for (const block of pipeline.blocks) {
+    for (const output of block.cache?.outputs ?? []) {
+      const path = output.value.trim().replace(/^(\.\/)+/, '').replace(/\/+$/, '');
+      const first = owners.get(path);
+      if (first === undefined) {
+        owners.set(path, { block: block.id, span: output.span });
+        continue;
+      }
+      if (first.block === block.id) continue;
+      report(diagnostic('duplicate-cache-output', 'warning', output.span,
+        `Blocks '${first.block}' and '${block.id}' both declare the cache output '${path}'; a cache hit of one would restore the other's file.`,
+        { related: [{ span: first.span, message: `declared by '${first.block}' here` }] }));
+    }
+  }
+}

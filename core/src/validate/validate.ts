@@ -1,0 +1,87 @@
+import { diagnostic, type Diagnostic } from '../model/diagnostic.ts';
+import type { Pipeline } from '../model/pipeline.ts';
+import { Dag } from '../graph/dag.ts';
+import { prescan } from '../text/prescan.ts';
+import { readYaml } from '../yaml/readYaml.ts';
+import { buildPipeline } from '../parse/buildPipeline.ts';
+import { NodeReader } from '../parse/reader.ts';
+import { checkCacheOutputs, checkCycles, checkDependencies } from './graphChecks.ts';
+import { checkReferences, collectExpressions, type FoundExpression } from './expressions.ts';
+
+export interface ValidateOptions {
+  /** Used for the default pipeline name. */
+  fileName?: string;
+  /** Texts longer than this (in UTF-16 units) are refused with `file-too-large`. */
+  maxLength?: number;
+}
+
+export interface ValidationResult {
+  pipeline: Pipeline;
+  dag: Dag;
+  /** Sorted by position. */
+  diagnostics: Diagnostic[];
+  /** Every expression in the file with absolute offsets (for editor features). */
+  expressions: FoundExpression[];
+  /** False when the text was refused before parsing (too large, too deep). */
+  parsed: boolean;
+}
+
+/**
+ * Reads and checks a pipeline file. Never throws and does bounded work on any input: the prescan
+ * refuses what could make the YAML parser blow up, and an unexpected internal error becomes a
+ * diagnostic rather than a crash of whoever called us (the language server, the CLI).
+ */
+export function validatePipeline(input: string, options: ValidateOptions = {}): ValidationResult {
+  const text = input;
+  const reader = new NodeReader(text);
+  const pre = prescan(text, options.maxLength);
+  const emptyResult = (diagnostics: Diagnostic[], parsed: boolean): ValidationResult => {
+    const pipeline = buildPipeline(undefined, '', options.fileName, new NodeReader(''));
+    return { pipeline, dag: new Dag([]), diagnostics: sortDiagnostics(diagnostics), expressions: [], parsed };
+  };
+  if (!pre.parseable) return emptyResult(pre.diagnostics, false);
+  try {
+    const yaml = readYaml(text, pre.tabIndent);
+    const pipeline = buildPipeline(yaml.root, text, options.fileName, reader);
+    const diagnostics = [...pre.diagnostics, ...yaml.diagnostics, ...reader.diagnostics];
+    const report = (d: Diagnostic): void => {
+      diagnostics.push(d);
+    };
+    const dag = new Dag(pipeline.blocks.map((b) => ({ id: b.id, dependsOn: b.dependsOn.map((d) => d.name) })));
+    checkDependencies(pipeline, report);
+    checkCycles(pipeline, dag, report);
+    checkCacheOutputs(pipeline, report);
+    const expressions = collectExpressions(pipeline, report);
+    const used = new Set<string>();
+    checkReferences(pipeline, dag, expressions, used, report);
+    checkUnusedVariables(pipeline, used, report);
+    return { pipeline, dag, diagnostics: sortDiagnostics(dedupe(diagnostics)), expressions, parsed: true };
+  } catch (error) {
+    const message = error instanceof Error ? error.message : String(error);
+    return emptyResult([...pre.diagnostics, diagnostic('yaml-syntax', 'error', { start: 0, end: 0 }, `The file could not be read: ${message}`)], false);
+  }
+}
+
+function checkUnusedVariables(pipeline: Pipeline, used: Set<string>, report: (d: Diagnostic) => void): void {
+  if (pipeline.variables.size === 0) return;
+  // A script may read a variable from its environment instead of through ${{ vars.x }}.
+  const scripts = pipeline.blocks.map((b) => b.run?.value ?? '').join('\n');
+  for (const variable of pipeline.variables.values()) {
+    if (used.has(variable.name) || scripts.includes(`PIPELINE_VAR_${variable.name.toUpperCase()}`)) continue;
+    report(diagnostic('unused-variable', 'hint', variable.keySpan, `Variable '${variable.name}' is never used.`, { tags: ['unnecessary'] }));
+  }
+}
+
+function dedupe(diagnostics: Diagnostic[]): Diagnostic[] {
+  const seen = new Set<string>();
+  return diagnostics.filter((d) => {
+    const key = `${d.span.start}:${d.span.end}:${d.code}:${d.message}`;
+    if (seen.has(key)) return false;
+    seen.add(key);
+    return true;
+  });
+}
+
+function sortDiagnostics(diagnostics: Diagnostic[]): Diagnostic[] {
+  return diagnostics.sort((a, b) => a.span.start - b.span.start || a.span.end - b.span.end || a.code.localeCompare(b.code));
+}

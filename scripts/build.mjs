@@ -1,0 +1,80 @@
+// Bundles each runtime with esbuild: node scripts/build.mjs [--watch]
+import { chmodSync, existsSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import * as esbuild from 'esbuild';
+
+const root = join(dirname(fileURLToPath(import.meta.url)), '..');
+const watch = process.argv.includes('--watch');
+
+// Native add-ons cannot be bundled; they are loaded from node_modules at run time.
+const nativeExternals = ['better-sqlite3'];
+
+/** @type {import('esbuild').BuildOptions} */
+const nodeDefaults = {
+  bundle: true,
+  platform: 'node',
+  format: 'cjs',
+  target: 'node22',
+  sourcemap: 'linked',
+  external: nativeExternals,
+};
+
+/** @type {(import('esbuild').BuildOptions & { entryPoints: [string], outfile: string })[]} */
+const bundles = [
+  {
+    ...nodeDefaults,
+    entryPoints: ['core/src/cli/main.ts'],
+    outfile: 'dist/cli.cjs',
+    banner: { js: '#!/usr/bin/env node' },
+    plugins: [makeExecutable('dist/cli.cjs')],
+  },
+  {
+    ...nodeDefaults,
+    entryPoints: ['client/src/extension.ts'],
+    outfile: 'dist/extension.cjs',
+    // Provided by the VS Code extension host, never installed.
+    external: [...nativeExternals, 'vscode'],
+  },
+  { ...nodeDefaults, entryPoints: ['server/src/server.ts'], outfile: 'dist/server.cjs' },
+  {
+    bundle: true,
+    platform: 'browser',
+    format: 'iife',
+    target: 'es2022',
+    sourcemap: 'linked',
+    entryPoints: ['webview/src/main.ts'],
+    outfile: 'dist/webview/main.js',
+  },
+];
+
+/** @param {string} outfile @returns {import('esbuild').Plugin} */
+function makeExecutable(outfile) {
+  return {
+    name: 'make-executable',
+    setup(build) {
+      build.onEnd((result) => {
+        if (result.errors.length === 0) chmodSync(join(root, outfile), 0o755);
+      });
+    },
+  };
+}
+
+const missing = bundles.map((b) => b.entryPoints[0]).filter((entry) => !existsSync(join(root, entry)));
+if (missing.length > 0) {
+  console.error(`build: missing entry point(s): ${missing.join(', ')}`);
+  process.exit(1);
+}
+
+const options = bundles.map((b) => ({ ...b, absWorkingDir: root, logLevel: 'info' }));
+try {
+  if (watch) {
+    for (const o of options) await (await esbuild.context(o)).watch();
+    console.error('build: watching for changes (Ctrl+C to stop)');
+  } else {
+    await Promise.all(options.map((o) => esbuild.build(o)));
+  }
+} catch {
+  // esbuild has already printed the errors with their locations.
+  process.exit(1);
+}
