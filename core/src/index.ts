@@ -6,6 +6,7 @@ export * from './yaml/ast.ts';
 export { LineIndex, type Position } from './text/lineIndex.ts';
 export { MAX_NESTING, MAX_VALIDATED_BYTES } from './text/prescan.ts';
 export { Dag } from './graph/dag.ts';
+export { CstCache } from './yaml/chunks.ts';
 export { validatePipeline, type ValidateOptions, type ValidationResult } from './validate/validate.ts';
 export type { FoundExpression } from './validate/expressions.ts';
 export { parseDuration, formatDuration } from './util/duration.ts';

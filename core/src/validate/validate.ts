@@ -3,6 +3,7 @@ import type { Pipeline } from '../model/pipeline.ts';
 import { Dag } from '../graph/dag.ts';
 import { prescan } from '../text/prescan.ts';
 import { readYaml } from '../yaml/readYaml.ts';
+import type { CstCache } from '../yaml/chunks.ts';
 import { buildPipeline } from '../parse/buildPipeline.ts';
 import { NodeReader } from '../parse/reader.ts';
 import { checkCacheOutputs, checkCycles, checkDependencies } from './graphChecks.ts';
@@ -13,6 +14,8 @@ export interface ValidateOptions {
   fileName?: string;
   /** Texts longer than this (in UTF-16 units) are refused with `file-too-large`. */
   maxLength?: number;
+  /** Parsed pieces of the previous version of this document, reused where the text is unchanged. */
+  cache?: CstCache;
 }
 
 export interface ValidationResult {
@@ -41,7 +44,7 @@ export function validatePipeline(input: string, options: ValidateOptions = {}): 
   };
   if (!pre.parseable) return emptyResult(pre.diagnostics, false);
   try {
-    const yaml = readYaml(text, pre.tabIndent);
+    const yaml = readYaml(text, pre.tabIndent, options.cache);
     const pipeline = buildPipeline(yaml.root, text, options.fileName, reader);
     const diagnostics = [...pre.diagnostics, ...yaml.diagnostics, ...reader.diagnostics];
     const report = (d: Diagnostic): void => {

@@ -2,6 +2,7 @@ import { CST, Parser, parseAllDocuments } from 'yaml';
 import { diagnostic, type Diagnostic, type Span } from '../model/diagnostic.ts';
 import type { YMap, YNode, YPair, YScalar, YSeq } from './ast.ts';
 import { resolvePlain } from './coreSchema.ts';
+import { parseAt, splitChunks, type Chunk, type CstCache } from './chunks.ts';
 
 export interface YamlReadResult {
   root: YNode | undefined;
@@ -12,6 +13,7 @@ type Item = CST.CollectionItem;
 
 /** Aliases may expand to at most this many nodes beyond the file's own; more is an alias bomb. */
 const ALIAS_EXPANSION_BUDGET = 10_000;
+const PIECEWISE_MIN_LENGTH = 48 * 1024;
 
 /**
  * Reads YAML into our small tree straight from the `yaml` package's concrete syntax tree. Its
@@ -19,8 +21,75 @@ const ALIAS_EXPANSION_BUDGET = 10_000;
  * map (its duplicate-key check), so the common, well-formed file never goes through it. Anything
  * irregular in the token stream marks the text suspicious, and only then does the composer run,
  * to report the syntax errors exactly as the `yaml` package words and places them.
+ *
+ * A plainly laid out file is read piece by piece (see chunks.ts), reusing the pieces in `cache`
+ * that did not change; any irregularity in a piece falls back to reading the whole text at once.
  */
-export function readYaml(text: string, forceStrict = false): YamlReadResult {
+export function readYaml(text: string, forceStrict = false, cache?: CstCache): YamlReadResult {
+  // Below this size one parse is cheaper than many small ones, unless an editor reuses pieces.
+  if (!forceStrict && (cache !== undefined || text.length > PIECEWISE_MIN_LENGTH)) {
+    const chunked = readChunked(text, cache);
+    if (chunked !== undefined) return chunked;
+  }
+  return readWhole(text, forceStrict);
+}
+
+function readChunked(text: string, cache: CstCache | undefined): YamlReadResult | undefined {
+  const chunks = splitChunks(text);
+  if (chunks === undefined) return undefined;
+  const reader = new CstReader(text);
+  const top: YPair[] = [];
+  const blocks: YPair[] = [];
+  let blocksPair: YPair | undefined;
+  let ok = true;
+  for (const piece of groupBlocks(chunks)) {
+    const source = text.slice(piece.start, piece.end);
+    const tokens = cache ? cache.parse(source, piece.start) : parseAt(source, piece.start);
+    const pairs = reader.mapPairs(tokens);
+    if (pairs === undefined || reader.suspicious || reader.sawAnchors || (piece.role !== 'block' && pairs.length !== 1)) {
+      ok = false;
+      break;
+    }
+    if (piece.role === 'block') blocks.push(...pairs);
+    else top.push(...pairs);
+    if (piece.role === 'blocks-head') blocksPair = pairs[0];
+  }
+  cache?.endPass();
+  if (!ok || (blocksPair !== undefined && blocksPair.value !== undefined)) return undefined;
+  const firstBlock = blocks[0];
+  const lastBlock = blocks[blocks.length - 1];
+  if (blocksPair !== undefined && firstBlock !== undefined && lastBlock !== undefined) {
+    blocksPair.value = { kind: 'map', pairs: blocks, flow: false, span: { start: firstBlock.span.start, end: lastBlock.span.end } };
+    blocksPair.span = { start: blocksPair.span.start, end: lastBlock.span.end };
+  }
+  const first = top[0];
+  const last = top[top.length - 1];
+  if (first === undefined || last === undefined) return undefined;
+  const root: YMap = { kind: 'map', pairs: top, flow: false, span: { start: first.span.start, end: last.span.end } };
+  return { root, diagnostics: reader.diagnostics };
+}
+
+/** Parsing each block alone costs a parser setup per block; a few dozen at a time amortize it. */
+const BLOCKS_PER_PIECE = 24;
+
+function groupBlocks(chunks: Chunk[]): Chunk[] {
+  const out: Chunk[] = [];
+  let run = 0;
+  for (const chunk of chunks) {
+    const last = out[out.length - 1];
+    if (chunk.role === 'block' && last?.role === 'block' && run < BLOCKS_PER_PIECE) {
+      last.end = chunk.end;
+      run++;
+    } else {
+      out.push({ ...chunk });
+      run = 1;
+    }
+  }
+  return out;
+}
+
+/** Reads the text as one document (exported for the test that compares it with the piecewise read). */
+export function readWhole(text: string, forceStrict = false): YamlReadResult {
   const reader = new CstReader(text);
   let root: YNode | undefined;
   let documents = 0;
@@ -36,14 +105,17 @@ export function readYaml(text: string, forceStrict = false): YamlReadResult {
         reader.diagnostics.push(diagnostic('unsupported-yaml', 'warning', { start: token.offset, end: token.offset + 3 },
           'A pipeline file holds one YAML document; everything after the first is ignored.'));
       }
-    } else if (token.type !== 'doc-end' && token.type !== 'comment' && token.type !== 'newline' && token.type !== 'space' && token.type !== 'byte-order-mark') {
-      // errors, directives and stray tokens outside a document
-      reader.suspicious = true;
+    } else if (!isOutsideTrivia(token)) {
+      reader.suspicious = true; // errors, directives and stray tokens outside a document
     }
   }
   const diagnostics = reader.diagnostics;
   if (reader.suspicious || forceStrict) diagnostics.push(...composerErrors(text));
   return { root, diagnostics };
+}
+
+function isOutsideTrivia(token: CST.Token): boolean {
+  return token.type === 'doc-end' || token.type === 'comment' || token.type === 'newline' || token.type === 'space' || token.type === 'byte-order-mark';
 }
 
 function composerErrors(text: string): Diagnostic[] {
@@ -80,6 +152,8 @@ class CstReader {
   private readonly sizes = new WeakMap<YNode, number>();
   private aliasExpansion = 0;
   private aliasBombReported = false;
+  /** Anchors and aliases may cross pieces, so a piecewise read gives up when it meets one. */
+  sawAnchors = false;
   private readonly text: string;
 
   constructor(text: string) {
@@ -93,6 +167,23 @@ class CstReader {
       if (before !== 32 && before !== 9 && before !== 10 && before !== 13) this.suspicious = true;
     }
     return isTrivia(t);
+  }
+
+  /** The pairs of the one block mapping a piece holds, or undefined if it holds anything else. */
+  mapPairs(tokens: CST.Token[]): YPair[] | undefined {
+    let pairs: YPair[] | undefined;
+    for (const token of tokens) {
+      if (token.type !== 'document') {
+        if (!isOutsideTrivia(token)) return undefined;
+        continue;
+      }
+      if (pairs !== undefined || token.value?.type !== 'block-map' || token.start.some((t) => !this.trivial(t))) return undefined;
+      if (token.end?.some((t) => !this.trivial(t))) return undefined;
+      const map = this.node(token.value);
+      if (map?.kind !== 'map') return undefined;
+      pairs = map.pairs;
+    }
+    return pairs;
   }
 
   node(token: CST.Token, props: CST.SourceToken[] = []): YNode | undefined {
@@ -123,6 +214,7 @@ class CstReader {
         node = this.flowCollection(token);
         break;
       case 'alias':
+        this.sawAnchors = true;
         return this.alias(token);
       default:
         this.suspicious = true;
@@ -138,6 +230,7 @@ class CstReader {
     let tags = 0;
     for (const p of props) {
       if (p.type === 'anchor') {
+        this.sawAnchors = true;
         if (anchor !== undefined) this.suspicious = true;
         anchor = p.source.slice(1);
         if (anchor === '' || anchor.endsWith(':')) this.suspicious = true;
