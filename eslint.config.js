@@ -52,6 +52,21 @@ export default defineConfig(
     },
   },
   {
+    // The extension-host test suite runs as CommonJS inside VS Code's Node.
+    files: ['**/*.cjs'],
+    languageOptions: {
+      sourceType: 'commonjs',
+      globals: {
+        require: 'readonly',
+        module: 'writable',
+        __dirname: 'readonly',
+        fetch: 'readonly',
+        setInterval: 'readonly',
+        clearInterval: 'readonly',
+      },
+    },
+  },
+  {
     files: ['core/**'],
     rules: {
       'no-restricted-imports': [

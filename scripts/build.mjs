@@ -10,6 +10,10 @@ const watch = process.argv.includes('--watch');
 // Native add-ons cannot be bundled; they are loaded from node_modules at run time.
 const nativeExternals = ['better-sqlite3'];
 
+// Sources are ES modules (tests run them as such); in the CommonJS bundles import.meta.url is
+// rebuilt from __filename so code that resolves files next to itself keeps working.
+const importMetaShim = "var __importMetaUrl = require('node:url').pathToFileURL(__filename).href;";
+
 /** @type {import('esbuild').BuildOptions} */
 const nodeDefaults = {
   bundle: true,
@@ -18,6 +22,8 @@ const nodeDefaults = {
   target: 'node22',
   sourcemap: 'linked',
   external: nativeExternals,
+  define: { 'import.meta.url': '__importMetaUrl' },
+  banner: { js: importMetaShim },
 };
 
 /** @type {(import('esbuild').BuildOptions & { entryPoints: [string], outfile: string })[]} */
@@ -26,7 +32,7 @@ const bundles = [
     ...nodeDefaults,
     entryPoints: ['core/src/cli/main.ts'],
     outfile: 'dist/cli.cjs',
-    banner: { js: '#!/usr/bin/env node' },
+    banner: { js: `#!/usr/bin/env node\n${importMetaShim}` },
     plugins: [makeExecutable('dist/cli.cjs')],
   },
   {

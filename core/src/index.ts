@@ -13,3 +13,5 @@ export { parseDuration, formatDuration } from './util/duration.ts';
 export { parseCron, nextCronTimes } from './util/cron.ts';
 export { didYouMean } from './util/didYouMean.ts';
 export * from './expr/index.ts';
+export * from './language/index.ts';
+export * from './store/index.ts';

@@ -3,16 +3,25 @@ import { validateCommand, type CliIo } from './validateCommand.ts';
 export type { CliIo };
 import manifest from '../../../package.json' with { type: 'json' };
 import { UsageError } from './files.ts';
+import { logsCommand } from './logsCommand.ts';
+import { runsCommand } from './runsCommand.ts';
+import { runCommand } from './runCommand.ts';
+import { serveCommand } from './serveCommand.ts';
+import { showCommand } from './showCommand.ts';
 
 const HELP = `pipeline-studio — validate and run *.pipeline.yaml files
 
 Commands:
   validate <files or folders…> [--format text|json]   check pipelines; exit 1 on errors
+  run <file> [--var K=V]… [--dry-run] …              run a pipeline; see 'run --help'
+  runs [--pipeline P] [--status S] [--limit N]        recorded runs, newest first (--json for JSON)
+  show RUN [--json]                                   a run's blocks, statuses, git and variables
+  logs RUN [BLOCK] [--follow]                         a run's stored output (RUN: a number or latest)
 
 Run 'pipeline-studio <command> --help' for a command's options.`;
 
 type Command = (args: string[], io: CliIo) => number | Promise<number>;
-const COMMANDS: Record<string, Command> = { validate: validateCommand };
+const COMMANDS: Record<string, Command> = { validate: validateCommand, runs: runsCommand, show: showCommand, logs: logsCommand, run: runCommand, serve: serveCommand };
 
 /** Runs the CLI and returns its exit code: 0 ok, 1 the work failed, 2 wrong usage. */
 export async function main(argv: string[], io: CliIo): Promise<number> {

@@ -1,6 +1,12 @@
 import { main, type CliIo } from './cli.ts';
 
 // The executable entry (bundled to dist/cli.cjs); the logic lives in cli.ts so tests can call it.
+
+// `pipeline-studio logs 1 | head` closes the pipe early; that is the reader's choice, not an error.
+process.stdout.on('error', (error: NodeJS.ErrnoException) => {
+  if (error.code === 'EPIPE') process.exit(process.exitCode ?? 0);
+  throw error;
+});
 const io: CliIo = {
   out: (line) => process.stdout.write(`${line}\n`),
   err: (line) => process.stderr.write(`${line}\n`),

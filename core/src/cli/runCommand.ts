@@ -1,0 +1,233 @@
+import { existsSync, readFileSync } from 'node:fs';
+import { resolve } from 'node:path';
+import { LineIndex } from '../text/lineIndex.ts';
+import { openStore, StoreError, type RunStore } from '../store/index.ts';
+import { parseVarAssignments, planRun, RunRefused, startRun, type RunEvent, type RunPlan, type RunResult, type Selection } from '../runner/index.ts';
+import { validatePipeline } from '../validate/validate.ts';
+import { UsageError } from './files.ts';
+import { formatTable, parseCommandArgs, resolveStorePath } from './storeOptions.ts';
+import type { CliIo } from './validateCommand.ts';
+import { formatDuration } from '../util/duration.ts';
+
+const USAGE = `Usage: pipeline-studio run <file> [--var NAME=VALUE]… [--only A,B | --upto BLOCK | --from BLOCK | --retry RUN | --replay RUN]
+                          [--dry-run] [--concurrency N] [--no-cache] [--store PATH]
+  RUN is a run number or 'latest' (the latest run of this pipeline).`;
+
+/** SGR colours that read on dark and light terminals; a block keeps its colour for the whole run. */
+const COLOURS = [36, 33, 35, 32, 34, 91, 96, 93, 95, 92, 94];
+
+/**
+ * `run`: validates the file (errors are printed like `validate` does, and nothing runs), runs it
+ * with live output prefixed by block id, prints a summary table, and exits 0 when the run
+ * completed, 1 when it failed, 130 when Ctrl+C cancelled it (recorded as `cancelled`).
+ */
+export async function runCommand(args: string[], io: CliIo): Promise<number> {
+  const { values, positionals } = parseCommandArgs(args, {
+    var: { type: 'string', multiple: true }, only: { type: 'string' }, upto: { type: 'string' }, from: { type: 'string' },
+    retry: { type: 'string' }, replay: { type: 'string' }, 'dry-run': { type: 'boolean' }, concurrency: { type: 'string' },
+    'no-cache': { type: 'boolean' }, store: { type: 'string' }, help: { type: 'boolean', short: 'h' },
+  }, USAGE);
+  if (values.help === true) {
+    io.out(USAGE);
+    return 0;
+  }
+  if (positionals.length !== 1) throw new UsageError(`${positionals.length === 0 ? 'Name the pipeline file to run.' : `Unexpected argument '${positionals[1] ?? ''}'.`}\n${USAGE}`);
+  const file = resolve(positionals[0] ?? '');
+  const modes = (['only', 'upto', 'from', 'retry', 'replay'] as const).filter((m) => values[m] !== undefined);
+  if (modes.length > 1) throw new UsageError(`--${modes.join(' and --')} cannot be combined; choose one.\n${USAGE}`);
+  const vars = parseVarAssignments(values.var ?? []);
+  if ('error' in vars) throw new UsageError(`${vars.error}\n${USAGE}`);
+  let concurrency: number | undefined;
+  if (values.concurrency !== undefined) {
+    if (!/^[1-9]\d{0,4}$/.test(values.concurrency)) throw new UsageError(`--concurrency must be a whole number from 1, not '${values.concurrency}'.\n${USAGE}`);
+    concurrency = Number(values.concurrency);
+  }
+  let text: string;
+  try {
+    text = readFileSync(file, 'utf8');
+  } catch {
+    throw new UsageError(`No such file: ${positionals[0] ?? ''}`);
+  }
+  if (!printErrors(io, positionals[0] ?? file, text)) return 1;
+
+  const dryRun = values['dry-run'] === true;
+  const storePath = resolveStorePath(values.store, { create: !dryRun });
+  let store: RunStore | undefined;
+  try {
+    // A dry run records nothing, so it only reads a store that already exists.
+    if (!dryRun) store = openStore(storePath);
+    else if (existsSync(storePath)) store = openStore(storePath, { readonly: true });
+  } catch (error) {
+    if (!(error instanceof StoreError)) throw error;
+    if (!dryRun) {
+      io.err(`pipeline-studio run: ${error.message}`);
+      return 1;
+    }
+  }
+  try {
+    const runRef = (name: 'retry' | 'replay', value: string): number => {
+      if (value === 'latest') {
+        const latest = store?.latestRunId({ pipelineFile: file });
+        if (latest === undefined) throw new UsageError(`There is no earlier run of ${file} to ${name}.`);
+        return latest;
+      }
+      const match = /^#?([1-9]\d{0,15})$/.exec(value);
+      if (match === null) throw new UsageError(`--${name} takes a run number or 'latest', not '${value}'.\n${USAGE}`);
+      return Number(match[1]);
+    };
+    const selection: Selection =
+      values.only !== undefined ? { mode: 'only', blocks: values.only.split(',').map((s) => s.trim()).filter((s) => s !== '') }
+        : values.upto !== undefined ? { mode: 'upto', block: values.upto }
+          : values.from !== undefined ? { mode: 'from', block: values.from }
+            : values.retry !== undefined ? { mode: 'retry', runId: runRef('retry', values.retry) }
+              : values.replay !== undefined ? { mode: 'replay', runId: runRef('replay', values.replay) }
+                : { mode: 'all' };
+    const common = { file, text, variables: vars.values, selection, concurrency, noCache: values['no-cache'] === true };
+    if (dryRun) {
+      printPlan(io, planRun({ ...common, store }));
+      return 0;
+    }
+    if (store === undefined) return 1;
+    return await execute(io, { ...common, store });
+  } catch (error) {
+    if (!(error instanceof RunRefused)) throw error;
+    for (const problem of error.problems) io.err(`pipeline-studio run: ${problem}`);
+    return 1;
+  } finally {
+    store?.close();
+  }
+}
+
+async function execute(io: CliIo, options: Parameters<typeof startRun>[0]): Promise<number> {
+  const printer = new LivePrinter(io, process.stdout.isTTY === true && process.env.NO_COLOR === undefined);
+  const handle = await startRun({ ...options, trigger: 'cli', onEvent: (e) => printer.event(e) });
+  let interrupted = false;
+  const onSignal = (): void => {
+    if (!interrupted) io.err('\nCancelling the run (Ctrl+C again is not needed; blocks get SIGTERM, then SIGKILL)…');
+    interrupted = true;
+    handle.cancel();
+  };
+  process.on('SIGINT', onSignal);
+  process.on('SIGTERM', onSignal);
+  let result: RunResult;
+  try {
+    result = await handle.done;
+  } finally {
+    process.off('SIGINT', onSignal);
+    process.off('SIGTERM', onSignal);
+  }
+  printer.flushAll();
+  printSummary(io, result);
+  if (result.status === 'completed') return 0;
+  return interrupted && result.status === 'cancelled' ? 130 : 1;
+}
+
+/** Prints the file's diagnostics like `validate` when it has errors; true when it may run. */
+function printErrors(io: CliIo, shownPath: string, text: string): boolean {
+  const { diagnostics } = validatePipeline(text, { fileName: shownPath });
+  if (!diagnostics.some((d) => d.severity === 'error')) return true;
+  const lines = new LineIndex(text);
+  for (const d of diagnostics) {
+    const at = lines.positionAt(d.span.start);
+    io.err(`${shownPath}:${at.line + 1}:${at.character + 1}: ${d.severity} ${d.code}: ${d.message}`);
+  }
+  io.err(`pipeline-studio run: ${shownPath} has errors; nothing was run.`);
+  return false;
+}
+
+/**
+ * Live output, one line at a time, prefixed with the block id (and its colour on a terminal).
+ * Output is cut at line ends so that two blocks printing at once never interleave mid-line.
+ */
+class LivePrinter {
+  private readonly partial = new Map<string, string>();
+  private readonly colour = new Map<string, number>();
+  private width = 0;
+  private runId = 0;
+  private readonly io: CliIo;
+  private readonly colours: boolean;
+
+  constructor(io: CliIo, colours: boolean) {
+    this.io = io;
+    this.colours = colours;
+  }
+
+  event(e: RunEvent): void {
+    switch (e.type) {
+      case 'run-started':
+        this.runId = e.runId;
+        this.width = Math.max(...e.blocks.map((b) => b.id.length));
+        e.blocks.forEach((b, i) => this.colour.set(b.id, COLOURS[i % COLOURS.length] ?? 36));
+        this.io.out(`Run #${e.runId} of ${e.pipelineName} (${e.blocks.length} blocks, up to ${e.concurrency} at once)`);
+        return;
+      case 'log-chunk':
+        this.text(e.block, e.stream, e.text);
+        return;
+      case 'block-status':
+        if (e.status === 'queued' || e.status === 'initial') return;
+        this.flush(e.block);
+        if (e.status === 'running') {
+          if (e.reason !== undefined) this.line(e.block, `… ${e.reason}`);
+          return;
+        }
+        this.line(e.block, `${mark(e.status)} ${e.status}${e.reason !== undefined && e.status !== 'completed' ? ` (${e.reason})` : ''}`);
+        return;
+      case 'block-attempt':
+        this.line(e.block, `▶ started${e.attempt > 1 ? ` (attempt ${e.attempt})` : ''}`);
+        return;
+      case 'run-finished':
+        this.flushAll();
+        return;
+    }
+  }
+
+  flushAll(): void {
+    for (const key of [...this.partial.keys()]) this.flushKey(key);
+  }
+
+  private text(block: string, stream: string, text: string): void {
+    const key = `${block}\0${stream}`;
+    const lines = ((this.partial.get(key) ?? '') + text).split('\n');
+    this.partial.set(key, lines.pop() ?? '');
+    for (const line of lines) this.line(block, line.replace(/\r$/, ''));
+  }
+
+  private flush(block: string): void {
+    for (const stream of ['stdout', 'stderr', 'system']) this.flushKey(`${block}\0${stream}`);
+  }
+
+  private flushKey(key: string): void {
+    const rest = this.partial.get(key);
+    this.partial.delete(key);
+    if (rest !== undefined && rest !== '') this.line(key.slice(0, key.indexOf('\0')), rest);
+  }
+
+  private line(block: string, text: string): void {
+    const prefix = block.padEnd(this.width);
+    this.io.out(this.colours ? `\x1b[${this.colour.get(block) ?? 36}m${prefix} |\x1b[0m ${text}\x1b[0m` : `${prefix} | ${text}`);
+  }
+}
+
+function mark(status: string): string {
+  return status === 'completed' || status === 'cached' ? '✔' : status === 'failed' || status === 'upstream_failed' ? '✘' : '•';
+}
+
+function printSummary(io: CliIo, result: RunResult): void {
+  io.out('');
+  const rows = result.blocks.map((b) => [
+    b.block, b.status, String(b.attempts), b.durationMs === undefined ? '-' : formatDuration(b.durationMs),
+    b.status === 'completed' ? '' : (b.reason ?? ''),
+  ]);
+  for (const line of formatTable(['block', 'status', 'attempts', 'duration', 'reason'], rows, new Set([2, 3]))) io.out(line);
+  io.out(`Run #${result.runId} ${result.status}${result.error !== undefined ? ` (${result.error})` : ''}.`);
+}
+
+function printPlan(io: CliIo, plan: RunPlan): void {
+  io.out(`Dry run of ${plan.pipelineName} (${plan.mode}${plan.selection.length > 0 ? ` ${plan.selection.join(', ')}` : ''}); nothing is executed or recorded.`);
+  const label: Record<string, string> = { run: 'would run', cached: 'cached', skipped: 'skipped', condition_failed: 'condition false', fail: 'would fail' };
+  const rows = plan.blocks.map((b) => [b.block, label[b.action] ?? b.action, [b.reason, ...b.notes].filter((x) => x !== undefined).join('; ')]);
+  for (const line of formatTable(['block', 'plan', 'why'], rows)) io.out(line);
+  for (const b of plan.blocks) {
+    if (b.command !== undefined && b.action === 'run') io.out(`\n${b.block}:\n${b.command.trimEnd().replace(/^/gm, '  ')}`);
+  }
+}

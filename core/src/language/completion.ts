@@ -1,0 +1,263 @@
+import type { Block, Pipeline } from '../model/pipeline.ts';
+import { KEYS, type KeyContext, type KeySpec } from '../model/schema.ts';
+import { MAX_VALIDATED_BYTES } from '../text/prescan.ts';
+import type { DocumentAnalysis } from './analysis.ts';
+import { cursorContext, type CursorContext } from './cursor.ts';
+import { expressionAt, type ExpressionCursor } from './expressionCursor.ts';
+import { keyContextOfKey, mapKindOf } from './keyPath.ts';
+import { indentOf, nextLine, previousLine, shapeOf, type LineBounds } from './lines.ts';
+import type { CompletionItem, CompletionResult } from './types.ts';
+
+export interface CompleteOptions {
+  /** The character whose typing asked for completion; absent when the user asked explicitly. */
+  triggerCharacter?: string;
+}
+
+/**
+ * Completion at `offset` of the current `text`. The cursor's place is read from the text itself;
+ * the names offered (blocks, variables, outputs, the graph) come from `analysis`, the latest
+ * validated version, which may be a keystroke or two behind: that is what keeps this cheap.
+ */
+export function completeAt(text: string, offset: number, analysis: DocumentAnalysis | undefined, options: CompleteOptions = {}): CompletionResult | undefined {
+  if (text.length > MAX_VALIDATED_BYTES || offset < 0 || offset > text.length) return undefined;
+  const context = cursorContext(text, offset);
+  if (context === undefined) return undefined;
+  const expression = expressionAt(text, offset, context);
+  if (expression !== undefined) return { span: expression.partial, items: expressionItems(expression, analysis) };
+  const trigger = options.triggerCharacter;
+  if (trigger === '.' || trigger === '{') return undefined;
+  if (context.kind === 'key') {
+    if (trigger !== undefined) return undefined; // a space or comma typed at a key is not a request
+    return { span: context.word, items: keyItems(text, context, analysis) };
+  }
+  if (context.kind === 'value') return { span: context.word, items: valueItems(text, context, analysis) };
+  return undefined;
+}
+
+// ---- keys
+
+function keyItems(text: string, context: CursorContext, analysis: DocumentAnalysis | undefined): CompletionItem[] {
+  const kind = mapKindOf(context.path);
+  if (kind === undefined || kind === 'variableNames' || kind === 'envNames') return [];
+  const step = indentStep(text);
+  if (kind === 'blockIds') return newBlockSnippets(context, analysis, step);
+  const present = context.column < 0 ? flowKeys(text, context.line) : siblingKeys(text, context.line, context.column);
+  const items: CompletionItem[] = [];
+  for (const spec of KEYS[kind].values()) {
+    if (present.has(spec.name)) continue;
+    items.push({ label: spec.name, kind: 'key', detail: describeKind(spec), documentation: docOf(spec), ...insertKey(spec, step, context.column < 0) });
+  }
+  return items;
+}
+
+function docOf(spec: KeySpec): string {
+  return spec.values === undefined ? spec.doc : `${spec.doc}\n\nOne of: ${spec.values.map((v) => `\`${v}\``).join(', ')}.`;
+}
+
+function describeKind(spec: KeySpec): string {
+  switch (spec.kind) {
+    case 'ids':
+      return 'block ids';
+    case 'text':
+      return 'command';
+    case 'map':
+    case 'variables':
+    case 'blocks':
+      return 'mapping';
+    case 'retry':
+      return 'attempts or mapping';
+    case 'cron':
+      return 'cron schedule';
+    case 'expression':
+      return 'condition';
+    default:
+      return spec.values === undefined ? spec.kind : spec.values.join(' | ');
+  }
+}
+
+function insertKey(spec: KeySpec, step: string, flow: boolean): Pick<CompletionItem, 'insertText' | 'snippet' | 'retrigger'> {
+  const name = spec.name;
+  if (flow) return { insertText: `${name}: ` };
+  if (spec.values !== undefined) return { insertText: `${name}: `, retrigger: true };
+  switch (spec.kind) {
+    case 'map':
+    case 'variables':
+    case 'blocks':
+      return { insertText: `${name}:\n${step}$0`, snippet: true };
+    case 'ids':
+      return { insertText: `${name}: [$0]`, snippet: true, retrigger: true };
+    case 'list':
+      return { insertText: `${name}: [$0]`, snippet: true };
+    case 'boolean':
+      return { insertText: `${name}: \${1|true,false|}`, snippet: true };
+    case 'text':
+      return { insertText: `${name}: $0`, snippet: true };
+    default:
+      return { insertText: `${name}: ` };
+  }
+}
+
+/** Keys already written in the mapping whose keys sit at `column` around the cursor line. */
+function siblingKeys(text: string, line: LineBounds, column: number): Set<string> {
+  const keys = new Set<string>();
+  const visit = (l: LineBounds): boolean => {
+    const indent = indentOf(text, l, column + 1);
+    const first = text[l.start + indent];
+    if (l.start + indent >= l.end || first === '#' || first === '\r') return true;
+    if (indent < column) return false;
+    if (indent === column) {
+      const shape = shapeOf(text, l);
+      if (shape.key !== undefined && !shape.dash) keys.add(shape.key.name);
+    }
+    return true;
+  };
+  for (let l = previousLine(text, line.start); l !== undefined && visit(l); l = previousLine(text, l.start));
+  for (let l = nextLine(text, line); l !== undefined && visit(l); l = nextLine(text, l));
+  return keys;
+}
+
+function flowKeys(text: string, line: LineBounds): Set<string> {
+  return new Set([...text.slice(line.start, line.end).matchAll(/[{,]\s*([A-Za-z_][A-Za-z0-9_-]*)\s*:/g)].map((m) => m[1] ?? ''));
+}
+
+/** The file's indentation unit, from its first indented line. */
+function indentStep(text: string): string {
+  const m = /\n( +)\S/.exec(text.slice(0, 4096));
+  return m?.[1] ?? '  ';
+}
+
+function newBlockSnippets(context: CursorContext, analysis: DocumentAnalysis | undefined, step: string): CompletionItem[] {
+  const items: CompletionItem[] = [{
+    label: 'new block', kind: 'snippet', detail: 'a block with a command',
+    documentation: 'Inserts a block: an id and the `run` command.', insertText: `\${1:id}:\n${step}run: \${2:echo hello}$0`, snippet: true,
+  }];
+  const above = analysis?.result.pipeline.blocks.filter((b) => b.idSpan.start < context.line.start).pop();
+  if (above !== undefined) {
+    items.push({
+      label: `new block after ${above.id}`, kind: 'snippet', detail: `a block that depends on ${above.id}`,
+      documentation: `Inserts a block that runs once \`${above.id}\` has finished.`,
+      insertText: `\${1:id}:\n${step}depends_on: [${above.id}]\n${step}run: \${2:echo hello}$0`, snippet: true,
+    });
+  }
+  return items;
+}
+
+// ---- values
+
+const BOOLEANS = ['true', 'false'];
+const SCHEDULES = ['@hourly', '@daily', '@weekly', '@monthly', '@yearly'];
+
+function valueItems(text: string, context: CursorContext, analysis: DocumentAnalysis | undefined): CompletionItem[] {
+  const path = context.path;
+  const last = path[path.length - 1] ?? '';
+  if (path.length === 3 && path[0] === 'blocks' && last === 'depends_on') {
+    if (analysis === undefined) return [];
+    const typed = text.slice(context.word.start, context.word.end);
+    return dependencyItems(analysis.result, path[1] ?? '', typed);
+  }
+  if (context.inList) return [];
+  const keyContext: KeyContext | undefined = keyContextOfKey(path);
+  const spec = keyContext === undefined ? undefined : KEYS[keyContext].get(last);
+  if (spec?.values !== undefined) return spec.values.map((v) => ({ label: v, kind: 'value', detail: spec.name }));
+  if (spec?.kind === 'boolean') return BOOLEANS.map((v) => ({ label: v, kind: 'value' }));
+  if (keyContext === 'variable' && last === 'default') return defaultItems(analysis, path[1] ?? '');
+  if (path.length === 1 && last === 'schedule') return SCHEDULES.map((v) => ({ label: v, kind: 'value', insertText: `"${v}"` }));
+  return [];
+}
+
+/** A variable's default: its enum values, or true/false for a boolean. */
+function defaultItems(analysis: DocumentAnalysis | undefined, name: string): CompletionItem[] {
+  const variable = analysis?.result.pipeline.variables.get(name);
+  if (variable?.enum !== undefined) return variable.enum.map((v) => ({ label: String(v), kind: 'value', detail: `enum of ${name}` }));
+  if (variable?.type === 'boolean') return BOOLEANS.map((v) => ({ label: v, kind: 'value' }));
+  return [];
+}
+
+/**
+ * Blocks `self` may depend on: not itself, not one already listed, and not one downstream of it,
+ * since that would close a cycle. In file order, which is how the user thinks of upstream.
+ */
+function dependencyItems(result: DocumentAnalysis['result'], self: string, typed: string): CompletionItem[] {
+  const { pipeline, dag } = result;
+  const excluded = dag.downstream(self);
+  excluded.add(self);
+  for (const dep of pipeline.blockById.get(self)?.dependsOn ?? []) if (dep.name !== typed) excluded.add(dep.name);
+  const items: CompletionItem[] = [];
+  const width = String(pipeline.blocks.length).length;
+  pipeline.blocks.forEach((block, i) => {
+    if (excluded.has(block.id)) return;
+    items.push({ label: block.id, kind: 'block', detail: summary(block), sortText: String(i).padStart(width, '0') });
+  });
+  return items;
+}
+
+function summary(block: Block): string {
+  const text = block.description ?? block.run?.value.trim().split('\n')[0] ?? '';
+  return text.length > 60 ? `${text.slice(0, 59)}…` : text;
+}
+
+// ---- expressions
+
+const ROOT_DOCS: Record<string, string> = {
+  vars: 'A variable of the run: `vars.NAME`.',
+  env: 'An environment variable: `env.NAME` (`null` when unset).',
+  blocks: 'An upstream block: `blocks.ID.outputs.NAME` or `blocks.ID.status`.',
+  pipeline: 'The pipeline: `pipeline.name`.',
+  run: 'The run: `run.id`.',
+};
+
+function expressionItems(expression: ExpressionCursor, analysis: DocumentAnalysis | undefined): CompletionItem[] {
+  const [root, second, third, ...rest] = expression.segments;
+  const field = expression.field;
+  const self = field.where === 'block' ? field.block : undefined;
+  if (root === undefined) {
+    return Object.entries(ROOT_DOCS)
+      .filter(([name]) => name !== 'blocks' || self !== undefined)
+      .map(([name, doc]) => ({ label: name, kind: 'root', documentation: doc, retrigger: true, insertText: `${name}.`, filterText: name }));
+  }
+  if (rest.length > 0 || analysis === undefined) return [];
+  const { pipeline, dag } = analysis.result;
+  if (second === undefined) {
+    switch (root) {
+      case 'vars':
+        return [...pipeline.variables.values()].map((v) => ({
+          label: v.name, kind: 'variable', detail: v.default === null ? v.type ?? 'string' : `${v.type ?? typeof v.default} = ${String(v.default)}`,
+          ...(v.description === undefined ? {} : { documentation: v.description }),
+        }));
+      case 'env':
+        return envItems(pipeline, field);
+      case 'blocks':
+        if (self === undefined) return [];
+        return [...dag.upstream(self)].map((id) => {
+          const block = pipeline.blockById.get(id);
+          return { label: id, kind: 'block', detail: block === undefined ? '' : summary(block), insertText: `${id}.`, filterText: id, retrigger: true };
+        });
+      case 'pipeline':
+        return [{ label: 'name', kind: 'member', detail: pipeline.name }];
+      case 'run':
+        return [{ label: 'id', kind: 'member', detail: 'the run identifier' }];
+      default:
+        return [];
+    }
+  }
+  if (root !== 'blocks') return [];
+  if (third === undefined) {
+    return [
+      { label: 'outputs', kind: 'member', detail: 'values the block wrote', insertText: 'outputs.', filterText: 'outputs', retrigger: true },
+      { label: 'status', kind: 'member', detail: 'completed, cached or failed' },
+    ];
+  }
+  if (third !== 'outputs') return [];
+  return (pipeline.blockById.get(second)?.outputs ?? []).map((o) => ({ label: o.name, kind: 'output', detail: `output of ${second}` }));
+}
+
+/** The names `env.` can see at this place, each with the value it has there. */
+function envItems(pipeline: Pipeline, field: ExpressionCursor['field']): CompletionItem[] {
+  const layers = [];
+  if (field.where === 'block' || field.field !== 'env') layers.push(pipeline.env);
+  if (field.where === 'block' || field.field === 'defaults.cwd') layers.push(pipeline.defaults.env);
+  if (field.where === 'block' && field.field !== 'env') layers.push(pipeline.blockById.get(field.block)?.env ?? []);
+  const values = new Map<string, string>();
+  for (const layer of layers) for (const entry of layer) values.set(entry.name, entry.value.value);
+  return [...values].map(([name, value]) => ({ label: name, kind: 'env', detail: value }));
+}

@@ -1,0 +1,85 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import { createMessageConnection, StreamMessageReader, StreamMessageWriter, type MessageConnection } from 'vscode-jsonrpc/node';
+import type { LogChunkEvent, RunEvent, RunFinishedEvent } from './events.ts';
+import type { RunPlan } from './plan.ts';
+import {
+  CancelBlockRequest, CancelRunRequest, LogChunkNotification, PlanRequest, RunEventNotification, StartRunRequest,
+  type PlanParams, type RunRef, type StartRunParams, type StartRunResult,
+} from './protocol.ts';
+
+type Stored<E> = E & { store: string };
+
+/** A typed client of `pipeline-studio serve --stdio`, for callers that must not spawn blocks themselves. */
+export class RunnerClient {
+  readonly connection: MessageConnection;
+  readonly child: ChildProcess;
+  private readonly finished = new Map<string, Stored<RunFinishedEvent>>();
+  private readonly waiters = new Map<string, ((event: Stored<RunFinishedEvent>) => void)[]>();
+  private readonly eventListeners: ((event: Stored<Exclude<RunEvent, LogChunkEvent>>) => void)[] = [];
+  private readonly logListeners: ((event: Stored<LogChunkEvent>) => void)[] = [];
+
+  /** Starts the service: `command args…` must be the CLI's `serve --stdio`. */
+  constructor(command: string, args: readonly string[], options: { env?: NodeJS.ProcessEnv; cwd?: string } = {}) {
+    this.child = spawn(command, args, { stdio: ['pipe', 'pipe', 'inherit'], env: options.env ?? process.env, cwd: options.cwd });
+    const { stdout, stdin } = this.child;
+    if (stdout === null || stdin === null) throw new Error('the runner service has no stdio');
+    this.connection = createMessageConnection(new StreamMessageReader(stdout), new StreamMessageWriter(stdin));
+    this.connection.onNotification(RunEventNotification, (event) => {
+      for (const listener of this.eventListeners) listener(event);
+      if (event.type !== 'run-finished') return;
+      const key = `${event.store}#${event.runId}`;
+      this.finished.set(key, event);
+      for (const waiter of this.waiters.get(key) ?? []) waiter(event);
+      this.waiters.delete(key);
+    });
+    this.connection.onNotification(LogChunkNotification, (event) => {
+      for (const listener of this.logListeners) listener(event);
+    });
+    this.connection.listen();
+  }
+
+  onRunEvent(listener: (event: Stored<Exclude<RunEvent, LogChunkEvent>>) => void): void {
+    this.eventListeners.push(listener);
+  }
+
+  onLogChunk(listener: (event: Stored<LogChunkEvent>) => void): void {
+    this.logListeners.push(listener);
+  }
+
+  startRun(params: StartRunParams): Promise<StartRunResult> {
+    return this.connection.sendRequest(StartRunRequest, params);
+  }
+
+  cancelRun(ref: RunRef): Promise<{ cancelled: boolean }> {
+    return this.connection.sendRequest(CancelRunRequest, ref);
+  }
+
+  cancelBlock(ref: RunRef, block: string): Promise<{ cancelled: boolean }> {
+    return this.connection.sendRequest(CancelBlockRequest, { ...ref, block });
+  }
+
+  plan(params: PlanParams): Promise<RunPlan> {
+    return this.connection.sendRequest(PlanRequest, params);
+  }
+
+  /** The run's `run-finished` event, whether it already came or is still to come. */
+  waitForRun(ref: RunRef): Promise<Stored<RunFinishedEvent>> {
+    const key = `${ref.store}#${ref.runId}`;
+    const done = this.finished.get(key);
+    if (done !== undefined) return Promise.resolve(done);
+    return new Promise((resolve) => this.waiters.set(key, [...(this.waiters.get(key) ?? []), resolve]));
+  }
+
+  /** Closes the connection; the service cancels what is still running and exits. */
+  close(): Promise<void> {
+    return new Promise((resolve) => {
+      if (this.child.exitCode !== null || this.child.signalCode !== null) {
+        resolve();
+        return;
+      }
+      this.child.once('exit', () => resolve());
+      this.connection.dispose();
+      this.child.stdin?.end();
+    });
+  }
+}

@@ -1,0 +1,78 @@
+import type { BlockStatus, RunStatus } from '../store/types.ts';
+
+/**
+ * What a run reports as it goes, to the CLI, the service process (which forwards them over
+ * JSON-RPC) and through it the extension. Plain JSON data, so it crosses processes as is.
+ */
+export type RunEvent = RunStartedEvent | BlockStatusEvent | BlockAttemptEvent | LogChunkEvent | RunFinishedEvent;
+
+export interface RunStartedEvent {
+  type: 'run-started';
+  runId: number;
+  pipelineName: string;
+  pipelineFile: string;
+  /** Every block in file order, with the status it starts with (`skipped` when not selected). */
+  blocks: { id: string; status: BlockStatus }[];
+  concurrency: number;
+  time: number;
+}
+
+export interface BlockStatusEvent {
+  type: 'block-status';
+  runId: number;
+  block: string;
+  status: BlockStatus;
+  /** The attempt the status belongs to (0 before the first attempt starts). */
+  attempt: number;
+  reason?: string;
+  exitCode?: number;
+  signal?: string;
+  outputs?: Record<string, string>;
+  time: number;
+}
+
+/** An attempt's process started (a retry is a new attempt). */
+export interface BlockAttemptEvent {
+  type: 'block-attempt';
+  runId: number;
+  block: string;
+  attempt: number;
+  /** Of the attempt's block_run row, for reading its log from the store. */
+  blockRunId: number;
+  pid: number | undefined;
+  time: number;
+}
+
+/** Raw output as it arrives (the stored copy is sanitized; this one is not). */
+export interface LogChunkEvent {
+  type: 'log-chunk';
+  runId: number;
+  block: string;
+  attempt: number;
+  stream: 'stdout' | 'stderr' | 'system';
+  text: string;
+  time: number;
+}
+
+export interface RunFinishedEvent {
+  type: 'run-finished';
+  runId: number;
+  status: RunStatus;
+  error?: string;
+  blocks: BlockSummary[];
+  time: number;
+}
+
+export interface BlockSummary {
+  block: string;
+  status: BlockStatus;
+  attempts: number;
+  /** From the first attempt's start to the end of the last one. */
+  durationMs: number | undefined;
+  exitCode: number | undefined;
+  signal: string | undefined;
+  reason: string | undefined;
+  outputs: Record<string, string>;
+}
+
+export type RunEventListener = (event: RunEvent) => void;

@@ -1,0 +1,150 @@
+import { dirname, resolve } from 'node:path';
+import type { Readable, Writable } from 'node:stream';
+import { createMessageConnection, ResponseError, StreamMessageReader, StreamMessageWriter, type MessageConnection } from 'vscode-jsonrpc/node';
+import { defaultStorePath, openStore } from '../store/index.ts';
+import type { RunStore } from '../store/types.ts';
+import { startRun, type RunHandle } from './engine.ts';
+import type { LogChunkEvent, RunEvent } from './events.ts';
+import { planRun } from './plan.ts';
+import { RunRefused } from './prepare.ts';
+import {
+  CancelBlockRequest, CancelRunRequest, LogChunkNotification, PlanRequest, RunEventNotification, StartRunRequest,
+  type RunRefusedData,
+} from './protocol.ts';
+
+/** JSON-RPC error code of a refused run (in the range reserved for applications). */
+export const RUN_REFUSED = -32001;
+const LOG_FLUSH_MS = 20;
+const LOG_FLUSH_BYTES = 256 * 1024;
+/** Live output is thinned rather than queued beyond this much unsent data. */
+const MAX_BACKLOG_BYTES = 8 * 1024 * 1024;
+
+/**
+ * The runner as a service over a JSON-RPC stream pair (stdio for `serve --stdio`). Resolves when
+ * the client goes away; its unfinished runs are then cancelled (and recorded so), not left behind.
+ */
+export function serveRunner(input: Readable, output: Writable): Promise<void> {
+  const connection = createMessageConnection(new StreamMessageReader(input), new StreamMessageWriter(output));
+  const stores = new Map<string, RunStore>();
+  const runs = new Map<string, RunHandle>();
+  const finished: Promise<unknown>[] = [];
+  const logs = new LogForwarder(connection, output);
+
+  const storeAt = (path: string): RunStore => {
+    let store = stores.get(path);
+    if (store === undefined) {
+      store = openStore(path);
+      stores.set(path, store);
+    }
+    return store;
+  };
+  const storePath = (file: string, store: string | undefined): string => (store !== undefined ? resolve(store) : defaultStorePath(dirname(resolve(file))));
+
+  connection.onRequest(StartRunRequest, async (params) => {
+    const path = storePath(params.file, params.store);
+    try {
+      const handle = await startRun({
+        ...params,
+        store: storeAt(path),
+        onEvent: (event: RunEvent) => {
+          if (event.type === 'log-chunk') logs.add(event, path);
+          else {
+            logs.flush();
+            void connection.sendNotification(RunEventNotification, { ...event, store: path });
+          }
+        },
+      });
+      const key = `${path}#${handle.runId}`;
+      runs.set(key, handle);
+      finished.push(handle.done.finally(() => runs.delete(key)));
+      return { runId: handle.runId, store: path };
+    } catch (error) {
+      throw refused(error);
+    }
+  });
+  connection.onRequest(CancelRunRequest, ({ runId, store }) => {
+    const handle = runs.get(`${resolve(store)}#${runId}`);
+    handle?.cancel();
+    return { cancelled: handle !== undefined };
+  });
+  connection.onRequest(CancelBlockRequest, ({ runId, store, block }) => ({ cancelled: runs.get(`${resolve(store)}#${runId}`)?.cancelBlock(block) ?? false }));
+  connection.onRequest(PlanRequest, (params) => {
+    try {
+      return planRun({ ...params, store: storeAt(storePath(params.file, params.store)) });
+    } catch (error) {
+      throw refused(error);
+    }
+  });
+
+  return new Promise((resolveDone) => {
+    connection.onClose(() => {
+      for (const handle of runs.values()) handle.cancel();
+      void Promise.allSettled(finished).then(() => {
+        logs.stop();
+        for (const store of stores.values()) store.close();
+        resolveDone();
+      });
+    });
+    connection.listen();
+  });
+}
+
+function refused(error: unknown): ResponseError<RunRefusedData> {
+  if (error instanceof RunRefused) return new ResponseError(RUN_REFUSED, error.message, { problems: error.problems, diagnostics: error.diagnostics });
+  const message = error instanceof Error ? error.message : String(error);
+  return new ResponseError(RUN_REFUSED, message, { problems: [message], diagnostics: [] });
+}
+
+/**
+ * Merges consecutive log chunks of one block stream (a block printing many short lines would
+ * otherwise cost one JSON-RPC message each) and thins live output when the client falls behind.
+ */
+class LogForwarder {
+  private pending: (LogChunkEvent & { store: string })[] = [];
+  private pendingBytes = 0;
+  private skipped = new Map<string, { event: LogChunkEvent & { store: string }; bytes: number }>();
+  private timer: NodeJS.Timeout | undefined;
+  private readonly connection: MessageConnection;
+  private readonly output: Writable;
+
+  constructor(connection: MessageConnection, output: Writable) {
+    this.connection = connection;
+    this.output = output;
+  }
+
+  add(event: LogChunkEvent, store: string): void {
+    if (this.output.writableLength > MAX_BACKLOG_BYTES) {
+      const key = `${store}#${event.runId}#${event.block}#${event.attempt}`;
+      const seen = this.skipped.get(key);
+      if (seen === undefined) this.skipped.set(key, { event: { ...event, store }, bytes: event.text.length });
+      else seen.bytes += event.text.length;
+      return;
+    }
+    const last = this.pending[this.pending.length - 1];
+    if (last !== undefined && last.store === store && last.runId === event.runId && last.block === event.block && last.attempt === event.attempt && last.stream === event.stream) {
+      last.text += event.text;
+    } else {
+      this.pending.push({ ...event, store });
+    }
+    this.pendingBytes += event.text.length;
+    if (this.pendingBytes >= LOG_FLUSH_BYTES) this.flush();
+    else this.timer ??= setTimeout(() => this.flush(), LOG_FLUSH_MS);
+  }
+
+  flush(): void {
+    if (this.timer !== undefined) clearTimeout(this.timer);
+    this.timer = undefined;
+    for (const { event, bytes } of this.skipped.values()) {
+      this.pending.push({ ...event, stream: 'system', text: `\n[${bytes} characters of live output skipped because the client fell behind; the stored log has them]\n` });
+    }
+    this.skipped.clear();
+    const batch = this.pending;
+    this.pending = [];
+    this.pendingBytes = 0;
+    for (const event of batch) void this.connection.sendNotification(LogChunkNotification, event);
+  }
+
+  stop(): void {
+    this.flush();
+  }
+}

@@ -1,0 +1,58 @@
+import { createRequire } from 'node:module';
+import type BetterSqlite3 from 'better-sqlite3';
+import { immediateTransaction, type DriverOpenOptions, type SqlDriver, type SqlStatement, type SqlValue } from './driver.ts';
+
+/** better-sqlite3 13 ships one N-API 10 prebuild; older runtimes load it and then segfault. */
+export const BETTER_SQLITE3_MIN_NAPI = 10;
+
+let loaded: typeof BetterSqlite3 | undefined;
+
+/**
+ * Loads the native module on first use only, so importing the store costs nothing where it
+ * cannot load. Throws (never crashes) when the runtime is too old for the prebuild.
+ */
+export function loadBetterSqlite3(): typeof BetterSqlite3 {
+  if (loaded !== undefined) return loaded;
+  const napi = Number(process.versions.napi ?? 0);
+  if (!(napi >= BETTER_SQLITE3_MIN_NAPI)) {
+    throw new Error(`better-sqlite3 needs Node-API ${BETTER_SQLITE3_MIN_NAPI} or newer, and this runtime has Node-API ${process.versions.napi ?? 'none'}`);
+  }
+  loaded = nodeRequire()('better-sqlite3') as typeof BetterSqlite3;
+  return loaded;
+}
+
+// Under Node's type stripping this file is an ES module and needs createRequire; in the CommonJS
+// bundles (dist/*.cjs, better-sqlite3 left external) the module's own require resolves it.
+function nodeRequire(): NodeJS.Require {
+  return typeof require === 'function' ? require : createRequire(import.meta.url);
+}
+
+export function openBetterSqlite3(path: string, options: DriverOpenOptions): SqlDriver {
+  const Database = loadBetterSqlite3();
+  const db = new Database(path, { readonly: options.readonly, fileMustExist: options.readonly, timeout: options.busyTimeoutMs });
+  const state = { depth: 0 };
+  const driver: SqlDriver = {
+    name: 'better-sqlite3',
+    prepare(sql: string): SqlStatement {
+      const statement = db.prepare<SqlValue[], Record<string, unknown>>(sql);
+      // Only statements that return rows may be read with get()/all().
+      const reads = statement.reader;
+      return {
+        run: (...params) => {
+          const result = statement.run(...params);
+          return { changes: result.changes, lastInsertRowid: Number(result.lastInsertRowid) };
+        },
+        get: reads ? (...params) => statement.get(...params) : () => undefined,
+        all: reads ? (...params) => statement.all(...params) : () => [],
+      };
+    },
+    exec(sql: string): void {
+      db.exec(sql);
+    },
+    transaction: (fn) => immediateTransaction(driver, state, fn),
+    close(): void {
+      db.close();
+    },
+  };
+  return driver;
+}

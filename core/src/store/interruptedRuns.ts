@@ -1,0 +1,41 @@
+import type { SqlStatement } from './driver.ts';
+import { isOwnerGone, type RunOwner } from './ownerLiveness.ts';
+
+type Sql = (text: string) => SqlStatement;
+const UNFINISHED_RUN = "('initial', 'running')";
+const UNFINISHED_BLOCK = "('initial', 'queued', 'running')";
+
+/** Unfinished runs whose owner process is certainly gone (see isOwnerGone). */
+export function findGoneOwners(sql: Sql): (RunOwner & { id: number })[] {
+  // INDEXED BY: once ANALYZE has seen a history of mostly `completed` runs, some SQLite versions
+  // judge the status index useless and scan every run (5 ms at 100,000 runs) on each listing.
+  return sql(`SELECT id, owner_pid, owner_host, heartbeat_at FROM pipeline_run INDEXED BY pipeline_run_by_status WHERE status IN ${UNFINISHED_RUN}`)
+    .all()
+    .map((row) => ({ id: Number(row.id), ownerPid: Number(row.owner_pid), ownerHost: String(row.owner_host), heartbeatAt: Number(row.heartbeat_at) }))
+    .filter((run) => isOwnerGone(run));
+}
+
+/**
+ * Marks the runs `interrupted` (inside the caller's write transaction), finished at their last
+ * heartbeat, the best estimate of when the owner died. Block statuses have no `interrupted`: their
+ * unfinished blocks become `cancelled` with reason 'interrupted', which retry mode re-runs.
+ */
+export function markInterrupted(sql: Sql, runs: (RunOwner & { id: number })[]): number {
+  const markRun = sql(
+    `UPDATE pipeline_run SET status = 'interrupted', finished_at = max(coalesce(started_at, ?), ?), error = coalesce(error, ?)
+     WHERE id = ? AND status IN ${UNFINISHED_RUN}`,
+  );
+  const markBlocks = sql(
+    `UPDATE block_run SET status = 'cancelled', reason = 'interrupted', finished_at = max(coalesce(started_at, ?), ?)
+     WHERE run_id = ? AND status IN ${UNFINISHED_BLOCK}`,
+  );
+  let marked = 0;
+  for (const run of runs) {
+    const error = `The process that ran it (pid ${run.ownerPid} on ${run.ownerHost}) ended without finishing the run.`;
+    // The status is checked again under the write lock: the owner may have finished meanwhile.
+    const changed = markRun.run(run.heartbeatAt, run.heartbeatAt, error, run.id).changes;
+    if (changed > 0) markBlocks.run(run.heartbeatAt, run.heartbeatAt, run.id);
+    marked += changed;
+  }
+  return marked;
+}

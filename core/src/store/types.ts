@@ -1,0 +1,199 @@
+/**
+ * The run store's contract, shared by the runner (writes), the CLI and the extension's tree
+ * (reads). Implementations: SQLite through better-sqlite3, or node:sqlite where that cannot load.
+ */
+
+export type RunStatus = 'initial' | 'running' | 'completed' | 'failed' | 'cancelled' | 'interrupted';
+export type BlockStatus =
+  | 'initial' | 'queued' | 'running' | 'completed' | 'failed' | 'cancelled'
+  | 'upstream_failed' | 'condition_failed' | 'cached' | 'skipped';
+export type RunTrigger = 'manual' | 'cli' | 'schedule' | 'save' | 'retry' | 'replay' | 'debug';
+export type RunMode = 'all' | 'only' | 'upto' | 'from' | 'retry' | 'replay';
+
+export const FINISHED_RUN_STATUSES: readonly RunStatus[] = ['completed', 'failed', 'cancelled', 'interrupted'];
+export const FINISHED_BLOCK_STATUSES: readonly BlockStatus[] = ['completed', 'failed', 'cancelled', 'upstream_failed', 'condition_failed', 'cached', 'skipped'];
+
+export interface GitInfo {
+  commit: string;
+  branch: string | undefined;
+  dirty: boolean;
+}
+
+export interface NewRun {
+  pipelineName: string;
+  /** Absolute path of the pipeline file. */
+  pipelineFile: string;
+  trigger: RunTrigger;
+  mode: RunMode;
+  /** Block ids the mode names (`only` list, the `upto`/`from` block), empty for `all`. */
+  selection: string[];
+  /** The run this one retries or replays. */
+  sourceRunId: number | undefined;
+  variables: Record<string, string | number | boolean>;
+  git: GitInfo | undefined;
+}
+
+export interface RunRecord extends NewRun {
+  /** Also the run's number shown to users (#42). */
+  id: number;
+  status: RunStatus;
+  createdAt: number;
+  startedAt: number | undefined;
+  finishedAt: number | undefined;
+  error: string | undefined;
+  ownerPid: number;
+  ownerHost: string;
+  heartbeatAt: number;
+}
+
+export interface RunSummary extends RunRecord {
+  /** Number of block runs per status (latest attempt of each block). */
+  counts: Partial<Record<BlockStatus, number>>;
+}
+
+export interface BlockRunRecord {
+  id: number;
+  runId: number;
+  block: string;
+  status: BlockStatus;
+  attempt: number;
+  exitCode: number | undefined;
+  signal: string | undefined;
+  /** Why it ended that way: 'timeout', 'cancelled', 'missing output x', 'cwd not found', … */
+  reason: string | undefined;
+  startedAt: number | undefined;
+  finishedAt: number | undefined;
+  outputs: Record<string, string>;
+  fingerprint: string | undefined;
+  /** Hashes of the cache output files at the end of the run, for cache hits. */
+  outputHashes: Record<string, string> | undefined;
+  /** Bytes of log dropped by the per-block-run cap. */
+  logDroppedBytes: number;
+}
+
+export interface LogChunk {
+  seq: number;
+  stream: 'stdout' | 'stderr' | 'system';
+  time: number;
+  text: string;
+}
+
+export interface RunQuery {
+  pipelineFile?: string;
+  pipelineName?: string;
+  status?: RunStatus;
+  limit?: number;
+  /** Runs with id below this, for paging. */
+  before?: number;
+}
+
+export class StoreError extends Error {
+  /** `schema`: the store was written by a newer version, or needs a writable open to upgrade. */
+  readonly kind: 'corrupt' | 'locked' | 'driver' | 'io' | 'not-found' | 'schema';
+  constructor(kind: StoreError['kind'], message: string) {
+    super(message);
+    this.kind = kind;
+    this.name = 'StoreError';
+  }
+}
+
+// ---- The store's operations (added with the SQLite implementation in openStore.ts) ----
+
+export type DriverChoice = 'auto' | 'better-sqlite3' | 'node:sqlite';
+
+export interface StoreOptions {
+  /** Never writes: no schema upgrade, no interrupted marking (runs of dead owners are still reported as `interrupted`). */
+  readonly?: boolean;
+  /** `auto` (default): better-sqlite3 when this runtime can load it, else node:sqlite. */
+  driver?: DriverChoice;
+  /** Per block run; the first and last half are kept. Default 10 MiB. */
+  logCapBytes?: number;
+  /** How long a write waits for another process's transaction. Default 5000. */
+  busyTimeoutMs?: number;
+}
+
+/** Fields a run may change after creation; `undefined` leaves a field alone. */
+export interface RunUpdate {
+  /** `running` sets startedAt and a finished status sets finishedAt to now unless given. */
+  status?: RunStatus;
+  startedAt?: number;
+  finishedAt?: number;
+  error?: string;
+}
+
+export interface NewBlockRun {
+  runId: number;
+  block: string;
+  /** Default `initial`. */
+  status?: BlockStatus;
+  /** Default 1; each retry attempt is a new block run. */
+  attempt?: number;
+  startedAt?: number;
+  finishedAt?: number;
+  reason?: string;
+  outputs?: Record<string, string>;
+  fingerprint?: string;
+  outputHashes?: Record<string, string>;
+}
+
+/** Fields a block run may change; `undefined` leaves a field alone. */
+export interface BlockRunUpdate {
+  /** `running` sets startedAt and a finished status sets finishedAt to now unless given. */
+  status?: BlockStatus;
+  exitCode?: number;
+  signal?: string;
+  reason?: string;
+  startedAt?: number;
+  finishedAt?: number;
+  outputs?: Record<string, string>;
+  fingerprint?: string;
+  outputHashes?: Record<string, string>;
+}
+
+/** Receives a block run's output as it arrives; batches it into the store and caps it. */
+export interface LogWriter {
+  write(stream: LogChunk['stream'], text: string): void;
+  /** Stores everything buffered now (also happens by itself every ~50 ms of output). */
+  flush(): void;
+  /**
+   * Flushes and stops the idle timer; further writes are ignored. Close it before marking the block
+   * run finished: followers (`logs --follow`, the editor) stop reading once the run has finished.
+   */
+  close(): void;
+  /** Bytes (UTF-8) received so far, and how many of them the cap dropped. */
+  readonly totalBytes: number;
+  readonly droppedBytes: number;
+}
+
+export interface RunStore {
+  readonly path: string;
+  readonly driver: 'better-sqlite3' | 'node:sqlite';
+  readonly readonly: boolean;
+  /** Records a new run owned by this process (status `initial`); the store keeps its heartbeat fresh until it finishes. */
+  createRun(run: NewRun): RunRecord;
+  updateRun(id: number, update: RunUpdate): void;
+  heartbeat(id: number): void;
+  getRun(id: number): RunRecord | undefined;
+  latestRunId(query?: Omit<RunQuery, 'limit' | 'before'>): number | undefined;
+  /** Newest first (default limit 100), with counts of the latest attempt of each block by status. Writable stores mark dead owners first. */
+  listRuns(query?: RunQuery): RunSummary[];
+  createBlockRun(blockRun: NewBlockRun): BlockRunRecord;
+  updateBlockRun(id: number, update: BlockRunUpdate): void;
+  getBlockRun(id: number): BlockRunRecord | undefined;
+  /** Every attempt of every block of the run, in creation order. */
+  blockRuns(runId: number): BlockRunRecord[];
+  /** For `from` mode: the newest `completed` or `cached` run of this block in any run of the pipeline file. */
+  latestCompletedBlockRun(pipelineFile: string, block: string): BlockRunRecord | undefined;
+  /** The newest `completed` or `cached` run of this block with this fingerprint. */
+  findCachedBlockRun(pipelineFile: string, block: string, fingerprint: string): BlockRunRecord | undefined;
+  openLog(blockRunId: number): LogWriter;
+  /** Stored chunks with seq > afterSeq (default 0), in order. */
+  readLogs(blockRunId: number, afterSeq?: number): LogChunk[];
+  /** Deletes the run, its block runs and logs; false if there was no such run. */
+  deleteRun(id: number): boolean;
+  /** Deletes finished runs (of one pipeline file, or all); returns how many. Unfinished runs are kept. */
+  clearHistory(pipelineFile?: string): number;
+  /** Marks runs whose owner process is gone as `interrupted`; returns how many. */
+  markInterrupted(): number;
+  close(): void;
+}

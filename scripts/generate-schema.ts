@@ -1,0 +1,158 @@
+// Builds schemas/pipeline.schema.json from the format's key table (core/src/model/schema.ts, the
+// same table the validator and the language server read) plus the value shapes below.
+//
+//   scripts/node24.sh node scripts/generate-schema.ts    rewrite the committed schema
+//
+// test/schema/generated.test.ts fails when the committed file differs from what this builds, and
+// test/schema/agreement.test.ts checks that the schema accepts exactly what the validator accepts.
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { BLOCK_ID_PATTERN, KEYS, SHELLS, VARIABLE_NAME_PATTERN, VARIABLE_TYPES, type KeyContext } from '../core/src/index.ts';
+
+export type Schema = { [keyword: string]: unknown };
+
+export const SCHEMA_PATH = join(import.meta.dirname, '..', 'schemas', 'pipeline.schema.json');
+
+const LIMITS = [
+  'references between blocks (`depends_on` naming no block, self-dependencies, cycles)',
+  'expressions inside `${{ }}` and `if` (syntax, unknown variables, blocks and outputs, upstream-only references)',
+  'the cron syntax of `schedule`',
+  'duplicate keys',
+  'a variable `default` that is not among its `enum` values',
+  '`max_delay` smaller than `delay`',
+  'an explicit `retry: null`, which the validator refuses but JSON cannot tell from an empty `retry:`',
+  'YAML-level problems (syntax, tabs, tags, several documents) and the `.nan`/`.inf` numbers that JSON cannot hold',
+];
+
+const ROOT_DESCRIPTION =
+  'A Pipeline Studio pipeline file (*.pipeline.yaml, *.pipeline.yml): blocks of shell commands, their dependencies, variables, retries, timeouts, conditions and outputs. ' +
+  'Generated from the format\'s key table; a test keeps it accepting exactly the shapes the Pipeline Studio validator accepts. ' +
+  `It cannot check: ${LIMITS.join('; ')}. The Pipeline Studio extension and \`pipeline-studio validate\` check all of these.`;
+
+/** Strings, numbers and booleans are read as text where text is expected (`name: 2024`); null means "not set". */
+const TEXT: Schema = { type: ['string', 'number', 'boolean', 'null'] };
+const BOOLEAN: Schema = { type: ['boolean', 'null'] };
+
+/** `90s`, `5m`, `1h30m`, `250ms`, `1d` (each unit at most once, surrounding spaces allowed), or a number of seconds. */
+const UNIT_AT_MOST_ONCE = ['ms', 's', 'm(?!s)', 'h', 'd'].map((unit) => String.raw`(?![\s\S]*\d${unit}[\s\S]*\d${unit})`).join('');
+const DURATION_TEXT = String.raw`^\s*${UNIT_AT_MOST_ONCE}(?:\d+(?:\.\d+)?(?:ms|s|m|h|d))+\s*$`;
+const DURATION: Schema = {
+  anyOf: [{ type: 'string', pattern: DURATION_TEXT }, { type: 'number', minimum: 0 }, { type: 'null' }],
+};
+
+/** One item or a list of them; list entries may not be empty. */
+const ONE_OR_LIST: Schema = {
+  anyOf: [{ type: ['string', 'number', 'boolean', 'null'] }, { type: 'array', items: { type: ['string', 'number', 'boolean'] } }],
+};
+
+const ENV: Schema = {
+  type: ['object', 'null'],
+  propertyNames: { pattern: VARIABLE_NAME_PATTERN.source },
+  additionalProperties: { ...TEXT, description: 'The value, as text. Numbers and booleans are turned into their text.' },
+};
+
+// Output names follow the block id rule; a boolean is accepted since it reads as the name `true`/`false`.
+const OUTPUT_NAME: Schema = { anyOf: [{ type: 'string', pattern: BLOCK_ID_PATTERN.source }, { type: 'boolean' }] };
+
+const SCALAR: Schema = { type: ['string', 'number', 'boolean', 'null'] };
+
+/**
+ * An object schema for one context of KEYS: every key with its documentation and the shape given
+ * here, and no other key. A key added to KEYS without a shape (or the other way round) fails.
+ */
+function objectOf(context: KeyContext, shapes: Record<string, Schema>): Schema {
+  const properties: Record<string, Schema> = {};
+  for (const [name, spec] of KEYS[context]) {
+    const shape = shapes[name];
+    if (shape === undefined) throw new Error(`scripts/generate-schema.ts: no shape for \`${name}\` (${context}); add one.`);
+    properties[name] = { description: spec.doc, ...shape };
+  }
+  const extra = Object.keys(shapes).filter((name) => !KEYS[context].has(name));
+  if (extra.length > 0) throw new Error(`scripts/generate-schema.ts: shapes for keys that are not in KEYS.${context}: ${extra.join(', ')}`);
+  return { type: 'object', properties, additionalProperties: false };
+}
+
+function retryOf(spec: Schema): Schema {
+  // null stands for an empty `retry:` (no policy); see LIMITS for the explicit `retry: null`.
+  return { anyOf: [{ type: 'integer', minimum: 1 }, { type: 'null' }, spec] };
+}
+
+/** A typed variable's default must have its type; a string variable takes any scalar. */
+function typedDefault(type: string, accepts: string): Schema {
+  return {
+    if: { properties: { type: { const: type } }, required: ['type'] },
+    then: { properties: { default: { type: [accepts, 'null'] } } },
+  };
+}
+
+export function buildSchema(): Schema {
+  const retry = retryOf(objectOf('retry', {
+    attempts: { type: 'integer', minimum: 1 },
+    delay: DURATION,
+    backoff: { type: 'number', minimum: 1 },
+    max_delay: DURATION,
+  }));
+  const cache = objectOf('cache', { inputs: ONE_OR_LIST, outputs: ONE_OR_LIST });
+  const variable = objectOf('variable', {
+    default: SCALAR,
+    description: TEXT,
+    type: { enum: [...VARIABLE_TYPES, null] },
+    enum: { type: 'array', minItems: 1, items: SCALAR },
+  });
+  const shell = { enum: [...SHELLS, null] };
+  const defaults = objectOf('defaults', { shell, cwd: TEXT, timeout: DURATION, retry, env: ENV });
+  const block = objectOf('block', {
+    run: { anyOf: [{ type: 'string', pattern: '\\S' }, { type: ['number', 'boolean'] }] },
+    description: TEXT,
+    depends_on: ONE_OR_LIST,
+    shell,
+    cwd: TEXT,
+    env: ENV,
+    retry,
+    timeout: DURATION,
+    if: { type: ['string', 'number', 'boolean'] },
+    continue_on_error: BOOLEAN,
+    disabled: BOOLEAN,
+    outputs: { anyOf: [{ type: 'null' }, OUTPUT_NAME, { type: 'array', items: OUTPUT_NAME }] },
+    cache: { ...cache, type: ['object', 'null'] },
+  });
+  const top = objectOf('top', {
+    name: TEXT,
+    description: TEXT,
+    variables: {
+      type: ['object', 'null'],
+      propertyNames: { pattern: VARIABLE_NAME_PATTERN.source },
+      additionalProperties: {
+        description: 'A variable: its default value (`region: eu-west-1`), or `{ default, type, enum, description }`.',
+        anyOf: [SCALAR, { ...variable, allOf: [typedDefault('number', 'number'), typedDefault('boolean', 'boolean')] }],
+      },
+    },
+    env: ENV,
+    defaults: { ...defaults, type: ['object', 'null'] },
+    concurrency: { type: ['integer', 'null'], minimum: 1 },
+    timeout: DURATION,
+    schedule: TEXT,
+    blocks: {
+      type: 'object',
+      minProperties: 1,
+      propertyNames: { pattern: BLOCK_ID_PATTERN.source },
+      additionalProperties: { description: 'A block: one shell command (`run`) and how to run it.', ...block, required: ['run'] },
+    },
+  });
+  return {
+    $schema: 'http://json-schema.org/draft-07/schema#',
+    title: 'Pipeline Studio pipeline',
+    description: ROOT_DESCRIPTION,
+    ...top,
+    required: ['blocks'],
+  };
+}
+
+export function schemaText(): string {
+  return `${JSON.stringify(buildSchema(), null, 2)}\n`;
+}
+
+if (import.meta.main) {
+  writeFileSync(SCHEMA_PATH, schemaText());
+  console.log(`wrote ${SCHEMA_PATH}`);
+}

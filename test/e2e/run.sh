@@ -1,0 +1,208 @@
+#!/usr/bin/env bash
+# Runs the end-to-end tests in a real VS Code workbench (code-server + Chromium), after
+# `bash test/e2e/setup.sh` and `npm run build` (this script builds nothing):
+#   1. the extension-host suite (test/e2e/suite, real `vscode` API) in a trusted workspace;
+#   2. the same suite in an untrusted workspace (Restricted Mode), where only tests registered with
+#      { trust: 'untrusted' | 'any' } run;
+#   3. the UI suite (test/e2e/harness/ui.cjs): Playwright clicks in the workbench, screenshots in
+#      test/e2e/.artifacts/ (with the server and workbench logs of every suite).
+# Every code-server and every harness runs in its own process group, under a timeout, and is stopped
+# by process group. The last line printed is "e2e: N passed, N failed"; the exit status is 0 only if
+# nothing failed.
+#
+# Environment:
+#   E2E_TOOLS            tools folder of setup.sh (default <repo>/.tools/e2e)
+#   E2E_UI=0             skip the UI suite;  E2E_UNTRUSTED=0  skip the untrusted run
+#   E2E_GREP=text        only extension-host tests whose "file: name" contains text
+#   E2E_VSIX=path.vsix   install this package for the UI suite instead of staging the repository
+#   E2E_EXTENSION=dir    extension development path of the extension-host suite (default: the repository)
+#   E2E_SUITE_TIMEOUT    seconds per suite (default 240);  E2E_VERBOSE=1  all workbench console output
+set -uo pipefail
+set +m # background jobs stay in this script's process group, so setsid makes each one a group leader
+# shellcheck source=lib.sh
+source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
+SUITE_TIMEOUT=${E2E_SUITE_TIMEOUT:-240}
+started=$SECONDS
+passed=0 failed=0 skipped=0
+
+summary_line() {
+  local extra=''
+  [ "$skipped" -gt 0 ] && extra=", $skipped skipped"
+  echo "e2e: $passed passed, $failed failed$extra"
+}
+give_up() {
+  echo "[e2e] $*" >&2
+  failed=$((failed + 1))
+  summary_line
+  exit 1
+}
+
+N24="$(e2e_find_node24)"
+[ -n "$N24" ] && [ -x "$E2E_CS" ] && [ -d "$E2E_PW" ] && [ -x "$E2E_CHROMIUM" ] ||
+  give_up "tools missing in $E2E_TOOLS: run bash test/e2e/setup.sh first"
+[ -f "$E2E_ROOT/dist/extension.cjs" ] && [ -f "$E2E_ROOT/dist/server.cjs" ] ||
+  give_up "dist/ is not built: run scripts/node24.sh npm run build first"
+export PATH="$N24/bin:$PATH"
+
+RUN="$(mktemp -d "${TMPDIR:-/tmp}/pipeline-e2e.XXXXXX")"
+ARTIFACTS="$E2E_HERE/.artifacts"
+rm -rf "$ARTIFACTS" && mkdir -p "$ARTIFACTS"
+
+# --- process groups -------------------------------------------------------------------------------
+groups=()
+stop_group() {
+  local g=$1 i
+  kill -TERM -- "-$g" 2>/dev/null || return 0
+  for i in $(seq 1 50); do kill -0 -- "-$g" 2>/dev/null || return 0; sleep 0.1; done
+  kill -KILL -- "-$g" 2>/dev/null || true
+}
+cleanup() {
+  local g
+  for g in "${groups[@]}"; do stop_group "$g"; done
+  groups=()
+  rm -rf "$RUN"
+}
+trap cleanup EXIT
+trap 'echo "[e2e] interrupted" >&2; exit 130' INT TERM
+
+# --- code-server ----------------------------------------------------------------------------------
+# start_server DIR [code-server args...]: a throwaway server (config, user data, extensions, HOME all
+# under DIR) on a free loopback port. Sets SERVER_URL and SERVER_GROUP.
+start_server() {
+  local dir=$1 port i
+  shift
+  mkdir -p "$dir/ud/User" "$dir/ext" "$dir/home"
+  printf 'auth: none\n' >"$dir/config.yaml"
+  cat >"$dir/ud/User/settings.json" <<'JSON'
+{
+  "security.workspace.trust.startupPrompt": "never",
+  "security.workspace.trust.banner": "never",
+  "workbench.startupEditor": "none",
+  "workbench.tips.enabled": false,
+  "workbench.welcomePage.walkthroughs.openOnInstall": false,
+  "workbench.secondarySideBar.defaultVisibility": "hidden",
+  "chat.disableAIFeatures": true,
+  "telemetry.telemetryLevel": "off",
+  "update.mode": "none",
+  "extensions.autoCheckUpdates": false,
+  "extensions.autoUpdate": false
+}
+JSON
+  port="$(node -e 'const s=require("net").createServer().listen(0,"127.0.0.1",()=>{console.log(s.address().port);s.close()})')"
+  HOME="$dir/home" setsid timeout -k 10 $((SUITE_TIMEOUT + 60)) "$E2E_CS" \
+    --config "$dir/config.yaml" --bind-addr "127.0.0.1:$port" --auth none \
+    --disable-telemetry --disable-update-check \
+    --user-data-dir "$dir/ud" --extensions-dir "$dir/ext" "$@" \
+    >"$dir/server.log" 2>&1 </dev/null &
+  SERVER_GROUP=$!
+  groups+=("$SERVER_GROUP")
+  SERVER_URL="http://127.0.0.1:$port"
+  for i in $(seq 1 300); do
+    node -e 'fetch(process.argv[1]).then(r=>process.exit(r.ok?0:1),()=>process.exit(1))' "$SERVER_URL/healthz" && return 0
+    kill -0 "$SERVER_GROUP" 2>/dev/null || break
+    sleep 0.1
+  done
+  echo "[e2e] code-server did not start; its log:" >&2
+  cat "$dir/server.log" >&2
+  return 1
+}
+
+# run_harness DIR SCRIPT: runs a harness in its own process group under the suite timeout; returns
+# its exit status (124 on timeout).
+run_harness() {
+  local dir=$1 script=$2 pid rc
+  setsid timeout -k 10 "$SUITE_TIMEOUT" node "$E2E_HERE/harness/$script" &
+  pid=$!
+  groups+=("$pid")
+  wait "$pid"
+  rc=$?
+  stop_group "$pid"
+  return $rc
+}
+
+# tally LABEL RESULTS_JSON EXIT_STATUS DIR: adds a suite's counts; a suite that reported nothing, or
+# exited non-zero with no failed test, counts as one failure. Keeps its logs as artifacts.
+tally() {
+  local label=$1 file=$2 rc=$3 dir=$4 counts p f s
+  counts="$(node -e '
+    const fs = require("fs");
+    try { const r = JSON.parse(fs.readFileSync(process.argv[1], "utf8")); console.log(r.passed, r.failed, r.skipped || 0); }
+    catch { console.log("none"); }' "$file")"
+  if [ "$counts" = none ]; then
+    echo "[e2e] $label: no results (exit status $rc)" >&2
+    p=0 f=1 s=0
+  else
+    read -r p f s <<<"$counts"
+    if [ "$rc" -ne 0 ] && [ "$f" -eq 0 ]; then
+      echo "[e2e] $label: exit status $rc with no failed test" >&2
+      f=1
+    fi
+  fi
+  passed=$((passed + p)) failed=$((failed + f)) skipped=$((skipped + s))
+  echo "[e2e] $label: $p passed, $f failed, $s skipped"
+  mkdir -p "$ARTIFACTS/$label"
+  cp "$dir"/*.log "$file" "$ARTIFACTS/$label/" 2>/dev/null || true
+}
+
+# --- suites ---------------------------------------------------------------------------------------
+# Extension-host suite, with the repository as the extension development path. In the untrusted run
+# workspace trust stays enabled and the startup prompt is off, so the folder opens in Restricted Mode.
+run_exthost() {
+  local trust=$1 dir rc t0=$SECONDS
+  dir="$RUN/exthost-$trust"
+  local args=(--vscode-option enable-smoke-test-driver)
+  [ "$trust" = trusted ] && args+=(--disable-workspace-trust)
+  mkdir -p "$dir" && cp -r "$E2E_HERE/workspace" "$dir/ws"
+  echo "[e2e] extension-host suite, $trust workspace"
+  if ! E2E_TRUST=$trust E2E_RESULTS="$dir/results.json" E2E_GREP="${E2E_GREP:-}" start_server "$dir" "${args[@]}"; then
+    tally "exthost-$trust" "$dir/results.json" 1 "$dir"
+    return
+  fi
+  E2E_TOOLS="$E2E_TOOLS" E2E_BASE="$SERVER_URL" E2E_WORKSPACE="$dir/ws" E2E_DEV_PATH="${E2E_EXTENSION:-$E2E_ROOT}" \
+    E2E_TESTS_PATH="$E2E_HERE/suite/index.cjs" E2E_LOG="$dir/workbench.log" \
+    E2E_TIMEOUT_MS=$(((SUITE_TIMEOUT - 20) * 1000)) run_harness "$dir" exthost.cjs
+  rc=$?
+  stop_group "$SERVER_GROUP"
+  tally "exthost-$trust" "$dir/results.json" $rc "$dir"
+  echo "[e2e] extension-host suite ($trust) took $((SECONDS - t0))s"
+}
+
+# UI suite: the extension installed into the server's extensions folder, either from $E2E_VSIX or
+# staged from the repository: the entries .vscodeignore lets into the package, linked.
+run_ui() {
+  local dir="$RUN/ui" rc t0=$SECONDS id entry lang
+  mkdir -p "$dir/ext" && cp -r "$E2E_HERE/workspace" "$dir/ws"
+  echo "[e2e] UI suite"
+  id="$(node -p 'const p=require(process.argv[1]); `${p.publisher}.${p.name}-${p.version}`' "$E2E_ROOT/package.json")"
+  lang="$(node -p 'const l=(require(process.argv[1]).contributes?.languages||[]).find(l=>l.id==="pipeline"); l?.aliases?.[0]||"pipeline"' "$E2E_ROOT/package.json")"
+  if [ -n "${E2E_VSIX:-}" ]; then
+    printf 'auth: none\n' >"$dir/config.yaml"
+    HOME="$dir/home" timeout 120 "$E2E_CS" --config "$dir/config.yaml" --extensions-dir "$dir/ext" \
+      --user-data-dir "$dir/ud" --install-extension "$E2E_VSIX" >"$dir/install.log" 2>&1 ||
+      { cat "$dir/install.log" >&2; tally ui "$dir/results.json" 1 "$dir"; return; }
+  else
+    mkdir -p "$dir/ext/$id"
+    for entry in $(sed -n 's|^!\([^/*]*\).*|\1|p' "$E2E_ROOT/.vscodeignore" | sort -u) node_modules; do
+      [ -e "$E2E_ROOT/$entry" ] && ln -s "$E2E_ROOT/$entry" "$dir/ext/$id/$entry"
+    done
+  fi
+  if ! start_server "$dir" --disable-workspace-trust; then
+    tally ui "$dir/results.json" 1 "$dir"
+    return
+  fi
+  E2E_TOOLS="$E2E_TOOLS" E2E_BASE="$SERVER_URL" E2E_WORKSPACE="$dir/ws" E2E_ARTIFACTS="$ARTIFACTS" \
+    E2E_UI_RESULTS="$dir/results.json" E2E_LANGUAGE_NAME="$lang" run_harness "$dir" ui.cjs
+  rc=$?
+  stop_group "$SERVER_GROUP"
+  tally ui "$dir/results.json" $rc "$dir"
+  echo "[e2e] UI suite took $((SECONDS - t0))s"
+}
+
+run_exthost trusted
+[ "${E2E_UNTRUSTED:-1}" = 0 ] || run_exthost untrusted
+[ "${E2E_UI:-1}" = 0 ] || run_ui
+
+cleanup
+echo "[e2e] done in $((SECONDS - started))s; artifacts in ${ARTIFACTS#"$E2E_ROOT/"}/"
+summary_line
+[ "$failed" -eq 0 ]

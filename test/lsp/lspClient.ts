@@ -1,0 +1,135 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
+import { createMessageConnection, StreamMessageReader, StreamMessageWriter, type MessageConnection } from 'vscode-jsonrpc/node';
+import type { Diagnostic, PublishDiagnosticsParams } from 'vscode-languageserver-protocol';
+
+export const SERVER = join(import.meta.dirname, '..', '..', 'dist', 'server.cjs');
+
+export interface DiagnosticsEvent {
+  version: number | undefined;
+  diagnostics: Diagnostic[];
+  at: number;
+}
+
+/**
+ * A real LSP client over the server's stdio: the bundled server as the extension starts it, spoken
+ * to with a JSON-RPC connection. Records every publishDiagnostics so tests can wait for a version.
+ */
+export class LspClient {
+  readonly connection: MessageConnection;
+  readonly child: ChildProcess;
+  readonly stderr: string[] = [];
+  readonly logs: string[] = [];
+  private readonly published = new Map<string, DiagnosticsEvent[]>();
+  private readonly waiters: (() => void)[] = [];
+  private exited = false;
+
+  private constructor(child: ChildProcess) {
+    this.child = child;
+    if (child.stdout === null || child.stdin === null) throw new Error('the server has no stdio');
+    this.connection = createMessageConnection(new StreamMessageReader(child.stdout), new StreamMessageWriter(child.stdin));
+    child.stderr?.on('data', (chunk: Buffer) => this.stderr.push(chunk.toString()));
+    child.on('exit', () => {
+      this.exited = true;
+      this.wake();
+    });
+    this.connection.onNotification('textDocument/publishDiagnostics', (params: PublishDiagnosticsParams) => {
+      const list = this.published.get(params.uri) ?? [];
+      list.push({ version: params.version, diagnostics: params.diagnostics, at: performance.now() });
+      this.published.set(params.uri, list);
+      this.wake();
+    });
+    this.connection.onNotification('window/logMessage', (params: { message: string }) => {
+      this.logs.push(params.message);
+    });
+    this.connection.listen();
+  }
+
+  static async start(): Promise<LspClient> {
+    if (!existsSync(SERVER)) throw new Error(`${SERVER} is missing: run \`npm run build\` first`);
+    const child = spawn(process.execPath, [SERVER, '--stdio'], { stdio: ['pipe', 'pipe', 'pipe'] });
+    const client = new LspClient(child);
+    await client.connection.sendRequest('initialize', { processId: process.pid, rootUri: null, capabilities: {}, workspaceFolders: null });
+    await client.connection.sendNotification('initialized', {});
+    return client;
+  }
+
+  get alive(): boolean {
+    return !this.exited;
+  }
+
+  request<R>(method: string, params: unknown): Promise<R> {
+    return this.connection.sendRequest(method, params);
+  }
+
+  async open(uri: string, text: string, version = 1): Promise<void> {
+    await this.connection.sendNotification('textDocument/didOpen', { textDocument: { uri, languageId: 'pipeline', version, text } });
+  }
+
+  async change(uri: string, version: number, changes: unknown[]): Promise<void> {
+    await this.connection.sendNotification('textDocument/didChange', { textDocument: { uri, version }, contentChanges: changes });
+  }
+
+  async close(uri: string): Promise<void> {
+    await this.connection.sendNotification('textDocument/didClose', { textDocument: { uri } });
+  }
+
+  /** Every publishDiagnostics received for `uri`, oldest first. */
+  diagnosticsOf(uri: string): DiagnosticsEvent[] {
+    return this.published.get(uri) ?? [];
+  }
+
+  /** Resolves with the first publishDiagnostics for `uri` that satisfies `accept` (counting those already received). */
+  async waitForDiagnostics(uri: string, accept: (e: DiagnosticsEvent) => boolean = () => true, timeoutMs = 10_000): Promise<DiagnosticsEvent> {
+    const deadline = Date.now() + timeoutMs;
+    for (;;) {
+      const found = this.diagnosticsOf(uri).find(accept);
+      if (found !== undefined) return found;
+      if (this.exited) throw new Error('the server exited');
+      const left = deadline - Date.now();
+      if (left <= 0) throw new Error(`no matching publishDiagnostics for ${uri} within ${timeoutMs} ms`);
+      await new Promise<void>((resolve) => {
+        const timer = setTimeout(resolve, left);
+        this.waiters.push(() => {
+          clearTimeout(timer);
+          resolve();
+        });
+      });
+    }
+  }
+
+  async stop(): Promise<void> {
+    if (!this.exited) {
+      try {
+        await Promise.race([this.request('shutdown', null), new Promise((resolve) => setTimeout(resolve, 2000))]);
+        await this.connection.sendNotification('exit');
+      } catch {
+        // The server may already be gone; it is killed below either way.
+      }
+      await new Promise<void>((resolve) => {
+        const timer = setTimeout(() => {
+          this.child.kill('SIGKILL');
+          resolve();
+        }, 2000);
+        this.child.once('exit', () => {
+          clearTimeout(timer);
+          resolve();
+        });
+        if (this.exited) resolve();
+      });
+    }
+    this.connection.dispose();
+  }
+
+  private wake(): void {
+    for (const waiter of this.waiters.splice(0)) waiter();
+  }
+}
+
+/** Splits a fixture at its cursor marker: the text without the marker, and the marker's offset. */
+export function withCursor(source: string, marker = '|'): { text: string; offset: number } {
+  const offset = source.indexOf(marker);
+  if (offset === -1 || source.indexOf(marker, offset + 1) !== -1) throw new Error(`expected exactly one ${marker} in the fixture`);
+  return { text: source.slice(0, offset) + source.slice(offset + marker.length), offset };
+}
