@@ -3,7 +3,7 @@ import { readFileSync } from 'node:fs';
 import { BenchClient } from './lsp-client.ts';
 import { generatePipeline } from './generate.ts';
 const flags = process.argv.slice(2);
-const c = await BenchClient.start('ours', [...flags, join(import.meta.dirname, '..', 'dist', 'server.cjs'), '--stdio']);
+const c = await BenchClient.start('ours', [...flags, process.env['SERVER'] ?? join(import.meta.dirname, '..', 'dist', 'server.cjs'), '--stdio']);
 const st = () => { const s = readFileSync(`/proc/${c.pid}/status`, 'utf8'); return `hwm ${(Number(/VmHWM:\s+(\d+)/.exec(s)?.[1])/1024).toFixed(0)} rss ${(Number(/VmRSS:\s+(\d+)/.exec(s)?.[1])/1024).toFixed(0)}`; };
 console.log('start', st());
 const text = generatePipeline(3000);

@@ -44,3 +44,54 @@ export function medianMs(fn: () => void, budgetMs = 1500): number {
   samples.sort((a, b) => a - b);
   return samples[samples.length >> 1] ?? 0;
 }
+
+/** A layered DAG of `blocks` ids (`b0`…): layers of ~sqrt(n), each block after layer 0 depending on 1–3 of the previous layer. */
+export interface NoopDag {
+  ids: string[];
+  /** deps[i]: indexes of the blocks b<i> depends on, all smaller than i. */
+  deps: number[][];
+}
+
+/** The same shape as generatePipeline, deterministic per size, for the runner benchmark (bench/runner.ts). */
+export function generateNoopDag(blocks: number): NoopDag {
+  let seed = blocks * 7919;
+  const random = (): number => {
+    seed = (seed * 1103515245 + 12345) & 0x7fffffff;
+    return seed / 0x7fffffff;
+  };
+  const width = Math.max(2, Math.round(Math.sqrt(blocks)));
+  const ids: string[] = [];
+  const deps: number[][] = [];
+  for (let i = 0; i < blocks; i++) {
+    ids.push(`b${i}`);
+    const layer = Math.floor(i / width);
+    const mine = new Set<number>();
+    if (layer > 0) {
+      const start = (layer - 1) * width;
+      const count = 1 + Math.floor(random() * 3);
+      for (let k = 0; k < count; k++) mine.add(start + Math.floor(random() * width));
+    }
+    deps.push([...mine]);
+  }
+  return { ids, deps };
+}
+
+/** The DAG as a pipeline whose every block runs `command` through `shell`. */
+export function noopPipelineYaml(dag: NoopDag, command = 'true', shell = 'sh'): string {
+  const lines = ['name: noop-dag', 'defaults:', `  shell: ${shell}`, 'blocks:'];
+  dag.ids.forEach((id, i) => {
+    lines.push(`  ${id}:`, `    run: "${command}"`);
+    const deps = dag.deps[i] ?? [];
+    if (deps.length > 0) lines.push(`    depends_on: [${deps.map((d) => dag.ids[d]).join(', ')}]`);
+  });
+  return `${lines.join('\n')}\n`;
+}
+
+/** The DAG as a Makefile of phony targets, so that GNU make runs every recipe on every invocation. */
+export function noopMakefile(dag: NoopDag, command = 'true'): string {
+  const lines = [`.PHONY: all ${dag.ids.join(' ')}`, `all: ${dag.ids.join(' ')}`];
+  dag.ids.forEach((id, i) => {
+    lines.push(`${id}: ${(dag.deps[i] ?? []).map((d) => dag.ids[d]).join(' ')}`.trimEnd(), `\t@${command}`);
+  });
+  return `${lines.join('\n')}\n`;
+}

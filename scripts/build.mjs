@@ -52,6 +52,15 @@ const bundles = [
     entryPoints: ['webview/src/main.ts'],
     outfile: 'dist/webview/main.js',
   },
+  {
+    bundle: true,
+    platform: 'browser',
+    format: 'iife',
+    target: 'es2022',
+    sourcemap: 'linked',
+    entryPoints: ['webview/src/layoutWorker.ts'],
+    outfile: 'dist/webview/layoutWorker.js',
+  },
 ];
 
 /** @param {string} outfile @returns {import('esbuild').Plugin} */

@@ -1,11 +1,49 @@
 import type * as vscode from 'vscode';
+import { registerRestartServer } from './commands/restartServer.ts';
+import { registerShowServerLogs } from './commands/showServerLogs.ts';
+import { LanguageServer } from './language/languageServer.ts';
+import type { ServerHealth } from './language/serverStatus.ts';
+import { disposeServerLog, serverLog } from './log.ts';
+import { registerHistoryFeatures } from './history/index.ts';
+import { registerRunFeatures } from './run/index.ts';
 
-// Placeholder until the language-server issue, which starts the language client here. VS Code
-// activates the extension on `pipeline` files (from contributes.languages), so this must succeed.
-export function activate(_context: vscode.ExtensionContext): void {
-  // Nothing to register yet.
+/** What activate() returns: read by the end-to-end tests to wait on the server instead of sleeping. */
+export interface PipelineStudioApi {
+  readonly languageServer: {
+    readonly health: ServerHealth;
+    readonly onDidChangeHealth: vscode.Event<ServerHealth>;
+  };
 }
 
-export function deactivate(): void {
-  // Nothing to dispose yet.
+let languageServer: LanguageServer | undefined;
+
+export function activate(context: vscode.ExtensionContext): PipelineStudioApi {
+  serverLog().info(`Pipeline Studio ${String((context.extension.packageJSON as { version?: unknown }).version)} activating`);
+  const server = new LanguageServer(context.asAbsolutePath('dist/server.cjs'));
+  languageServer = server;
+  context.subscriptions.push(server, registerRestartServer(server), registerShowServerLogs(), { dispose: disposeServerLog });
+  // Started first and not awaited: editing works even if a feature below fails to register, and
+  // running pipelines or browsing history never waits for the language server. A failed start is
+  // shown (status item, error message with "Show Logs"), never thrown.
+  void server.start();
+
+  // Features of other issues register here, one line each: register…(context).
+  registerRunFeatures(context);
+  registerHistoryFeatures(context);
+
+  return {
+    languageServer: {
+      get health() {
+        return server.health;
+      },
+      onDidChangeHealth: server.status.onDidChange,
+    },
+  };
+}
+
+/** Lets VS Code wait until the server has shut down, so no server process outlives the window. */
+export function deactivate(): Promise<void> | undefined {
+  const server = languageServer;
+  languageServer = undefined;
+  return server?.stop();
 }

@@ -4,6 +4,8 @@ import { analyzeDocument, CstCache, type DocumentAnalysis } from '../../core/src
 interface Entry {
   version: number;
   analysis: DocumentAnalysis;
+  /** How long the analysis took, in ms. */
+  costMs: number;
   /** Parsed pieces of this document, so the next version re-parses only the piece that changed. */
   cache: CstCache;
 }
@@ -26,6 +28,11 @@ export class Analyses {
     return this.entries.get(uri)?.version;
   }
 
+  /** How long the latest analysis of `uri` took, in ms; undefined before the first one. */
+  costOf(uri: string): number | undefined {
+    return this.entries.get(uri)?.costMs;
+  }
+
   /** The analysis of the document as it is now. */
   current(document: TextDocument): DocumentAnalysis {
     return this.upToDate(document) ?? this.analyze(document);
@@ -40,8 +47,9 @@ export class Analyses {
     const cache = this.entries.get(document.uri)?.cache ?? new CstCache();
     // The old analysis is garbage once replaced; letting go of it first lowers the peak memory.
     this.entries.delete(document.uri);
+    const started = performance.now();
     const analysis = analyzeDocument(document.getText(), { fileName: fileNameOf(document.uri), cache });
-    this.entries.set(document.uri, { version: document.version, analysis, cache });
+    this.entries.set(document.uri, { version: document.version, analysis, cache, costMs: performance.now() - started });
     return analysis;
   }
 

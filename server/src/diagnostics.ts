@@ -5,6 +5,17 @@ import { toLspDiagnostic } from './convert.ts';
 
 /** Typing pauses shorter than this are one edit: validate once the user stops for a moment. */
 export const DIAGNOSTICS_DELAY_MS = 50;
+const MIN_DELAY_MS = 10;
+
+/**
+ * The pause to wait after a change: about as long as the last validation of the document took,
+ * within 10–50 ms. A keystroke that arrives during the pause costs no validation, so a burst of
+ * changes is validated once, while a cheap document shows its problems without a needless wait.
+ */
+export function changeDelay(lastCostMs: number | undefined): number {
+  if (lastCostMs === undefined) return DIAGNOSTICS_DELAY_MS;
+  return Math.min(DIAGNOSTICS_DELAY_MS, Math.max(MIN_DELAY_MS, Math.round(lastCostMs)));
+}
 
 interface Pending {
   timer: NodeJS.Timeout;

@@ -6,7 +6,7 @@ import { TextDocument } from 'vscode-languageserver-textdocument';
 import { Analyses } from './analyses.ts';
 import { codeActions } from './codeActions.ts';
 import { completion, COMPLETION_TRIGGERS } from './completion.ts';
-import { DIAGNOSTICS_DELAY_MS, DiagnosticsPublisher } from './diagnostics.ts';
+import { changeDelay, DiagnosticsPublisher } from './diagnostics.ts';
 import { foldingRanges } from './folding.ts';
 import { guard, guardNotification } from './guard.ts';
 import { hover } from './hover.ts';
@@ -41,7 +41,7 @@ connection.onInitialize((): InitializeResult => ({
 }));
 
 documents.onDidOpen(guardNotification(log, 'open', (e) => diagnostics.schedule(e.document, 0)));
-documents.onDidChangeContent(guardNotification(log, 'change', (e) => diagnostics.schedule(e.document, DIAGNOSTICS_DELAY_MS)));
+documents.onDidChangeContent(guardNotification(log, 'change', (e) => diagnostics.schedule(e.document, changeDelay(analyses.costOf(e.document.uri)))));
 documents.onDidClose(guardNotification(log, 'close', (e) => {
   analyses.forget(e.document.uri);
   diagnostics.close(e.document.uri);

@@ -5,7 +5,8 @@
 #   2. the same suite in an untrusted workspace (Restricted Mode), where only tests registered with
 #      { trust: 'untrusted' | 'any' } run;
 #   3. the UI suite (test/e2e/harness/ui.cjs): Playwright clicks in the workbench, screenshots in
-#      test/e2e/.artifacts/ (with the server and workbench logs of every suite).
+#      test/e2e/.artifacts/ (with the server and workbench logs of every suite);
+#   4. the UI suite of a language server that cannot start (harness/ui-broken-server.cjs).
 # Every code-server and every harness runs in its own process group, under a timeout, and is stopped
 # by process group. The last line printed is "e2e: N passed, N failed"; the exit status is 0 only if
 # nothing failed.
@@ -39,7 +40,10 @@ give_up() {
 
 N24="$(e2e_find_node24)"
 [ -n "$N24" ] && [ -x "$E2E_CS" ] && [ -d "$E2E_PW" ] && [ -x "$E2E_CHROMIUM" ] ||
-  give_up "tools missing in $E2E_TOOLS: run bash test/e2e/setup.sh first"
+  give_up "the end-to-end tools are missing from $E2E_TOOLS (code-server, playwright-core, Node 24, $E2E_CHROMIUM).
+  Install them once (about 3 minutes, ~1 GB; as root, or after apt-get install -y chromium libkrb5-dev):
+      scripts/node24.sh bash test/e2e/setup.sh
+  then run the tests again. Until then the end-to-end suites count as failed."
 [ -f "$E2E_ROOT/dist/extension.cjs" ] && [ -f "$E2E_ROOT/dist/server.cjs" ] ||
   give_up "dist/ is not built: run scripts/node24.sh npm run build first"
 export PATH="$N24/bin:$PATH"
@@ -167,40 +171,68 @@ run_exthost() {
   echo "[e2e] extension-host suite ($trust) took $((SECONDS - t0))s"
 }
 
-# UI suite: the extension installed into the server's extensions folder, either from $E2E_VSIX or
-# staged from the repository: the entries .vscodeignore lets into the package, linked.
-run_ui() {
-  local dir="$RUN/ui" rc t0=$SECONDS id entry lang
-  mkdir -p "$dir/ext" && cp -r "$E2E_HERE/workspace" "$dir/ws"
-  echo "[e2e] UI suite"
+# stage_extension EXT_DIR: the extension, as the UI suites install it, in EXT_DIR/<publisher.name-version>:
+# from $E2E_VSIX, or staged from the repository (the entries .vscodeignore lets into the package,
+# linked). Prints the extension's folder.
+stage_extension() {
+  local ext=$1 dir=$2 vsix=$3 id entry
   id="$(node -p 'const p=require(process.argv[1]); `${p.publisher}.${p.name}-${p.version}`' "$E2E_ROOT/package.json")"
-  lang="$(node -p 'const l=(require(process.argv[1]).contributes?.languages||[]).find(l=>l.id==="pipeline"); l?.aliases?.[0]||"pipeline"' "$E2E_ROOT/package.json")"
-  if [ -n "${E2E_VSIX:-}" ]; then
-    printf 'auth: none\n' >"$dir/config.yaml"
-    HOME="$dir/home" timeout 120 "$E2E_CS" --config "$dir/config.yaml" --extensions-dir "$dir/ext" \
-      --user-data-dir "$dir/ud" --install-extension "$E2E_VSIX" >"$dir/install.log" 2>&1 ||
-      { cat "$dir/install.log" >&2; tally ui "$dir/results.json" 1 "$dir"; return; }
+  if [ -n "$vsix" ]; then
+    printf 'auth: none\n' >"$dir/install-config.yaml"
+    HOME="$dir/home" timeout 120 "$E2E_CS" --config "$dir/install-config.yaml" --extensions-dir "$ext" \
+      --user-data-dir "$dir/ud" --install-extension "$vsix" >"$dir/install.log" 2>&1 || { cat "$dir/install.log" >&2; return 1; }
+    ls -d "$ext/$id"*
   else
-    mkdir -p "$dir/ext/$id"
-    for entry in $(sed -n 's|^!\([^/*]*\).*|\1|p' "$E2E_ROOT/.vscodeignore" | sort -u) node_modules; do
-      [ -e "$E2E_ROOT/$entry" ] && ln -s "$E2E_ROOT/$entry" "$dir/ext/$id/$entry"
+    mkdir -p "$ext/$id"
+    # Top-level names the allowlist lets in, each linked once (ln into an existing link to a folder
+    # would write inside the checkout).
+    for entry in $({ sed -n 's|^!\([^/*]*\).*|\1|p' "$E2E_ROOT/.vscodeignore"; echo node_modules; } | sort -u); do
+      [ -e "$E2E_ROOT/$entry" ] && ln -sn "$E2E_ROOT/$entry" "$ext/$id/$entry"
     done
+    echo "$ext/$id"
+  fi
+}
+
+# run_ui LABEL HARNESS [broken-server]: a UI suite with the extension installed into the server's
+# extensions folder. With broken-server, the staged dist/server.cjs throws at load instead.
+run_ui() {
+  local label=$1 harness=$2 variant=${3:-} dir rc t0=$SECONDS lang ext_dir f vsix
+  dir="$RUN/$label"
+  mkdir -p "$dir/ext" "$dir/home" && cp -r "$E2E_HERE/workspace" "$dir/ws"
+  echo "[e2e] UI suite: $label"
+  lang="$(node -p 'const l=(require(process.argv[1]).contributes?.languages||[]).find(l=>l.id==="pipeline"); l?.aliases?.[0]||"pipeline"' "$E2E_ROOT/package.json")"
+  # A .vsix is installed as it is; a server broken on purpose needs the staged checkout.
+  [ "$variant" = broken-server ] && vsix='' || vsix="${E2E_VSIX:-}"
+  [ -n "$vsix" ] && echo "[e2e] installing ${vsix#"$E2E_ROOT/"}"
+  if ! ext_dir="$(stage_extension "$dir/ext" "$dir" "$vsix")"; then
+    tally "$label" "$dir/results.json" 1 "$dir"
+    return
+  fi
+  if [ "$variant" = broken-server ]; then
+    # A real directory of links to the built files, except the server, which fails at once.
+    rm -f "$ext_dir/dist" && mkdir "$ext_dir/dist"
+    for f in "$E2E_ROOT"/dist/*; do ln -s "$f" "$ext_dir/dist/"; done
+    rm -f "$ext_dir/dist/server.cjs"
+    echo "throw new Error('e2e: this server bundle is broken on purpose');" >"$ext_dir/dist/server.cjs"
   fi
   if ! start_server "$dir" --disable-workspace-trust; then
-    tally ui "$dir/results.json" 1 "$dir"
+    tally "$label" "$dir/results.json" 1 "$dir"
     return
   fi
   E2E_TOOLS="$E2E_TOOLS" E2E_BASE="$SERVER_URL" E2E_WORKSPACE="$dir/ws" E2E_ARTIFACTS="$ARTIFACTS" \
-    E2E_UI_RESULTS="$dir/results.json" E2E_LANGUAGE_NAME="$lang" run_harness "$dir" ui.cjs
+    E2E_UI_RESULTS="$dir/results.json" E2E_LANGUAGE_NAME="$lang" run_harness "$dir" "$harness"
   rc=$?
   stop_group "$SERVER_GROUP"
-  tally ui "$dir/results.json" $rc "$dir"
-  echo "[e2e] UI suite took $((SECONDS - t0))s"
+  tally "$label" "$dir/results.json" $rc "$dir"
+  echo "[e2e] UI suite $label took $((SECONDS - t0))s"
 }
 
 run_exthost trusted
 [ "${E2E_UNTRUSTED:-1}" = 0 ] || run_exthost untrusted
-[ "${E2E_UI:-1}" = 0 ] || run_ui
+if [ "${E2E_UI:-1}" != 0 ]; then
+  run_ui ui ui.cjs
+  run_ui ui-broken-server ui-broken-server.cjs broken-server
+fi
 
 cleanup
 echo "[e2e] done in $((SECONDS - started))s; artifacts in ${ARTIFACTS#"$E2E_ROOT/"}/"

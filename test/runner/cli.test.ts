@@ -1,6 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawn, spawnSync } from 'node:child_process';
+import { once } from 'node:events';
 import { cpSync, existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { CLI, ROOT, alive, readPid, tempDir, waitFor } from './support.ts';
@@ -83,13 +84,15 @@ test('--dry-run prints the plan and records nothing', () => {
   assert.ok(!existsSync(join(dir, '.pipelines')));
 });
 
-test('two CLI runs writing one store at once both succeed', async () => {
+test('three CLI runs writing one store at once: all recorded, every block and every log line kept', { timeout: 60_000 }, async () => {
   const dir = tempDir();
-  const blocks = Array.from({ length: 12 }, (_, i) => `  b${i}:\n    run: echo "line from b${i}"; sleep 0.0${i % 5}\n`).join('');
+  // b0 of each run waits until all three runs are live, so they really write the store at the same time.
+  const barrier = '    run: |\n      touch "live.$PIPELINE_RUN_ID"\n      for i in $(seq 400); do [ "$(ls live.* | wc -l)" -ge 3 ] && break; sleep 0.05; done\n      echo "b0 saw $(ls live.* | wc -l) live runs"\n';
+  const blocks = Array.from({ length: 12 }, (_, i) => `  b${i}:\n${i === 0 ? barrier : `    depends_on: b0\n    run: for n in 1 2 3; do echo "line $n from b${i}"; done\n`}`).join('');
   writeFileSync(join(dir, 'p.pipeline.yaml'), `concurrency: 3\nblocks:\n${blocks}`);
   const store = join(dir, 'shared.sqlite');
   const start = (): Promise<{ code: number | null; out: string }> => new Promise((resolve) => {
-    const child = spawn(process.execPath, [CLI, 'run', 'p.pipeline.yaml', '--store', store], { cwd: dir });
+    const child = spawn(process.execPath, [CLI, 'run', 'p.pipeline.yaml', '--store', store], { cwd: dir, env: { ...process.env, NO_COLOR: '1' } });
     let out = '';
     child.stdout.on('data', (d: Buffer) => (out += d.toString()));
     child.stderr.on('data', (d: Buffer) => (out += d.toString()));
@@ -98,8 +101,56 @@ test('two CLI runs writing one store at once both succeed', async () => {
   const results = await Promise.all([start(), start(), start()]);
   for (const r of results) assert.equal(r.code, 0, r.out);
   const history = runs(dir, store);
-  assert.equal(history.length, 3);
-  for (const run of history) assert.deepEqual([run.status, run.counts], ['completed', { completed: 12 }]);
+  assert.deepEqual(history.map((r) => r.id).sort(), [1, 2, 3]);
+  for (const run of history) {
+    assert.deepEqual([run.status, run.counts], ['completed', { completed: 12 }]);
+    const logs = cli(['logs', String(run.id), '--store', store], dir);
+    assert.equal(logs.code, 0, logs.stderr);
+    assert.match(logs.stdout, /^b0 saw 3 live runs$/m);
+    for (let i = 1; i < 12; i++) for (const n of [1, 2, 3]) assert.match(logs.stdout, new RegExp(`^line ${n} from b${i}$`, 'm'));
+  }
+});
+
+test('--retry latest re-runs the failed part of the latest run of the file', () => {
+  const dir = tempDir();
+  writeFileSync(join(dir, 'p.pipeline.yaml'), 'blocks:\n  a:\n    run: echo a >> a.log\n  b:\n    depends_on: a\n    run: test -f ok\n');
+  assert.equal(cli(['run', 'p.pipeline.yaml'], dir).code, 1);
+  writeFileSync(join(dir, 'ok'), '');
+  const retried = cli(['run', 'p.pipeline.yaml', '--retry', 'latest'], dir);
+  assert.equal(retried.code, 0, retried.stdout + retried.stderr);
+  assert.match(retried.stdout, /^a +skipped +0 .*reusing run #1/m);
+  assert.match(retried.stdout, /^b +completed +1 /m);
+  assert.equal(readFileSync(join(dir, 'a.log'), 'utf8'), 'a\n', 'the completed block was not run again');
+  const shown = cli(['show', 'latest'], dir);
+  assert.match(shown.stdout, /^ {2}trigger {3}cli, mode retry \(b\), from run #1$/m);
+  const fresh = tempDir();
+  writeFileSync(join(fresh, 'p.pipeline.yaml'), 'blocks:\n  a:\n    run: "true"\n');
+  const none = cli(['run', 'p.pipeline.yaml', '--retry', 'latest'], fresh);
+  assert.equal(none.code, 2);
+  assert.match(none.stderr, /There is no earlier run of .*p\.pipeline\.yaml to retry/);
+});
+
+test('logs latest --follow prints a live CLI run as it goes and returns when it ends', { timeout: 30_000 }, async () => {
+  const dir = tempDir();
+  writeFileSync(join(dir, 'p.pipeline.yaml'), 'blocks:\n  a:\n    run: |\n      echo one\n      while [ ! -e go ]; do sleep 0.05; done\n      echo two\n  b:\n    depends_on: a\n    run: echo three\n');
+  const run = spawn(process.execPath, [CLI, 'run', 'p.pipeline.yaml'], { cwd: dir, stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, NO_COLOR: '1' } });
+  const runClosed = once(run, 'close');
+  let runOut = '';
+  run.stdout.on('data', (d: Buffer) => (runOut += d.toString()));
+  await waitFor(() => runOut.includes('a | one'), 10_000, 'the block to print');
+  const follower = spawn(process.execPath, [CLI, 'logs', 'latest', '--follow'], { cwd: dir, stdio: ['ignore', 'pipe', 'pipe'] });
+  let out = '';
+  follower.stdout.on('data', (d: Buffer) => (out += d.toString()));
+  follower.stderr.on('data', (d: Buffer) => (out += d.toString()));
+  await waitFor(() => out.includes('one\n'), 10_000, `the follower to print the first line: ${out}`);
+  assert.ok(!out.includes('two'), 'nothing printed before it happened');
+  assert.equal(follower.exitCode, null, 'still following while the run runs');
+  writeFileSync(join(dir, 'go'), '');
+  const [code] = (await once(follower, 'exit')) as [number];
+  assert.equal(code, 0);
+  assert.equal(out, '==> a <==\none\ntwo\n==> b <==\nthree\n');
+  await runClosed;
+  assert.equal(run.exitCode, 0, runOut);
 });
 
 test('a CLI killed with SIGKILL mid-run: `runs` shows the run interrupted', async () => {

@@ -94,8 +94,12 @@ test('a setsid escapee is killed on cancel', async () => {
         await waitFor(() => existsSync(pidFile) && readFileSync(pidFile, 'utf8').trim() !== '', 5000, 'the escapee');
         escapee = readPid(pidFile);
         // It really left the block's process group: setsid made it a session (and group) leader.
-        const stat = readFileSync(`/proc/${escapee}/stat`, 'utf8');
-        assert.equal(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[3], String(escapee));
+        // $! is written right after the fork, possibly before the child has called setsid, so wait for it.
+        const session = (): string => {
+          const stat = readFileSync(`/proc/${escapee}/stat`, 'utf8');
+          return stat.slice(stat.lastIndexOf(')') + 2).split(' ')[3] ?? '';
+        };
+        await waitFor(() => session() === String(escapee), 3000, `escapee ${escapee} to lead its own session`);
         handle.cancel();
       })();
     },

@@ -1,6 +1,10 @@
-// Placeholder until the graph issue, which renders the pipeline DAG here. It shows a notice so an
-// early webview is never blank.
-const host = document.getElementById('root') ?? document.body;
-host.textContent = 'Pipeline Studio: the graph view is not available yet.';
+import './graph.css';
+import { GraphApp, type VsCodeApi } from './graphApp.ts';
 
-export {};
+declare function acquireVsCodeApi(): VsCodeApi;
+
+const root = document.getElementById('root') ?? document.body;
+const workerUrl = document.querySelector<HTMLMetaElement>('meta[name="layout-worker"]')?.content;
+const app = new GraphApp(root, acquireVsCodeApi(), workerUrl);
+window.addEventListener('message', (event: MessageEvent<unknown>) => app.receive(event.data));
+app.start();

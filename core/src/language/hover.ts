@@ -51,7 +51,7 @@ export function hoverAt(analysis: DocumentAnalysis, offset: number, options: Hov
   if (location.path.length === 1 && location.path[0] === 'schedule' && location.scalar !== undefined && typeof location.scalar.value === 'string') {
     const cron = describeCron(location.scalar.value, options.now, options.timeZone);
     if (cron === undefined) return undefined;
-    const zone = options.timeZone ?? 'local time';
+    const zone = options.timeZone ?? Intl.DateTimeFormat().resolvedOptions().timeZone;
     const next = cron.next.map((t) => `- ${t}`).join('\n');
     return { contents: `**Schedule** \`${location.scalar.value}\`: ${cron.words}.\n\nNext runs (${zone}):\n${next}`, span: location.scalar.span };
   }

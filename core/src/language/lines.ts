@@ -12,7 +12,9 @@ export interface LineBounds {
 }
 
 export function lineAt(text: string, offset: number): LineBounds {
-  const start = text.lastIndexOf('\n', offset - 1) + 1;
+  let start = text.lastIndexOf('\n', offset - 1) + 1;
+  // A byte order mark is not part of the first line's content: `blocks:` after it is a key at column 0.
+  if (start === 0 && text.charCodeAt(0) === 0xfeff) start = 1;
   const newline = text.indexOf('\n', offset);
   const next = newline === -1 ? text.length : newline + 1;
   let end = newline === -1 ? text.length : newline;
@@ -22,7 +24,7 @@ export function lineAt(text: string, offset: number): LineBounds {
 
 /** The line before the one starting at `lineStart`, or undefined at the first line. */
 export function previousLine(text: string, lineStart: number): LineBounds | undefined {
-  if (lineStart <= 0) return undefined;
+  if (lineStart <= 0 || (lineStart === 1 && text.charCodeAt(0) === 0xfeff)) return undefined;
   return lineAt(text, lineStart - 1);
 }
 

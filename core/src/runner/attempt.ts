@@ -1,6 +1,6 @@
-import { spawn, type ChildProcess } from 'node:child_process';
 import { statSync } from 'node:fs';
 import type { ShellName } from '../model/pipeline.ts';
+import { defaultLauncher, type Launcher } from './launcher.ts';
 import { groupAlive, signalGroup, sweepTagged } from './processGroup.ts';
 import { shellCommand } from './shells.ts';
 
@@ -18,6 +18,8 @@ export interface AttemptOptions {
   /** Between SIGTERM and SIGKILL. */
   graceMs: number;
   onOutput: (stream: 'stdout' | 'stderr', text: string) => void;
+  /** Called once, before any output: with the process id, or undefined when it could not start. */
+  onStarted: (pid: number | undefined) => void;
 }
 
 export interface AttemptOutcome {
@@ -31,66 +33,59 @@ export interface AttemptOutcome {
 }
 
 export interface AttemptHandle {
-  readonly pid: number | undefined;
   readonly done: Promise<AttemptOutcome>;
   /** SIGTERM to the group now, SIGKILL after the grace period; the outcome's reason is `why`. */
   stop(why: 'cancelled' | 'timeout'): void;
 }
 
-/** How long to wait for the pipes to close after the shell exits when a leftover process holds them. */
-const DRAIN_MS = 200;
-
-export function startAttempt(options: AttemptOptions): AttemptHandle {
+export function startAttempt(options: AttemptOptions, launch: Launcher = defaultLauncher()): AttemptHandle {
   const cwdProblem = checkCwd(options.cwd);
-  if (cwdProblem !== undefined) return finished({ ok: false, exitCode: undefined, signal: undefined, reason: cwdProblem, pid: undefined });
+  if (cwdProblem !== undefined) {
+    options.onStarted(undefined);
+    return finished({ ok: false, exitCode: undefined, signal: undefined, reason: cwdProblem, pid: undefined });
+  }
 
   const command = shellCommand(options.shell, options.script, options.env.PATH);
-  let child: ChildProcess;
-  try {
-    child = spawn(command.file, command.args, {
-      cwd: options.cwd,
-      env: options.env,
-      detached: true,
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
-  } catch (error) {
-    return finished({ ok: false, exitCode: undefined, signal: undefined, reason: `could not start ${command.file}: ${message(error)}`, pid: undefined });
-  }
-  const pid = child.pid;
+  let pid: number | undefined;
   let stoppedBy: 'cancelled' | 'timeout' | undefined;
   let killTimer: NodeJS.Timeout | undefined;
   let stderrTail = '';
+  let startReported = false;
+  const reportStart = (): void => {
+    if (startReported) return;
+    startReported = true;
+    options.onStarted(pid);
+  };
 
-  child.stdout?.setEncoding('utf8');
-  child.stderr?.setEncoding('utf8');
-  child.stdout?.on('data', (text: string) => options.onOutput('stdout', text));
-  child.stderr?.on('data', (text: string) => {
-    stderrTail = (stderrTail + text).slice(-2048);
-    options.onOutput('stderr', text);
-  });
-
-  const stop = (why: 'cancelled' | 'timeout'): void => {
-    if (stoppedBy !== undefined || pid === undefined) return;
-    stoppedBy = why;
+  /** Signals the group now; before the process exists, once it does. */
+  const signalNow = (): void => {
+    if (pid === undefined) return;
     signalGroup(pid, 'SIGTERM');
     sweepTagged(options.tag, 'SIGTERM');
     killTimer = setTimeout(() => {
-      signalGroup(pid, 'SIGKILL');
+      if (pid !== undefined) signalGroup(pid, 'SIGKILL');
       sweepTagged(options.tag, 'SIGKILL');
     }, options.graceMs);
+  };
+  const stop = (why: 'cancelled' | 'timeout'): void => {
+    if (stoppedBy !== undefined) return;
+    stoppedBy = why;
+    signalNow();
   };
   const timeoutTimer = options.timeoutMs === undefined ? undefined : setTimeout(() => stop('timeout'), options.timeoutMs);
 
   const done = new Promise<AttemptOutcome>((resolve) => {
     let exit: { code: number | null; signal: NodeJS.Signals | null } | undefined;
-    let spawnError: NodeJS.ErrnoException | undefined;
+    let failure: NodeJS.ErrnoException | undefined;
     let settled = false;
     const settle = (): void => {
       if (settled) return;
       settled = true;
       if (timeoutTimer !== undefined) clearTimeout(timeoutTimer);
       if (pid !== undefined && exit !== undefined) reapLeftovers(pid);
-      resolve(outcome(command.file, exit, spawnError, stoppedBy, stderrTail, pid));
+      if (exit === undefined && killTimer !== undefined) clearTimeout(killTimer);
+      reportStart();
+      resolve(outcome(command.file, exit, failure, stoppedBy, stderrTail, pid));
     };
     /** Kills what the shell left in its group; the escalation timer (if stopping) finishes the job. */
     const reapLeftovers = (leader: number): void => {
@@ -105,31 +100,38 @@ export function startAttempt(options: AttemptOptions): AttemptHandle {
         timer.unref();
       }
     };
-    child.once('error', (error) => {
-      spawnError = error;
-      if (pid === undefined) settle();
-    });
-    child.once('exit', (code, signal) => {
-      exit = { code, signal };
-      // The pipes close when every process holding them is gone; one that escaped the group may
-      // hold them forever, so do not wait long for that.
-      setTimeout(() => {
-        child.stdout?.destroy();
-        child.stderr?.destroy();
+    launch(command, options.cwd, options.env, {
+      onSpawn: (spawnedPid) => {
+        pid = spawnedPid;
+        reportStart();
+        if (stoppedBy !== undefined) signalNow();
+      },
+      onOutput: (stream, text) => {
+        if (stream === 'stderr') stderrTail = (stderrTail + text).slice(-2048);
+        options.onOutput(stream, text);
+      },
+      onError: (error) => {
+        // Started, then lost from sight (the launcher died): it must not run on unwatched. Once it
+        // has exited, its exit decides, whatever output was still on the way.
+        if (pid !== undefined && exit === undefined) signalGroup(pid, 'SIGKILL');
+        if (exit === undefined) failure = error;
         settle();
-      }, DRAIN_MS).unref();
-    });
-    child.once('close', () => {
-      if (exit !== undefined) settle();
+      },
+      onExit: (code, signal) => {
+        exit = { code, signal };
+      },
+      onClose: () => {
+        if (exit !== undefined) settle();
+      },
     });
   });
-  return { pid, done, stop };
+  return { done, stop };
 }
 
 function outcome(
   file: string,
   exit: { code: number | null; signal: NodeJS.Signals | null } | undefined,
-  spawnError: NodeJS.ErrnoException | undefined,
+  failure: NodeJS.ErrnoException | undefined,
   stoppedBy: 'cancelled' | 'timeout' | undefined,
   stderrTail: string,
   pid: number | undefined,
@@ -137,8 +139,8 @@ function outcome(
   const exitCode = exit?.code ?? undefined;
   const signal = exit?.signal ?? undefined;
   if (exit === undefined) {
-    const code = spawnError?.code;
-    const reason = code === 'ENOENT' ? `shell '${file}' not found on PATH` : `could not start ${file}: ${message(spawnError)}`;
+    const code = failure?.code;
+    const reason = pid !== undefined ? `internal error: ${message(failure)}` : code === 'ENOENT' ? `shell '${file}' not found on PATH` : `could not start ${file}: ${message(failure)}`;
     return { ok: false, exitCode: undefined, signal: undefined, reason, pid };
   }
   if (stoppedBy !== undefined) return { ok: false, exitCode, signal, reason: stoppedBy, pid };
@@ -166,7 +168,7 @@ function checkCwd(cwd: string): string | undefined {
 }
 
 function finished(result: AttemptOutcome): AttemptHandle {
-  return { pid: undefined, done: Promise.resolve(result), stop: () => undefined };
+  return { done: Promise.resolve(result), stop: () => undefined };
 }
 
 function message(error: unknown): string {

@@ -327,13 +327,13 @@ class Run {
     const handle = startAttempt({
       shell: resolved.shell, script: resolved.script, cwd: resolved.cwd, env, tag,
       timeoutMs: resolved.timeoutMs, graceMs: this.graceMs,
+      onStarted: (pid) => this.emit({ type: 'block-attempt', runId: this.runId, block: state.block.id, attempt, blockRunId: rowId ?? 0, pid, time: now }),
       onOutput: (stream, text) => {
         this.emit({ type: 'log-chunk', runId: this.runId, block: state.block.id, attempt, stream, text, time: Date.now() });
         writer?.write(stream, sanitizers[stream].write(text));
       },
     });
     state.handle = handle;
-    this.emit({ type: 'block-attempt', runId: this.runId, block: state.block.id, attempt, blockRunId: rowId ?? 0, pid: handle.pid, time: now });
     handle.done.then(
       (outcome) => {
         writer?.write('stdout', sanitizers.stdout.end());

@@ -27,6 +27,8 @@ export interface StartRunParams {
   store?: string;
   /** Between SIGTERM and SIGKILL when stopping a block; default 5000 ms. */
   graceMs?: number;
+  /** Stored log per block run (head and tail kept); default 10 MiB. Applies from the store's first use by this service. */
+  logCapBytes?: number;
 }
 
 export interface StartRunResult {

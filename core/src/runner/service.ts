@@ -15,7 +15,9 @@ import {
 /** JSON-RPC error code of a refused run (in the range reserved for applications). */
 export const RUN_REFUSED = -32001;
 const LOG_FLUSH_MS = 20;
-const LOG_FLUSH_BYTES = 256 * 1024;
+// Small messages: strings (and their JSON) past V8's ~128 KB large-object size are freed only by
+// full collections, and at 200 MB of output the service then peaked near 300 MB instead of ~170 MB.
+const LOG_FLUSH_BYTES = 32 * 1024;
 /** Live output is thinned rather than queued beyond this much unsent data. */
 const MAX_BACKLOG_BYTES = 8 * 1024 * 1024;
 
@@ -28,12 +30,12 @@ export function serveRunner(input: Readable, output: Writable): Promise<void> {
   const stores = new Map<string, RunStore>();
   const runs = new Map<string, RunHandle>();
   const finished: Promise<unknown>[] = [];
-  const logs = new LogForwarder(connection, output);
+  const logs = new LogForwarder(connection);
 
-  const storeAt = (path: string): RunStore => {
+  const storeAt = (path: string, logCapBytes?: number): RunStore => {
     let store = stores.get(path);
     if (store === undefined) {
-      store = openStore(path);
+      store = openStore(path, { logCapBytes });
       stores.set(path, store);
     }
     return store;
@@ -45,7 +47,7 @@ export function serveRunner(input: Readable, output: Writable): Promise<void> {
     try {
       const handle = await startRun({
         ...params,
-        store: storeAt(path),
+        store: storeAt(path, params.logCapBytes),
         onEvent: (event: RunEvent) => {
           if (event.type === 'log-chunk') logs.add(event, path);
           else {
@@ -104,16 +106,15 @@ class LogForwarder {
   private pendingBytes = 0;
   private skipped = new Map<string, { event: LogChunkEvent & { store: string }; bytes: number }>();
   private timer: NodeJS.Timeout | undefined;
+  private inFlight = 0;
   private readonly connection: MessageConnection;
-  private readonly output: Writable;
 
-  constructor(connection: MessageConnection, output: Writable) {
+  constructor(connection: MessageConnection) {
     this.connection = connection;
-    this.output = output;
   }
 
   add(event: LogChunkEvent, store: string): void {
-    if (this.output.writableLength > MAX_BACKLOG_BYTES) {
+    if (this.inFlight + this.pendingBytes > MAX_BACKLOG_BYTES) {
       const key = `${store}#${event.runId}#${event.block}#${event.attempt}`;
       const seen = this.skipped.get(key);
       if (seen === undefined) this.skipped.set(key, { event: { ...event, store }, bytes: event.text.length });
@@ -141,7 +142,16 @@ class LogForwarder {
     const batch = this.pending;
     this.pending = [];
     this.pendingBytes = 0;
-    for (const event of batch) void this.connection.sendNotification(LogChunkNotification, event);
+    for (const event of batch) {
+      // vscode-jsonrpc queues messages until the stream has taken the previous one, so the stream's
+      // own buffer stays small while the queue grows: count what has been sent but not yet written.
+      const bytes = event.text.length;
+      this.inFlight += bytes;
+      void this.connection.sendNotification(LogChunkNotification, event).then(
+        () => (this.inFlight -= bytes),
+        () => (this.inFlight -= bytes),
+      );
+    }
   }
 
   stop(): void {

@@ -10,6 +10,16 @@ export function runFilter(query: RunQuery): [string, SqlValue[]] {
   assign(terms, params, 'pipeline_name = ?', query.pipelineName);
   assign(terms, params, 'status = ?', query.status);
   assign(terms, params, 'id < ?', query.before);
+  const text = query.text?.trim();
+  if (text !== undefined && text !== '') {
+    // LIKE is case-insensitive (ASCII) without building lowered copies of every row; the user's % and _
+    // are escaped so that they match themselves.
+    const pattern = `%${text.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
+    const columns = ['pipeline_name', 'git_branch', 'git_commit', 'trigger', 'variables', 'error'];
+    const number = /^#?(\d{1,15})$/.exec(text)?.[1];
+    terms.push(`(${columns.map((c) => `${c} LIKE ? ESCAPE '\\'`).join(' OR ')}${number === undefined ? '' : ' OR id = ?'})`);
+    params.push(...columns.map(() => pattern), ...(number === undefined ? [] : [Number(number)]));
+  }
   return [terms.length === 0 ? '' : `WHERE ${terms.join(' AND ')}`, params];
 }
 

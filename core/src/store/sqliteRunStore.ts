@@ -8,7 +8,7 @@ import { assign, runFilter, timestampSets } from './sqlClauses.ts';
 import { toStoreError } from './sqliteErrors.ts';
 import {
   FINISHED_BLOCK_STATUSES, FINISHED_RUN_STATUSES, StoreError,
-  type BlockRunRecord, type BlockRunUpdate, type BlockStatus, type LogChunk, type LogWriter, type NewBlockRun, type NewRun,
+  type BlockRunRecord, type BlockRunUpdate, type BlockStatus, type LogChunk, type LogWriter, type NewBlockRun, type NewRun, type PipelineSummary,
   type RunQuery, type RunRecord, type RunStore, type RunSummary, type RunUpdate,
 } from './types.ts';
 
@@ -127,6 +127,23 @@ export class SqliteRunStore implements RunStore {
         run.counts[status] = (run.counts[status] ?? 0) + Number(row.n);
       }
       return runs;
+    });
+  }
+
+  listPipelines(): PipelineSummary[] {
+    return this.guard(() => {
+      // A skip-scan over the (pipeline_file, id) index: one seek per distinct file instead of reading every run.
+      const rows = this.sql(
+        `WITH RECURSIVE files(file) AS (
+           SELECT min(pipeline_file) FROM pipeline_run
+           UNION ALL
+           SELECT (SELECT min(pipeline_file) FROM pipeline_run WHERE pipeline_file > files.file) FROM files WHERE files.file IS NOT NULL)
+         SELECT ${RUN_COLUMNS} FROM files JOIN pipeline_run ON pipeline_run.id = (SELECT max(id) FROM pipeline_run WHERE pipeline_file = files.file)`,
+      ).all();
+      return rows.map((row) => {
+        const run = this.present(toRunRecord(row));
+        return { pipelineFile: run.pipelineFile, pipelineName: run.pipelineName, latestRunId: run.id, latestStatus: run.status, latestAt: run.startedAt ?? run.createdAt };
+      });
     });
   }
 

@@ -85,6 +85,18 @@ export interface RunQuery {
   limit?: number;
   /** Runs with id below this, for paging. */
   before?: number;
+  /** Case-insensitive substring of the name, branch, commit, trigger, variables or error; `#42` or `42` also matches run 42. */
+  text?: string;
+}
+
+/** A pipeline file that has runs in the store, with its newest run (the history tree's top level). */
+export interface PipelineSummary {
+  pipelineFile: string;
+  /** The name its newest run recorded. */
+  pipelineName: string;
+  latestRunId: number;
+  latestStatus: RunStatus;
+  latestAt: number;
 }
 
 export class StoreError extends Error {
@@ -177,6 +189,8 @@ export interface RunStore {
   latestRunId(query?: Omit<RunQuery, 'limit' | 'before'>): number | undefined;
   /** Newest first (default limit 100), with counts of the latest attempt of each block by status. Writable stores mark dead owners first. */
   listRuns(query?: RunQuery): RunSummary[];
+  /** Every pipeline file with runs, by file path; one index seek per pipeline, however many runs. */
+  listPipelines(): PipelineSummary[];
   createBlockRun(blockRun: NewBlockRun): BlockRunRecord;
   updateBlockRun(id: number, update: BlockRunUpdate): void;
   getBlockRun(id: number): BlockRunRecord | undefined;

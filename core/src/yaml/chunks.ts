@@ -1,4 +1,6 @@
 import { Parser, type CST } from 'yaml';
+import type { Span } from '../model/diagnostic.ts';
+import type { YNode, YPair } from './ast.ts';
 
 export interface Chunk {
   start: number;
@@ -74,15 +76,46 @@ function keyOf(text: string, from: number, lineEnd: number): { name: string; emp
   return { name: m[1] ?? m[2] ?? m[3] ?? '', empty: rest === undefined || rest === '' || rest.startsWith('#') };
 }
 
-/** Parsed pieces by their text, so an edit re-parses only the piece it touched. */
+interface CachedPiece {
+  base: number;
+  /** The CST, until the piece is read cleanly; then only `pairs` is kept, which is far smaller. */
+  tokens?: CST.Token[];
+  /** The tree read from a piece without diagnostics, anchors or anything suspicious. */
+  pairs?: YPair[];
+}
+
+/**
+ * Parsed pieces by their text, so an edit re-parses only the piece it touched. A piece read
+ * cleanly keeps its tree rather than its CST: an edit then costs a walk that moves the offsets of
+ * the pieces after it, not a re-read of the whole file.
+ */
 export class CstCache {
-  private entries = new Map<string, { tokens: CST.Token[]; base: number }>();
-  private used = new Map<string, { tokens: CST.Token[]; base: number }>();
+  private entries = new Map<string, CachedPiece>();
+  private used = new Map<string, CachedPiece>();
+
+  /** The tree of `text` placed at `base`, when an earlier pass read that same text cleanly. */
+  reuse(text: string, base: number): YPair[] | undefined {
+    const hit = this.entries.get(text);
+    if (hit?.pairs === undefined || this.used.has(text)) return undefined;
+    this.entries.delete(text);
+    if (hit.base !== base) shiftSpans(hit.pairs, base - hit.base);
+    hit.base = base;
+    this.used.set(text, hit);
+    return hit.pairs;
+  }
+
+  /** Keeps the clean read of `text` (parsed in this pass) for the next passes. */
+  remember(text: string, base: number, pairs: YPair[]): void {
+    const entry = this.used.get(text);
+    if (entry === undefined || entry.base !== base) return;
+    entry.pairs = pairs;
+    delete entry.tokens;
+  }
 
   /** The CST of `text` placed at `base` (offsets absolute in the file). */
   parse(text: string, base: number): CST.Token[] {
     const hit = this.entries.get(text);
-    if (hit !== undefined && !this.used.has(text)) {
+    if (hit?.tokens !== undefined && !this.used.has(text)) {
       this.entries.delete(text);
       if (hit.base !== base) for (const t of hit.tokens) shiftOffsets(t, base - hit.base);
       hit.base = base;
@@ -99,6 +132,26 @@ export class CstCache {
     this.entries = this.used;
     this.used = new Map();
   }
+}
+
+/** Moves every span of a piece's tree; each node has its own span object, so each moves once. */
+function shiftSpans(pairs: YPair[], delta: number): void {
+  const move = (span: Span): void => {
+    span.start += delta;
+    span.end += delta;
+  };
+  const visit = (node: YNode | undefined): void => {
+    if (node === undefined) return;
+    move(node.span);
+    if (node.kind === 'map') for (const pair of node.pairs) visitPair(pair);
+    else if (node.kind === 'seq') for (const item of node.items) visit(item);
+  };
+  const visitPair = (pair: YPair): void => {
+    move(pair.span);
+    visit(pair.key);
+    visit(pair.value);
+  };
+  for (const pair of pairs) visitPair(pair);
 }
 
 export function parseAt(text: string, base: number): CST.Token[] {

@@ -44,9 +44,19 @@ function readChunked(text: string, cache: CstCache | undefined): YamlReadResult 
   let ok = true;
   for (const piece of groupBlocks(chunks)) {
     const source = text.slice(piece.start, piece.end);
-    const tokens = cache ? cache.parse(source, piece.start) : parseAt(source, piece.start);
-    const pairs = reader.mapPairs(tokens);
-    if (pairs === undefined || reader.suspicious || reader.sawAnchors || (piece.role !== 'block' && pairs.length !== 1)) {
+    // The `blocks:` pair is completed below with the blocks, so its tree is never reused.
+    const reusable = cache !== undefined && piece.role !== 'blocks-head';
+    let pairs = reusable ? cache.reuse(source, piece.start) : undefined;
+    if (pairs === undefined) {
+      const tokens = cache ? cache.parse(source, piece.start) : parseAt(source, piece.start);
+      const reported = reader.diagnostics.length;
+      pairs = reader.mapPairs(tokens);
+      if (pairs === undefined || reader.suspicious || reader.sawAnchors || (piece.role !== 'block' && pairs.length !== 1)) {
+        ok = false;
+        break;
+      }
+      if (reusable && reader.diagnostics.length === reported) cache.remember(source, piece.start, pairs);
+    } else if (piece.role !== 'block' && pairs.length !== 1) {
       ok = false;
       break;
     }

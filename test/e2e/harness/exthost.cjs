@@ -13,7 +13,7 @@ const { need, launch, remoteAuthority } = require('./common.cjs');
 
 // Lines of the workbench's own chatter that say nothing about our tests (all kept in the log file).
 const noise =
-  /AgentHost|ChatModelSelection|open-vsx|socket|connection token|grace time|builtin extensions cache|Service Worker|AccountPolicyGate|ENOTFOUND|telemetry|marketplace|gallery/i;
+  /AgentHost|ChatModelSelection|Canceled: Canceled|open-vsx|socket|connection token|grace time|builtin extensions cache|Service Worker|AccountPolicyGate|ENOTFOUND|telemetry|marketplace|gallery/i;
 
 (async () => {
   const base = need('E2E_BASE');

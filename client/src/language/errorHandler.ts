@@ -17,10 +17,12 @@ export class RestartingErrorHandler implements ErrorHandler {
   readonly budget = new CrashBudget(RESTARTS, WINDOW_MS);
   private readonly onRestart: () => void;
   private readonly onGiveUp: (message: string) => void;
+  private readonly isStarting: () => boolean;
 
-  constructor(events: { onRestart: () => void; onGiveUp: (message: string) => void }) {
+  constructor(events: { onRestart: () => void; onGiveUp: (message: string) => void; isStarting: () => boolean }) {
     this.onRestart = events.onRestart;
     this.onGiveUp = events.onGiveUp;
+    this.isStarting = events.isStarting;
   }
 
   error(_error: Error, _message: unknown, count: number | undefined): ErrorHandlerResult {
@@ -30,6 +32,8 @@ export class RestartingErrorHandler implements ErrorHandler {
   }
 
   closed(): CloseHandlerResult {
+    // A server that dies before it is up would die again: the failed start is reported, not retried.
+    if (this.isStarting()) return { action: CloseAction.DoNotRestart, handled: true };
     if (this.budget.allowRestart(Date.now())) {
       this.onRestart();
       return { action: CloseAction.Restart, handled: true };

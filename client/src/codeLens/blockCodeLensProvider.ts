@@ -1,0 +1,77 @@
+import * as vscode from 'vscode';
+import { formatDuration } from '../../../core/src/util/duration.ts';
+import { validatePipeline } from '../../../core/src/validate/validate.ts';
+import { RUN_BLOCK } from '../commands/runBlock.ts';
+import { RUN_FROM_BLOCK } from '../commands/runFromBlock.ts';
+import { RUN_UP_TO_BLOCK } from '../commands/runUpToBlock.ts';
+import type { RunController } from '../run/runController.ts';
+import { storePathForReading } from '../run/storeLocation.ts';
+import { statusMark } from '../run/terminalRenderer.ts';
+import { LastBlockRuns, type LastBlockRun } from './lastBlockRuns.ts';
+
+export const OPEN_LAST_BLOCK_LOG = 'pipelineStudio.run.openLastBlockLog';
+
+/**
+ * Above every block: "▶ Run block", "Run up to here", "Run from here", and when the block has run
+ * before, "Last: ✓ completed 3.2s", which opens that log. Positions come from the core's parser
+ * (the same one the language server uses), so a lens sits on the block's id whatever the YAML style.
+ */
+export class BlockCodeLensProvider implements vscode.CodeLensProvider, vscode.Disposable {
+  private readonly changed = new vscode.EventEmitter<void>();
+  readonly onDidChangeCodeLenses = this.changed.event;
+  private readonly lastRuns = new LastBlockRuns();
+  private readonly subscriptions: vscode.Disposable[] = [];
+
+  constructor(controller: RunController) {
+    let timer: NodeJS.Timeout | undefined;
+    // A block finishing changes its "Last:" lens; redraws are batched, runs change status quickly.
+    this.subscriptions.push(
+      controller.onDidChangeRun(() => {
+        timer ??= setTimeout(() => {
+          timer = undefined;
+          this.changed.fire();
+        }, 300);
+      }),
+      { dispose: () => clearTimeout(timer) },
+      vscode.workspace.onDidGrantWorkspaceTrust(() => this.changed.fire()),
+    );
+  }
+
+  provideCodeLenses(document: vscode.TextDocument): vscode.CodeLens[] {
+    // Running needs trust; in Restricted Mode the lenses would only lead to a refusal.
+    if (!vscode.workspace.isTrusted) return [];
+    const { pipeline } = validatePipeline(document.getText(), { fileName: document.uri.fsPath });
+    const last = document.uri.scheme === 'file' ? this.lastRuns.read(storePathForReading(document.uri), document.uri.fsPath) : new Map<string, LastBlockRun>();
+    const lenses: vscode.CodeLens[] = [];
+    for (const block of pipeline.blocks) {
+      const start = document.positionAt(block.idSpan.start);
+      const range = new vscode.Range(start, start);
+      const args = [document.uri, block.id];
+      lenses.push(
+        new vscode.CodeLens(range, { title: '▶ Run block', command: RUN_BLOCK, arguments: args, tooltip: `Run only '${block.id}', reusing the latest results of its upstream blocks` }),
+        new vscode.CodeLens(range, { title: 'Run up to here', command: RUN_UP_TO_BLOCK, arguments: args, tooltip: `Run '${block.id}' and everything upstream of it` }),
+        new vscode.CodeLens(range, { title: 'Run from here', command: RUN_FROM_BLOCK, arguments: args, tooltip: `Run '${block.id}' and everything downstream of it` }),
+      );
+      const previous = last.get(block.id);
+      if (previous !== undefined) lenses.push(new vscode.CodeLens(range, lastRunCommand(previous)));
+    }
+    return lenses;
+  }
+
+  dispose(): void {
+    for (const s of this.subscriptions) s.dispose();
+    this.changed.dispose();
+    this.lastRuns.dispose();
+  }
+}
+
+function lastRunCommand({ record, store }: LastBlockRun): vscode.Command {
+  const duration = record.startedAt !== undefined && record.finishedAt !== undefined ? ` ${formatDuration(record.finishedAt - record.startedAt)}` : '';
+  const attempts = record.attempt > 1 ? ` (attempt ${record.attempt})` : '';
+  return {
+    title: `Last: ${statusMark(record.status)} ${record.status}${duration}${attempts}`,
+    tooltip: `Run #${record.runId}${record.reason !== undefined ? `: ${record.reason}` : ''}. Click to open its log.`,
+    command: OPEN_LAST_BLOCK_LOG,
+    arguments: [{ runId: record.runId, storePath: store, block: record.block, blockRunId: record.id }],
+  };
+}

@@ -1,0 +1,55 @@
+import * as vscode from 'vscode';
+import type { RunStatus } from '../../../core/src/store/types.ts';
+import { FILTER_RUNS } from '../history/commandIds.ts';
+import type { RunFilter } from '../history/historyModel.ts';
+import type { RunHistory } from '../history/runHistory.ts';
+
+const RUN_STATUSES: readonly RunStatus[] = ['running', 'completed', 'failed', 'cancelled', 'interrupted', 'initial'];
+
+type Facet = 'status' | 'pipeline' | 'text' | 'clear';
+
+/** The title-bar filter: pick what to narrow by (status, pipeline, text), then its value. */
+export function registerFilterRuns(history: RunHistory): vscode.Disposable {
+  return vscode.commands.registerCommand(FILTER_RUNS, async () => {
+    const current = history.model.filter;
+    const facets: (vscode.QuickPickItem & { facet: Facet })[] = [
+      { facet: 'status', label: '$(pass) Status', description: current.status ?? 'any' },
+      { facet: 'pipeline', label: '$(list-tree) Pipeline', description: current.pipeline === undefined ? 'any' : vscode.workspace.asRelativePath(current.pipeline) },
+      { facet: 'text', label: '$(search) Text', description: current.text ?? 'none', detail: 'Matches the pipeline name, branch, commit, trigger, variables, error or run number' },
+    ];
+    if (history.model.isFiltered()) facets.push({ facet: 'clear', label: '$(clear-all) Clear Filter' });
+    const facet = await vscode.window.showQuickPick(facets, { title: 'Filter Runs', placeHolder: 'Narrow the runs by…' });
+    if (facet === undefined) return;
+    const next = await pickValue(facet.facet, current, history);
+    if (next === undefined) return;
+    history.model.setFilter(next);
+    history.showFilter();
+    history.fire([undefined]);
+  });
+}
+
+async function pickValue(facet: Facet, current: RunFilter, history: RunHistory): Promise<RunFilter | undefined> {
+  switch (facet) {
+    case 'clear':
+      return {};
+    case 'status': {
+      const items = [{ label: 'any', status: undefined }, ...RUN_STATUSES.map((status) => ({ label: status, status }))];
+      const picked = await vscode.window.showQuickPick(items, { title: 'Filter Runs by Status' });
+      return picked === undefined ? undefined : { ...current, status: picked.status };
+    }
+    case 'pipeline': {
+      const files = new Map<string, string>();
+      for (const entry of history.model.stores) for (const node of entry.pipelines.values()) files.set(node.file, node.name);
+      const items = [
+        { label: 'any', description: '', file: undefined },
+        ...[...files].map(([file, name]) => ({ label: name, description: vscode.workspace.asRelativePath(file), file })),
+      ];
+      const picked = await vscode.window.showQuickPick(items, { title: 'Filter Runs by Pipeline' });
+      return picked === undefined ? undefined : { ...current, pipeline: picked.file };
+    }
+    case 'text': {
+      const text = await vscode.window.showInputBox({ title: 'Filter Runs by Text', value: current.text ?? '', prompt: 'Empty to match any text', placeHolder: 'main, eu-west, #42, timeout…' });
+      return text === undefined ? undefined : { ...current, text };
+    }
+  }
+}

@@ -1,0 +1,135 @@
+import type { BlockRunRecord, BlockStatus, RunStatus, RunSummary } from '../../../core/src/store/types.ts';
+
+// Text of the history tree's items, free of VS Code so that tests check it directly.
+
+export interface StatusIcon {
+  /** A codicon id (`sync~spin` animates). */
+  id: string;
+  /** A theme color id, so that the icon follows the user's theme. */
+  color: string | undefined;
+}
+
+const ICONS: Record<RunStatus | BlockStatus, StatusIcon> = {
+  initial: { id: 'circle-outline', color: 'testing.iconQueued' },
+  queued: { id: 'clock', color: 'testing.iconQueued' },
+  running: { id: 'sync~spin', color: 'charts.blue' },
+  completed: { id: 'pass', color: 'testing.iconPassed' },
+  failed: { id: 'error', color: 'testing.iconFailed' },
+  cancelled: { id: 'circle-slash', color: 'charts.orange' },
+  interrupted: { id: 'debug-disconnect', color: 'charts.orange' },
+  upstream_failed: { id: 'arrow-circle-up', color: 'testing.iconFailed' },
+  condition_failed: { id: 'filter', color: 'disabledForeground' },
+  cached: { id: 'database', color: 'testing.iconPassed' },
+  skipped: { id: 'debug-step-over', color: 'disabledForeground' },
+};
+
+export function statusIcon(status: RunStatus | BlockStatus): StatusIcon {
+  // A status written by a newer engine must still render.
+  return ICONS[status] ?? { id: 'question', color: undefined };
+}
+
+/** `350ms`, `4.2s`, `42s`, `2m 03s`, `1h 02m`: stable widths, so a column of runs reads at a glance. */
+export function formatElapsed(ms: number): string {
+  const value = Math.max(0, ms);
+  if (value < 1000) return `${Math.round(value)}ms`;
+  if (value < 10_000) return `${(Math.floor(value / 100) / 10).toFixed(1)}s`;
+  const seconds = Math.floor(value / 1000);
+  if (seconds < 60) return `${seconds}s`;
+  const pad = (n: number): string => String(n).padStart(2, '0');
+  if (seconds < 3600) return `${Math.floor(seconds / 60)}m ${pad(seconds % 60)}s`;
+  return `${Math.floor(seconds / 3600)}h ${pad(Math.floor((seconds % 3600) / 60))}m`;
+}
+
+/** `just now`, `5 min ago`, `3 h ago`, `2 days ago`, then the date. */
+export function formatAgo(at: number, now: number): string {
+  const seconds = Math.floor((now - at) / 1000);
+  if (seconds < 45) return 'just now';
+  const minutes = Math.round(seconds / 60);
+  if (minutes < 60) return `${minutes} min ago`;
+  const hours = Math.round(minutes / 60);
+  if (hours < 24) return `${hours} h ago`;
+  const days = Math.round(hours / 24);
+  if (days < 30) return days === 1 ? 'yesterday' : `${days} days ago`;
+  return new Date(at).toISOString().slice(0, 10);
+}
+
+/** How long something ran; one still running counts up to now. */
+export function spanOf(startedAt: number | undefined, finishedAt: number | undefined, now: number): number | undefined {
+  return startedAt === undefined ? undefined : Math.max(0, (finishedAt ?? now) - startedAt);
+}
+
+export function gitText(git: RunSummary['git']): string | undefined {
+  if (git === undefined) return undefined;
+  const commit = git.commit.slice(0, 7);
+  return `${git.branch === undefined ? commit : `${git.branch}@${commit}`}${git.dirty ? '*' : ''}`;
+}
+
+export function runLabel(run: Pick<RunSummary, 'id' | 'status'>): string {
+  return `#${run.id} ${run.status}`;
+}
+
+/** `2m 03s · 5 min ago · main@a3f9e2b`; parts that are unknown are left out. */
+export function runDescription(run: RunSummary, now: number): string {
+  const span = spanOf(run.startedAt, run.finishedAt, now);
+  const parts = [span === undefined ? undefined : formatElapsed(span), formatAgo(run.startedAt ?? run.createdAt, now), gitText(run.git)];
+  return parts.filter((part) => part !== undefined).join(' · ');
+}
+
+const COUNT_ORDER: readonly BlockStatus[] = ['completed', 'cached', 'failed', 'running', 'queued', 'initial', 'cancelled', 'upstream_failed', 'condition_failed', 'skipped'];
+
+export function countsText(counts: RunSummary['counts']): string {
+  const parts = COUNT_ORDER.filter((status) => (counts[status] ?? 0) > 0).map((status) => `${counts[status]} ${status.replace('_', ' ')}`);
+  return parts.length === 0 ? 'no blocks yet' : parts.join(', ');
+}
+
+/** Markdown for the run's tooltip; every value from the store is escaped, since variables and errors are arbitrary text. */
+export function runTooltip(run: RunSummary, now: number): string {
+  const span = spanOf(run.startedAt, run.finishedAt, now);
+  const rows: [string, string][] = [
+    ['Pipeline', `${run.pipelineName} (${run.pipelineFile})`],
+    ['Trigger', run.sourceRunId === undefined ? run.trigger : `${run.trigger} of #${run.sourceRunId}`],
+    ['Mode', run.selection.length === 0 ? run.mode : `${run.mode}: ${run.selection.join(', ')}`],
+    ['Started', new Date(run.startedAt ?? run.createdAt).toLocaleString()],
+    ['Duration', span === undefined ? 'not started' : formatElapsed(span)],
+    ['Git', run.git === undefined ? 'not in a git work tree' : `${run.git.branch ?? '(detached)'} @ ${run.git.commit}${run.git.dirty ? ' (uncommitted changes)' : ''}`],
+    ['Blocks', countsText(run.counts)],
+  ];
+  const variables = Object.entries(run.variables);
+  const lines = [`**${escapeMarkdown(`#${run.id} ${run.pipelineName}`)}: ${escapeMarkdown(run.status)}**`, ''];
+  for (const [name, value] of rows) lines.push(`- ${name}: ${escapeMarkdown(value)}`);
+  if (variables.length > 0) {
+    lines.push('', 'Variables:', '');
+    for (const [name, value] of variables) lines.push(`- ${escapeMarkdown(name)} = ${escapeMarkdown(JSON.stringify(value))}`);
+  }
+  if (run.error !== undefined) lines.push('', `Error: ${escapeMarkdown(run.error)}`);
+  return lines.join('\n');
+}
+
+/** `failed · 3.2s · attempt 2 · exit 1 · timeout` for a block run's description. */
+export function blockRunDescription(blockRun: BlockRunRecord, now: number): string {
+  const span = spanOf(blockRun.startedAt, blockRun.finishedAt, now);
+  const parts = [blockRun.status.replace('_', ' ')];
+  if (span !== undefined) parts.push(formatElapsed(span));
+  if (blockRun.attempt > 1) parts.push(`attempt ${blockRun.attempt}`);
+  if (blockRun.exitCode !== undefined && blockRun.exitCode !== 0) parts.push(`exit ${blockRun.exitCode}`);
+  if (blockRun.signal !== undefined) parts.push(blockRun.signal);
+  // The engine's reason for a plain non-zero exit repeats the exit code.
+  if (blockRun.reason !== undefined && blockRun.reason !== `exit code ${blockRun.exitCode ?? ''}`) parts.push(blockRun.reason);
+  return parts.join(' · ');
+}
+
+export function blockRunTooltip(blockRun: BlockRunRecord, now: number): string {
+  const lines = [`**${escapeMarkdown(blockRun.block)}: ${escapeMarkdown(blockRun.status)}**`, '', `- ${escapeMarkdown(blockRunDescription(blockRun, now))}`];
+  const outputs = Object.entries(blockRun.outputs);
+  if (outputs.length > 0) {
+    lines.push('', 'Outputs:', '');
+    for (const [name, value] of outputs) lines.push(`- ${escapeMarkdown(name)} = ${escapeMarkdown(value.length > 200 ? `${value.slice(0, 200)}…` : value)}`);
+  }
+  if (blockRun.logDroppedBytes > 0) lines.push('', `Log truncated: ${blockRun.logDroppedBytes} bytes dropped in the middle.`);
+  return lines.join('\n');
+}
+
+/** Backslash-escapes Markdown syntax and neutralises HTML, so stored text shows as typed. */
+export function escapeMarkdown(text: string): string {
+  return text.replace(/[\\`*_{}[\]()#+\-.!|~<>&]/g, (c) => (c === '<' ? '&lt;' : c === '>' ? '&gt;' : c === '&' ? '&amp;' : `\\${c}`)).replace(/\r?\n/g, ' ');
+}

@@ -1,0 +1,62 @@
+import * as vscode from 'vscode';
+import { BlockCodeLensProvider, OPEN_LAST_BLOCK_LOG } from '../codeLens/blockCodeLensProvider.ts';
+import { registerCancelBlock } from '../commands/cancelBlock.ts';
+import { registerCancelRun } from '../commands/cancelRun.ts';
+import { registerDryRun } from '../commands/dryRun.ts';
+import { registerReplayRun } from '../commands/replayRun.ts';
+import { registerRetryFailedBlocks } from '../commands/retryFailedBlocks.ts';
+import { registerRunBlock } from '../commands/runBlock.ts';
+import { registerRunFromBlock } from '../commands/runFromBlock.ts';
+import { registerRunPipeline } from '../commands/runPipeline.ts';
+import { registerRunPipelineWithDefaults } from '../commands/runPipelineWithDefaults.ts';
+import { registerRunUpToBlock } from '../commands/runUpToBlock.ts';
+import { registerSelectStoreLocation } from '../commands/selectStoreLocation.ts';
+import type { RunFeatures } from './launch.ts';
+import { READONLY_SCHEME, ReadOnlyDocuments } from './readOnlyDocuments.ts';
+import { RunController } from './runController.ts';
+import { disposeRunsLog } from './runsLog.ts';
+import { registerRunStatusBar } from './statusBar.ts';
+import { OPEN_STORED_LOG, registerOpenStoredLog } from './storedLog.ts';
+
+let controller: RunController | undefined;
+
+/**
+ * Running pipelines from the editor: the run commands, their terminals, the status bar item, and
+ * the code lenses above blocks. Runs happen in the runner service process, started on first use.
+ */
+export function registerRunFeatures(context: vscode.ExtensionContext): void {
+  const runs = new RunController(context.asAbsolutePath('dist/cli.cjs'));
+  controller = runs;
+  const views = new ReadOnlyDocuments();
+  const features: RunFeatures = { controller: runs, workspaceState: context.workspaceState, views };
+  const lenses = new BlockCodeLensProvider(runs);
+  context.subscriptions.push(
+    runs,
+    views,
+    lenses,
+    { dispose: disposeRunsLog },
+    vscode.workspace.registerTextDocumentContentProvider(READONLY_SCHEME, views),
+    vscode.languages.registerCodeLensProvider({ language: 'pipeline', scheme: 'file' }, lenses),
+    registerRunStatusBar(runs),
+    registerRunPipeline(features),
+    registerRunPipelineWithDefaults(features),
+    registerRunBlock(features),
+    registerRunUpToBlock(features),
+    registerRunFromBlock(features),
+    registerRetryFailedBlocks(features),
+    registerReplayRun(features),
+    registerDryRun(features),
+    registerCancelRun(features),
+    registerCancelBlock(features),
+    registerSelectStoreLocation(),
+    registerOpenStoredLog(views),
+    vscode.commands.registerCommand(OPEN_LAST_BLOCK_LOG, (arg: unknown) => vscode.commands.executeCommand(OPEN_STORED_LOG, arg)),
+  );
+}
+
+/** For deactivate(): resolves once the runner service has stopped this window's runs and exited. */
+export function stopRunFeatures(): Promise<void> {
+  const running = controller;
+  controller = undefined;
+  return running?.shutdown() ?? Promise.resolve();
+}

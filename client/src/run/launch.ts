@@ -1,0 +1,118 @@
+import * as vscode from 'vscode';
+import type { Selection } from '../../../core/src/runner/selection.ts';
+import type { VariableValue } from '../../../core/src/runner/variables.ts';
+import { openStore, type RunRecord, type RunSummary } from '../../../core/src/store/index.ts';
+import type { Pipeline } from '../../../core/src/model/pipeline.ts';
+import { ArgumentError, fileArgument, optionsArgument, runArgument, type RunCommandOptions } from './runArguments.ts';
+import type { RunController } from './runController.ts';
+import { runSettings } from './runSettings.ts';
+import { showRunError } from './runsLog.ts';
+import { pickPipelineFile, pickStoredRun, readPipeline } from './pickTargets.ts';
+import { storePathForReading } from './storeLocation.ts';
+import { refuseIfUntrusted } from './trust.ts';
+import { lastUsedVariables, promptForVariables, rememberVariables } from './variablePrompt.ts';
+import type { ReadOnlyDocuments } from './readOnlyDocuments.ts';
+
+/** What the run commands share. */
+export interface RunFeatures {
+  controller: RunController;
+  workspaceState: vscode.Memento;
+  views: ReadOnlyDocuments;
+}
+
+export interface FileRunSpec {
+  title: string;
+  /** Which blocks; undefined when the user backed out. */
+  selection: (pipeline: Pipeline) => Promise<Selection | undefined>;
+  withDefaults?: boolean;
+}
+
+/**
+ * Starts a run of a pipeline file: checks trust, finds the file, asks for the selection and the
+ * variables (unless told not to), confirms a large whole-pipeline run, and launches it. Resolves
+ * with the run number, or undefined when nothing started (the reason has been shown).
+ */
+export async function runFile(features: RunFeatures, args: readonly unknown[], spec: FileRunSpec): Promise<number | undefined> {
+  if (refuseIfUntrusted(spec.title)) return undefined;
+  try {
+    const options = optionsArgument(args);
+    const file = await pickPipelineFile(fileArgument(args[0]));
+    if (file === undefined) return undefined;
+    const { pipeline } = readPipeline(file);
+    const selection = await spec.selection(pipeline);
+    if (selection === undefined) return undefined;
+    const variables = await chooseVariables(features, file, pipeline, options, spec);
+    if (variables === undefined) return undefined;
+    const threshold = runSettings(file).confirmAboveBlocks;
+    if (selection.mode === 'all' && options.noPrompt !== true && threshold > 0 && pipeline.blocks.length > threshold) {
+      const go = await vscode.window.showWarningMessage(`Run all ${pipeline.blocks.length} blocks of ${pipeline.name}?`, { modal: true, detail: `pipelineStudio.run.confirmAboveBlocks is ${threshold}.` }, 'Run');
+      if (go !== 'Run') return undefined;
+    }
+    const runId = await features.controller.launch({
+      file, pipelineName: pipeline.name, selection, variables, trigger: 'manual', concurrency: options.concurrency, noCache: options.noCache,
+      showProgress: args.length === 0, wait: options.wait === true,
+    });
+    if (runId !== undefined && Object.keys(variables).length > 0) await rememberVariables(features.workspaceState, file, variables);
+    return runId;
+  } catch (error) {
+    reportCommandError(spec.title, error);
+    return undefined;
+  }
+}
+
+async function chooseVariables(features: RunFeatures, file: vscode.Uri, pipeline: Pipeline, options: RunCommandOptions, spec: FileRunSpec): Promise<Record<string, VariableValue> | undefined> {
+  if (options.variables !== undefined || options.noPrompt === true || spec.withDefaults === true || pipeline.variables.size === 0) return options.variables ?? {};
+  return promptForVariables(pipeline, lastUsedVariables(features.workspaceState, file), `${spec.title}: ${pipeline.name}`);
+}
+
+/**
+ * Retries or replays a recorded run: the run comes from the argument (a number, or the history's
+ * `{ runId, storePath }`) or is picked among the active pipeline's runs.
+ */
+export async function runFromRecord(features: RunFeatures, args: readonly unknown[], kind: 'retry' | 'replay'): Promise<number | undefined> {
+  const title = kind === 'retry' ? 'Retry Failed Blocks' : 'Replay Run';
+  if (refuseIfUntrusted(title)) return undefined;
+  try {
+    const options = optionsArgument(args);
+    const source = await recordedRun(args[0], kind === 'retry' ? 'Run to retry' : 'Run to replay', (r) => kind === 'replay' || ['failed', 'cancelled', 'interrupted'].includes(r.status));
+    if (source === undefined) return undefined;
+    const file = vscode.Uri.file(source.run.pipelineFile);
+    return await features.controller.launch({
+      file, pipelineName: source.run.pipelineName, selection: { mode: kind, runId: source.run.id }, variables: options.variables ?? {},
+      trigger: kind, store: source.store, concurrency: options.concurrency, noCache: options.noCache,
+      showProgress: args.length === 0, wait: options.wait === true,
+    });
+  } catch (error) {
+    reportCommandError(title, error);
+    return undefined;
+  }
+}
+
+/** A run of the store, with its record: from a run argument, or picked from the current pipeline's runs. */
+export async function recordedRun(arg: unknown, placeHolder: string, filter: (run: RunSummary) => boolean): Promise<{ run: RunRecord; store: string } | undefined> {
+  let ref = runArgument(arg);
+  let store = ref?.storePath;
+  if (ref === undefined || store === undefined) {
+    const file = ref?.pipelineFile !== undefined ? vscode.Uri.file(ref.pipelineFile) : await pickPipelineFile(fileArgument(arg));
+    if (file === undefined) return undefined;
+    store = storePathForReading(file);
+    if (ref === undefined) {
+      const picked = await pickStoredRun(file, placeHolder, filter);
+      if (picked === undefined) return undefined;
+      ref = { runId: picked.runId };
+    }
+  }
+  const reader = openStore(store, { readonly: true });
+  try {
+    const run = reader.getRun(ref.runId);
+    if (run === undefined) throw new ArgumentError(`There is no run #${ref.runId} in ${store}.`);
+    return { run, store };
+  } finally {
+    reader.close();
+  }
+}
+
+export function reportCommandError(title: string, error: unknown): void {
+  if (error instanceof ArgumentError) showRunError(`${title}: ${error.message}`);
+  else showRunError(`${title} failed`, error);
+}

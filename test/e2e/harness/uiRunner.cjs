@@ -1,0 +1,71 @@
+// Runs a list of UI checks in one workbench: each check is one test, a screenshot of the workbench is
+// saved after each one (pass or fail) into $E2E_ARTIFACTS, and the results go to $E2E_UI_RESULTS.
+// Environment: E2E_TOOLS, E2E_BASE, E2E_WORKSPACE, E2E_ARTIFACTS, E2E_UI_RESULTS.
+'use strict';
+const path = require('node:path');
+const { need, launch, writeResults } = require('./common.cjs');
+
+/** Resolves with read()'s value once ok(value); rejects after timeoutMs naming the last value seen. */
+async function until(page, what, read, ok, timeoutMs = 20000) {
+  const started = Date.now();
+  let last;
+  for (;;) {
+    last = await read().catch((e) => `<${e.message.split('\n')[0]}>`);
+    if (ok(last)) return last;
+    if (Date.now() - started > timeoutMs) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}; last seen: ${JSON.stringify(last)}`);
+    await page.waitForTimeout(100);
+  }
+}
+
+async function quickOpen(page, fileName) {
+  await page.keyboard.press('Control+P');
+  const input = page.locator('.quick-input-widget input');
+  await input.waitFor({ state: 'visible', timeout: 10000 });
+  await input.fill(fileName);
+  await page.locator('.quick-input-list .monaco-list-row', { hasText: fileName }).first().waitFor({ timeout: 10000 });
+  await page.keyboard.press('Enter');
+  await page.locator('.tabs-container .tab.active', { hasText: fileName }).waitFor({ timeout: 10000 });
+}
+
+async function runChecks(checks, prefix) {
+  const base = need('E2E_BASE');
+  const ws = path.resolve(need('E2E_WORKSPACE'));
+  const artifacts = need('E2E_ARTIFACTS');
+  const browser = await launch();
+  const { page } = browser;
+  const results = [];
+  await page.goto(`${base}/?folder=${encodeURIComponent(ws)}`);
+  for (const [i, c] of checks.entries()) {
+    const started = Date.now();
+    const shot = path.join(artifacts, `${prefix}-${String(i + 1).padStart(2, '0')}.png`);
+    if (i > 0 && results[0].status === 'failed') {
+      results.push({ title: `${prefix}: ${c.name}`, status: 'failed', ms: 0, error: 'the workbench did not open' });
+      console.log(`FAIL ${prefix}: ${c.name} (the workbench did not open)`);
+      continue;
+    }
+    try {
+      await c.fn(page);
+      results.push({ title: `${prefix}: ${c.name}`, status: 'passed', ms: Date.now() - started, screenshot: shot });
+      console.log(`ok   ${prefix}: ${c.name} (${Date.now() - started} ms)`);
+    } catch (error) {
+      const message = String(error && error.message ? error.message : error).split('\n').slice(0, 4).join('\n');
+      results.push({ title: `${prefix}: ${c.name}`, status: 'failed', ms: Date.now() - started, error: message, screenshot: shot });
+      console.log(`FAIL ${prefix}: ${c.name} (${Date.now() - started} ms)\n${message.replace(/^/gm, '     ')}`);
+    }
+    await page.screenshot({ path: shot }).catch((e) => console.log(`  (no screenshot: ${e.message})`));
+  }
+  await browser.close();
+  const summary = writeResults(need('E2E_UI_RESULTS'), results);
+  console.log(`[e2e ${prefix}] ${summary.passed} passed, ${summary.failed} failed; screenshots in ${artifacts}`);
+  process.exit(summary.failed > 0 ? 1 : 0);
+}
+
+/** Runs checks (a list of { name, fn(page) }) and exits: 0 all passed, 1 a check failed, 2 harness error. */
+function main(checks, prefix) {
+  runChecks(checks, prefix).catch((error) => {
+    console.error(`[e2e ${prefix}] harness error:`, error);
+    process.exit(2);
+  });
+}
+
+module.exports = { until, quickOpen, main };

@@ -1,0 +1,80 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { alive, pipelineDir, readPid, runFile, runYaml, waitFor } from './support.ts';
+
+// Blocks are started by a lean helper process, so that the engine (however big) never forks per block.
+// These tests are about the default, whatever the environment they run in says.
+delete process.env.PIPELINE_STUDIO_SPAWN;
+
+function parentOf(pid: number): number {
+  const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+  return Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]);
+}
+
+test('block processes are children of the launch helper, not of the engine; PIPELINE_STUDIO_SPAWN=direct spawns from the engine', async () => {
+  const yaml = 'blocks:\n  a:\n    run: echo "parent=$PPID" >> "$PIPELINE_OUTPUT"\n  b:\n    run: echo "parent=$PPID" >> "$PIPELINE_OUTPUT"\n';
+  const helped = await runYaml(yaml);
+  const parents = helped.result.blocks.map((b) => Number(b.outputs.parent));
+  assert.equal(new Set(parents).size, 1, 'one helper starts every block');
+  const helper = parents[0] ?? 0;
+  assert.notEqual(helper, process.pid);
+  assert.equal(parentOf(helper), process.pid, 'the helper is the engine\'s child');
+  assert.match(readFileSync(`/proc/${helper}/cmdline`, 'latin1'), /\0-e\0'use strict';/);
+  // Helper RSS stays at Node's minimum, which is the point.
+  const rssKiB = Number(/VmRSS:\s+(\d+)/.exec(readFileSync(`/proc/${helper}/status`, 'utf8'))?.[1]);
+  assert.ok(rssKiB < 120 * 1024, `helper RSS ${rssKiB} KiB`);
+
+  process.env.PIPELINE_STUDIO_SPAWN = 'direct';
+  try {
+    const direct = await runYaml(yaml);
+    assert.deepEqual(direct.result.blocks.map((b) => Number(b.outputs.parent)), [process.pid, process.pid]);
+  } finally {
+    delete process.env.PIPELINE_STUDIO_SPAWN;
+  }
+});
+
+test('output bigger than the helper\'s 16 Ki pieces arrives whole, with no surrogate pair split', async () => {
+  // 'a😀' is 3 UTF-16 units, so piece boundaries land inside the pair too.
+  let live = '';
+  const r = await runYaml("blocks:\n  a:\n    shell: python\n    run: |\n      import sys\n      sys.stdout.write('a\\U0001F600' * 30000)\n", {
+    onEvent: (e) => void (e.type === 'log-chunk' && e.stream === 'stdout' ? (live += e.text) : undefined),
+  });
+  assert.equal(r.result.status, 'completed', r.log('a'));
+  assert.equal(live, 'a😀'.repeat(30000));
+  assert.equal(r.log('a'), 'a😀'.repeat(30000));
+});
+
+// Last in this file: it breaks this process's helper for good.
+test('a helper that dies mid-run fails its running block, kills that block\'s processes, and later blocks spawn directly', async () => {
+  const { dir, file } = pipelineDir(`blocks:
+  a:
+    continue_on_error: true
+    run: |
+      echo $PPID > helper.pid
+      echo $$ > block.pid
+      sleep 30
+  b:
+    depends_on: a
+    run: echo "parent=$PPID" >> "$PIPELINE_OUTPUT"
+`);
+  const blockPid = (): number => {
+    try {
+      return readPid(join(dir, 'block.pid'));
+    } catch {
+      return 0;
+    }
+  };
+  const r = await runFile(file, {
+    onStart: () => {
+      void waitFor(() => blockPid() > 0, 10_000, 'block a to start').then(() => process.kill(readPid(join(dir, 'helper.pid')), 'SIGKILL'));
+    },
+  });
+  const a = r.block('a');
+  assert.equal(a.status, 'failed');
+  assert.equal(a.reason, 'internal error: the process launcher exited (SIGKILL)');
+  await waitFor(() => !alive(blockPid()), 3000, 'the orphaned block to be killed');
+  assert.equal(r.block('b').status, 'completed');
+  assert.equal(Number(r.block('b').outputs.parent), process.pid, 'the fallback spawns from the engine');
+});

@@ -1,0 +1,314 @@
+import { fastLayout } from './layout/fastLayout.ts';
+import { LayoutClient } from './layout/layoutClient.ts';
+import { structureHash } from './layout/structureHash.ts';
+import type { Direction, GraphLayout, GraphModel, HostMessage, PlanMark, RenderPhase, WebviewMessage } from './protocol.ts';
+import { Chrome } from './view/chrome.ts';
+import { GraphView } from './view/graphView.ts';
+import { PLAN_WORDS } from './view/statusStyle.ts';
+import { Viewport, type ViewportState } from './view/viewport.ts';
+
+export interface VsCodeApi {
+  postMessage(message: unknown): void;
+  getState(): unknown;
+  setState(state: unknown): void;
+}
+
+/** What survives a reload of the webview (VS Code keeps it with the panel). */
+interface SavedState {
+  direction: Direction;
+  viewport?: ViewportState;
+  selected?: string;
+  layout?: GraphLayout;
+}
+
+/**
+ * The webview's controller: turns host messages into a painted graph and user gestures into
+ * messages. A new structure is painted at once with the fast layout, then replaced by the worker's
+ * elkjs layout; a structure seen before (same hash) is painted from the cache without any layout.
+ */
+export class GraphApp {
+  private readonly api: VsCodeApi;
+  private readonly chrome: Chrome;
+  private readonly view: GraphView;
+  private readonly viewport: Viewport;
+  private readonly layouts: LayoutClient;
+  private saved: SavedState;
+  private model: GraphModel | undefined;
+  private pendingHash: string | undefined;
+  private receivedAt = 0;
+  /** Until the user pans or zooms, a new layout is fitted to the view; afterwards it is left alone. */
+  private userMovedView = false;
+  private runId: number | undefined;
+
+  constructor(root: HTMLElement, api: VsCodeApi, workerUrl: string | undefined) {
+    this.api = api;
+    this.saved = readSavedState(api.getState());
+    this.chrome = new Chrome(root, {
+      run: () => this.post({ type: 'toolbar', command: 'runPipeline' }),
+      dryRun: () => this.post({ type: 'toolbar', command: 'dryRun' }),
+      cancel: () => this.post({ type: 'toolbar', command: 'cancelRun' }),
+      fit: () => this.fit(),
+      toggleDirection: () => this.setDirection(this.saved.direction === 'RIGHT' ? 'DOWN' : 'RIGHT'),
+      search: (text) => this.search(text),
+      selectRun: (runId) => this.post({ type: 'selectRun', runId }),
+      clearPlan: () => this.showPlan(undefined),
+      blockCommand: (command, block) => this.post({ type: 'blockCommand', command, block }),
+    });
+    this.chrome.setDirection(this.saved.direction);
+    this.view = new GraphView(this.chrome.graphHost, {
+      select: (id) => this.select(id),
+      activate: (id) => this.post({ type: 'revealBlock', block: id }),
+      open: (id) => this.post({ type: 'blockCommand', command: 'openLog', block: id }),
+      contextMenu: (id, x, y) => this.chrome.openMenu(id, x, y),
+    });
+    this.viewport = new Viewport(this.view.svg, this.view.world);
+    if (this.saved.viewport !== undefined) {
+      this.viewport.set(this.saved.viewport);
+      this.userMovedView = true;
+    }
+    this.view.svg.addEventListener('wheel', () => this.viewMoved(), { passive: true });
+    this.view.svg.addEventListener('pointerdown', () => this.viewMoved());
+    this.view.svg.addEventListener('keydown', (event) => this.key(event));
+    this.layouts = new LayoutClient(workerUrl, (layout) => this.finalLayout(layout), (message) => this.post({ type: 'error', message }));
+  }
+
+  start(): void {
+    this.post({ type: 'ready' });
+  }
+
+  receive(data: unknown): void {
+    if (typeof data !== 'object' || data === null || typeof (data as { type?: unknown }).type !== 'string') return;
+    const message = data as HostMessage;
+    switch (message.type) {
+      case 'model':
+        this.showModel(message.model, message.errorCount, message.direction, message.cachedLayout);
+        return;
+      case 'invalid':
+        this.chrome.setErrors(message.errorCount);
+        return;
+      case 'run':
+        this.runId = message.run?.runId;
+        this.view.setStates(message.blocks);
+        this.chrome.showRun(message.run);
+        this.showPlan(undefined);
+        return;
+      case 'status':
+        if (message.runId !== this.runId) return;
+        this.view.setState(message.block, message.state);
+        this.chrome.showRun(message.header);
+        return;
+      case 'runs':
+        this.chrome.setRuns(message.runs, message.selected);
+        return;
+      case 'plan':
+        this.showPlan(message.marks);
+        return;
+      case 'clearPlan':
+        this.showPlan(undefined);
+        return;
+      case 'focusBlock':
+        this.focus(message.block);
+        return;
+      default:
+        return;
+    }
+  }
+
+  private showModel(model: GraphModel, errorCount: number, direction: Direction, cached: GraphLayout | undefined): void {
+    this.receivedAt = performance.now();
+    this.chrome.setErrors(errorCount);
+    if (direction !== this.saved.direction && this.model === undefined) {
+      this.saved.direction = direction;
+      this.chrome.setDirection(direction);
+    }
+    const hash = structureHash(model, this.saved.direction);
+    const previous = this.model;
+    this.model = model;
+    if (this.view.layout?.hash === hash && previous !== undefined) {
+      // Same blocks and edges: only texts may differ, positions and viewport stay.
+      if (!sameTexts(previous, model)) this.view.render(model, this.view.layout);
+      return;
+    }
+    const known = [cached, this.saved.layout].find((l) => l !== undefined && l.hash === hash && fits(l, model));
+    if (known !== undefined) {
+      this.paint(model, known, 'cached');
+      return;
+    }
+    this.paint(model, fastLayout(model, this.saved.direction, hash), 'preliminary');
+    this.pendingHash = hash;
+    this.layouts.request(model, this.saved.direction, hash);
+  }
+
+  private paint(model: GraphModel, layout: GraphLayout, phase: RenderPhase): void {
+    const firstPaint = this.view.layout === undefined;
+    this.view.render(model, layout);
+    if (firstPaint || !this.userMovedView) this.viewport.fit(layout.width, layout.height);
+    if (phase === 'cached') this.remember(layout);
+    this.reportPainted(phase);
+  }
+
+  private finalLayout(layout: GraphLayout): void {
+    if (layout.hash !== this.pendingHash || this.model === undefined) return;
+    this.pendingHash = undefined;
+    this.view.applyLayout(layout);
+    if (!this.userMovedView) this.viewport.fit(layout.width, layout.height);
+    this.remember(layout);
+    this.post({ type: 'layoutDone', layout });
+    this.reportPainted('final');
+  }
+
+  /** Posts `rendered` after the browser has painted (the frame after the DOM change). */
+  private reportPainted(phase: RenderPhase): void {
+    const nodes = this.model?.nodes.length ?? 0;
+    requestAnimationFrame(() => setTimeout(() => this.post({ type: 'rendered', phase, ms: performance.now() - this.receivedAt, nodes }), 0));
+  }
+
+  private setDirection(direction: Direction): void {
+    this.saved.direction = direction;
+    this.chrome.setDirection(direction);
+    this.userMovedView = false;
+    this.post({ type: 'direction', direction });
+    if (this.model !== undefined) {
+      const model = this.model;
+      this.model = undefined;
+      this.showModel(model, 0, direction, undefined);
+    }
+  }
+
+  private showPlan(marks: PlanMark[] | undefined): void {
+    this.view.setPlan(marks);
+    if (marks === undefined) {
+      this.chrome.setPlan(undefined);
+      return;
+    }
+    const counts = new Map<string, number>();
+    for (const mark of marks) {
+      const word = PLAN_WORDS[mark.reason === 'disabled' ? 'disabled' : mark.action];
+      counts.set(word, (counts.get(word) ?? 0) + 1);
+    }
+    this.chrome.setPlan(`Dry run: ${[...counts].map(([word, n]) => `${n} ${word}`).join(', ')}.`);
+  }
+
+  private select(id: string): void {
+    this.view.select(id);
+    this.saved.selected = id;
+    this.save();
+  }
+
+  private focus(id: string): boolean {
+    const box = this.view.box(id);
+    if (box === undefined) return false;
+    this.select(id);
+    if (!this.viewport.shows(box) || this.viewport.current.scale < 0.5) this.viewport.centre(box);
+    this.view.focusSelected();
+    return true;
+  }
+
+  private search(text: string): boolean {
+    const nodes = this.model?.nodes ?? [];
+    const needle = text.toLowerCase();
+    const found = nodes.find((n) => n.id.toLowerCase() === needle) ?? nodes.find((n) => n.id.toLowerCase().includes(needle));
+    if (found === undefined) return false;
+    this.userMovedView = true;
+    const box = this.view.box(found.id);
+    if (box !== undefined) this.viewport.centre(box);
+    this.view.select(found.id);
+    this.saved.selected = found.id;
+    return true;
+  }
+
+  private fit(): void {
+    const layout = this.view.layout;
+    if (layout !== undefined) this.viewport.fit(layout.width, layout.height);
+    this.userMovedView = false;
+  }
+
+  /** Arrows follow edges along the flow and step between neighbours across it; Enter reveals. */
+  private key(event: KeyboardEvent): void {
+    const current = this.view.selectedId;
+    if (current === undefined) return;
+    const across = this.saved.direction === 'RIGHT' ? ['ArrowUp', 'ArrowDown'] : ['ArrowLeft', 'ArrowRight'];
+    const forward = this.saved.direction === 'RIGHT' ? 'ArrowRight' : 'ArrowDown';
+    const back = this.saved.direction === 'RIGHT' ? 'ArrowLeft' : 'ArrowUp';
+    let next: string | undefined;
+    if (event.key === 'Enter' || event.key === ' ') this.post({ type: 'revealBlock', block: current });
+    else if (event.key === 'ContextMenu' || (event.key === 'F10' && event.shiftKey)) {
+      const rect = (event.target as Element).getBoundingClientRect();
+      this.chrome.openMenu(current, rect.left + 20, rect.bottom);
+    } else if (event.key === forward) next = this.nearest(current, this.view.neighbours(current, false));
+    else if (event.key === back) next = this.nearest(current, this.view.neighbours(current, true));
+    else if (across.includes(event.key)) next = this.sibling(current, event.key === across[1]);
+    else return;
+    event.preventDefault();
+    if (next !== undefined) this.focus(next);
+  }
+
+  private nearest(from: string, candidates: string[]): string | undefined {
+    const origin = this.view.box(from);
+    if (origin === undefined) return candidates[0];
+    const distance = (id: string): number => {
+      const b = this.view.box(id);
+      return b === undefined ? Infinity : Math.hypot(b.x - origin.x, b.y - origin.y);
+    };
+    return [...candidates].sort((a, b) => distance(a) - distance(b))[0];
+  }
+
+  /** The closest node in the same layer (same position along the flow) on one side. */
+  private sibling(from: string, after: boolean): string | undefined {
+    const origin = this.view.box(from);
+    if (origin === undefined) return undefined;
+    const flowX = this.saved.direction === 'RIGHT';
+    let best: string | undefined;
+    let bestGap = Infinity;
+    for (const node of this.model?.nodes ?? []) {
+      const b = this.view.box(node.id);
+      if (b === undefined || node.id === from) continue;
+      if (Math.abs((flowX ? b.x - origin.x : b.y - origin.y)) > 1) continue;
+      const gap = flowX ? b.y - origin.y : b.x - origin.x;
+      if ((after ? gap > 0 : gap < 0) && Math.abs(gap) < bestGap) {
+        bestGap = Math.abs(gap);
+        best = node.id;
+      }
+    }
+    return best;
+  }
+
+  private viewMoved(): void {
+    this.userMovedView = true;
+    clearTimeout(this.saveTimer);
+    this.saveTimer = setTimeout(() => this.save(), 500);
+  }
+
+  private saveTimer: ReturnType<typeof setTimeout> | undefined;
+
+  private remember(layout: GraphLayout): void {
+    this.saved.layout = layout;
+    this.save();
+  }
+
+  private save(): void {
+    this.api.setState({ ...this.saved, viewport: this.viewport.current });
+  }
+
+  private post(message: WebviewMessage): void {
+    this.api.postMessage(message);
+  }
+}
+
+function readSavedState(value: unknown): SavedState {
+  const state = (typeof value === 'object' && value !== null ? value : {}) as Partial<SavedState>;
+  return {
+    direction: state.direction === 'DOWN' ? 'DOWN' : 'RIGHT',
+    viewport: state.viewport,
+    selected: typeof state.selected === 'string' ? state.selected : undefined,
+    layout: state.layout,
+  };
+}
+
+function fits(layout: GraphLayout, model: GraphModel): boolean {
+  return Array.isArray(layout.boxes) && layout.boxes.length === model.nodes.length * 4 && Array.isArray(layout.routes) && layout.routes.length === model.edges.length;
+}
+
+function sameTexts(a: GraphModel, b: GraphModel): boolean {
+  return a.nodes.every((n, i) => n.description === b.nodes[i]?.description && n.disabled === b.nodes[i]?.disabled);
+}

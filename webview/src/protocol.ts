@@ -1,0 +1,114 @@
+// The messages between the graph panel's host (client/src/graph) and the webview. Both sides import
+// this file, so a change to a message breaks the compile of whichever side was not updated. The
+// webview sends `ready` first; the host sends nothing before it (messages posted to a webview that
+// has not loaded its script yet are lost).
+
+export const BLOCK_STATUSES = [
+  'initial', 'queued', 'running', 'completed', 'failed', 'cancelled',
+  'upstream_failed', 'condition_failed', 'cached', 'skipped',
+] as const;
+export type GraphBlockStatus = (typeof BLOCK_STATUSES)[number];
+
+export const RUN_STATUSES = ['initial', 'running', 'completed', 'failed', 'cancelled', 'interrupted'] as const;
+export type GraphRunStatus = (typeof RUN_STATUSES)[number];
+
+export const PLAN_ACTIONS = ['run', 'cached', 'skipped', 'condition_failed', 'fail'] as const;
+export type GraphPlanAction = (typeof PLAN_ACTIONS)[number];
+
+export type Direction = 'RIGHT' | 'DOWN';
+
+export interface GraphNode {
+  id: string;
+  description?: string;
+  disabled?: boolean;
+}
+
+/** The structure of a pipeline: nodes in file order, edges from upstream to downstream (indexes into nodes). */
+export interface GraphModel {
+  pipelineName: string;
+  nodes: GraphNode[];
+  edges: [from: number, to: number][];
+}
+
+/** Positions for one model and direction; arrays are parallel to the model's nodes and edges. */
+export interface GraphLayout {
+  hash: string;
+  direction: Direction;
+  width: number;
+  height: number;
+  /** x, y, width, height per node, flattened. */
+  boxes: number[];
+  /** Per edge, its polyline as x0, y0, x1, y1, … (orthogonal segments). */
+  routes: number[][];
+}
+
+export interface BlockState {
+  status: GraphBlockStatus;
+  durationMs?: number;
+  attempts?: number;
+}
+
+export interface RunHeader {
+  runId: number;
+  status: GraphRunStatus;
+  startedAt?: number;
+  finishedAt?: number;
+  done: number;
+  total: number;
+}
+
+export interface RunChoice {
+  runId: number;
+  status: GraphRunStatus;
+  label: string;
+}
+
+export interface PlanMark {
+  block: string;
+  action: GraphPlanAction;
+  reason?: string;
+}
+
+export type HostMessage =
+  /** The structure to show; `errorCount` > 0 means the text is invalid and this is the last valid structure. */
+  | { type: 'model'; model: GraphModel; errorCount: number; direction: Direction; cachedLayout?: GraphLayout }
+  /** The text is invalid and has no usable structure: keep the graph shown, show the banner. */
+  | { type: 'invalid'; errorCount: number }
+  /** Every block's state in the shown run (replaces the previous run's). `run` undefined: no run. */
+  | { type: 'run'; run: RunHeader | undefined; blocks: Record<string, BlockState> }
+  /** One block of the shown run changed. */
+  | { type: 'status'; runId: number; block: string; state: BlockState; header: RunHeader }
+  | { type: 'runs'; runs: RunChoice[]; selected: number | undefined }
+  | { type: 'plan'; marks: PlanMark[] }
+  | { type: 'clearPlan' }
+  | { type: 'focusBlock'; block: string };
+
+export type BlockCommand = 'runBlock' | 'runUpToBlock' | 'runFromBlock' | 'openLog';
+export const BLOCK_COMMANDS: readonly BlockCommand[] = ['runBlock', 'runUpToBlock', 'runFromBlock', 'openLog'];
+export type ToolbarCommand = 'runPipeline' | 'dryRun' | 'cancelRun';
+export const TOOLBAR_COMMANDS: readonly ToolbarCommand[] = ['runPipeline', 'dryRun', 'cancelRun'];
+
+export type RenderPhase = 'preliminary' | 'final' | 'cached';
+
+export type WebviewMessage =
+  | { type: 'ready' }
+  | { type: 'revealBlock'; block: string }
+  | { type: 'blockCommand'; command: BlockCommand; block: string }
+  | { type: 'toolbar'; command: ToolbarCommand }
+  | { type: 'selectRun'; runId: number }
+  | { type: 'direction'; direction: Direction }
+  /** A layout the worker finished, for the host to cache by structure hash. */
+  | { type: 'layoutDone'; layout: GraphLayout }
+  /** The graph is painted; `ms` from receiving the model. Lets tests and the benchmark wait on it. */
+  | { type: 'rendered'; phase: RenderPhase; ms: number; nodes: number }
+  | { type: 'error'; message: string };
+
+/** Between the page and its layout worker. */
+export interface LayoutRequest {
+  seq: number;
+  model: GraphModel;
+  direction: Direction;
+  hash: string;
+}
+
+export type LayoutResponse = { seq: number; layout: GraphLayout } | { seq: number; error: string };
