@@ -43,6 +43,8 @@ const bundles = [
     external: [...nativeExternals, 'vscode'],
   },
   { ...nodeDefaults, entryPoints: ['server/src/server.ts'], outfile: 'dist/server.cjs' },
+  // The pipeline debug adapter as a standalone DAP process (the extension runs the same session inline).
+  { ...nodeDefaults, entryPoints: ['client/src/debug/standalone.ts'], outfile: 'dist/debugAdapter.cjs' },
   {
     bundle: true,
     platform: 'browser',

@@ -5,6 +5,8 @@ import { LanguageServer } from './language/languageServer.ts';
 import type { ServerHealth } from './language/serverStatus.ts';
 import { disposeServerLog, serverLog } from './log.ts';
 import { registerHistoryFeatures } from './history/index.ts';
+import { registerGraphFeatures } from './graph/index.ts';
+import { registerDebugFeatures } from './debug/index.ts';
 import { registerRunFeatures } from './run/index.ts';
 
 /** What activate() returns: read by the end-to-end tests to wait on the server instead of sleeping. */
@@ -30,6 +32,8 @@ export function activate(context: vscode.ExtensionContext): PipelineStudioApi {
   // Features of other issues register here, one line each: register…(context).
   registerRunFeatures(context);
   registerHistoryFeatures(context);
+  registerGraphFeatures(context);
+  registerDebugFeatures(context);
 
   return {
     languageServer: {

@@ -4,8 +4,9 @@
 #   1. the extension-host suite (test/e2e/suite, real `vscode` API) in a trusted workspace;
 #   2. the same suite in an untrusted workspace (Restricted Mode), where only tests registered with
 #      { trust: 'untrusted' | 'any' } run;
-#   3. the UI suite (test/e2e/harness/ui.cjs): Playwright clicks in the workbench, screenshots in
-#      test/e2e/.artifacts/ (with the server and workbench logs of every suite);
+#   3. the UI suites (test/e2e/harness/ui.cjs on the fixture workspace, ui-run.cjs on examples/):
+#      Playwright clicks in the workbench, screenshots in test/e2e/.artifacts/ (with the server and
+#      workbench logs of every suite);
 #   4. the UI suite of a language server that cannot start (harness/ui-broken-server.cjs).
 # Every code-server and every harness runs in its own process group, under a timeout, and is stopped
 # by process group. The last line printed is "e2e: N passed, N failed"; the exit status is 0 only if
@@ -13,7 +14,8 @@
 #
 # Environment:
 #   E2E_TOOLS            tools folder of setup.sh (default <repo>/.tools/e2e)
-#   E2E_UI=0             skip the UI suite;  E2E_UNTRUSTED=0  skip the untrusted run
+#   E2E_UI=0             skip the UI suites;  E2E_UNTRUSTED=0  skip the untrusted run
+#   E2E_ONLY=a,b         only these suites (exthost-trusted, exthost-untrusted, ui, ui-run, ui-broken-server)
 #   E2E_GREP=text        only extension-host tests whose "file: name" contains text
 #   E2E_VSIX=path.vsix   install this package for the UI suite instead of staging the repository
 #   E2E_EXTENSION=dir    extension development path of the extension-host suite (default: the repository)
@@ -89,7 +91,8 @@ start_server() {
   "telemetry.telemetryLevel": "off",
   "update.mode": "none",
   "extensions.autoCheckUpdates": false,
-  "extensions.autoUpdate": false
+  "extensions.autoUpdate": false,
+  "terminal.integrated.gpuAcceleration": "off"
 }
 JSON
   port="$(node -e 'const s=require("net").createServer().listen(0,"127.0.0.1",()=>{console.log(s.address().port);s.close()})')"
@@ -193,12 +196,14 @@ stage_extension() {
   fi
 }
 
-# run_ui LABEL HARNESS [broken-server]: a UI suite with the extension installed into the server's
-# extensions folder. With broken-server, the staged dist/server.cjs throws at load instead.
+# run_ui LABEL HARNESS [broken-server] [WORKSPACE]: a UI suite with the extension installed into the
+# server's extensions folder, on a copy of WORKSPACE (default the fixture workspace; without the run
+# history and outputs a checkout may hold). With broken-server, the staged dist/server.cjs throws at
+# load instead.
 run_ui() {
-  local label=$1 harness=$2 variant=${3:-} dir rc t0=$SECONDS lang ext_dir f vsix
+  local label=$1 harness=$2 variant=${3:-} source=${4:-$E2E_HERE/workspace} dir rc t0=$SECONDS lang ext_dir f vsix
   dir="$RUN/$label"
-  mkdir -p "$dir/ext" "$dir/home" && cp -r "$E2E_HERE/workspace" "$dir/ws"
+  mkdir -p "$dir/ext" "$dir/home" && cp -r "$source" "$dir/ws" && rm -rf "$dir/ws/.pipelines" "$dir/ws/.out"
   echo "[e2e] UI suite: $label"
   lang="$(node -p 'const l=(require(process.argv[1]).contributes?.languages||[]).find(l=>l.id==="pipeline"); l?.aliases?.[0]||"pipeline"' "$E2E_ROOT/package.json")"
   # A .vsix is installed as it is; a server broken on purpose needs the staged checkout.
@@ -227,11 +232,14 @@ run_ui() {
   echo "[e2e] UI suite $label took $((SECONDS - t0))s"
 }
 
-run_exthost trusted
-[ "${E2E_UNTRUSTED:-1}" = 0 ] || run_exthost untrusted
+# wanted LABEL: whether E2E_ONLY (comma-separated suite labels) lets the suite run.
+wanted() { [ -z "${E2E_ONLY:-}" ] || [[ ",$E2E_ONLY," == *",$1,"* ]]; }
+wanted exthost-trusted && run_exthost trusted
+[ "${E2E_UNTRUSTED:-1}" = 0 ] || ! wanted exthost-untrusted || run_exthost untrusted
 if [ "${E2E_UI:-1}" != 0 ]; then
-  run_ui ui ui.cjs
-  run_ui ui-broken-server ui-broken-server.cjs broken-server
+  wanted ui && run_ui ui ui.cjs
+  wanted ui-run && run_ui ui-run ui-run.cjs '' "$E2E_ROOT/examples"
+  wanted ui-broken-server && run_ui ui-broken-server ui-broken-server.cjs broken-server
 fi
 
 cleanup

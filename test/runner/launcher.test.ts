@@ -1,6 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
+import { availableParallelism } from 'node:os';
 import { join } from 'node:path';
 import { alive, pipelineDir, readPid, runFile, runYaml, waitFor } from './support.ts';
 
@@ -13,23 +14,29 @@ function parentOf(pid: number): number {
   return Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]);
 }
 
-test('block processes are children of the launch helper, not of the engine; PIPELINE_STUDIO_SPAWN=direct spawns from the engine', async () => {
-  const yaml = 'blocks:\n  a:\n    run: echo "parent=$PPID" >> "$PIPELINE_OUTPUT"\n  b:\n    run: echo "parent=$PPID" >> "$PIPELINE_OUTPUT"\n';
-  const helped = await runYaml(yaml);
-  const parents = helped.result.blocks.map((b) => Number(b.outputs.parent));
-  assert.equal(new Set(parents).size, 1, 'one helper starts every block');
-  const helper = parents[0] ?? 0;
-  assert.notEqual(helper, process.pid);
-  assert.equal(parentOf(helper), process.pid, 'the helper is the engine\'s child');
-  assert.match(readFileSync(`/proc/${helper}/cmdline`, 'latin1'), /\0-e\0'use strict';/);
-  // Helper RSS stays at Node's minimum, which is the point.
-  const rssKiB = Number(/VmRSS:\s+(\d+)/.exec(readFileSync(`/proc/${helper}/status`, 'utf8'))?.[1]);
-  assert.ok(rssKiB < 120 * 1024, `helper RSS ${rssKiB} KiB`);
+test('block processes are children of the launch helpers, not of the engine; PIPELINE_STUDIO_SPAWN=direct spawns from the engine', async () => {
+  const block = (id: string): string => `  ${id}:\n    run: echo "parent=$PPID" >> "$PIPELINE_OUTPUT"\n`;
+  const yaml = `blocks:\n${['a', 'b', 'c', 'd'].map(block).join('')}`;
+  const helped = await runYaml(yaml, { concurrency: 4 });
+  const parents = new Set(helped.result.blocks.map((b) => Number(b.outputs.parent)));
+  // Four blocks at once, but never more helpers than CPUs (and never the engine itself).
+  assert.ok(parents.size >= 1 && parents.size <= availableParallelism(), `helpers ${[...parents].join(', ')}`);
+  for (const helper of parents) {
+    assert.notEqual(helper, process.pid);
+    assert.equal(parentOf(helper), process.pid, 'a helper is the engine\'s child');
+    assert.match(readFileSync(`/proc/${helper}/cmdline`, 'latin1'), /\0-e\0'use strict';/);
+    // Helper RSS stays at Node's minimum, which is the point.
+    const rssKiB = Number(/VmRSS:\s+(\d+)/.exec(readFileSync(`/proc/${helper}/status`, 'utf8'))?.[1]);
+    assert.ok(rssKiB < 80 * 1024, `helper RSS ${rssKiB} KiB`);
+  }
+  // At concurrency 1 one helper does: a second would only cost memory.
+  const serial = await runYaml(yaml, { concurrency: 1 });
+  assert.ok(serial.result.blocks.every((b) => parents.has(Number(b.outputs.parent))), 'the serial run reuses the running helpers');
 
   process.env.PIPELINE_STUDIO_SPAWN = 'direct';
   try {
     const direct = await runYaml(yaml);
-    assert.deepEqual(direct.result.blocks.map((b) => Number(b.outputs.parent)), [process.pid, process.pid]);
+    assert.deepEqual(direct.result.blocks.map((b) => Number(b.outputs.parent)), [process.pid, process.pid, process.pid, process.pid]);
   } finally {
     delete process.env.PIPELINE_STUDIO_SPAWN;
   }

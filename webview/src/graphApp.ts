@@ -1,3 +1,4 @@
+import { LARGE_GRAPH_NODES } from './layout/elkLayout.ts';
 import { fastLayout } from './layout/fastLayout.ts';
 import { LayoutClient } from './layout/layoutClient.ts';
 import { structureHash } from './layout/structureHash.ts';
@@ -13,12 +14,17 @@ export interface VsCodeApi {
   setState(state: unknown): void;
 }
 
+/** How long a small graph waits for its elk layout before the fast layout is painted. */
+const HOLD_SMALL_GRAPH_MS = 120;
+
 /** What survives a reload of the webview (VS Code keeps it with the panel). */
 interface SavedState {
   direction: Direction;
   viewport?: ViewportState;
   selected?: string;
   layout?: GraphLayout;
+  /** The pipeline file's URI: what the host's serializer reopens the panel on after a reload. */
+  file?: string;
 }
 
 /**
@@ -61,7 +67,7 @@ export class GraphApp {
       open: (id) => this.post({ type: 'blockCommand', command: 'openLog', block: id }),
       contextMenu: (id, x, y) => this.chrome.openMenu(id, x, y),
     });
-    this.viewport = new Viewport(this.view.svg, this.view.world);
+    this.viewport = new Viewport(this.view.svg, this.view.world, () => this.scheduleDetails());
     if (this.saved.viewport !== undefined) {
       this.viewport.set(this.saved.viewport);
       this.userMovedView = true;
@@ -73,7 +79,7 @@ export class GraphApp {
   }
 
   start(): void {
-    this.post({ type: 'ready' });
+    this.post({ type: 'ready', direction: this.saved.direction });
   }
 
   receive(data: unknown): void {
@@ -81,6 +87,10 @@ export class GraphApp {
     const message = data as HostMessage;
     switch (message.type) {
       case 'model':
+        if (typeof message.file === 'string' && message.file !== this.saved.file) {
+          this.saved.file = message.file;
+          this.save();
+        }
         this.showModel(message.model, message.errorCount, message.direction, message.cachedLayout);
         return;
       case 'invalid':
@@ -117,7 +127,8 @@ export class GraphApp {
   private showModel(model: GraphModel, errorCount: number, direction: Direction, cached: GraphLayout | undefined): void {
     this.receivedAt = performance.now();
     this.chrome.setErrors(errorCount);
-    if (direction !== this.saved.direction && this.model === undefined) {
+    if (direction !== this.saved.direction) {
+      // The host remembers the direction last chosen here, per panel.
       this.saved.direction = direction;
       this.chrome.setDirection(direction);
     }
@@ -129,20 +140,35 @@ export class GraphApp {
       if (!sameTexts(previous, model)) this.view.render(model, this.view.layout);
       return;
     }
+    clearTimeout(this.holdTimer);
+    this.holdTimer = undefined;
     const known = [cached, this.saved.layout].find((l) => l !== undefined && l.hash === hash && fits(l, model));
     if (known !== undefined) {
+      this.pendingHash = undefined;
       this.paint(model, known, 'cached');
       return;
     }
-    this.paint(model, fastLayout(model, this.saved.direction, hash), 'preliminary');
+    // elk starts first, in parallel with the fast layout and its paint.
     this.pendingHash = hash;
     this.layouts.request(model, this.saved.direction, hash);
+    const layoutDirection = this.saved.direction;
+    const paintFast = (): void => {
+      this.holdTimer = undefined;
+      this.paint(model, fastLayout(model, layoutDirection, hash), 'preliminary');
+    };
+    // A small graph's elk layout usually arrives within a frame or two: waiting briefly for it
+    // avoids showing one layout and then jumping to another.
+    if (model.nodes.length < LARGE_GRAPH_NODES) this.holdTimer = setTimeout(paintFast, HOLD_SMALL_GRAPH_MS);
+    else paintFast();
   }
+
+  private holdTimer: ReturnType<typeof setTimeout> | undefined;
 
   private paint(model: GraphModel, layout: GraphLayout, phase: RenderPhase): void {
     const firstPaint = this.view.layout === undefined;
     this.view.render(model, layout);
     if (firstPaint || !this.userMovedView) this.viewport.fit(layout.width, layout.height);
+    this.scheduleDetails();
     if (phase === 'cached') this.remember(layout);
     this.reportPainted(phase);
   }
@@ -150,8 +176,18 @@ export class GraphApp {
   private finalLayout(layout: GraphLayout): void {
     if (layout.hash !== this.pendingHash || this.model === undefined) return;
     this.pendingHash = undefined;
+    if (this.holdTimer !== undefined) {
+      // The fast layout was never painted: paint this one instead.
+      clearTimeout(this.holdTimer);
+      this.holdTimer = undefined;
+      this.paint(this.model, layout, 'final');
+      this.remember(layout);
+      this.post({ type: 'layoutDone', layout });
+      return;
+    }
     this.view.applyLayout(layout);
     if (!this.userMovedView) this.viewport.fit(layout.width, layout.height);
+    this.scheduleDetails();
     this.remember(layout);
     this.post({ type: 'layoutDone', layout });
     this.reportPainted('final');
@@ -273,6 +309,20 @@ export class GraphApp {
     return best;
   }
 
+  private detailsPending = false;
+
+  /** Node texts follow the view: created for what is on screen, once per frame at most. */
+  private scheduleDetails(): void {
+    if (this.detailsPending) return;
+    this.detailsPending = true;
+    requestAnimationFrame(() => {
+      this.detailsPending = false;
+      const area = this.viewport.visibleArea();
+      const margin = 200;
+      this.view.showDetails({ x: area.x - margin, y: area.y - margin, width: area.width + 2 * margin, height: area.height + 2 * margin }, this.viewport.current.scale);
+    });
+  }
+
   private viewMoved(): void {
     this.userMovedView = true;
     clearTimeout(this.saveTimer);
@@ -302,6 +352,7 @@ function readSavedState(value: unknown): SavedState {
     viewport: state.viewport,
     selected: typeof state.selected === 'string' ? state.selected : undefined,
     layout: state.layout,
+    file: typeof state.file === 'string' ? state.file : undefined,
   };
 }
 

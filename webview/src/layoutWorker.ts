@@ -2,7 +2,7 @@
 // ignores answers to requests it has since replaced (by `seq`).
 import type { ELK as ElkApi, ELKConstructorArguments } from 'elkjs/lib/elk-api.js';
 import * as elkBundle from 'elkjs/lib/elk.bundled.js';
-import { fromElkGraph, toElkGraph, TUNED_ELK_OPTIONS } from './layout/elkLayout.ts';
+import { elkOptionsFor, fromElkGraph, toElkGraph } from './layout/elkLayout.ts';
 import type { LayoutRequest, LayoutResponse } from './protocol.ts';
 
 // Typed by hand: the webview's tsconfig has the DOM library, whose `self` is a Window.
@@ -11,6 +11,9 @@ const scope = self as unknown as { onmessage: ((event: MessageEvent<LayoutReques
 const ELK = (elkBundle as unknown as { default: new (args?: ELKConstructorArguments) => ElkApi }).default;
 const elk = new ELK();
 let latest = 0;
+// elk is compiled Java: its first layout runs cold. A tiny one while the page is still loading
+// makes the first real layout noticeably faster.
+void elk.layout({ id: 'warm', children: [{ id: 'a', width: 10, height: 10 }, { id: 'b', width: 10, height: 10 }], edges: [{ id: 'e', sources: ['a'], targets: ['b'] }] });
 
 scope.onmessage = (event) => {
   const request = event.data;
@@ -25,7 +28,7 @@ scope.onmessage = (event) => {
 async function layout(request: LayoutRequest): Promise<void> {
   let response: LayoutResponse;
   try {
-    const result = await elk.layout(toElkGraph(request.model, request.direction, TUNED_ELK_OPTIONS));
+    const result = await elk.layout(toElkGraph(request.model, request.direction, elkOptionsFor(request.model.nodes.length)));
     response = { seq: request.seq, layout: fromElkGraph(result, request.model, request.direction, request.hash) };
   } catch (error) {
     response = { seq: request.seq, error: error instanceof Error ? error.message : String(error) };

@@ -71,7 +71,7 @@ export interface PlanMark {
 
 export type HostMessage =
   /** The structure to show; `errorCount` > 0 means the text is invalid and this is the last valid structure. */
-  | { type: 'model'; model: GraphModel; errorCount: number; direction: Direction; cachedLayout?: GraphLayout }
+  | { type: 'model'; model: GraphModel; errorCount: number; direction: Direction; cachedLayout?: GraphLayout; file?: string }
   /** The text is invalid and has no usable structure: keep the graph shown, show the banner. */
   | { type: 'invalid'; errorCount: number }
   /** Every block's state in the shown run (replaces the previous run's). `run` undefined: no run. */
@@ -91,7 +91,8 @@ export const TOOLBAR_COMMANDS: readonly ToolbarCommand[] = ['runPipeline', 'dryR
 export type RenderPhase = 'preliminary' | 'final' | 'cached';
 
 export type WebviewMessage =
-  | { type: 'ready' }
+  /** First message; `direction` is the one the panel had before a reload. */
+  | { type: 'ready'; direction: Direction }
   | { type: 'revealBlock'; block: string }
   | { type: 'blockCommand'; command: BlockCommand; block: string }
   | { type: 'toolbar'; command: ToolbarCommand }

@@ -175,7 +175,9 @@ export class HistoryModel {
       seen.add(summary.pipelineFile);
       const existing = entry.pipelines.get(summary.pipelineFile);
       if (existing === undefined) entry.pipelines.set(summary.pipelineFile, new PipelineNode(entry, summary.pipelineFile, latestOf(summary)));
-      else updateLatest(existing, summary);
+      // Not just updateLatest: a loaded pipeline must also take in the runs it gained since, or
+      // refresh() would see nothing new and its runs would stay hidden until a full reload.
+      else entry.connection.read((store) => this.refreshPipeline(store, existing, summary, []));
     }
     for (const file of [...entry.pipelines.keys()]) if (!seen.has(file)) entry.pipelines.delete(file);
     const filtered = this.isFiltered();

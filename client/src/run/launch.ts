@@ -7,7 +7,7 @@ import { ArgumentError, fileArgument, optionsArgument, runArgument, type RunComm
 import type { RunController } from './runController.ts';
 import { runSettings } from './runSettings.ts';
 import { showRunError } from './runsLog.ts';
-import { pickPipelineFile, pickStoredRun, readPipeline } from './pickTargets.ts';
+import { isPipelineFile, pickPipelineFile, pickStoredRun, readPipeline } from './pickTargets.ts';
 import { storePathForReading } from './storeLocation.ts';
 import { refuseIfUntrusted } from './trust.ts';
 import { lastUsedVariables, promptForVariables, rememberVariables } from './variablePrompt.ts';
@@ -74,7 +74,7 @@ export async function runFromRecord(features: RunFeatures, args: readonly unknow
   if (refuseIfUntrusted(title)) return undefined;
   try {
     const options = optionsArgument(args);
-    const source = await recordedRun(args[0], kind === 'retry' ? 'Run to retry' : 'Run to replay', (r) => kind === 'replay' || ['failed', 'cancelled', 'interrupted'].includes(r.status));
+    const source = await recordedRun(args[0], kind === 'retry' ? 'Run to retry' : 'Run to replay', (r) => kind === 'replay' || ['failed', 'cancelled', 'interrupted'].includes(r.status), options.noPrompt === true);
     if (source === undefined) return undefined;
     const file = vscode.Uri.file(source.run.pipelineFile);
     return await features.controller.launch({
@@ -88,15 +88,21 @@ export async function runFromRecord(features: RunFeatures, args: readonly unknow
   }
 }
 
-/** A run of the store, with its record: from a run argument, or picked from the current pipeline's runs. */
-export async function recordedRun(arg: unknown, placeHolder: string, filter: (run: RunSummary) => boolean): Promise<{ run: RunRecord; store: string } | undefined> {
+/**
+ * A run of the store, with its record: from a run argument, or picked from the current pipeline's
+ * runs. With noPrompt nothing is asked: what cannot be worked out is an ArgumentError.
+ */
+export async function recordedRun(arg: unknown, placeHolder: string, filter: (run: RunSummary) => boolean, noPrompt = false): Promise<{ run: RunRecord; store: string } | undefined> {
   let ref = runArgument(arg);
   let store = ref?.storePath;
   if (ref === undefined || store === undefined) {
-    const file = ref?.pipelineFile !== undefined ? vscode.Uri.file(ref.pipelineFile) : await pickPipelineFile(fileArgument(arg));
+    const given = ref?.pipelineFile !== undefined ? vscode.Uri.file(ref.pipelineFile) : (fileArgument(arg) ?? (ref !== undefined ? storeOwnerOfBareRun() : undefined));
+    if (given === undefined && noPrompt) throw new ArgumentError('Name the run and its store: pass a run number with one workspace folder open, or { runId, storePath } or { runId, pipelineFile }.');
+    const file = await pickPipelineFile(given);
     if (file === undefined) return undefined;
     store = storePathForReading(file);
     if (ref === undefined) {
+      if (noPrompt) throw new ArgumentError('Name the run: pass its number or { runId, storePath }.');
       const picked = await pickStoredRun(file, placeHolder, filter);
       if (picked === undefined) return undefined;
       ref = { runId: picked.runId };
@@ -110,6 +116,17 @@ export async function recordedRun(arg: unknown, placeHolder: string, filter: (ru
   } finally {
     reader.close();
   }
+}
+
+/**
+ * What a bare run number refers to, without asking: the active pipeline file (its store), else the
+ * only workspace folder (the store its runs go to by default); undefined when it takes a pick.
+ */
+function storeOwnerOfBareRun(): vscode.Uri | undefined {
+  const active = vscode.window.activeTextEditor?.document;
+  if (active !== undefined && (isPipelineFile(active.uri) || active.languageId === 'pipeline')) return active.uri;
+  const folders = vscode.workspace.workspaceFolders ?? [];
+  return folders.length === 1 ? folders[0]?.uri : undefined;
 }
 
 export function reportCommandError(title: string, error: unknown): void {

@@ -1,3 +1,5 @@
+import { MinHeap } from '../util/minHeap.ts';
+
 /**
  * The dependency graph of a pipeline over block ids. Edges go from a block to the blocks it
  * depends on (`upstreamOf`) and back (`downstreamOf`); unknown ids and self-edges are left out, as
@@ -92,8 +94,7 @@ export class Dag {
     const ready = new MinHeap();
     for (let i = 0; i < n; i++) if (pending[i] === 0) ready.push(i);
     const order: string[] = [];
-    while (ready.size > 0) {
-      const i = ready.pop();
+    for (let i = ready.pop(); i !== undefined; i = ready.pop()) {
       order.push(this.ids[i] ?? '');
       for (const j of this.down[i] ?? []) {
         const left = (pending[j] ?? 0) - 1;
@@ -226,48 +227,4 @@ function canonical(cycle: number[]): string {
   let best = 0;
   for (let k = 1; k < cycle.length; k++) if ((cycle[k] ?? 0) < (cycle[best] ?? 0)) best = k;
   return [...cycle.slice(best), ...cycle.slice(0, best)].join(',');
-}
-
-/** A binary heap of indexes: the lowest (earliest in the file) ready block starts first. */
-class MinHeap {
-  private readonly items: number[] = [];
-
-  get size(): number {
-    return this.items.length;
-  }
-
-  push(value: number): void {
-    const a = this.items;
-    a.push(value);
-    let i = a.length - 1;
-    while (i > 0) {
-      const parent = (i - 1) >> 1;
-      if ((a[parent] ?? 0) <= value) break;
-      a[i] = a[parent] ?? 0;
-      i = parent;
-    }
-    a[i] = value;
-  }
-
-  pop(): number {
-    const a = this.items;
-    const top = a[0] ?? 0;
-    const last = a.pop() ?? 0;
-    if (a.length > 0) {
-      let i = 0;
-      for (;;) {
-        const l = 2 * i + 1;
-        const r = l + 1;
-        let m = i;
-        let mv = last;
-        if (l < a.length && (a[l] ?? 0) < mv) { m = l; mv = a[l] ?? 0; }
-        if (r < a.length && (a[r] ?? 0) < mv) { m = r; mv = a[r] ?? 0; }
-        if (m === i) break;
-        a[i] = mv;
-        i = m;
-      }
-      a[i] = last;
-    }
-    return top;
-  }
 }

@@ -1,9 +1,10 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { createMessageConnection, StreamMessageReader, StreamMessageWriter, type MessageConnection } from 'vscode-jsonrpc/node';
 import type { LogChunkEvent, RunEvent, RunFinishedEvent } from './events.ts';
+import type { BlockGate } from './gate.ts';
 import type { RunPlan } from './plan.ts';
 import {
-  CancelBlockRequest, CancelRunRequest, LogChunkNotification, PlanRequest, RunEventNotification, StartRunRequest,
+  BeforeBlockRequest, CancelBlockRequest, CancelRunRequest, LogChunkNotification, PlanRequest, RunEventNotification, StartRunRequest,
   type PlanParams, type RunRef, type StartRunParams, type StartRunResult,
 } from './protocol.ts';
 
@@ -44,6 +45,14 @@ export class RunnerClient {
 
   onLogChunk(listener: (event: Stored<LogChunkEvent>) => void): void {
     this.logListeners.push(listener);
+  }
+
+  /** Answers the service's BeforeBlockRequest of `debug` runs: the block starts when the promise settles. */
+  onBeforeBlock(handler: (gate: Stored<BlockGate>) => Promise<void>): void {
+    this.connection.onRequest(BeforeBlockRequest, async (gate) => {
+      await handler(gate);
+      return {};
+    });
   }
 
   startRun(params: StartRunParams): Promise<StartRunResult> {

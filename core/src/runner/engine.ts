@@ -4,10 +4,12 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { EvaluationError } from '../expr/index.ts';
 import type { Block } from '../model/pipeline.ts';
-import type { BlockRunUpdate, BlockStatus, LogWriter, RunStatus, RunStore, RunTrigger } from '../store/types.ts';
+import type { BlockRunUpdate, BlockStatus, GitInfo, LogWriter, RunStatus, RunStore, RunTrigger } from '../store/types.ts';
 import { startAttempt, type AttemptHandle, type AttemptOutcome } from './attempt.ts';
+import { prestartLauncher } from './launcher.ts';
 import type { BlockSummary, RunEvent, RunEventListener } from './events.ts';
 import { fingerprintBlock, hashOutputs, sameHashes } from './fingerprint.ts';
+import type { BlockGate, BlockGateHandler } from './gate.ts';
 import { gitInfo } from './git.ts';
 import { missingOutputs, parseOutputs } from './outputs.ts';
 import { prepareRun, scopeFor, type PreparedRun, type PrepareOptions } from './prepare.ts';
@@ -30,6 +32,8 @@ export interface StartRunOptions extends PrepareOptions {
   /** Record git commit, branch and dirtiness. Default true. */
   git?: boolean;
   onEvent?: RunEventListener;
+  /** Asked before each block's first attempt; a debugger holds blocks here (see gate.ts). */
+  beforeBlock?: BlockGateHandler;
 }
 
 export interface RunResult {
@@ -58,6 +62,7 @@ const DEFAULT_HEARTBEAT_MS = 5000;
  * be satisfied).
  */
 export async function startRun(options: StartRunOptions): Promise<RunHandle> {
+  prestartLauncher();
   const prepared = prepareRun(options, options.store);
   const git = options.git === false ? undefined : await gitInfo(prepared.folder);
   const { plan } = prepared;
@@ -78,7 +83,7 @@ export async function startRun(options: StartRunOptions): Promise<RunHandle> {
     options.store.updateRun(record.id, { status: 'failed', error: error instanceof Error ? error.message : String(error) });
     throw error;
   }
-  const run = new Run(prepared, scope, record.id, options);
+  const run = new Run(prepared, scope, record.id, options, git);
   run.start();
   return { runId: record.id, done: run.done, cancel: () => run.cancel(), cancelBlock: (id) => run.cancelBlock(id) };
 }
@@ -102,6 +107,8 @@ interface BlockState {
   resolved: ResolvedBlock | undefined;
   handle: AttemptHandle | undefined;
   retryTimer: NodeJS.Timeout | undefined;
+  /** Held by the beforeBlock gate: it has its concurrency slot but no process yet. */
+  gated: boolean;
   startedAt: number | undefined;
   finishedAt: number | undefined;
   exitCode: number | undefined;
@@ -134,8 +141,10 @@ class Run {
   private readonly scope: RunScope;
   private readonly runId: number;
   private readonly options: StartRunOptions;
+  private readonly git: GitInfo | undefined;
 
-  constructor(prepared: PreparedRun, scope: RunScope, runId: number, options: StartRunOptions) {
+  constructor(prepared: PreparedRun, scope: RunScope, runId: number, options: StartRunOptions, git: GitInfo | undefined) {
+    this.git = git;
     this.prepared = prepared;
     this.scope = scope;
     this.runId = runId;
@@ -150,7 +159,7 @@ class Run {
     this.blocks = prepared.pipeline.blocks.map((block, index) => ({
       block, index, status: 'initial', attempt: 0, rowId: undefined, waitingFor: 0, finished: false,
       selected: plan.selected.has(block.id), reused: plan.reused.get(block.id), disabled: false, cancelRequested: false,
-      outputs: {}, fingerprint: undefined, resolved: undefined, handle: undefined, retryTimer: undefined,
+      outputs: {}, fingerprint: undefined, resolved: undefined, handle: undefined, retryTimer: undefined, gated: false,
       startedAt: undefined, finishedAt: undefined, exitCode: undefined, signal: undefined, reason: undefined,
     }));
     for (const state of this.blocks) this.byId.set(state.block.id, state);
@@ -206,6 +215,7 @@ class Run {
     if (state === undefined || state.finished) return false;
     state.cancelRequested = true;
     if (state.handle !== undefined) state.handle.stop('cancelled');
+    else if (state.gated) this.cancelGated(state, 'cancelled');
     else if (state.retryTimer !== undefined || this.ready.has(state.index)) this.cancelWaiting(state, 'cancelled');
     return true;
   }
@@ -216,6 +226,7 @@ class Run {
     for (const state of this.blocks) {
       if (state.finished) continue;
       if (state.handle !== undefined) state.handle.stop(why);
+      else if (state.gated) this.cancelGated(state, why === 'timeout' ? 'run timeout' : 'cancelled');
       else if (state.retryTimer !== undefined || this.ready.has(state.index)) this.cancelWaiting(state, why === 'timeout' ? 'run timeout' : 'cancelled');
     }
     this.pump();
@@ -228,6 +239,59 @@ class Run {
     this.ready.remove(state.index);
     this.finishBlock(state, 'cancelled', { reason });
     this.pump();
+  }
+
+  /** Held at the gate: it gives its slot back and ends cancelled; the gate's later answer is ignored. */
+  private cancelGated(state: BlockState, reason: string): void {
+    state.gated = false;
+    this.running--;
+    this.finishBlock(state, 'cancelled', { reason });
+    this.pump();
+  }
+
+  /**
+   * Asks the gate before a block's first attempt. The slot is taken while it waits, so a paused
+   * block holds back the blocks a concurrency limit would hold back had it started.
+   */
+  private startThroughGate(state: BlockState): void {
+    const gate = this.options.beforeBlock;
+    const resolved = state.resolved;
+    if (gate === undefined || state.attempt > 0 || resolved === undefined) return this.startNextAttempt(state);
+    let held: Promise<void> | undefined;
+    try {
+      held = gate(this.gateFor(state, resolved));
+    } catch {
+      held = undefined;
+    }
+    if (held === undefined) return this.startNextAttempt(state);
+    state.gated = true;
+    this.running++;
+    const release = (): void => {
+      if (!state.gated) return;
+      state.gated = false;
+      this.running--;
+      if (this.stopping !== undefined || state.cancelRequested) {
+        this.finishBlock(state, 'cancelled', { reason: this.stopping === 'timeout' ? 'run timeout' : 'cancelled' });
+        this.pump();
+        return;
+      }
+      this.startNextAttempt(state);
+    };
+    held.then(release, release);
+  }
+
+  private gateFor(state: BlockState, resolved: ResolvedBlock): BlockGate {
+    const upstream: BlockGate['upstream'] = {};
+    for (const id of this.prepared.dag.upstream(state.block.id)) {
+      const up = this.byId.get(id);
+      if (up?.finished === true) upstream[id] = { status: up.reused?.status ?? up.status, outputs: up.outputs };
+    }
+    const env = { ...this.prepared.processEnv, ...resolved.definedEnv, PIPELINE_RUN_ID: String(this.runId) };
+    return {
+      runId: this.runId, pipelineName: this.prepared.pipeline.name, block: state.block.id, attempt: state.attempt + 1,
+      shell: resolved.shell, cwd: resolved.cwd, command: resolved.display, definedEnv: resolved.definedEnv, env,
+      variables: this.prepared.variables, upstream, timeoutMs: resolved.timeoutMs, attempts: resolved.retry?.attempts ?? 1, git: this.git,
+    };
   }
 
   /** Every upstream block has finished: decide what becomes of this one. */
@@ -283,7 +347,7 @@ class Run {
       const index = this.ready.pop();
       if (index === undefined) break;
       const state = this.blocks[index];
-      if (state !== undefined) this.startNextAttempt(state);
+      if (state !== undefined) this.startThroughGate(state);
     }
     if (this.stopping !== undefined) {
       for (let index = this.ready.pop(); index !== undefined; index = this.ready.pop()) {

@@ -4,6 +4,7 @@ export { planRun, type PlanAction, type PlanEntry, type PlanOptions, type RunPla
 export { prepareRun, RunRefused, type PrepareOptions } from './prepare.ts';
 export type { BlockAttemptEvent, BlockStatusEvent, BlockSummary, LogChunkEvent, RunEvent, RunEventListener, RunFinishedEvent, RunStartedEvent } from './events.ts';
 export type { Selection } from './selection.ts';
+export type { BlockGate, BlockGateHandler } from './gate.ts';
 export { parseVarAssignments, resolveVariables, type VariableValue } from './variables.ts';
 export { quoteForShell, quoteJsonString, quotePosix, quotePwsh } from './quote.ts';
 export { holeContexts, scriptProblems, substituteScript, EXPR_ENV_PREFIX, type SubstitutedScript, type TemplatePiece } from './substitute.ts';

@@ -2,6 +2,7 @@ import { NotificationType, RequestType } from 'vscode-jsonrpc';
 import type { Diagnostic } from '../model/diagnostic.ts';
 import type { RunTrigger } from '../store/types.ts';
 import type { LogChunkEvent, RunEvent } from './events.ts';
+import type { BlockGate } from './gate.ts';
 import type { RunPlan } from './plan.ts';
 import type { Selection } from './selection.ts';
 import type { VariableValue } from './variables.ts';
@@ -29,6 +30,8 @@ export interface StartRunParams {
   graceMs?: number;
   /** Stored log per block run (head and tail kept); default 10 MiB. Applies from the store's first use by this service. */
   logCapBytes?: number;
+  /** Ask the client (BeforeBlockRequest) before each block's first attempt: a debugger drives the run. */
+  debug?: boolean;
 }
 
 export interface StartRunResult {
@@ -49,7 +52,7 @@ export interface RunRef {
   store: string;
 }
 
-export type PlanParams = Omit<StartRunParams, 'trigger' | 'graceMs'>;
+export type PlanParams = Omit<StartRunParams, 'trigger' | 'graceMs' | 'debug'>;
 
 /**
  * Client → service: validate, record and start a run. Answers as soon as the run is recorded;
@@ -76,3 +79,10 @@ export const RunEventNotification = new NotificationType<Exclude<RunEvent, LogCh
  * rather than buffered without bound; the stored log stays complete up to its cap.
  */
 export const LogChunkNotification = new NotificationType<LogChunkEvent & { store: string }>('pipeline/logChunk');
+
+/**
+ * Service → client, only for runs started with `debug: true`: a block is about to start, its
+ * expressions resolved. The block waits for the answer, so a debugger pauses the run by answering
+ * later. A failed request (the client has gone or does not answer it) cancels the run.
+ */
+export const BeforeBlockRequest = new RequestType<BlockGate & { store: string }, Record<string, never>, void>('pipeline/beforeBlock');

@@ -25,11 +25,19 @@ export interface Page {
   addInitScript(script: { content: string }): Promise<void>;
   screenshot(options: { path: string; fullPage?: boolean }): Promise<unknown>;
   setViewportSize(size: { width: number; height: number }): Promise<void>;
-  on(event: 'pageerror' | 'console' | 'dialog', listener: (value: { message?: string; text?(): string; dismiss?(): Promise<void>; type?(): string }) => void): void;
+  on(event: 'pageerror' | 'console' | 'dialog', listener: (value: PageEvent) => void): void;
   click(selector: string, options?: { button?: 'left' | 'right'; clickCount?: number; force?: boolean }): Promise<void>;
   dblclick(selector: string, options?: { force?: boolean }): Promise<void>;
+  fill(selector: string, value: string): Promise<void>;
   keyboard: { press(key: string): Promise<void> };
   close(): Promise<void>;
+}
+/** A page error (an Error), a console message or a dialog: each has some of these. */
+interface PageEvent {
+  message?: string | (() => string);
+  text?(): string;
+  type?(): string;
+  dismiss?(): Promise<void>;
 }
 interface Browser {
   newPage(): Promise<Page>;
@@ -65,12 +73,12 @@ export class GraphPage {
     const browser = await chromium.launch({ executablePath: CHROMIUM, headless: true, args: ['--no-sandbox', '--disable-gpu', '--disable-dev-shm-usage'] });
     const page = await browser.newPage();
     const graph = new GraphPage(browser, page, server);
-    page.on('pageerror', (error) => graph.errors.push(error.message ?? String(error)));
+    page.on('pageerror', (error) => graph.errors.push(typeof error.message === 'string' ? error.message : 'page error'));
     page.on('console', (message) => {
       if (message.type?.() === 'error') graph.errors.push(message.text?.() ?? '');
     });
     page.on('dialog', (dialog) => {
-      graph.dialogs.push(dialog.message?.() ?? 'dialog');
+      graph.dialogs.push(typeof dialog.message === 'function' ? dialog.message() : 'dialog');
       void dialog.dismiss?.();
     });
     await page.setViewportSize(size);
@@ -86,7 +94,7 @@ export class GraphPage {
   }
 
   async posted(): Promise<WebviewMessage[]> {
-    return this.page.evaluate(() => (window as unknown as TestWindow).__posted, undefined);
+    return this.page.evaluate(() => (window as unknown as TestWindow).__posted as unknown as WebviewMessage[], undefined);
   }
 
   async clearPosted(): Promise<void> {
@@ -102,6 +110,15 @@ export class GraphPage {
     return found;
   }
 
+  /** A second page in the same browser, without CSP, that loads the given scripts (name → file). */
+  async barePage(scripts: Record<string, string>): Promise<Page> {
+    for (const [name, file] of Object.entries(scripts)) libraries.set(name, file);
+    const page = await this.browser.newPage();
+    const port = (this.server.address() as AddressInfo).port;
+    await page.goto(`http://127.0.0.1:${port}/bare`);
+    return page;
+  }
+
   async close(): Promise<void> {
     await this.browser.close().catch(() => undefined);
     await new Promise((resolve) => this.server.close(resolve));
@@ -111,6 +128,9 @@ export class GraphPage {
 interface TestWindow {
   __posted: { type: string; phase?: string }[];
 }
+
+/** Extra scripts the benchmark serves at /lib/<name> to its bare page (peers measured beside the graph). */
+const libraries = new Map<string, string>();
 
 const TYPES: Record<string, string> = { '.js': 'text/javascript', '.css': 'text/css', '.map': 'application/json' };
 
@@ -122,6 +142,23 @@ function serve(): Promise<Server> {
     if (url.pathname === '/') {
       response.writeHead(200, { 'content-type': 'text/html' });
       response.end(graphHtml({ cspSource: origin, scriptUri: `${origin}/dist/main.js`, styleUri: `${origin}/dist/main.css`, workerUri: `${origin}/dist/layoutWorker.js` }));
+      return;
+    }
+    const library = libraries.get(url.pathname.replace(/^\/lib\//, ''));
+    if (url.pathname === '/bare') {
+      // No CSP and no bundle: a plain page for timing other layout libraries on the same browser.
+      response.writeHead(200, { 'content-type': 'text/html' });
+      response.end(`<!DOCTYPE html><html><body>${[...libraries.keys()].map((name) => `<script src="/lib/${name}"></script>`).join('')}</body></html>`);
+      return;
+    }
+    if (url.pathname.startsWith('/lib/') && library !== undefined) {
+      response.writeHead(200, { 'content-type': 'text/javascript' });
+      response.end(readFileSync(library));
+      return;
+    }
+    if (url.pathname === '/favicon.ico') {
+      response.writeHead(204);
+      response.end();
       return;
     }
     const file = normalize(join(DIST, url.pathname.replace(/^\/dist\//, '')));
@@ -137,7 +174,7 @@ function serve(): Promise<Server> {
 }
 
 /** The stand-in for VS Code: records every message, keeps state, and sets the theme's variables. */
-function recordingApi(themeCss: string): string {
+function recordingApi(theme: Record<string, string>): string {
   return `
     window.__posted = [];
     window.__state = undefined;
@@ -149,7 +186,8 @@ function recordingApi(themeCss: string): string {
       setState: (s) => { window.__state = s; },
     });
     document.addEventListener('DOMContentLoaded', () => {
-      document.documentElement.setAttribute('style', ${JSON.stringify(themeCss)});
+      // Through the CSSOM, as VS Code does: the CSP forbids style attributes.
+      for (const [name, value] of Object.entries(${JSON.stringify(theme)})) document.documentElement.style.setProperty(name, value);
     });
   `;
 }

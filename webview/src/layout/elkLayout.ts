@@ -2,21 +2,28 @@ import type { ElkExtendedEdge, ElkNode, LayoutOptions } from 'elkjs/lib/elk-api.
 import type { Direction, GraphLayout, GraphModel } from '../protocol.ts';
 import { LAYER_GAP, NODE_GAP, NODE_HEIGHT, NODE_WIDTH } from './geometry.ts';
 
-/**
- * elkjs options measured on 50–3,000-block DAGs (bench/graph.ts): one crossing-minimisation pass
- * instead of seven and no greedy-switch post-pass halve the time at 1,000–3,000 blocks, for a few
- * percent more crossings; the rest (network-simplex layering, Brandes–Köpf placement, orthogonal
- * routing) are elk's defaults, which gave the fewest crossings.
- */
-export const TUNED_ELK_OPTIONS: LayoutOptions = {
+const BASE_OPTIONS: LayoutOptions = {
   'elk.algorithm': 'layered',
   'elk.edgeRouting': 'ORTHOGONAL',
-  'elk.layered.thoroughness': '1',
-  'elk.layered.crossingMinimization.greedySwitch.type': 'OFF',
   'elk.spacing.nodeNode': String(NODE_GAP),
   'elk.layered.spacing.nodeNodeBetweenLayers': String(LAYER_GAP),
   'elk.padding': '[top=16,left=16,bottom=16,right=16]',
 };
+
+/** From this many blocks on, elk's crossing minimisation is cut down (below, defaults are fast enough). */
+export const LARGE_GRAPH_NODES = 400;
+
+/**
+ * elkjs options measured on 50–3,000-block DAGs (bench/graph.ts). On large graphs one
+ * crossing-minimisation pass instead of seven and no greedy-switch post-pass halve the time for a
+ * few percent more crossings; on small ones they cost up to half more crossings for a few
+ * milliseconds, so small graphs keep elk's defaults. Layering (network simplex), placement
+ * (Brandes–Köpf) and orthogonal routing are elk's defaults, which gave the fewest crossings.
+ */
+export function elkOptionsFor(nodes: number): LayoutOptions {
+  if (nodes < LARGE_GRAPH_NODES) return BASE_OPTIONS;
+  return { ...BASE_OPTIONS, 'elk.layered.thoroughness': '1', 'elk.layered.crossingMinimization.greedySwitch.type': 'OFF' };
+}
 
 export function toElkGraph(model: GraphModel, direction: Direction, options: LayoutOptions): ElkNode {
   const edges: ElkExtendedEdge[] = [];

@@ -1,4 +1,5 @@
 import type { BlockState, GraphLayout, GraphModel, PlanMark } from '../protocol.ts';
+import { NODE_HEIGHT, NODE_WIDTH } from '../layout/geometry.ts';
 import { formatDuration, PLAN_WORDS, statusGlyph, statusWord } from './statusStyle.ts';
 
 const SVG = 'http://www.w3.org/2000/svg';
@@ -15,15 +16,19 @@ export interface GraphViewHandlers {
 
 interface NodeParts {
   group: SVGGElement;
-  glyph: SVGTextElement;
-  meta: SVGTextElement;
-  badge: SVGTextElement;
+  /** Texts, created only once the node is shown large enough to read them (see showDetails). */
+  details: { glyph: SVGTextElement; meta: SVGTextElement; badge: SVGTextElement } | undefined;
 }
+
+/** Below this zoom, node texts are unreadable: they are not created (3,000 nodes paint in a fraction of the time). */
+export const DETAIL_SCALE = 0.3;
 
 /**
  * The graph as SVG: one group per block, one path per edge. Everything the pipeline file wrote
  * (ids, descriptions) goes in through textContent, never markup. Status and plan changes touch only
- * the changed node's elements, so an update costs the same at 50 blocks as at 3,000.
+ * the changed node's elements, so an update costs the same at 50 blocks as at 3,000. To paint
+ * thousands of blocks quickly, all edges are one path (and their arrowheads another), and a node's
+ * texts are created only when it is on screen at a readable zoom.
  */
 export class GraphView {
   readonly svg: SVGSVGElement;
@@ -33,7 +38,9 @@ export class GraphView {
   private model: GraphModel = { pipelineName: '', nodes: [], edges: [] };
   private layoutShown: GraphLayout | undefined;
   private nodes: NodeParts[] = [];
-  private edges: SVGPathElement[] = [];
+  private readonly edgePath: SVGPathElement;
+  private readonly arrowPath: SVGPathElement;
+  private readonly litPath: SVGPathElement;
   private readonly index = new Map<string, number>();
   private readonly states = new Map<string, BlockState>();
   private plan = new Map<string, PlanMark>();
@@ -45,11 +52,11 @@ export class GraphView {
     this.svg.setAttribute('class', 'graph');
     this.svg.setAttribute('role', 'group');
     this.svg.setAttribute('aria-label', 'Pipeline graph');
-    const defs = el('defs', this.svg);
-    const marker = el('marker', defs, { id: 'arrow', viewBox: '0 0 10 10', refX: '10', refY: '5', markerWidth: '7', markerHeight: '7', orient: 'auto-start-reverse' });
-    el('path', marker, { d: 'M0,0 L10,5 L0,10 z', class: 'arrowhead' });
     this.world = el('g', this.svg, { class: 'world' });
     this.edgeLayer = el('g', this.world, { class: 'edges' });
+    this.edgePath = el('path', this.edgeLayer, { class: 'edge' });
+    this.arrowPath = el('path', this.edgeLayer, { class: 'arrowhead' });
+    this.litPath = el('path', this.edgeLayer, { class: 'edge lit' });
     this.nodeLayer = el('g', this.world, { class: 'nodes' });
     host.append(this.svg);
 
@@ -102,11 +109,8 @@ export class GraphView {
       this.incident[b]?.push(e);
     });
     const nodeFragment = document.createDocumentFragment();
-    this.nodes = model.nodes.map((node, i) => this.createNode(nodeFragment, i, node.id, node.description, node.disabled === true));
-    const edgeFragment = document.createDocumentFragment();
-    this.edges = model.edges.map(() => el('path', edgeFragment, { class: 'edge', 'marker-end': 'url(#arrow)' }));
+    this.nodes = model.nodes.map((node, i) => this.createNode(nodeFragment, i, node.id, node.disabled === true));
     this.nodeLayer.replaceChildren(nodeFragment);
-    this.edgeLayer.replaceChildren(edgeFragment);
     this.selectedIndex = -1;
     this.applyLayout(layout);
     for (let i = 0; i < this.nodes.length; i++) this.paintNode(i);
@@ -121,7 +125,30 @@ export class GraphView {
       const group = this.nodes[i]?.group;
       group?.setAttribute('transform', `translate(${layout.boxes[i * 4] ?? 0},${layout.boxes[i * 4 + 1] ?? 0})`);
     }
-    for (let e = 0; e < this.edges.length; e++) this.edges[e]?.setAttribute('d', pathOf(layout.routes[e] ?? []));
+    let edges = '';
+    let arrows = '';
+    for (const route of layout.routes) {
+      edges += pathOf(route);
+      arrows += arrowOf(route);
+    }
+    this.edgePath.setAttribute('d', edges);
+    this.arrowPath.setAttribute('d', arrows);
+    this.paintLit();
+  }
+
+  /** Creates the texts of the nodes inside `area` (layout coordinates), when zoomed in enough to read them. */
+  showDetails(area: { x: number; y: number; width: number; height: number }, scale: number): void {
+    this.svg.classList.toggle('far', scale < DETAIL_SCALE);
+    const b = this.layoutShown?.boxes;
+    if (scale < DETAIL_SCALE || b === undefined) return;
+    for (let i = 0; i < this.nodes.length; i++) {
+      if (this.nodes[i]?.details !== undefined) continue;
+      const x = b[i * 4] ?? 0;
+      const y = b[i * 4 + 1] ?? 0;
+      if (x + (b[i * 4 + 2] ?? 0) < area.x || y + (b[i * 4 + 3] ?? 0) < area.y || x > area.x + area.width || y > area.y + area.height) continue;
+      this.addDetails(i);
+      this.paintNode(i);
+    }
   }
 
   setStates(states: Record<string, BlockState>): void {
@@ -163,14 +190,25 @@ export class GraphView {
     if (previous !== undefined) {
       previous.group.classList.remove('selected');
       previous.group.setAttribute('tabindex', '-1');
-      for (const e of this.incident[this.selectedIndex] ?? []) this.edges[e]?.classList.remove('lit');
     }
     this.selectedIndex = id === undefined ? -1 : (this.index.get(id) ?? -1);
     const next = this.nodes[this.selectedIndex];
-    if (next === undefined) return;
-    next.group.classList.add('selected');
-    next.group.setAttribute('tabindex', '0');
-    for (const e of this.incident[this.selectedIndex] ?? []) this.edges[e]?.classList.add('lit');
+    if (next !== undefined) {
+      next.group.classList.add('selected');
+      next.group.setAttribute('tabindex', '0');
+      if (next.details === undefined) {
+        this.addDetails(this.selectedIndex);
+        this.paintNode(this.selectedIndex);
+      }
+    }
+    this.paintLit();
+  }
+
+  /** The selected node's edges, drawn again on top, highlighted. */
+  private paintLit(): void {
+    let d = '';
+    for (const e of this.incident[this.selectedIndex] ?? []) d += pathOf(this.layoutShown?.routes[e] ?? []);
+    this.litPath.setAttribute('d', d);
   }
 
   focusSelected(): void {
@@ -199,18 +237,26 @@ export class GraphView {
     return out;
   }
 
-  private createNode(parent: DocumentFragment, i: number, id: string, description: string | undefined, disabled: boolean): NodeParts {
+  private createNode(parent: DocumentFragment, i: number, id: string, disabled: boolean): NodeParts {
     const group = el('g', parent, { class: disabled ? 'node disabled' : 'node', 'data-i': String(i), 'data-id': id, tabindex: '-1', role: 'button' });
-    el('rect', group, { class: 'box', width: '184', height: '52', rx: '4' });
-    el('rect', group, { class: 'bar', width: '4', height: '52', rx: '2' });
+    el('rect', group, { class: 'box', width: String(NODE_WIDTH), height: String(NODE_HEIGHT), rx: '4' });
+    el('rect', group, { class: 'bar', width: '4', height: String(NODE_HEIGHT), rx: '2' });
+    return { group, details: undefined };
+  }
+
+  private addDetails(i: number): void {
+    const parts = this.nodes[i];
+    const node = this.model.nodes[i];
+    if (parts === undefined || node === undefined || parts.details !== undefined) return;
+    const group = parts.group;
     const glyph = el('text', group, { class: 'glyph', x: '18', y: '31', 'aria-hidden': 'true' });
-    const name = el('text', group, { class: 'id', x: '34', y: '22' });
-    name.textContent = id.length > MAX_ID_CHARS ? `${id.slice(0, MAX_ID_CHARS - 1)}…` : id;
-    const meta = el('text', group, { class: 'meta', x: '34', y: '40' });
-    const badge = el('text', group, { class: 'badge', x: '176', y: '40' });
+    const name = el('text', group, { class: 'id', x: '34', y: '22', 'aria-hidden': 'true' });
+    name.textContent = node.id.length > MAX_ID_CHARS ? `${node.id.slice(0, MAX_ID_CHARS - 1)}…` : node.id;
+    const meta = el('text', group, { class: 'meta', x: '34', y: '40', 'aria-hidden': 'true' });
+    const badge = el('text', group, { class: 'badge', x: String(NODE_WIDTH - 8), y: '40', 'aria-hidden': 'true' });
     const title = el('title', group);
-    title.textContent = description === undefined ? id : `${id}\n${description}`;
-    return { group, glyph, meta, badge };
+    title.textContent = node.description === undefined ? node.id : `${node.id}\n${node.description}`;
+    parts.details = { glyph, meta, badge };
   }
 
   private paintNode(i: number): void {
@@ -225,12 +271,15 @@ export class GraphView {
     if (planKind !== undefined) cls += ` plan plan-${planKind}`;
     if (i === this.selectedIndex) cls += ' selected';
     parts.group.setAttribute('class', cls);
-    parts.glyph.textContent = statusGlyph(state?.status);
     const meta: string[] = [];
     if (state?.durationMs !== undefined) meta.push(formatDuration(state.durationMs));
     if (state?.attempts !== undefined && state.attempts > 1) meta.push(`${state.attempts} attempts`);
-    parts.meta.textContent = meta.length > 0 ? meta.join(' · ') : (state === undefined ? '' : statusWord(state.status));
-    parts.badge.textContent = planKind === undefined ? '' : PLAN_WORDS[planKind];
+    const details = parts.details;
+    if (details !== undefined) {
+      details.glyph.textContent = statusGlyph(state?.status);
+      details.meta.textContent = meta.length > 0 ? meta.join(' · ') : state === undefined ? '' : statusWord(state.status);
+      details.badge.textContent = planKind === undefined ? '' : PLAN_WORDS[planKind];
+    }
     const label = [`Block ${node.id}`, statusWord(state?.status), ...meta];
     if (planKind !== undefined) label.push(`plan: ${PLAN_WORDS[planKind]}`);
     if (node.disabled === true) label.push('disabled');
@@ -242,9 +291,32 @@ export class GraphView {
 
 function pathOf(points: readonly number[]): string {
   if (points.length < 4) return '';
-  let d = `M${points[0] ?? 0},${points[1] ?? 0}`;
-  for (let i = 2; i + 1 < points.length; i += 2) d += `L${points[i] ?? 0},${points[i + 1] ?? 0}`;
+  let d = `M${round(points[0])},${round(points[1])}`;
+  for (let i = 2; i + 1 < points.length; i += 2) d += `L${round(points[i])},${round(points[i + 1])}`;
   return d;
+}
+
+const ARROW_LENGTH = 7;
+const ARROW_HALF_WIDTH = 3.5;
+
+/** A filled triangle at the end of a route, pointing along its last segment. */
+function arrowOf(points: readonly number[]): string {
+  const n = points.length;
+  if (n < 4) return '';
+  const x = points[n - 2] ?? 0;
+  const y = points[n - 1] ?? 0;
+  const dx = x - (points[n - 4] ?? 0);
+  const dy = y - (points[n - 3] ?? 0);
+  const length = Math.hypot(dx, dy) || 1;
+  const ux = dx / length;
+  const uy = dy / length;
+  const bx = x - ux * ARROW_LENGTH;
+  const by = y - uy * ARROW_LENGTH;
+  return `M${round(x)},${round(y)}L${round(bx - uy * ARROW_HALF_WIDTH)},${round(by + ux * ARROW_HALF_WIDTH)}L${round(bx + uy * ARROW_HALF_WIDTH)},${round(by - ux * ARROW_HALF_WIDTH)}Z`;
+}
+
+function round(value: number | undefined): number {
+  return Math.round((value ?? 0) * 10) / 10;
 }
 
 function el<K extends keyof SVGElementTagNameMap>(tag: K, parent: Node, attributes: Record<string, string> = {}): SVGElementTagNameMap[K] {

@@ -15,10 +15,12 @@ export class Viewport {
   private readonly svg: SVGSVGElement;
   private readonly world: SVGGElement;
   private state: ViewportState = { x: 0, y: 0, scale: 1 };
+  private readonly onChange: () => void;
 
-  constructor(svg: SVGSVGElement, world: SVGGElement) {
+  constructor(svg: SVGSVGElement, world: SVGGElement, onChange: () => void) {
     this.svg = svg;
     this.world = world;
+    this.onChange = onChange;
     let drag: { pointer: number; x: number; y: number } | undefined;
     svg.addEventListener('pointerdown', (event) => {
       if (event.button !== 0 || (event.target as Element).closest('g.node') !== null) return;
@@ -57,6 +59,14 @@ export class Viewport {
     const scale = Math.min(MAX_SCALE, Math.max(MIN_SCALE, Number.isFinite(state.scale) ? state.scale : 1));
     this.state = { x: Number.isFinite(state.x) ? state.x : 0, y: Number.isFinite(state.y) ? state.y : 0, scale };
     this.world.setAttribute('transform', `translate(${this.state.x},${this.state.y}) scale(${this.state.scale})`);
+    this.onChange();
+  }
+
+  /** The part of the layout in view, in layout coordinates. */
+  visibleArea(): { x: number; y: number; width: number; height: number } {
+    const view = this.size();
+    const { x, y, scale } = this.state;
+    return { x: -x / scale, y: -y / scale, width: view.width / scale, height: view.height / scale };
   }
 
   zoomAt(factor: number, px: number, py: number): void {

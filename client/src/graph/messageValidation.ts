@@ -1,0 +1,64 @@
+import { BLOCK_ID_PATTERN } from '../../../core/src/model/schema.ts';
+import { BLOCK_COMMANDS, TOOLBAR_COMMANDS, type BlockCommand, type GraphLayout, type ToolbarCommand, type WebviewMessage } from '../../../webview/src/protocol.ts';
+
+/** A layout bigger than this is not cached (a few MB of JSON in the workspace state). */
+const MAX_CACHED_NODES = 20_000;
+
+/**
+ * Checks a message from the webview before anything acts on it: the webview shows file content
+ * and could in principle be subverted, so every field is checked for type and range, block ids
+ * against the format's pattern and the blocks the panel shows. Anything else is dropped.
+ */
+export function parseWebviewMessage(raw: unknown, knownBlocks: ReadonlySet<string>): WebviewMessage | undefined {
+  if (typeof raw !== 'object' || raw === null || Array.isArray(raw)) return undefined;
+  const m = raw as Record<string, unknown>;
+  const block = (): string | undefined => (typeof m.block === 'string' && BLOCK_ID_PATTERN.test(m.block) && knownBlocks.has(m.block) ? m.block : undefined);
+  switch (m.type) {
+    case 'ready':
+      return { type: 'ready', direction: m.direction === 'DOWN' ? 'DOWN' : 'RIGHT' };
+    case 'revealBlock': {
+      const id = block();
+      return id === undefined ? undefined : { type: 'revealBlock', block: id };
+    }
+    case 'blockCommand': {
+      const id = block();
+      const command = BLOCK_COMMANDS.find((c) => c === m.command);
+      return id === undefined || command === undefined ? undefined : { type: 'blockCommand', command: command satisfies BlockCommand, block: id };
+    }
+    case 'toolbar': {
+      const command = TOOLBAR_COMMANDS.find((c) => c === m.command);
+      return command === undefined ? undefined : { type: 'toolbar', command: command satisfies ToolbarCommand };
+    }
+    case 'selectRun':
+      return Number.isSafeInteger(m.runId) && (m.runId as number) > 0 ? { type: 'selectRun', runId: m.runId as number } : undefined;
+    case 'direction':
+      return m.direction === 'RIGHT' || m.direction === 'DOWN' ? { type: 'direction', direction: m.direction } : undefined;
+    case 'layoutDone': {
+      const layout = parseLayout(m.layout);
+      return layout === undefined ? undefined : { type: 'layoutDone', layout };
+    }
+    case 'rendered':
+      return (m.phase === 'preliminary' || m.phase === 'final' || m.phase === 'cached') && isFiniteNumber(m.ms) && Number.isSafeInteger(m.nodes)
+        ? { type: 'rendered', phase: m.phase, ms: m.ms, nodes: m.nodes as number }
+        : undefined;
+    case 'error':
+      return typeof m.message === 'string' ? { type: 'error', message: m.message.slice(0, 500) } : undefined;
+    default:
+      return undefined;
+  }
+}
+
+/** A layout as the webview computed it, or undefined when any part is not plain finite numbers. */
+export function parseLayout(raw: unknown): GraphLayout | undefined {
+  if (typeof raw !== 'object' || raw === null) return undefined;
+  const l = raw as Record<string, unknown>;
+  if (typeof l.hash !== 'string' || l.hash.length > 100 || (l.direction !== 'RIGHT' && l.direction !== 'DOWN')) return undefined;
+  if (!isFiniteNumber(l.width) || !isFiniteNumber(l.height) || !Array.isArray(l.boxes) || !Array.isArray(l.routes)) return undefined;
+  if (l.boxes.length % 4 !== 0 || l.boxes.length > MAX_CACHED_NODES * 4 || !l.boxes.every(isFiniteNumber)) return undefined;
+  if (!l.routes.every((r) => Array.isArray(r) && r.length <= 400 && r.every(isFiniteNumber))) return undefined;
+  return { hash: l.hash, direction: l.direction, width: l.width, height: l.height, boxes: l.boxes, routes: l.routes as number[][] };
+}
+
+function isFiniteNumber(value: unknown): value is number {
+  return typeof value === 'number' && Number.isFinite(value);
+}

@@ -1,0 +1,63 @@
+import type { BlockRunRecord, RunStore, RunSummary } from '../../../core/src/store/types.ts';
+import { FINISHED_BLOCK_STATUSES } from '../../../core/src/store/types.ts';
+import type { BlockState, RunChoice, RunHeader } from '../../../webview/src/protocol.ts';
+import { formatAgo } from '../history/format.ts';
+
+export interface RunView {
+  header: RunHeader;
+  blocks: Record<string, BlockState>;
+}
+
+const RUNS_IN_SELECTOR = 30;
+
+/** The runs of one pipeline file for the run selector, newest first. VS-Code-free. */
+export function runChoices(store: RunStore, pipelineFile: string, now = Date.now()): RunChoice[] {
+  return store.listRuns({ pipelineFile, limit: RUNS_IN_SELECTOR }).map((run: RunSummary) => ({
+    runId: run.id,
+    status: run.status,
+    label: `#${run.id} ${run.status} · ${formatAgo(run.startedAt ?? run.createdAt, now)}`,
+  }));
+}
+
+/** Every block's state in a run (its latest attempt), and the header numbers; undefined when the run is gone. */
+export function readRunView(store: RunStore, runId: number): RunView | undefined {
+  const run = store.getRun(runId);
+  if (run === undefined) return undefined;
+  const latest = new Map<string, { record: BlockRunRecord; first: number | undefined; attempts: number }>();
+  for (const record of store.blockRuns(runId)) {
+    const seen = latest.get(record.block);
+    const first = seen === undefined ? record.startedAt : Math.min(seen.first ?? Infinity, record.startedAt ?? Infinity);
+    const attempts = Math.max(seen?.attempts ?? 0, record.attempt);
+    if (seen === undefined || record.attempt > seen.record.attempt || (record.attempt === seen.record.attempt && record.id > seen.record.id)) {
+      latest.set(record.block, { record, first: Number.isFinite(first) ? first : undefined, attempts });
+    } else {
+      seen.attempts = attempts;
+      seen.first = Number.isFinite(first) ? first : undefined;
+    }
+  }
+  const blocks: Record<string, BlockState> = {};
+  let done = 0;
+  let total = 0;
+  for (const [block, { record, first, attempts }] of latest) {
+    const state: BlockState = { status: record.status };
+    if (first !== undefined && record.finishedAt !== undefined) state.durationMs = Math.max(0, record.finishedAt - first);
+    if (attempts > 0) state.attempts = attempts;
+    blocks[block] = state;
+    if (record.status !== 'skipped') total++;
+    if (record.status !== 'skipped' && FINISHED_BLOCK_STATUSES.includes(record.status)) done++;
+  }
+  const header: RunHeader = { runId, status: run.status, done, total };
+  if (run.startedAt !== undefined) header.startedAt = run.startedAt;
+  if (run.finishedAt !== undefined) header.finishedAt = run.finishedAt;
+  return { header, blocks };
+}
+
+/** The blocks whose state differs between two views of the same run. */
+export function changedBlocks(before: Record<string, BlockState>, after: Record<string, BlockState>): string[] {
+  const changed: string[] = [];
+  for (const [block, state] of Object.entries(after)) {
+    const old = before[block];
+    if (old?.status !== state.status || old.durationMs !== state.durationMs || old.attempts !== state.attempts) changed.push(block);
+  }
+  return changed;
+}
