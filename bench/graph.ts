@@ -56,9 +56,10 @@ async function graphRun(page: GraphPage, m: GraphModel, cachedLayout?: GraphLayo
   await page.clearPosted();
   const message: HostMessage = { type: 'model', model: m, errorCount: 0, direction: 'RIGHT', ...(cachedLayout !== undefined ? { cachedLayout } : {}) };
   await page.send(message);
-  const first = await page.waitRendered(['preliminary', 'cached'], 300_000);
+  // A small graph may paint its final layout first (it waits briefly for elk instead of the fast layout).
+  const first = await page.waitRendered(['preliminary', 'cached', 'final'], 300_000);
   if (first.phase === 'cached') return { first: first.ms, final: undefined, layout: undefined };
-  const final = await page.waitRendered(['final'], 600_000);
+  const final = first.phase === 'final' ? first : await page.waitRendered(['final'], 600_000);
   const done = (await page.posted()).find((p) => p.type === 'layoutDone');
   return { first: first.ms, final: final.ms, layout: done?.type === 'layoutDone' ? done.layout : undefined };
 }

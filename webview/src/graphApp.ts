@@ -1,4 +1,3 @@
-import { LARGE_GRAPH_NODES } from './layout/elkLayout.ts';
 import { fastLayout } from './layout/fastLayout.ts';
 import { LayoutClient } from './layout/layoutClient.ts';
 import { structureHash } from './layout/structureHash.ts';
@@ -16,6 +15,8 @@ export interface VsCodeApi {
 
 /** How long a small graph waits for its elk layout before the fast layout is painted. */
 const HOLD_SMALL_GRAPH_MS = 120;
+/** Below this many blocks elk usually answers within the wait above. */
+const HOLD_BELOW_NODES = 100;
 
 /** What survives a reload of the webview (VS Code keeps it with the panel). */
 interface SavedState {
@@ -158,7 +159,7 @@ export class GraphApp {
     };
     // A small graph's elk layout usually arrives within a frame or two: waiting briefly for it
     // avoids showing one layout and then jumping to another.
-    if (model.nodes.length < LARGE_GRAPH_NODES) this.holdTimer = setTimeout(paintFast, HOLD_SMALL_GRAPH_MS);
+    if (model.nodes.length < HOLD_BELOW_NODES) this.holdTimer = setTimeout(paintFast, HOLD_SMALL_GRAPH_MS);
     else paintFast();
   }
 

@@ -1,4 +1,5 @@
-import { openStore, StoreError, type BlockRunRecord, type RunStore } from '../../../core/src/store/index.ts';
+import type { BlockRunRecord } from '../../../core/src/store/index.ts';
+import { StoreConnection } from '../history/storeConnection.ts';
 
 /** How many of a pipeline's latest runs are searched for each block's last run. */
 const RUNS_SEARCHED = 25;
@@ -14,13 +15,16 @@ export interface LastBlockRun {
  * that is kept open between calls. Reads never throw: no store yet simply means no runs.
  */
 export class LastBlockRuns {
-  private readonly readers = new Map<string, RunStore>();
+  private readonly connections = new Map<string, StoreConnection>();
 
   read(storePath: string, pipelineFile: string): Map<string, LastBlockRun> {
     const found = new Map<string, LastBlockRun>();
-    const store = this.reader(storePath);
-    if (store === undefined) return found;
-    try {
+    const connection = this.connectionTo(storePath);
+    // The file may have been deleted or replaced since the last read (history wiped by hand, the CLI
+    // starting a new store): a connection kept to the old file would show its runs for ever.
+    connection.checkFile();
+    // A store that cannot be read leaves the lenses without a last run; the history view says why.
+    connection.read((store) => {
       for (const run of store.listRuns({ pipelineFile, limit: RUNS_SEARCHED })) {
         for (const record of store.blockRuns(run.id)) {
           if (record.status === 'skipped' && (record.reason ?? 'not selected').startsWith('not selected')) continue;
@@ -29,37 +33,21 @@ export class LastBlockRuns {
           if (seen === undefined || (seen.record.runId === record.runId && record.attempt > seen.record.attempt)) found.set(record.block, { record, store: storePath });
         }
       }
-    } catch {
-      this.forget(storePath);
-    }
+    });
     return found;
   }
 
   dispose(): void {
-    for (const path of [...this.readers.keys()]) this.forget(path);
+    for (const connection of this.connections.values()) connection.close();
+    this.connections.clear();
   }
 
-  private reader(path: string): RunStore | undefined {
-    const open = this.readers.get(path);
-    if (open !== undefined) return open;
-    try {
-      const store = openStore(path, { readonly: true, busyTimeoutMs: 100 });
-      this.readers.set(path, store);
-      return store;
-    } catch (error) {
-      // No store yet, or one that cannot be read: the history view explains which; lenses just omit the last run.
-      if (!(error instanceof StoreError)) throw error;
-      return undefined;
+  private connectionTo(path: string): StoreConnection {
+    let connection = this.connections.get(path);
+    if (connection === undefined) {
+      connection = new StoreConnection(path);
+      this.connections.set(path, connection);
     }
-  }
-
-  private forget(path: string): void {
-    const store = this.readers.get(path);
-    this.readers.delete(path);
-    try {
-      store?.close();
-    } catch {
-      // Closing a broken read-only connection has nothing to lose.
-    }
+    return connection;
   }
 }

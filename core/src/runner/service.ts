@@ -1,3 +1,4 @@
+import { statSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import type { Readable, Writable } from 'node:stream';
 import { createMessageConnection, ResponseError, StreamMessageReader, StreamMessageWriter, type MessageConnection } from 'vscode-jsonrpc/node';
@@ -33,15 +34,24 @@ const MAX_BACKLOG_BYTES = 2 * 1024 * 1024;
 export function serveRunner(input: Readable, output: Writable): Promise<void> {
   const connection = createMessageConnection(new StreamMessageReader(input), new StreamMessageWriter(output));
   const stores = new Map<string, RunStore>();
+  const inodes = new Map<string, number | undefined>();
   const runs = new Map<string, RunHandle>();
   const finished: Promise<unknown>[] = [];
   const logs = new LogForwarder(connection);
 
   const storeAt = (path: string, logCapBytes?: number): RunStore => {
     let store = stores.get(path);
+    // The file was deleted or replaced since it was opened (history wiped by hand): a connection
+    // kept to the old file would record new runs where nothing can see them. Runs still going on
+    // it finish there; new ones go to the file at the path.
+    if (store !== undefined && inodeOf(path) !== inodes.get(path) && ![...runs.keys()].some((key) => key.startsWith(`${path}#`))) {
+      store.close();
+      store = undefined;
+    }
     if (store === undefined) {
       store = openStore(path, { logCapBytes });
       stores.set(path, store);
+      inodes.set(path, inodeOf(path));
     }
     return store;
   };
@@ -110,6 +120,14 @@ export function serveRunner(input: Readable, output: Writable): Promise<void> {
     });
     connection.listen();
   });
+}
+
+function inodeOf(path: string): number | undefined {
+  try {
+    return statSync(path).ino;
+  } catch {
+    return undefined;
+  }
 }
 
 function refused(error: unknown): ResponseError<RunRefusedData> {

@@ -129,11 +129,24 @@ check('a typo in depends_on is underlined, under code lenses that show the last 
   // The unknown dependency, and each ${{ blocks.X }} that is no longer upstream of check.
   const problems = page.locator('#status\\.problems');
   await until(page, 'errors in the status bar', async () => (await problems.getAttribute('aria-label')) || '', (v) => /Errors?: [1-9]/.test(v), 20000);
-  const squiggle = page.locator('.editor-instance .squiggly-error').first();
-  await squiggle.waitFor({ timeout: 10000 });
-  await squiggle.hover();
+  await page.locator('.editor-instance .squiggly-error').first().waitFor({ state: 'attached', timeout: 10000 });
+  // Show Hover (Ctrl+K Ctrl+I) on the misspelt id, where the cursor is.
+  await page.keyboard.press('ArrowLeft');
+  await page.keyboard.press('Control+K');
+  await page.keyboard.press('Control+I');
   const hover = page.locator('.monaco-hover').filter({ hasText: 'transform' });
   await until(page, 'the problem hover', () => text(hover), (v) => /Did you mean 'transform'\?/.test(v), 10000);
+});
+
+check('the Problems panel lists the typo with its suggestion, next to the blocks and their last results', async (page) => {
+  await page.keyboard.press('Escape');
+  // The check block with its lenses at the top of the editor, the load block below it.
+  await goToLine(page, etlLine('  check:') + 11);
+  await page.locator('#status\\.problems').click();
+  const rows = page.locator('.markers-panel .monaco-list-row');
+  await until(page, 'the unknown dependency in the Problems panel', () => text(rows), (v) => /Unknown block 'transformr' in depends_on of 'check'\. Did you mean 'transform'\?/.test(v), 20000);
+  const lenses = page.locator('.editor-instance .codelens-decoration');
+  await until(page, 'the lenses of check', () => text(lenses), (v) => /Last: ✓ completed/.test(v), 10000);
 });
 
 main(checks, 'ui-run');

@@ -8,7 +8,7 @@ const path = require('node:path');
 const vscode = require('vscode');
 const { test } = require('./framework.cjs');
 const h = require('./helpers.cjs');
-const { FINISHED, command, processAlive, terminalNames } = require('./runHelpers.cjs');
+const { FINISHED, command, processAlive, terminalNames, terminalsSettled } = require('./runHelpers.cjs');
 const { readRun, blockStatuses, blockLog, latestRunOf } = require('./runStore.cjs');
 
 const good = () => h.fixtureUri('good.pipeline.yaml');
@@ -158,6 +158,54 @@ test('Cancel Run stops a long-running pipeline: run and blocks cancelled, block 
   await h.poll(`block processes ${pids} to end`, () => !pids.some(processAlive), { timeoutMs: 10000 });
   // Nothing is live any more: cancelling again says so.
   assert.equal(await command('cancelRun', live.id), false);
+});
+
+test('a pipeline with errors, a missing file and an unknown variable are refused with nothing recorded', async () => {
+  const before = latestRunOf(good().fsPath).id;
+  assert.equal(await command('runPipeline', h.fixtureUri('broken.pipeline.yaml'), FINISHED), undefined);
+  assert.equal(latestRunOf(h.fixtureUri('broken.pipeline.yaml').fsPath), undefined, 'a run of broken.pipeline.yaml was recorded');
+  assert.equal(await command('runPipeline', h.fixtureUri('missing.pipeline.yaml'), FINISHED), undefined);
+  assert.equal(await command('runPipeline', good(), { ...FINISHED, variables: { nosuch: 'x' } }), undefined);
+  assert.equal(latestRunOf(good().fsPath).id, before, 'a refused run was recorded');
+});
+
+test('Cancel Block stops a waiting block, then the running one; the run ends and its processes are gone', async () => {
+  const ws = h.workspaceRoot().fsPath;
+  const pidsFile = path.join(ws, '.e2e-sleeper.pids');
+  fs.rmSync(pidsFile, { force: true });
+  const finished = command('runPipeline', slow(), FINISHED);
+  const pids = await h.poll('the sleeper block to start', () => {
+    const ids = fs.existsSync(pidsFile) ? fs.readFileSync(pidsFile, 'utf8').trim().split(/\s+/).map(Number) : [];
+    return ids.length === 2 && ids.every((n) => n > 0) ? ids : undefined;
+  }, { timeoutMs: 20000 });
+  const live = latestRunOf(slow().fsPath);
+  // A block still waiting for its upstream can be cancelled too; the running one goes on.
+  assert.equal(await command('cancelBlock', live.id, 'after'), true);
+  assert.ok(pids.every(processAlive), 'cancelling the waiting block stopped the running one');
+  assert.equal(await command('cancelBlock', { runId: live.id, block: 'sleeper' }), true);
+  assert.equal(await finished, live.id);
+  const { run, blocks } = recorded(live.id);
+  assert.deepEqual(blockStatuses({ blocks }), { after: 'cancelled', sleeper: 'cancelled' });
+  assert.notEqual(run.status, 'running');
+  await h.poll(`block processes ${pids} to end`, () => !pids.some(processAlive), { timeoutMs: 10000 });
+});
+
+test('with terminals set to "reuse", a new run of a pipeline replaces its finished terminal; with "keep" both stay', async () => {
+  const config = vscode.workspace.getConfiguration('pipelineStudio', good());
+  const first = await command('runPipeline', good(), FINISHED);
+  const second = await command('runPipeline', good(), FINISHED);
+  const goodTerminals = () => terminalNames().filter((n) => n.startsWith('▶ good #'));
+  // Disposing a terminal reaches vscode.window.terminals a moment later.
+  await terminalsSettled();
+  assert.deepEqual(goodTerminals(), [`▶ good #${second}`], `after #${first} and #${second}`);
+  await config.update('run.terminals', 'keep', vscode.ConfigurationTarget.Workspace);
+  try {
+    const third = await command('runPipeline', good(), FINISHED);
+    await terminalsSettled();
+    assert.deepEqual(goodTerminals(), [`▶ good #${second}`, `▶ good #${third}`]);
+  } finally {
+    await config.update('run.terminals', undefined, vscode.ConfigurationTarget.Workspace);
+  }
 });
 
 test(

@@ -26,9 +26,42 @@ function processAlive(pid) {
   }
 }
 
+/**
+ * Resolves once the workbench has handled every terminal request made before: a terminal of our own
+ * is created and disposed, and its close event comes back after those of terminals disposed earlier.
+ */
+async function terminalsSettled() {
+  const writes = new vscode.EventEmitter();
+  const terminal = vscode.window.createTerminal({ name: 'e2e barrier', pty: { onDidWrite: writes.event, open: () => {}, close: () => {} } });
+  const closed = new Promise((resolve) => {
+    const sub = vscode.window.onDidCloseTerminal((t) => {
+      if (t !== terminal) return;
+      sub.dispose();
+      resolve();
+    });
+  });
+  terminal.dispose();
+  await closed;
+  writes.dispose();
+}
+
 /** Names of the open terminals. */
 function terminalNames() {
   return vscode.window.terminals.map((t) => t.name);
 }
 
-module.exports = { FINISHED, command, processAlive, terminalNames };
+/**
+ * Resolves once the async check() returns true, asking again every 100 ms; any other value it
+ * returns is what the rejection after timeoutMs reports as last seen.
+ */
+async function untilResolved(what, check, timeoutMs = 10000) {
+  const started = Date.now();
+  for (;;) {
+    const result = await check();
+    if (result === true) return;
+    if (Date.now() - started > timeoutMs) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}; last: ${result}`);
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+}
+
+module.exports = { FINISHED, command, processAlive, terminalNames, terminalsSettled, untilResolved };
