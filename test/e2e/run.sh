@@ -4,7 +4,7 @@
 #   1. the extension-host suite (test/e2e/suite, real `vscode` API) in a trusted workspace;
 #   2. the same suite in an untrusted workspace (Restricted Mode), where only tests registered with
 #      { trust: 'untrusted' | 'any' } run;
-#   3. the UI suites (test/e2e/harness/ui.cjs on the fixture workspace, ui-run.cjs on examples/):
+#   3. the UI suites (test/e2e/harness/ui.cjs on the fixture workspace, ui-run.cjs and ui-graph.cjs on examples/):
 #      Playwright clicks in the workbench, screenshots in test/e2e/.artifacts/ (with the server and
 #      workbench logs of every suite);
 #   4. the UI suite of a language server that cannot start (harness/ui-broken-server.cjs).
@@ -15,7 +15,7 @@
 # Environment:
 #   E2E_TOOLS            tools folder of setup.sh (default <repo>/.tools/e2e)
 #   E2E_UI=0             skip the UI suites;  E2E_UNTRUSTED=0  skip the untrusted run
-#   E2E_ONLY=a,b         only these suites (exthost-trusted, exthost-untrusted, ui, ui-run, ui-broken-server)
+#   E2E_ONLY=a,b         only these suites (exthost-trusted, exthost-untrusted, ui, ui-run, ui-graph, ui-broken-server)
 #   E2E_GREP=text        only extension-host tests whose "file: name" contains text
 #   E2E_VSIX=path.vsix   install this package for the UI suite instead of staging the repository
 #   E2E_EXTENSION=dir    extension development path of the extension-host suite (default: the repository)
@@ -240,6 +240,7 @@ wanted exthost-trusted && run_exthost trusted
 if [ "${E2E_UI:-1}" != 0 ]; then
   wanted ui && run_ui ui ui.cjs
   wanted ui-run && run_ui ui-run ui-run.cjs '' "$E2E_ROOT/examples"
+  wanted ui-graph && run_ui ui-graph ui-graph.cjs '' "$E2E_ROOT/examples"
   wanted ui-broken-server && run_ui ui-broken-server ui-broken-server.cjs broken-server
 fi
 

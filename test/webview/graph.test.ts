@@ -108,6 +108,40 @@ describe('graph webview in Chromium', { timeout: 300_000 }, () => {
     assert.match(header, new RegExp(`2/${model.nodes.length} blocks`));
   });
 
+  test('a paused message marks the debugger\'s held blocks distinctly; an empty one clears them', async () => {
+    const model = example('ml-train'); // not the previous test's graph: an unchanged structure posts no `rendered`
+    await page.clearPosted();
+    await page.send({ type: 'model', model, errorCount: 0, direction: 'RIGHT' });
+    await page.waitRendered(['final', 'cached']);
+    const [first, second] = model.nodes;
+    assert.ok(first !== undefined && second !== undefined);
+    // A held block is queued or running in the store; the pause must still stand out from both.
+    await page.send({ type: 'run', run: { runId: 8, status: 'running', done: 0, total: model.nodes.length }, blocks: { [first.id]: { status: 'running' }, [second.id]: { status: 'running' } } });
+    const read = (): Promise<{ cls: string; stroke: string; width: string; label: string; glyph: string }[]> => page.page.evaluate((ids) => ids.map((id) => {
+      const g = document.querySelector(`g.node[data-id="${id}"]`);
+      const box = g?.querySelector('rect.box');
+      const style = box === null || box === undefined ? undefined : getComputedStyle(box);
+      return { cls: g?.getAttribute('class') ?? '', stroke: style?.stroke ?? '', width: style?.strokeWidth ?? '', label: g?.getAttribute('aria-label') ?? '', glyph: g?.querySelector('text.glyph')?.textContent ?? '' };
+    }), [first.id, second.id]);
+    await page.send({ type: 'paused', blocks: [first.id] });
+    const paused = await read();
+    assert.match(paused[0]?.cls ?? '', /\bpaused\b/);
+    assert.equal(paused[0]?.stroke, 'rgb(117, 190, 255)', 'the paused block uses the debugger\'s pause colour');
+    assert.equal(paused[0]?.width, '3px');
+    assert.match(paused[0]?.label ?? '', new RegExp(`^Block ${first.id}, ⏸ paused in the debugger, running`));
+    assert.equal(paused[0]?.glyph, '⏸');
+    assert.doesNotMatch(paused[1]?.cls ?? '', /\bpaused\b/, 'only the held block is marked');
+    assert.notEqual(paused[1]?.stroke, paused[0]?.stroke, 'a running block looks different from a paused one');
+    assert.doesNotMatch(paused[1]?.label ?? '', /paused/);
+
+    await page.send({ type: 'paused', blocks: [] });
+    const cleared = await read();
+    assert.doesNotMatch(cleared[0]?.cls ?? '', /\bpaused\b/);
+    assert.doesNotMatch(cleared[0]?.label ?? '', /paused/);
+    assert.equal(cleared[0]?.glyph, '↻', 'the status glyph is back');
+    assert.equal(cleared[0]?.stroke, cleared[1]?.stroke, 'cleared: styled like any running block');
+  });
+
   test('click, double-click, the context menu and the keyboard post the expected messages', async () => {
     const model = example('etl');
     await page.clearPosted();

@@ -120,6 +120,9 @@ export class GraphApp {
       case 'focusBlock':
         this.focus(message.block);
         return;
+      case 'paused':
+        this.view.setPaused(Array.isArray(message.blocks) ? message.blocks.filter((b) => typeof b === 'string') : []);
+        return;
       default:
         return;
     }

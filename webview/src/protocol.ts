@@ -81,7 +81,9 @@ export type HostMessage =
   | { type: 'runs'; runs: RunChoice[]; selected: number | undefined }
   | { type: 'plan'; marks: PlanMark[] }
   | { type: 'clearPlan' }
-  | { type: 'focusBlock'; block: string };
+  | { type: 'focusBlock'; block: string }
+  /** The blocks a debug session holds before they start (replaces the previous set; empty: none). */
+  | { type: 'paused'; blocks: string[] };
 
 export type BlockCommand = 'runBlock' | 'runUpToBlock' | 'runFromBlock' | 'openLog';
 export const BLOCK_COMMANDS: readonly BlockCommand[] = ['runBlock', 'runUpToBlock', 'runFromBlock', 'openLog'];

@@ -1,13 +1,14 @@
 import { readFileSync } from 'node:fs';
 import { basename, resolve } from 'node:path';
 import {
-  Handles, InitializedEvent, LoggingDebugSession, OutputEvent, Scope, Source, StackFrame, StoppedEvent, TerminatedEvent, ExitedEvent, Thread, ThreadEvent,
+  Event, Handles, InitializedEvent, LoggingDebugSession, OutputEvent, Scope, Source, StackFrame, StoppedEvent, TerminatedEvent, ExitedEvent, Thread, ThreadEvent,
 } from '@vscode/debugadapter';
 import type { DebugProtocol } from '@vscode/debugprotocol';
 import { ResponseError } from 'vscode-jsonrpc';
 import { DebugRun, blockLines, mapBreakpoints, type DebugDriver, type DebugRunEvent, type DebugVariable } from '../../../core/src/debug/index.ts';
 import type { RunRefusedData } from '../../../core/src/runner/protocol.ts';
 import { validatePipeline } from '../../../core/src/validate/validate.ts';
+import { PAUSED_EVENT, type PausedEventBody } from '../graph/pausedEvent.ts';
 import { LaunchArgumentError, readLaunchArguments, type PipelineLaunchArguments } from './launchArguments.ts';
 
 export interface PipelineDebugSessionOptions {
@@ -39,6 +40,8 @@ export class PipelineDebugSession extends LoggingDebugSession {
   private readonly configurationDone = new Promise<void>((done) => (this.configured = done));
   private restarting = false;
   private ended = false;
+  /** Thread id -> block, for the blocks held before they start (shown in the graph). */
+  private readonly pausedBlocks = new Map<number, string>();
 
   constructor(options: PipelineDebugSessionOptions) {
     super();
@@ -152,6 +155,7 @@ export class PipelineDebugSession extends LoggingDebugSession {
 
   protected override continueRequest(response: DebugProtocol.ContinueResponse): void {
     this.variableHandles.reset();
+    this.releasePaused(undefined);
     this.run?.continueAll();
     response.body = { allThreadsContinued: true };
     this.sendResponse(response);
@@ -159,6 +163,7 @@ export class PipelineDebugSession extends LoggingDebugSession {
 
   protected override nextRequest(response: DebugProtocol.NextResponse, args: DebugProtocol.NextArguments): void {
     this.variableHandles.reset();
+    this.releasePaused(args.threadId);
     this.run?.stepOver(args.threadId);
     this.sendResponse(response);
   }
@@ -166,12 +171,14 @@ export class PipelineDebugSession extends LoggingDebugSession {
   /** Stepping into a block's script (Python, Node) is out of scope: Step Into is Step Over. */
   protected override stepInRequest(response: DebugProtocol.StepInResponse, args: DebugProtocol.StepInArguments): void {
     this.variableHandles.reset();
+    this.releasePaused(args.threadId);
     this.run?.stepOver(args.threadId);
     this.sendResponse(response);
   }
 
   protected override stepOutRequest(response: DebugProtocol.StepOutResponse): void {
     this.variableHandles.reset();
+    this.releasePaused(undefined);
     this.run?.continueAll();
     this.sendResponse(response);
   }
@@ -195,6 +202,7 @@ export class PipelineDebugSession extends LoggingDebugSession {
     this.restarting = true;
     try {
       await run.cancel();
+      this.releasePaused(undefined);
       this.variableHandles.reset();
       const started = await run.start();
       this.sendEvent(new OutputEvent(`Restarted: run #${started.runId}\n`, 'console'));
@@ -235,10 +243,13 @@ export class PipelineDebugSession extends LoggingDebugSession {
         stopped.body.description = event.description;
         stopped.body.allThreadsStopped = false;
         this.sendEvent(stopped);
+        this.pausedBlocks.set(event.threadId, event.block);
+        this.sendPaused();
         return;
       }
       case 'thread':
         this.sendEvent(new ThreadEvent(event.reason, event.threadId));
+        if (event.reason === 'exited' && this.pausedBlocks.delete(event.threadId)) this.sendPaused();
         return;
       case 'output':
         this.sendEvent(new OutputEvent(event.text, event.category));
@@ -263,7 +274,22 @@ export class PipelineDebugSession extends LoggingDebugSession {
   private end(): void {
     if (this.ended) return;
     this.ended = true;
+    this.releasePaused(undefined);
     this.sendEvent(new TerminatedEvent());
+  }
+
+  /** A thread's block starts (Step Over) or, for `undefined` or the run thread, every held block does. */
+  private releasePaused(threadId: number | undefined): void {
+    if (this.pausedBlocks.size === 0) return;
+    if (threadId === undefined || !this.pausedBlocks.delete(threadId)) this.pausedBlocks.clear();
+    this.sendPaused();
+  }
+
+  /** Tells the graph which blocks are held, whenever that set changes. */
+  private sendPaused(): void {
+    if (this.run === undefined) return;
+    const body: PausedEventBody = { file: this.run.file, blocks: [...this.pausedBlocks.values()] };
+    this.sendEvent(new Event(PAUSED_EVENT, body));
   }
 }
 

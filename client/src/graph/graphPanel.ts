@@ -24,6 +24,8 @@ export interface GraphPanelState {
   runStatus: string | undefined;
   statuses: Record<string, string>;
   ready: boolean;
+  /** Blocks a debug session holds before they start. */
+  paused: string[];
 }
 
 /**
@@ -51,6 +53,7 @@ export class GraphPanel implements vscode.Disposable {
   private runsSignature = '';
   private shownEmpty: boolean | undefined;
   private pendingFocus: string | undefined;
+  private paused: string[] = [];
   private readonly onDisposed: () => void;
 
   constructor(panel: vscode.WebviewPanel, file: vscode.Uri, extensionUri: vscode.Uri, cache: LayoutCache, onDisposed: () => void) {
@@ -86,6 +89,7 @@ export class GraphPanel implements vscode.Disposable {
       runStatus: this.runView?.header.status,
       statuses,
       ready: this.ready,
+      paused: [...this.paused],
     };
   }
 
@@ -104,6 +108,12 @@ export class GraphPanel implements vscode.Disposable {
   focusBlock(block: string): void {
     if (this.ready) this.post({ type: 'focusBlock', block });
     else this.pendingFocus = block;
+  }
+
+  /** The debugger's held blocks; kept until the webview is ready, and sent again after a reload. */
+  setPaused(blocks: readonly string[]): void {
+    this.paused = [...blocks];
+    if (this.ready) this.post({ type: 'paused', blocks: this.paused });
   }
 
   dispose(): void {
@@ -136,6 +146,7 @@ export class GraphPanel implements vscode.Disposable {
         this.shownEmpty = undefined;
         await this.sendModel(await vscode.workspace.openTextDocument(this.file));
         this.refreshRun();
+        if (this.paused.length > 0) this.post({ type: 'paused', blocks: this.paused });
         if (this.pendingFocus !== undefined) this.post({ type: 'focusBlock', block: this.pendingFocus });
         this.pendingFocus = undefined;
         return;

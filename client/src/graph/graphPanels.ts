@@ -12,6 +12,8 @@ export class GraphPanels implements vscode.Disposable {
   private readonly panels = new Map<string, GraphPanel>();
   private readonly extensionUri: vscode.Uri;
   private readonly cache: LayoutCache;
+  /** Per file, the blocks a debugger holds: a graph opened while paused shows them too. */
+  private readonly paused = new Map<string, string[]>();
 
   constructor(extensionUri: vscode.Uri, state: vscode.Memento) {
     this.extensionUri = extensionUri;
@@ -39,7 +41,16 @@ export class GraphPanels implements vscode.Disposable {
       if (this.panels.get(key) === graph) this.panels.delete(key);
     });
     this.panels.set(key, graph);
+    const paused = this.paused.get(key);
+    if (paused !== undefined) graph.setPaused(paused);
     return graph;
+  }
+
+  setPaused(file: vscode.Uri, blocks: readonly string[]): void {
+    const key = file.toString();
+    if (blocks.length > 0) this.paused.set(key, [...blocks]);
+    else this.paused.delete(key);
+    this.panels.get(key)?.setPaused(blocks);
   }
 
   states(): GraphPanelState[] {

@@ -1,6 +1,7 @@
 import * as vscode from 'vscode';
 import { registerShowPipelineGraph } from '../commands/showPipelineGraph.ts';
 import { registerShowRunInGraph } from '../commands/showRunInGraph.ts';
+import { followDebugPauses } from './debugPaused.ts';
 import { GRAPH_VIEW_TYPE } from './graphPanel.ts';
 import { GraphPanels } from './graphPanels.ts';
 
@@ -14,6 +15,7 @@ export function registerGraphFeatures(context: vscode.ExtensionContext): void {
   const panels = new GraphPanels(context.extensionUri, context.workspaceState);
   context.subscriptions.push(
     panels,
+    followDebugPauses(panels),
     registerShowPipelineGraph(panels),
     registerShowRunInGraph(panels),
     vscode.commands.registerCommand(GRAPH_STATE, (file?: unknown) => {

@@ -7,7 +7,7 @@
 const fs = require('node:fs');
 const path = require('node:path');
 const { need } = require('./common.cjs');
-const { until, quickOpen, main } = require('./uiRunner.cjs');
+const { until, quickOpen, commandPalette, main } = require('./uiRunner.cjs');
 
 const PIPELINE = 'orders-etl';
 const checks = [];
@@ -35,17 +35,6 @@ function etlLine(wanted) {
   const i = lines.indexOf(wanted);
   if (i < 0) throw new Error(`no line "${wanted}" in etl.pipeline.yaml`);
   return i + 1;
-}
-
-/** Runs a command from the command palette, as a user types it. */
-async function commandPalette(page, title) {
-  await page.keyboard.press('F1');
-  const input = page.locator('.quick-input-widget input');
-  await input.waitFor({ state: 'visible', timeout: 10000 });
-  await input.fill(`>${title}`);
-  const row = page.locator('.quick-input-list .monaco-list-row', { hasText: title }).first();
-  await row.waitFor({ timeout: 10000 });
-  await row.click();
 }
 
 check('the workbench opens the examples folder', async (page) => {

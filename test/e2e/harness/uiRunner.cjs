@@ -27,6 +27,17 @@ async function quickOpen(page, fileName) {
   await page.locator('.tabs-container .tab.active', { hasText: fileName }).waitFor({ timeout: 10000 });
 }
 
+/** Runs a command from the command palette, as a user types it. */
+async function commandPalette(page, title) {
+  await page.keyboard.press('F1');
+  const input = page.locator('.quick-input-widget input');
+  await input.waitFor({ state: 'visible', timeout: 10000 });
+  await input.fill(`>${title}`);
+  const row = page.locator('.quick-input-list .monaco-list-row', { hasText: title }).first();
+  await row.waitFor({ timeout: 10000 });
+  await row.click();
+}
+
 async function runChecks(checks, prefix) {
   const base = need('E2E_BASE');
   const ws = path.resolve(need('E2E_WORKSPACE'));
@@ -68,4 +79,4 @@ function main(checks, prefix) {
   });
 }
 
-module.exports = { until, quickOpen, main };
+module.exports = { until, quickOpen, commandPalette, main };

@@ -20,6 +20,8 @@ interface NodeParts {
   details: { glyph: SVGTextElement; meta: SVGTextElement; badge: SVGTextElement } | undefined;
 }
 
+const PAUSED_GLYPH = '⏸';
+
 /** Below this zoom, node texts are unreadable: they are not created (3,000 nodes paint in a fraction of the time). */
 export const DETAIL_SCALE = 0.3;
 
@@ -44,6 +46,8 @@ export class GraphView {
   private readonly index = new Map<string, number>();
   private readonly states = new Map<string, BlockState>();
   private plan = new Map<string, PlanMark>();
+  /** Blocks a debugger holds before they start; kept across structure changes like states. */
+  private paused = new Set<string>();
   private incident: number[][] = [];
   private selectedIndex = -1;
 
@@ -177,6 +181,15 @@ export class GraphView {
     }
   }
 
+  setPaused(blocks: readonly string[]): void {
+    const changed = new Set([...this.paused, ...blocks]);
+    this.paused = new Set(blocks);
+    for (const id of changed) {
+      const i = this.index.get(id);
+      if (i !== undefined) this.paintNode(i);
+    }
+  }
+
   get hasPlan(): boolean {
     return this.plan.size > 0;
   }
@@ -269,6 +282,8 @@ export class GraphView {
     let cls = node.disabled === true ? 'node disabled' : 'node';
     if (state !== undefined) cls += ` s-${state.status}`;
     if (planKind !== undefined) cls += ` plan plan-${planKind}`;
+    const paused = this.paused.has(node.id);
+    if (paused) cls += ' paused';
     if (i === this.selectedIndex) cls += ' selected';
     parts.group.setAttribute('class', cls);
     const meta: string[] = [];
@@ -276,11 +291,11 @@ export class GraphView {
     if (state?.attempts !== undefined && state.attempts > 1) meta.push(`${state.attempts} attempts`);
     const details = parts.details;
     if (details !== undefined) {
-      details.glyph.textContent = statusGlyph(state?.status);
+      details.glyph.textContent = paused ? PAUSED_GLYPH : statusGlyph(state?.status);
       details.meta.textContent = meta.length > 0 ? meta.join(' · ') : state === undefined ? '' : statusWord(state.status);
       details.badge.textContent = planKind === undefined ? '' : PLAN_WORDS[planKind];
     }
-    const label = [`Block ${node.id}`, statusWord(state?.status), ...meta];
+    const label = [`Block ${node.id}`, ...(paused ? [`${PAUSED_GLYPH} paused in the debugger`] : []), statusWord(state?.status), ...meta];
     if (planKind !== undefined) label.push(`plan: ${PLAN_WORDS[planKind]}`);
     if (node.disabled === true) label.push('disabled');
     const ups = this.neighbours(node.id, true);

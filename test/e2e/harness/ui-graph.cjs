@@ -1,0 +1,76 @@
+// UI suite of the pipeline graph, on a copy of examples/ with the installed extension: open the ETL
+// pipeline, "Show Pipeline Graph" from the command palette, run the pipeline, and watch its nodes
+// turn completed inside the webview. The webview's document sits in iframes nested in the
+// workbench, so the graph is looked up in whichever frame holds it. Screenshots: ui-graph-NN.png.
+// Environment: see uiRunner.cjs. Exit: 0 all passed, 1 a check failed, 2 harness error.
+'use strict';
+/* global document -- the frame.evaluate callbacks run in the webview's page, not in Node */
+const { until, quickOpen, commandPalette, main } = require('./uiRunner.cjs');
+
+const BLOCKS = ['check', 'extract', 'load', 'transform'];
+const checks = [];
+const check = (name, fn) => checks.push({ name, fn });
+
+/** The nodes of the graph as { id: class list } from the frame that holds it, or undefined when no frame does yet. */
+async function graphNodes(page) {
+  for (const frame of page.frames()) {
+    const nodes = await frame
+      .evaluate(() => {
+        const svg = document.querySelector('svg.graph');
+        if (svg === null) return undefined;
+        return Object.fromEntries([...svg.querySelectorAll('g.node')].map((g) => [g.getAttribute('data-id'), g.getAttribute('class')]));
+      })
+      .catch(() => undefined);
+    if (nodes !== undefined) return { frame, nodes };
+  }
+  return undefined;
+}
+
+const ids = (found) => (found === undefined ? [] : Object.keys(found.nodes).sort());
+const describe = (found) => (found === undefined ? 'no frame with the graph' : JSON.stringify(found.nodes));
+
+check('the workbench opens the examples folder and the ETL pipeline', async (page) => {
+  await page.locator('.monaco-workbench').waitFor({ timeout: 60000 });
+  await page.locator('.explorer-folders-view .monaco-list-row', { hasText: 'etl.pipeline.yaml' }).waitFor({ timeout: 60000 });
+  await quickOpen(page, 'etl.pipeline.yaml');
+});
+
+check('"Show Pipeline Graph" from the command palette draws every block in a webview beside the editor', async (page) => {
+  await commandPalette(page, 'Pipeline Studio: Show Pipeline Graph');
+  await page.locator('.tabs-container .tab', { hasText: 'Graph: etl.pipeline.yaml' }).waitFor({ timeout: 20000 });
+  const found = await until(page, 'the graph nodes in a webview frame', () => graphNodes(page), (f) => ids(f).join() === BLOCKS.join(), 30000);
+  // Nothing has run yet: no node carries a status.
+  const coloured = Object.entries(found.nodes).filter(([, cls]) => /\bs-/.test(cls));
+  if (coloured.length > 0) throw new Error(`nodes coloured before any run: ${describe(found)}`);
+  // Every node says what it is to a screen reader.
+  const labels = await found.frame.evaluate(() => [...document.querySelectorAll('svg.graph g.node')].map((g) => g.getAttribute('aria-label') || ''));
+  if (!labels.every((l) => /^Block [a-z]+/.test(l))) throw new Error(`nodes without an accessible label: ${JSON.stringify(labels)}`);
+});
+
+check('running the pipeline turns every node completed', async (page) => {
+  // From the editor, so that the palette's command knows which pipeline to run.
+  await page.locator('.tabs-container .tab', { hasText: /^etl\.pipeline\.yaml/ }).first().click();
+  await commandPalette(page, 'Pipeline Studio: Run Pipeline with Defaults');
+  const done = await until(
+    page,
+    'every node completed in the graph',
+    () => graphNodes(page),
+    (f) => f !== undefined && BLOCKS.every((b) => /\bs-completed\b/.test(f.nodes[b] || '')),
+    90000,
+  );
+  const header = await done.frame.evaluate(() => document.body.innerText);
+  if (!/#1/.test(header) || !/completed/.test(header)) throw new Error(`the header does not show run #1 completed:\n${header}`);
+});
+
+check('the finished graph, fitted again once the terminal panel is hidden', async (page) => {
+  await commandPalette(page, 'View: Hide Panel');
+  await page.locator('.part.panel').waitFor({ state: 'hidden', timeout: 10000 });
+  const found = await until(page, 'the graph still completed', () => graphNodes(page), (f) => f !== undefined && BLOCKS.every((b) => /\bs-completed\b/.test(f.nodes[b] || '')), 10000);
+  // Top to bottom suits a chain in a narrow panel: the nodes are drawn large enough to read.
+  await found.frame.getByRole('button', { name: 'Top to bottom' }).click();
+  await found.frame.getByRole('button', { name: 'Fit' }).click();
+  // The screenshot after this check is the one docs/images/graph.png is chosen from.
+  await found.frame.locator('svg.graph g.node').first().waitFor({ state: 'visible', timeout: 10000 });
+});
+
+main(checks, 'ui-graph');
