@@ -8,6 +8,7 @@ import { graphHtml } from '../../client/src/graph/graphHtml.ts';
 import { graphModelOf } from '../../client/src/graph/graphModel.ts';
 import { LayoutCache } from '../../client/src/graph/layoutCache.ts';
 import { parseWebviewMessage } from '../../client/src/graph/messageValidation.ts';
+import { parsePausedBody } from '../../client/src/graph/pausedEvent.ts';
 import { changedBlocks, readRunView, runChoices } from '../../client/src/graph/runState.ts';
 import { fastLayout } from '../../webview/src/layout/fastLayout.ts';
 import { structureHash } from '../../webview/src/layout/structureHash.ts';
@@ -108,4 +109,12 @@ test('the structure hash changes with blocks, edges and direction, not with desc
   assert.notEqual(structureHash(a, 'DOWN'), h);
   assert.notEqual(structureHash({ ...a, edges: [] }, 'RIGHT'), h);
   assert.notEqual(structureHash({ ...a, nodes: [{ id: 'a' }, { id: 'c' }] }, 'RIGHT'), h);
+});
+
+test('the debugger\'s paused event body is checked like any input', () => {
+  assert.deepEqual(parsePausedBody({ file: '/p/a.pipeline.yaml', blocks: ['build', 'test'] }), { file: '/p/a.pipeline.yaml', blocks: ['build', 'test'] });
+  assert.deepEqual(parsePausedBody({ file: '/p/a.pipeline.yaml', blocks: [] }), { file: '/p/a.pipeline.yaml', blocks: [] }, 'empty: nothing paused');
+  for (const bad of [undefined, null, 'x', {}, { file: '', blocks: [] }, { file: 3, blocks: [] }, { file: '/p', blocks: 'build' }, { file: '/p', blocks: ['a', 1] }]) {
+    assert.equal(parsePausedBody(bad), undefined, JSON.stringify(bad));
+  }
 });

@@ -22,6 +22,17 @@ function nextAdapterEvent(kind, accept = () => true) {
   });
 }
 
+/** Resolves with check()'s first truthy value, asking every 100 ms (check may be async). */
+async function pollAsync(what, check, timeoutMs = 20000) {
+  const started = Date.now();
+  for (;;) {
+    const value = await check();
+    if (value) return value;
+    if (Date.now() - started > timeoutMs) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+}
+
 function terminated(session) {
   return new Promise((resolve) => {
     const sub = vscode.debug.onDidTerminateDebugSession((ended) => {
@@ -37,6 +48,9 @@ test('a breakpoint on a block pauses before it; its variables are readable; cont
   const line = h.lineOf(doc, '  transform:');
   const breakpoint = new vscode.SourceBreakpoint(new vscode.Location(doc.uri, new vscode.Position(line, 2)));
   vscode.debug.addBreakpoints([breakpoint]);
+  await vscode.commands.executeCommand('pipelineStudio.showPipelineGraph', doc.uri);
+  const graph = () => vscode.commands.executeCommand('pipelineStudio.internal.graphState', doc.uri.fsPath);
+  await pollAsync('the graph panel ready', async () => ((await graph()) || {}).ready);
   try {
     const stopped = nextAdapterEvent('stopped');
     const started = await vscode.debug.startDebugging(vscode.workspace.getWorkspaceFolder(doc.uri), {
@@ -65,11 +79,20 @@ test('a breakpoint on a block pauses before it; its variables are readable; cont
     assert.ok(commandLine && commandLine.value.includes('echo transform'), `command is ${JSON.stringify(commandLine)}`);
     const evaluated = await session.customRequest('evaluate', { expression: "vars.region == 'debug-region'", frameId: stackFrames[0].id, context: 'repl' });
     assert.equal(evaluated.result, 'true');
+    // The open graph marks the paused block.
+    await pollAsync('the graph marking transform as paused', async () => {
+      const state = await graph();
+      return state && JSON.stringify(state.paused) === '["transform"]';
+    });
 
     vscode.debug.removeBreakpoints([breakpoint]);
     const ended = terminated(session);
     await session.customRequest('continue', { threadId: body.threadId });
     await ended;
+    await pollAsync('the graph clearing the paused mark', async () => {
+      const state = await graph();
+      return state && state.paused.length === 0;
+    });
 
     const recorded = await h.poll('the debug run recorded as finished', () => {
       const latest = latestRunOf(doc.uri.fsPath);
@@ -80,5 +103,8 @@ test('a breakpoint on a block pauses before it; its variables are readable; cont
     assert.deepEqual(blockStatuses(recorded), { extract: 'completed', lint: 'completed', report: 'completed', transform: 'completed' });
   } finally {
     vscode.debug.removeBreakpoints([breakpoint]);
+    const tabs = vscode.window.tabGroups.all.flatMap((g) => g.tabs).filter((t) => t.input instanceof vscode.TabInputWebview);
+    if (tabs.length > 0) await vscode.window.tabGroups.close(tabs);
+    await pollAsync('the graph panel closed', async () => (await graph()) === undefined);
   }
 }, { timeout: 60000 });

@@ -5,9 +5,7 @@ import type { DebugProtocol } from '@vscode/debugprotocol';
 import { pipelineDir, tempDir } from '../runner/support.ts';
 import { launchWithBreakpoints, startAdapter } from './dapSupport.ts';
 
-const PIPELINE = `version: 1
-name: p
-blocks:
+const PIPELINE = `blocks:
   a:
     run: echo a
   b:
@@ -31,12 +29,33 @@ test('paused events', async () => {
     stopped = client.waitForEvent('stopped') as Promise<DebugProtocol.StoppedEvent>;
     await client.nextRequest({ threadId: first.body.threadId ?? 0 });
     await stopped;
+    stopped = client.waitForEvent('stopped') as Promise<DebugProtocol.StoppedEvent>;
+    await client.continueRequest({ threadId: 1 });
+    await stopped;
     const terminated = client.waitForEvent('terminated');
     await client.continueRequest({ threadId: 1 });
     await terminated;
-    console.log(JSON.stringify(seen));
-    assert.deepEqual(seen.map((b) => (b as { blocks: string[] }).blocks), [['a'], [], ['b'], []]);
+    assert.deepEqual(seen.map((b) => (b as { blocks: string[] }).blocks), [['a'], [], ['b'], [], ['c'], []]);
     assert.ok(seen.every((b) => (b as { file: string }).file === file));
+  } finally {
+    await client.stop();
+  }
+});
+
+test('stop while paused clears the paused set', async () => {
+  const client = await startAdapter();
+  const { file } = pipelineDir(PIPELINE);
+  const store = join(tempDir('ps-j-'), 'runs.sqlite');
+  const seen: string[][] = [];
+  client.on('pipelineStudio.paused', (e: DebugProtocol.Event) => seen.push((e.body as { blocks: string[] }).blocks));
+  try {
+    const stopped = client.waitForEvent('stopped');
+    await launchWithBreakpoints(client, { pipeline: file, store, stopOnEntry: true }, file, []);
+    await stopped;
+    const terminated = client.waitForEvent('terminated');
+    await client.terminateRequest({});
+    await terminated;
+    assert.deepEqual(seen, [['a'], []]);
   } finally {
     await client.stop();
   }
