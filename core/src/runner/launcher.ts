@@ -51,8 +51,15 @@ export const launchDirect: Launcher = (command, cwd, env, handlers) => {
   };
   child.stdout?.setEncoding('utf8');
   child.stderr?.setEncoding('utf8');
-  child.stdout?.on('data', (text: string) => handlers.onOutput('stdout', text));
-  child.stderr?.on('data', (text: string) => handlers.onOutput('stderr', text));
+  const { stdout, stderr } = child;
+  stdout?.on('data', (text: string) => {
+    handlers.onOutput('stdout', text);
+    throttle(stdout);
+  });
+  stderr?.on('data', (text: string) => {
+    handlers.onOutput('stderr', text);
+    throttle(stderr);
+  });
   child.once('exit', (code, signal) => {
     handlers.onExit(code, signal);
     setTimeout(() => {
@@ -154,6 +161,33 @@ type HelperMessage =
   | [number, 'exit', number | null, NodeJS.Signals | null]
   | [number, 'close'];
 
+/**
+ * Backpressure for block output shared by every launcher of this process: a reader that falls behind
+ * (the JSON-RPC writer of the service) holds it, and pipes are then not read until every hold is
+ * released. The block (and the helper) block on their full pipes instead of this process queueing
+ * strings that survive young-generation collections and grow the heap.
+ */
+const outputHolds = new Set<object>();
+const onOutputReleased = new Set<() => void>();
+
+export function holdOutput(holder: object): void {
+  outputHolds.add(holder);
+}
+
+export function releaseOutput(holder: object): void {
+  if (!outputHolds.delete(holder) || outputHolds.size > 0) return;
+  const waiting = [...onOutputReleased];
+  onOutputReleased.clear();
+  for (const resume of waiting) resume();
+}
+
+/** Pauses the stream while output is held; resumes it on release. */
+function throttle(stream: NodeJS.ReadableStream): void {
+  if (outputHolds.size === 0 || stream.isPaused()) return;
+  stream.pause();
+  onOutputReleased.add(() => stream.resume());
+}
+
 /** One helper process; idle, it does not keep the engine alive. */
 class LaunchHelper {
   private child: ChildProcess | undefined;
@@ -214,7 +248,11 @@ class LaunchHelper {
     }
     this.child = child;
     child.stdout.setEncoding('utf8');
-    child.stdout.on('data', (text: string) => this.receive(text));
+    const { stdout } = child;
+    stdout.on('data', (text: string) => {
+      this.receive(text);
+      throttle(stdout);
+    });
     child.stdin.on('error', () => undefined);
     child.once('error', () => this.lose('could not run'));
     child.once('exit', (code, signal) => this.lose(`exited (${signal ?? `code ${String(code)}`})`));

@@ -5,6 +5,7 @@ import { createMessageConnection, ResponseError, StreamMessageReader, StreamMess
 import { defaultStorePath, openStore } from '../store/index.ts';
 import type { RunStore } from '../store/types.ts';
 import { startRun, type RunHandle } from './engine.ts';
+import { holdOutput, releaseOutput } from './launcher.ts';
 import type { LogChunkEvent, RunEvent } from './events.ts';
 import type { BlockGate } from './gate.ts';
 import { planRun } from './plan.ts';
@@ -26,6 +27,10 @@ const LOG_FLUSH_BYTES = 32 * 1024;
  * service at 233–251 MiB RSS with 8 MiB allowed, 160–166 MiB with 2 MiB (1 MiB: no lower, more thinning).
  */
 const MAX_BACKLOG_BYTES = 2 * 1024 * 1024;
+/** Block output is paused past this much unsent data and resumed once it is down to the second. */
+const HOLD_BACKLOG_BYTES = 256 * 1024;
+const RESUME_BACKLOG_BYTES = 64 * 1024;
+const MAX_HOLD_MS = 1000;
 
 /**
  * The runner as a service over a JSON-RPC stream pair (stdio for `serve --stdio`). Resolves when
@@ -146,6 +151,7 @@ class LogForwarder {
   private skipped = new Map<string, { event: LogChunkEvent & { store: string }; bytes: number }>();
   private timer: NodeJS.Timeout | undefined;
   private inFlight = 0;
+  private holdTimer: NodeJS.Timeout | undefined;
   private readonly connection: MessageConnection;
 
   constructor(connection: MessageConnection) {
@@ -186,14 +192,30 @@ class LogForwarder {
       // own buffer stays small while the queue grows: count what has been sent but not yet written.
       const bytes = event.text.length;
       this.inFlight += bytes;
-      void this.connection.sendNotification(LogChunkNotification, event).then(
-        () => (this.inFlight -= bytes),
-        () => (this.inFlight -= bytes),
-      );
+      const sent = (): void => {
+        this.inFlight -= bytes;
+        if (this.inFlight <= RESUME_BACKLOG_BYTES) this.release();
+      };
+      void this.connection.sendNotification(LogChunkNotification, event).then(sent, sent);
     }
+    // Stop reading block output before the backlog reaches the thinning limit; thinning is then
+    // left for a client that does not read at all.
+    if (this.inFlight > HOLD_BACKLOG_BYTES && this.holdTimer === undefined) {
+      holdOutput(this);
+      // A client that stops reading must not stall the blocks: after a while, let output flow and be thinned.
+      this.holdTimer = setTimeout(() => releaseOutput(this), MAX_HOLD_MS);
+      this.holdTimer.unref();
+    }
+  }
+
+  private release(): void {
+    if (this.holdTimer !== undefined) clearTimeout(this.holdTimer);
+    this.holdTimer = undefined;
+    releaseOutput(this);
   }
 
   stop(): void {
     this.flush();
+    this.release();
   }
 }
