@@ -45,6 +45,19 @@ export function medianMs(fn: () => void, budgetMs = 1500): number {
   return samples[samples.length >> 1] ?? 0;
 }
 
+/** Median wall time of `fn` in ms over exactly `iterations` runs, after `warmup` unmeasured ones. */
+export function medianOfIterationsMs(fn: () => unknown, iterations: number, warmup: number): number {
+  for (let i = 0; i < warmup; i++) fn();
+  const times: number[] = [];
+  for (let i = 0; i < iterations; i++) {
+    const t = performance.now();
+    fn();
+    times.push(performance.now() - t);
+  }
+  times.sort((a, b) => a - b);
+  return times[Math.floor(times.length / 2)] ?? Number.NaN;
+}
+
 /** A layered DAG of `blocks` ids (`b0`…): layers of ~sqrt(n), each block after layer 0 depending on 1–3 of the previous layer. */
 export interface NoopDag {
   ids: string[];

@@ -10,6 +10,7 @@ import { HistoryModel } from '../client/src/history/historyModel.ts';
 import { LogFollower } from '../client/src/history/logFollower.ts';
 import type { PipelineNode, RunNode } from '../client/src/history/nodes.ts';
 import { openDriver } from '../core/src/store/openDriver.ts';
+import { medianOfIterationsMs } from './generate.ts';
 import { openStore } from '../core/src/store/index.ts';
 
 const RUNS = 100_000;
@@ -25,7 +26,7 @@ try {
   const model = new HistoryModel({ pageSize: 50 });
   model.setStores([{ name: 'bench', folderPath: dir, storePath: path }]);
   const rows: [string, number, number][] = [];
-  const measure = (name: string, fn: () => unknown, iterations = 50, target = TARGET_MS): void => void rows.push([name, medianMs(fn, iterations), target]);
+  const measure = (name: string, fn: () => unknown, iterations = 50, target = TARGET_MS): void => void rows.push([name, medianOfIterationsMs(fn, iterations, 3), target]);
 
   measure(`top level: ${PIPELINES} pipelines`, () => {
     model.reset();
@@ -123,16 +124,4 @@ function buildHistory(file: string): number {
   db.exec('ANALYZE');
   db.close();
   return (performance.now() - started) / 1000;
-}
-
-function medianMs(fn: () => unknown, iterations: number): number {
-  for (let i = 0; i < 3; i++) fn();
-  const times: number[] = [];
-  for (let i = 0; i < iterations; i++) {
-    const t = performance.now();
-    fn();
-    times.push(performance.now() - t);
-  }
-  times.sort((a, b) => a - b);
-  return times[Math.floor(times.length / 2)] ?? Number.NaN;
 }

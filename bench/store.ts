@@ -7,6 +7,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { openDriver } from '../core/src/store/openDriver.ts';
+import { medianOfIterationsMs } from './generate.ts';
 import { openStore, type DriverChoice } from '../core/src/store/index.ts';
 
 const DRIVERS = ['better-sqlite3', 'node:sqlite'] as const;
@@ -56,7 +57,7 @@ function main(): void {
         ['findCachedBlockRun (cache lookup)', () => store.findCachedBlockRun(file, 'b2', 'fp-3-2'), 5],
       ];
       for (const [name, fn, target] of cases) {
-        const ms = medianMs(fn, 300);
+        const ms = medianOfIterationsMs(fn, 300, 20);
         rows.push([driver, `${name}, ${RUNS.toLocaleString('en')} runs`, `${ms.toFixed(3)} ms (median)`, verdict(ms <= target, `<= ${target} ms`)]);
       }
       store.close();
@@ -124,18 +125,6 @@ function buildHistory(path: string): number {
   db.exec('ANALYZE');
   db.close();
   return (performance.now() - started) / 1000;
-}
-
-function medianMs(fn: () => unknown, iterations: number): number {
-  for (let i = 0; i < 20; i++) fn();
-  const times: number[] = [];
-  for (let i = 0; i < iterations; i++) {
-    const t = performance.now();
-    fn();
-    times.push(performance.now() - t);
-  }
-  times.sort((a, b) => a - b);
-  return times[Math.floor(times.length / 2)] ?? Number.NaN;
 }
 
 function verdict(met: boolean, target: string): string {

@@ -1,4 +1,5 @@
 import type { BlockRunRecord, BlockStatus, RunStatus, RunSummary } from '../../../core/src/store/types.ts';
+import { formatElapsed } from '../../../core/src/util/duration.ts';
 
 // Text of the history tree's items, free of VS Code so that tests check it directly.
 
@@ -26,18 +27,6 @@ const ICONS: Record<RunStatus | BlockStatus, StatusIcon> = {
 export function statusIcon(status: RunStatus | BlockStatus): StatusIcon {
   // A status written by a newer engine must still render.
   return ICONS[status] ?? { id: 'question', color: undefined };
-}
-
-/** `350ms`, `4.2s`, `42s`, `2m 03s`, `1h 02m`: stable widths, so a column of runs reads at a glance. */
-export function formatElapsed(ms: number): string {
-  const value = Math.max(0, ms);
-  if (value < 1000) return `${Math.round(value)}ms`;
-  if (value < 10_000) return `${(Math.floor(value / 100) / 10).toFixed(1)}s`;
-  const seconds = Math.floor(value / 1000);
-  if (seconds < 60) return `${seconds}s`;
-  const pad = (n: number): string => String(n).padStart(2, '0');
-  if (seconds < 3600) return `${Math.floor(seconds / 60)}m ${pad(seconds % 60)}s`;
-  return `${Math.floor(seconds / 3600)}h ${pad(Math.floor((seconds % 3600) / 60))}m`;
 }
 
 /** `just now`, `5 min ago`, `3 h ago`, `2 days ago`, then the date. */

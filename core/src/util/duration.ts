@@ -38,3 +38,18 @@ export function formatDuration(ms: number): string {
   const s = Math.round((ms % 60_000) / 1000);
   return h > 0 ? `${h}h${m > 0 ? `${m}m` : ''}` : `${m}m${s > 0 ? `${s}s` : ''}`;
 }
+
+/**
+ * `350ms`, `4.2s`, `42s`, `2m 03s`, `1h 02m`: stable widths, so a column of runs reads at a glance.
+ * The Runs tree and the graph both show durations this way.
+ */
+export function formatElapsed(ms: number): string {
+  const value = Math.max(0, ms);
+  if (value < 1000) return `${Math.round(value)}ms`;
+  if (value < 10_000) return `${(Math.floor(value / 100) / 10).toFixed(1)}s`;
+  const seconds = Math.floor(value / 1000);
+  if (seconds < 60) return `${seconds}s`;
+  const pad = (n: number): string => String(n).padStart(2, '0');
+  if (seconds < 3600) return `${Math.floor(seconds / 60)}m ${pad(seconds % 60)}s`;
+  return `${Math.floor(seconds / 3600)}h ${pad(Math.floor((seconds % 3600) / 60))}m`;
+}

@@ -2,8 +2,9 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import type { BlockRunRecord, RunSummary } from '../../../core/src/store/index.ts';
 import {
-  blockRunDescription, escapeMarkdown, formatAgo, formatElapsed, runDescription, runLabel, runTooltip, statusIcon,
+  blockRunDescription, escapeMarkdown, formatAgo, runDescription, runLabel, runTooltip, statusIcon,
 } from '../../../client/src/history/format.ts';
+import { formatElapsed } from '../../../core/src/util/duration.ts';
 
 const NOW = Date.UTC(2026, 10, 23, 12, 0, 0);
 

@@ -1,5 +1,5 @@
 // Wiping the history by hand (`rm -rf .pipelines`) while the window is open, then running from the
-// CLI: everything in the window that reads the store must follow it to the new file.
+// CLI or from the editor: everything that reads the store must follow it to the new file.
 // Last in the suite, since it deletes the store the other tests build on.
 'use strict';
 const assert = require('node:assert/strict');
@@ -43,7 +43,31 @@ test('after the store is deleted by hand, a CLI run makes a new one that the tre
   assert.ok(recorded, `run #${runId} is not in the new store`);
   assert.deepEqual(blockStatuses(recorded), { extract: 'completed', lint: 'completed', report: 'completed', transform: 'completed' });
 
-  // The tree reads the new file, not the deleted one it had open.
+  await expectWindowFollows(doc, runId);
+});
+
+test('after the store is deleted by hand, the next run from the editor is recorded in a new one that the tree and the lenses show', async () => {
+  const doc = await h.openFixture('good.pipeline.yaml');
+  // Everything that keeps the store open has it open: the runner, the tree and the lenses.
+  const before = await command('runPipeline', good(), FINISHED);
+  assert.equal(typeof before, 'number');
+  assert.ok(await lastLensOf(doc, 'report'), 'no "Last:" lens before the store is deleted');
+  assert.ok((await command('internal.getRunsTree', 2)).items.length > 0);
+
+  fs.rmSync(path.dirname(defaultStorePath()), { recursive: true, force: true });
+  const runId = await command('runPipeline', good(), FINISHED);
+  assert.equal(typeof runId, 'number');
+  assert.ok(fs.existsSync(defaultStorePath()), 'the run did not create a new store');
+  const recorded = readRun(runId);
+  assert.ok(recorded, `run #${runId} is not in the new store`);
+  assert.deepEqual(blockStatuses(recorded), { extract: 'completed', lint: 'completed', report: 'completed', transform: 'completed' });
+  assert.equal(runId, 1, 'the new store should start counting runs again');
+
+  await expectWindowFollows(doc, runId);
+});
+
+/** The tree (by its watcher, without a Refresh) and the "Last:" lens show run `runId` of the new store. */
+async function expectWindowFollows(doc, runId) {
   await untilResolved(`run #${runId} alone under 'good' in the Runs tree`, async () => {
     const snapshot = await command('internal.getRunsTree', 2);
     const pipeline = snapshot.items.find((i) => i.label === 'good');
@@ -54,4 +78,4 @@ test('after the store is deleted by hand, a CLI run makes a new one that the tre
   const lens = await lastLensOf(doc, 'report');
   assert.ok(lens, 'no "Last:" lens after the new run');
   assert.equal(lens.command.arguments[0].runId, runId, `the lens points at run #${lens.command.arguments[0].runId} of the deleted store`);
-});
+}

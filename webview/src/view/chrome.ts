@@ -3,7 +3,7 @@ import '@vscode-elements/elements/dist/vscode-option/index.js';
 import '@vscode-elements/elements/dist/vscode-single-select/index.js';
 import '@vscode-elements/elements/dist/vscode-textfield/index.js';
 import type { BlockCommand, RunChoice, RunHeader } from '../protocol.ts';
-import { formatDuration } from './statusStyle.ts';
+import { formatElapsed } from '../../../core/src/util/duration.ts';
 
 export interface ChromeHandlers {
   run(): void;
@@ -185,7 +185,7 @@ export class Chrome {
     }
     this.runTitle.textContent = `Run #${run.runId} · ${run.status}`;
     const end = run.finishedAt ?? Date.now();
-    const elapsed = run.startedAt === undefined ? '' : ` · ${formatDuration(end - run.startedAt)}`;
+    const elapsed = run.startedAt === undefined ? '' : ` · ${formatElapsed(end - run.startedAt)}`;
     this.runProgress.textContent = `${run.done}/${run.total} blocks${elapsed}`;
   }
 }

@@ -1,6 +1,7 @@
 import type { BlockState, GraphLayout, GraphModel, PlanMark } from '../protocol.ts';
 import { NODE_HEIGHT, NODE_WIDTH } from '../layout/geometry.ts';
-import { formatDuration, PLAN_WORDS, statusGlyph, statusWord } from './statusStyle.ts';
+import { formatElapsed } from '../../../core/src/util/duration.ts';
+import { PLAN_WORDS, statusGlyph, statusWord } from './statusStyle.ts';
 
 const SVG = 'http://www.w3.org/2000/svg';
 const MAX_ID_CHARS = 20;
@@ -287,7 +288,7 @@ export class GraphView {
     if (i === this.selectedIndex) cls += ' selected';
     parts.group.setAttribute('class', cls);
     const meta: string[] = [];
-    if (state?.durationMs !== undefined) meta.push(formatDuration(state.durationMs));
+    if (state?.durationMs !== undefined) meta.push(formatElapsed(state.durationMs));
     if (state?.attempts !== undefined && state.attempts > 1) meta.push(`${state.attempts} attempts`);
     const details = parts.details;
     if (details !== undefined) {
