@@ -216,7 +216,8 @@ class Run {
     state.cancelRequested = true;
     if (state.handle !== undefined) state.handle.stop('cancelled');
     else if (state.gated) this.cancelGated(state, 'cancelled');
-    else if (state.retryTimer !== undefined || this.ready.has(state.index)) this.cancelWaiting(state, 'cancelled');
+    // Queued, waiting to retry, or still waiting for its upstream: nothing runs, it ends now.
+    else this.cancelWaiting(state, 'cancelled');
     return true;
   }
 
@@ -232,7 +233,7 @@ class Run {
     this.pump();
   }
 
-  /** A queued block or one waiting to retry: no process to stop, it just ends cancelled. */
+  /** A block queued, waiting to retry or waiting for its upstream: no process to stop, it just ends cancelled. */
   private cancelWaiting(state: BlockState, reason: string): void {
     if (state.retryTimer !== undefined) clearTimeout(state.retryTimer);
     state.retryTimer = undefined;
