@@ -98,10 +98,13 @@ function onLaterLine(text: string, from: number, offset: number): boolean {
   return text.lastIndexOf('\n', offset) >= from;
 }
 
-/** A new block just before the one that needs it, so the file still reads upstream first. */
+/**
+ * A new block just before the one that needs it, so the file still reads upstream first. Its
+ * placeholder script has no `: `, which would make the plain YAML scalar a syntax error.
+ */
 function createBlock(text: string, dependent: Block, name: string): TextEdit {
   const indent = ' '.repeat(columnOf(text, dependent.idSpan.start));
-  const lines = [`${indent}${name}:`, `${innerIndent(text, dependent)}run: echo "TODO: ${name}"`];
+  const lines = [`${indent}${name}:`, `${innerIndent(text, dependent)}run: echo "TODO write the ${name} block"`];
   const lineStart = text.lastIndexOf('\n', dependent.idSpan.start - 1) + 1;
   const previousBlank = lineStart >= 2 && /\n[ \t]*\r?\n$/.test(text.slice(Math.max(0, lineStart - 200), lineStart));
   if (previousBlank) lines.push('');

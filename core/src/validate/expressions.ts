@@ -3,6 +3,7 @@ import type { Block, Pipeline, TextValue } from '../model/pipeline.ts';
 import { allReferences, classifyReference, parseExpression, parseTemplate, type Expr, type RefExpr } from '../expr/index.ts';
 import type { Dag } from '../graph/dag.ts';
 import { didYouMean } from '../util/didYouMean.ts';
+import { BrokenChains, type UnknownDependency } from './brokenChains.ts';
 
 /** One expression found in the file, with absolute offsets. */
 export interface FoundExpression {
@@ -65,9 +66,16 @@ export function collectExpressions(pipeline: Pipeline, report: (d: Diagnostic) =
   return found;
 }
 
-/** Checks every reference: known variable, known and upstream block, declared output. */
-export function checkReferences(pipeline: Pipeline, dag: Dag, found: FoundExpression[], usedVariables: Set<string>, report: (d: Diagnostic) => void): void {
+/**
+ * Checks every reference: known variable, known and upstream block, declared output. A block that
+ * is not upstream only because of an unknown dependency is left to that dependency's diagnostic.
+ */
+export function checkReferences(
+  pipeline: Pipeline, dag: Dag, found: FoundExpression[], usedVariables: Set<string>, report: (d: Diagnostic) => void,
+  unknownDependencies: readonly UnknownDependency[] = [],
+): void {
   const blockIds = [...pipeline.blockById.keys()];
+  const brokenChains = new BrokenChains(pipeline, unknownDependencies);
   for (const { expr, block } of found) {
     for (const ref of allReferences(expr)) checkReference(ref, block);
   }
@@ -105,7 +113,7 @@ export function checkReferences(pipeline: Pipeline, dag: Dag, found: FoundExpres
           report(diagnostic('not-upstream', 'error', c.blockSpan, `Block '${block.id}' cannot read its own ${c.kind === 'blockStatus' ? 'status' : 'outputs'}: only blocks downstream of it can, once it has finished.`));
           return;
         }
-        if (!dag.needs(block.id, target.id)) {
+        if (!dag.needs(block.id, target.id) && !brokenChains.explains(block.id, target.id)) {
           report(diagnostic('not-upstream', 'error', c.blockSpan,
             `Block '${c.block}' is not upstream of '${block.id}', so its ${c.kind === 'blockStatus' ? 'status' : 'outputs'} may not exist yet. Add '${c.block}' to depends_on.`,
             { suggestion: c.block }));

@@ -2,10 +2,12 @@ import { diagnostic, type Diagnostic } from '../model/diagnostic.ts';
 import type { Pipeline } from '../model/pipeline.ts';
 import type { Dag } from '../graph/dag.ts';
 import { didYouMean } from '../util/didYouMean.ts';
+import type { UnknownDependency } from './brokenChains.ts';
 
-/** Unknown, self and duplicate dependencies. */
-export function checkDependencies(pipeline: Pipeline, report: (d: Diagnostic) => void): void {
+/** Unknown, self and duplicate dependencies; returns the unknown ones, for the reference checks. */
+export function checkDependencies(pipeline: Pipeline, report: (d: Diagnostic) => void): UnknownDependency[] {
   const ids = [...pipeline.blockById.keys()];
+  const unknown: UnknownDependency[] = [];
   for (const block of pipeline.blocks) {
     const seen = new Map<string, { start: number; end: number }>();
     for (const dep of block.dependsOn) {
@@ -24,12 +26,14 @@ export function checkDependencies(pipeline: Pipeline, report: (d: Diagnostic) =>
       seen.set(dep.name, dep.span);
       if (!pipeline.blockById.has(dep.name)) {
         const suggestion = didYouMean(dep.name, ids.filter((id) => id !== block.id));
+        unknown.push({ block: block.id, name: dep.name, suggestion });
         report(diagnostic('unknown-dependency', 'error', dep.span,
           `Unknown block '${dep.name}' in depends_on of '${block.id}'.${suggestion !== undefined ? ` Did you mean '${suggestion}'?` : ''}`,
           suggestion === undefined ? undefined : { suggestion }));
       }
     }
   }
+  return unknown;
 }
 
 /** Every cycle, reported on each `depends_on` entry that forms it, with the whole path. */

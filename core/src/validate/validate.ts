@@ -51,12 +51,12 @@ export function validatePipeline(input: string, options: ValidateOptions = {}): 
       diagnostics.push(d);
     };
     const dag = new Dag(pipeline.blocks.map((b) => ({ id: b.id, dependsOn: b.dependsOn.map((d) => d.name) })));
-    checkDependencies(pipeline, report);
+    const unknownDependencies = checkDependencies(pipeline, report);
     checkCycles(pipeline, dag, report);
     checkCacheOutputs(pipeline, report);
     const expressions = collectExpressions(pipeline, report);
     const used = new Set<string>();
-    checkReferences(pipeline, dag, expressions, used, report);
+    checkReferences(pipeline, dag, expressions, used, report, unknownDependencies);
     checkUnusedVariables(pipeline, used, report);
     return { pipeline, dag, diagnostics: sortDiagnostics(dedupe(diagnostics)), expressions, parsed: true };
   } catch (error) {
