@@ -1,5 +1,6 @@
 import { readFileSync, writeFileSync } from 'node:fs';
 import { LineIndex, validatePipeline } from '../../core/src/index.ts';
+import { withoutByteOrderMark } from '../../core/src/text/byteOrderMark.ts';
 
 /** Separates a fixture's pipeline text from the diagnostics it must produce. */
 export const EXPECTED_MARKER = '#---- expected diagnostics (line:col severity code: message) ----';
@@ -30,7 +31,8 @@ export function runGolden(path: string): GoldenCase {
   const at = raw.indexOf(EXPECTED_MARKER);
   const input = at === -1 ? raw : raw.slice(0, at);
   const expected = at === -1 ? [] : raw.slice(at + EXPECTED_MARKER.length).split('\n').map((l) => l.replace(/^# ?/, '').trimEnd()).filter((l) => l !== '');
-  const actual = formatDiagnostics(input, path.replace(/\.golden\.ya?ml$/, '.pipeline.yaml'));
+  // Read as the CLI reads a file (and as an editor shows it): a byte-order mark is no column.
+  const actual = formatDiagnostics(withoutByteOrderMark(input), path.replace(/\.golden\.ya?ml$/, '.pipeline.yaml'));
   if (process.env['UPDATE_GOLDEN'] === '1') {
     const body = actual.map((l) => `# ${l}`).join('\n');
     writeFileSync(path, `${input.endsWith('\n') ? input : `${input}\n`}${EXPECTED_MARKER}\n${body}${body ? '\n' : ''}`);

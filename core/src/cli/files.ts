@@ -1,10 +1,16 @@
-import { readdirSync, statSync } from 'node:fs';
+import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
+import { withoutByteOrderMark } from '../text/byteOrderMark.ts';
 
 export const PIPELINE_FILE = /\.pipeline\.ya?ml$/i;
 const SKIPPED_FOLDERS = new Set(['node_modules', '.git', '.pipelines', '.tools', 'dist']);
 
 export class UsageError extends Error {}
+
+/** A pipeline file's text as an editor holds it: without a byte-order mark, so columns match. */
+export function readPipelineFile(path: string): string {
+  return withoutByteOrderMark(readFileSync(path, 'utf8'));
+}
 
 /** Expands files and folders (recursively) into pipeline files, in a stable sorted order. */
 export function findPipelineFiles(paths: string[]): string[] {

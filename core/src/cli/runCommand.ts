@@ -1,10 +1,10 @@
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { LineIndex } from '../text/lineIndex.ts';
 import { openStore, StoreError, type RunStore } from '../store/index.ts';
 import { parseVarAssignments, planRun, RunRefused, startRun, type RunEvent, type RunPlan, type RunResult, type Selection } from '../runner/index.ts';
 import { validatePipeline } from '../validate/validate.ts';
-import { UsageError } from './files.ts';
+import { readPipelineFile, UsageError } from './files.ts';
 import { formatTable, parseCommandArgs, resolveStorePath } from './storeOptions.ts';
 import type { CliIo } from './validateCommand.ts';
 import { formatDuration } from '../util/duration.ts';
@@ -44,7 +44,7 @@ export async function runCommand(args: string[], io: CliIo): Promise<number> {
   }
   let text: string;
   try {
-    text = readFileSync(file, 'utf8');
+    text = readPipelineFile(file);
   } catch {
     throw new UsageError(`No such file: ${positionals[0] ?? ''}`);
   }

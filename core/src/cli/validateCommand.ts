@@ -1,8 +1,7 @@
-import { readFileSync } from 'node:fs';
 import { LineIndex } from '../text/lineIndex.ts';
 import { validatePipeline } from '../validate/validate.ts';
 import type { Diagnostic } from '../model/diagnostic.ts';
-import { findPipelineFiles, UsageError } from './files.ts';
+import { findPipelineFiles, readPipelineFile, UsageError } from './files.ts';
 
 export interface CliIo {
   out: (line: string) => void;
@@ -40,7 +39,7 @@ export function validateCommand(args: string[], io: CliIo): number {
   for (const file of files) {
     let text: string;
     try {
-      text = readFileSync(file, 'utf8');
+      text = readPipelineFile(file);
     } catch (error) {
       throw new UsageError(`Cannot read ${file}: ${error instanceof Error ? error.message : String(error)}`);
     }

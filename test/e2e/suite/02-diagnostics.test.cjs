@@ -1,5 +1,6 @@
 'use strict';
 const assert = require('node:assert/strict');
+const fs = require('node:fs');
 const vscode = require('vscode');
 const { test } = require('./framework.cjs');
 const h = require('./helpers.cjs');
@@ -35,8 +36,8 @@ test('diagnostics follow edits: a typo in depends_on is reported, fixing it clea
     (text) => text.replace('depends_on: [extract]', 'depends_on: [extrakt]'),
     async () => {
       const list = await h.waitForDiagnostics(doc.uri, h.withCode('unknown-dependency'));
-      // With the dependency gone, transform's ${{ blocks.extract.outputs.rows }} is no longer upstream.
-      assert.deepEqual(list.map(h.diagnosticCode).sort(), ['not-upstream', 'unknown-dependency'], h.formatDiagnostics(list));
+      // One mistake, one diagnostic: transform's ${{ blocks.extract.outputs.rows }} is cut off only by the typo.
+      assert.deepEqual(list.map(h.diagnosticCode), ['unknown-dependency'], h.formatDiagnostics(list));
       const unknown = list.find((d) => h.diagnosticCode(d) === 'unknown-dependency');
       assert.equal(doc.getText(unknown.range), 'extrakt');
       assert.match(unknown.message, /Did you mean 'extract'\?/);
@@ -44,4 +45,20 @@ test('diagnostics follow edits: a typo in depends_on is reported, fixing it clea
   );
   // The text is back as it was: the server must publish an empty list again.
   await h.waitForDiagnostics(doc.uri, (l) => l.length === 0);
+});
+
+test('a file starting with a byte-order mark: VS Code drops the mark, and the typo on line 1 is at 1:1, as the CLI reports it', async () => {
+  await h.languageServerReady();
+  const uri = h.fixtureUri('bom-e2e.pipeline.yaml');
+  fs.writeFileSync(uri.fsPath, '\uFEFFnmae: orders\nblocks:\n  a:\n    run: echo a\n');
+  try {
+    const doc = await h.openFixture('bom-e2e.pipeline.yaml');
+    assert.ok(doc.getText().startsWith('nmae:'), JSON.stringify(doc.getText().slice(0, 8)));
+    const list = await h.waitForDiagnostics(doc.uri, h.withCode('unknown-key'));
+    const typo = list.find((d) => h.diagnosticCode(d) === 'unknown-key');
+    assert.deepEqual([typo.range.start.line, typo.range.start.character, typo.range.end.character], [0, 0, 4], h.formatDiagnostics(list));
+    await vscode.commands.executeCommand('workbench.action.closeActiveEditor');
+  } finally {
+    fs.rmSync(uri.fsPath, { force: true });
+  }
 });
