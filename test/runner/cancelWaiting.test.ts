@@ -46,7 +46,7 @@ test('cancelling a block that waits for its upstream records it cancelled at onc
       });
     },
   });
-  if (failure !== undefined) throw failure;
+  assert.ifError(failure);
   assert.ok(checked);
   const expected = [['upstream', 'completed'], ['waiting', 'cancelled'], ['after_waiting', 'cancelled']];
   assert.deepEqual(r.result.blocks.map((b) => [b.block, b.status]), expected);

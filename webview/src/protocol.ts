@@ -3,13 +3,11 @@
 // webview sends `ready` first; the host sends nothing before it (messages posted to a webview that
 // has not loaded its script yet are lost).
 
-export const BLOCK_STATUSES = [
-  'initial', 'queued', 'running', 'completed', 'failed', 'cancelled',
-  'upstream_failed', 'condition_failed', 'cached', 'skipped',
-] as const;
-export type GraphBlockStatus = (typeof BLOCK_STATUSES)[number];
+import { BLOCK_STATUSES, RUN_STATUSES } from '../../core/src/model/status.ts';
 
-export const RUN_STATUSES = ['initial', 'running', 'completed', 'failed', 'cancelled', 'interrupted'] as const;
+// The statuses are the run store's, listed once in core's status table.
+export { BLOCK_STATUSES, RUN_STATUSES };
+export type GraphBlockStatus = (typeof BLOCK_STATUSES)[number];
 export type GraphRunStatus = (typeof RUN_STATUSES)[number];
 
 export const PLAN_ACTIONS = ['run', 'cached', 'skipped', 'condition_failed', 'fail'] as const;

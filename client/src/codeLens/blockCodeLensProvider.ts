@@ -7,7 +7,7 @@ import { RUN_UP_TO_BLOCK } from '../commands/runUpToBlock.ts';
 import { SHOW_PIPELINE_GRAPH } from '../commands/showPipelineGraph.ts';
 import type { RunController } from '../run/runController.ts';
 import { storePathForReading } from '../run/storeLocation.ts';
-import { statusMark } from '../run/terminalRenderer.ts';
+import { statusStyle } from '../../../core/src/model/status.ts';
 import { LastBlockRuns, type LastBlockRun } from './lastBlockRuns.ts';
 
 export const OPEN_LAST_BLOCK_LOG = 'pipelineStudio.run.openLastBlockLog';
@@ -71,7 +71,7 @@ function lastRunCommand({ record, store }: LastBlockRun): vscode.Command {
   const duration = record.startedAt !== undefined && record.finishedAt !== undefined ? ` ${formatDuration(record.finishedAt - record.startedAt)}` : '';
   const attempts = record.attempt > 1 ? ` (attempt ${record.attempt})` : '';
   return {
-    title: `Last: ${statusMark(record.status)} ${record.status}${duration}${attempts}`,
+    title: `Last: ${statusStyle(record.status).glyph} ${statusStyle(record.status).label}${duration}${attempts}`,
     tooltip: `Run #${record.runId}${record.reason !== undefined ? `: ${record.reason}` : ''}. Click to open its log.`,
     command: OPEN_LAST_BLOCK_LOG,
     arguments: [{ runId: record.runId, storePath: store, block: record.block, blockRunId: record.id }],

@@ -1,10 +1,8 @@
 import * as vscode from 'vscode';
-import type { RunStatus } from '../../../core/src/store/types.ts';
+import { RUN_STATUSES, statusLabel } from '../../../core/src/model/status.ts';
 import { FILTER_RUNS } from '../history/commandIds.ts';
 import type { RunFilter } from '../history/historyModel.ts';
 import type { RunHistory } from '../history/runHistory.ts';
-
-const RUN_STATUSES: readonly RunStatus[] = ['running', 'completed', 'failed', 'cancelled', 'interrupted', 'initial'];
 
 type Facet = 'status' | 'pipeline' | 'text' | 'clear';
 
@@ -13,7 +11,7 @@ export function registerFilterRuns(history: RunHistory): vscode.Disposable {
   return vscode.commands.registerCommand(FILTER_RUNS, async () => {
     const current = history.model.filter;
     const facets: (vscode.QuickPickItem & { facet: Facet })[] = [
-      { facet: 'status', label: '$(pass) Status', description: current.status ?? 'any' },
+      { facet: 'status', label: '$(pass) Status', description: current.status === undefined ? 'any' : statusLabel(current.status) },
       { facet: 'pipeline', label: '$(list-tree) Pipeline', description: current.pipeline === undefined ? 'any' : vscode.workspace.asRelativePath(current.pipeline) },
       { facet: 'text', label: '$(search) Text', description: current.text ?? 'none', detail: 'Matches the pipeline name, branch, commit, trigger, variables, error or run number' },
     ];
@@ -33,7 +31,7 @@ async function pickValue(facet: Facet, current: RunFilter, history: RunHistory):
     case 'clear':
       return {};
     case 'status': {
-      const items = [{ label: 'any', status: undefined }, ...RUN_STATUSES.map((status) => ({ label: status, status }))];
+      const items = [{ label: 'any', status: undefined }, ...RUN_STATUSES.map((status) => ({ label: statusLabel(status), status }))];
       const picked = await vscode.window.showQuickPick(items, { title: 'Filter Runs by Status' });
       return picked === undefined ? undefined : { ...current, status: picked.status };
     }

@@ -8,6 +8,7 @@ import { ResponseError } from 'vscode-jsonrpc';
 import { DebugRun, blockLines, mapBreakpoints, type DebugDriver, type DebugRunEvent, type DebugVariable } from '../../../core/src/debug/index.ts';
 import type { RunRefusedData } from '../../../core/src/runner/protocol.ts';
 import { validatePipeline } from '../../../core/src/validate/validate.ts';
+import { statusLabel } from '../../../core/src/model/status.ts';
 import { PAUSED_EVENT, type PausedEventBody } from '../graph/pausedEvent.ts';
 import { LaunchArgumentError, readLaunchArguments, type PipelineLaunchArguments } from './launchArguments.ts';
 
@@ -263,7 +264,7 @@ export class PipelineDebugSession extends LoggingDebugSession {
         return;
       case 'finished': {
         const { status, runId, error } = event.event;
-        this.sendEvent(new OutputEvent(`Run #${runId} ${status}${error !== undefined ? `: ${error}` : ''}\n`, 'console'));
+        this.sendEvent(new OutputEvent(`Run #${runId} ${statusLabel(status)}${error !== undefined ? `: ${error}` : ''}\n`, 'console'));
         if (this.restarting) return;
         this.sendEvent(new ExitedEvent(status === 'completed' ? 0 : 1));
         this.end();

@@ -1,5 +1,5 @@
 import type { BlockRunRecord, RunStore, RunSummary } from '../../../core/src/store/types.ts';
-import { FINISHED_BLOCK_STATUSES } from '../../../core/src/store/types.ts';
+import { isFinalStatus, statusLabel } from '../../../core/src/model/status.ts';
 import type { BlockState, RunChoice, RunHeader } from '../../../webview/src/protocol.ts';
 import { formatAgo } from '../history/format.ts';
 
@@ -15,7 +15,7 @@ export function runChoices(store: RunStore, pipelineFile: string, now = Date.now
   return store.listRuns({ pipelineFile, limit: RUNS_IN_SELECTOR }).map((run: RunSummary) => ({
     runId: run.id,
     status: run.status,
-    label: `#${run.id} ${run.status} · ${formatAgo(run.startedAt ?? run.createdAt, now)}`,
+    label: `#${run.id} ${statusLabel(run.status)} · ${formatAgo(run.startedAt ?? run.createdAt, now)}`,
   }));
 }
 
@@ -44,7 +44,7 @@ export function readRunView(store: RunStore, runId: number): RunView | undefined
     if (attempts > 0) state.attempts = attempts;
     blocks[block] = state;
     if (record.status !== 'skipped') total++;
-    if (record.status !== 'skipped' && FINISHED_BLOCK_STATUSES.includes(record.status)) done++;
+    if (record.status !== 'skipped' && isFinalStatus(record.status)) done++;
   }
   const header: RunHeader = { runId, status: run.status, done, total };
   if (run.startedAt !== undefined) header.startedAt = run.startedAt;

@@ -1,5 +1,6 @@
 import type { BlockRunRecord, BlockStatus, RunStatus, RunSummary } from '../../../core/src/store/types.ts';
 import { formatElapsed } from '../../../core/src/util/duration.ts';
+import { statusCounts, statusLabel, statusStyle } from '../../../core/src/model/status.ts';
 
 // Text of the history tree's items, free of VS Code so that tests check it directly.
 
@@ -10,23 +11,9 @@ export interface StatusIcon {
   color: string | undefined;
 }
 
-const ICONS: Record<RunStatus | BlockStatus, StatusIcon> = {
-  initial: { id: 'circle-outline', color: 'testing.iconQueued' },
-  queued: { id: 'clock', color: 'testing.iconQueued' },
-  running: { id: 'sync~spin', color: 'charts.blue' },
-  completed: { id: 'pass', color: 'testing.iconPassed' },
-  failed: { id: 'error', color: 'testing.iconFailed' },
-  cancelled: { id: 'circle-slash', color: 'charts.orange' },
-  interrupted: { id: 'debug-disconnect', color: 'charts.orange' },
-  upstream_failed: { id: 'arrow-circle-up', color: 'testing.iconFailed' },
-  condition_failed: { id: 'filter', color: 'disabledForeground' },
-  cached: { id: 'database', color: 'testing.iconPassed' },
-  skipped: { id: 'debug-step-over', color: 'disabledForeground' },
-};
-
 export function statusIcon(status: RunStatus | BlockStatus): StatusIcon {
-  // A status written by a newer engine must still render.
-  return ICONS[status] ?? { id: 'question', color: undefined };
+  const style = statusStyle(status);
+  return { id: style.codicon, color: style.themeColor };
 }
 
 /** `just now`, `5 min ago`, `3 h ago`, `2 days ago`, then the date. */
@@ -54,7 +41,7 @@ export function gitText(git: RunSummary['git']): string | undefined {
 }
 
 export function runLabel(run: Pick<RunSummary, 'id' | 'status'>): string {
-  return `#${run.id} ${run.status}`;
+  return `#${run.id} ${statusLabel(run.status)}`;
 }
 
 /** `2m 03s · 5 min ago · main@a3f9e2b`; parts that are unknown are left out. */
@@ -64,10 +51,8 @@ export function runDescription(run: RunSummary, now: number): string {
   return parts.filter((part) => part !== undefined).join(' · ');
 }
 
-const COUNT_ORDER: readonly BlockStatus[] = ['completed', 'cached', 'failed', 'running', 'queued', 'initial', 'cancelled', 'upstream_failed', 'condition_failed', 'skipped'];
-
 export function countsText(counts: RunSummary['counts']): string {
-  const parts = COUNT_ORDER.filter((status) => (counts[status] ?? 0) > 0).map((status) => `${counts[status]} ${status.replace('_', ' ')}`);
+  const parts = statusCounts(counts);
   return parts.length === 0 ? 'no blocks yet' : parts.join(', ');
 }
 
@@ -84,7 +69,7 @@ export function runTooltip(run: RunSummary, now: number): string {
     ['Blocks', countsText(run.counts)],
   ];
   const variables = Object.entries(run.variables);
-  const lines = [`**${escapeMarkdown(`#${run.id} ${run.pipelineName}`)}: ${escapeMarkdown(run.status)}**`, ''];
+  const lines = [`**${escapeMarkdown(`#${run.id} ${run.pipelineName}`)}: ${escapeMarkdown(statusLabel(run.status))}**`, ''];
   for (const [name, value] of rows) lines.push(`- ${name}: ${escapeMarkdown(value)}`);
   if (variables.length > 0) {
     lines.push('', 'Variables:', '');
@@ -97,7 +82,7 @@ export function runTooltip(run: RunSummary, now: number): string {
 /** `failed · 3.2s · attempt 2 · exit 1 · timeout` for a block run's description. */
 export function blockRunDescription(blockRun: BlockRunRecord, now: number): string {
   const span = spanOf(blockRun.startedAt, blockRun.finishedAt, now);
-  const parts = [blockRun.status.replace('_', ' ')];
+  const parts = [statusLabel(blockRun.status)];
   if (span !== undefined) parts.push(formatElapsed(span));
   if (blockRun.attempt > 1) parts.push(`attempt ${blockRun.attempt}`);
   if (blockRun.exitCode !== undefined && blockRun.exitCode !== 0) parts.push(`exit ${blockRun.exitCode}`);
@@ -108,7 +93,7 @@ export function blockRunDescription(blockRun: BlockRunRecord, now: number): stri
 }
 
 export function blockRunTooltip(blockRun: BlockRunRecord, now: number): string {
-  const lines = [`**${escapeMarkdown(blockRun.block)}: ${escapeMarkdown(blockRun.status)}**`, '', `- ${escapeMarkdown(blockRunDescription(blockRun, now))}`];
+  const lines = [`**${escapeMarkdown(blockRun.block)}: ${escapeMarkdown(statusLabel(blockRun.status))}**`, '', `- ${escapeMarkdown(blockRunDescription(blockRun, now))}`];
   const outputs = Object.entries(blockRun.outputs);
   if (outputs.length > 0) {
     lines.push('', 'Outputs:', '');

@@ -1,4 +1,5 @@
 import { basename } from 'node:path';
+import { isFinalStatus, isRetryableRun, statusLabel } from '../../../core/src/model/status.ts';
 import { LOAD_MORE_RUNS, OPEN_BLOCK_LOG } from './commandIds.ts';
 import { blockRunDescription, blockRunTooltip, escapeMarkdown, formatAgo, runDescription, runLabel, runTooltip, statusIcon, type StatusIcon } from './format.ts';
 import type { HistoryNode } from './nodes.ts';
@@ -22,8 +23,6 @@ export interface ItemView {
   command: { command: string; title: string; arguments: unknown[] } | undefined;
 }
 
-const RETRYABLE = new Set(['failed', 'cancelled', 'interrupted']);
-
 export function itemView(node: HistoryNode, now: number, options: { onlyPipeline?: boolean } = {}): ItemView {
   switch (node.kind) {
     case 'folder':
@@ -35,16 +34,16 @@ export function itemView(node: HistoryNode, now: number, options: { onlyPipeline
       return {
         id: `pipeline:${node.storePath}:${node.file}`, kind: node.kind, label: node.name,
         description: `${basename(node.file)} · ${formatAgo(node.latestAt, now)}`,
-        tooltip: `${escapeMarkdown(node.file)}\n\nLatest run: \\#${node.latestRunId} ${escapeMarkdown(node.latestStatus)}`,
+        tooltip: `${escapeMarkdown(node.file)}\n\nLatest run: \\#${node.latestRunId} ${escapeMarkdown(statusLabel(node.latestStatus))}`,
         icon: statusIcon(node.latestStatus), contextValue: 'pipeline',
         // A lone pipeline opens by itself: its runs are what the view is for.
         collapsible: options.onlyPipeline === true ? 'expanded' : 'collapsed', command: undefined,
       };
     case 'run': {
       const { run } = node;
-      const active = run.status === 'initial' || run.status === 'running';
+      const active = !isFinalStatus(run.status);
       const tokens = ['run', `status:${run.status}`, active ? 'active' : 'finished'];
-      if (RETRYABLE.has(run.status)) tokens.push('retryable');
+      if (isRetryableRun(run.status)) tokens.push('retryable');
       return {
         id: `run:${node.storePath}:${run.id}`, kind: node.kind, label: runLabel(run), description: runDescription(run, now), tooltip: runTooltip(run, now),
         icon: statusIcon(run.status), contextValue: tokens.join(' '), collapsible: 'collapsed', command: undefined,

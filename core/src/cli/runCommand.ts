@@ -4,6 +4,7 @@ import { LineIndex } from '../text/lineIndex.ts';
 import { openStore, StoreError, type RunStore } from '../store/index.ts';
 import { parseVarAssignments, planRun, RunRefused, startRun, type RunEvent, type RunPlan, type RunResult, type Selection } from '../runner/index.ts';
 import { validatePipeline } from '../validate/validate.ts';
+import { statusStyle } from '../model/status.ts';
 import { readPipelineFile, UsageError } from './files.ts';
 import { formatTable, parseCommandArgs, resolveStorePath } from './storeOptions.ts';
 import type { CliIo } from './validateCommand.ts';
@@ -170,7 +171,7 @@ class LivePrinter {
           if (e.reason !== undefined) this.line(e.block, `… ${e.reason}`);
           return;
         }
-        this.line(e.block, `${mark(e.status)} ${e.status}${e.reason !== undefined && e.status !== 'completed' ? ` (${e.reason})` : ''}`);
+        this.line(e.block, `${statusStyle(e.status).glyph} ${statusStyle(e.status).label}${e.reason !== undefined && e.status !== 'completed' ? ` (${e.reason})` : ''}`);
         return;
       case 'block-attempt':
         this.line(e.block, `▶ started${e.attempt > 1 ? ` (attempt ${e.attempt})` : ''}`);
@@ -208,18 +209,14 @@ class LivePrinter {
   }
 }
 
-function mark(status: string): string {
-  return status === 'completed' || status === 'cached' ? '✔' : status === 'failed' || status === 'upstream_failed' ? '✘' : '•';
-}
-
 function printSummary(io: CliIo, result: RunResult): void {
   io.out('');
   const rows = result.blocks.map((b) => [
-    b.block, b.status, String(b.attempts), b.durationMs === undefined ? '-' : formatDuration(b.durationMs),
+    b.block, statusStyle(b.status).label, String(b.attempts), b.durationMs === undefined ? '-' : formatDuration(b.durationMs),
     b.status === 'completed' ? '' : (b.reason ?? ''),
   ]);
   for (const line of formatTable(['block', 'status', 'attempts', 'duration', 'reason'], rows, new Set([2, 3]))) io.out(line);
-  io.out(`Run #${result.runId} ${result.status}${result.error !== undefined ? ` (${result.error})` : ''}.`);
+  io.out(`Run #${result.runId} ${statusStyle(result.status).label}${result.error !== undefined ? ` (${result.error})` : ''}.`);
 }
 
 function printPlan(io: CliIo, plan: RunPlan): void {

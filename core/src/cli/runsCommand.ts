@@ -1,11 +1,11 @@
 import { resolve } from 'node:path';
 import type { RunQuery, RunStatus, RunSummary } from '../store/index.ts';
+import { RUN_STATUSES, statusCounts, statusLabel } from '../model/status.ts';
 import { UsageError } from './files.ts';
 import { formatSpan, formatTable, formatTime, parseCommandArgs, resolveStorePath, withCliStore } from './storeOptions.ts';
 import type { CliIo } from './validateCommand.ts';
 
 const USAGE = 'Usage: pipeline-studio runs [--pipeline NAME|FILE] [--status STATUS] [--limit N] [--json] [--store PATH]';
-const RUN_STATUSES: readonly RunStatus[] = ['initial', 'running', 'completed', 'failed', 'cancelled', 'interrupted'];
 const DEFAULT_LIMIT = 20;
 
 /** `runs`: the run history, newest first, as a table or JSON. */
@@ -26,7 +26,7 @@ export async function runsCommand(args: string[], io: CliIo): Promise<number> {
     else query.pipelineName = values.pipeline;
   }
   if (values.status !== undefined) {
-    if (!RUN_STATUSES.includes(values.status as RunStatus)) throw new UsageError(`--status must be one of ${RUN_STATUSES.join(', ')}, not '${values.status}'.\n${USAGE}`);
+    if (!(RUN_STATUSES as readonly string[]).includes(values.status)) throw new UsageError(`--status must be one of ${RUN_STATUSES.join(', ')}, not '${values.status}'.\n${USAGE}`);
     query.status = values.status as RunStatus;
   }
   if (values.limit !== undefined) {
@@ -51,16 +51,14 @@ export async function runsCommand(args: string[], io: CliIo): Promise<number> {
       return 0;
     }
     const rows = runs.map((run) => [
-      `#${run.id}`, run.pipelineName, run.status, run.trigger, formatTime(run.startedAt ?? run.createdAt), formatSpan(run.startedAt, run.finishedAt), formatCounts(run.counts),
+      `#${run.id}`, run.pipelineName, statusLabel(run.status), run.trigger, formatTime(run.startedAt ?? run.createdAt), formatSpan(run.startedAt, run.finishedAt), formatCounts(run.counts),
     ]);
     for (const line of formatTable(['#', 'pipeline', 'status', 'trigger', 'started', 'duration', 'blocks'], rows, new Set([0, 5]))) io.out(line);
     return 0;
   }, noRuns);
 }
 
-const COUNT_ORDER = ['completed', 'cached', 'failed', 'running', 'queued', 'initial', 'cancelled', 'upstream_failed', 'condition_failed', 'skipped'] as const;
-
 export function formatCounts(counts: RunSummary['counts']): string {
-  const parts = COUNT_ORDER.filter((status) => (counts[status] ?? 0) > 0).map((status) => `${counts[status]} ${status}`);
+  const parts = statusCounts(counts);
   return parts.length === 0 ? '-' : parts.join(', ');
 }

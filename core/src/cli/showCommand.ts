@@ -1,4 +1,5 @@
-import { formatBytes, type BlockRunRecord, type RunRecord } from '../store/index.ts';
+import { formatBytes, type BlockRunRecord, type BlockStatus, type RunRecord } from '../store/index.ts';
+import { statusLabel } from '../model/status.ts';
 import { UsageError } from './files.ts';
 import { formatCounts } from './runsCommand.ts';
 import { formatSpan, formatTable, formatTime, parseCommandArgs, parseRunId, resolveStorePath, withCliStore } from './storeOptions.ts';
@@ -35,9 +36,9 @@ export async function showCommand(args: string[], io: CliIo): Promise<number> {
 
 function describeRun(run: RunRecord, blockRuns: BlockRunRecord[]): string[] {
   const latest = latestAttempts(blockRuns);
-  const counts: Partial<Record<string, number>> = {};
+  const counts: Partial<Record<BlockStatus, number>> = {};
   for (const b of latest) counts[b.status] = (counts[b.status] ?? 0) + 1;
-  const lines = [`Run #${run.id}  ${run.pipelineName}  ${run.status}`];
+  const lines = [`Run #${run.id}  ${run.pipelineName}  ${statusLabel(run.status)}`];
   const field = (name: string, value: string): number => lines.push(`  ${name.padEnd(10)}${value}`);
   field('pipeline', run.pipelineFile);
   field('trigger', `${run.trigger}, mode ${run.mode}${run.selection.length > 0 ? ` (${run.selection.join(', ')})` : ''}${run.sourceRunId === undefined ? '' : `, from run #${run.sourceRunId}`}`);
@@ -52,7 +53,7 @@ function describeRun(run: RunRecord, blockRuns: BlockRunRecord[]): string[] {
   const attempts = new Map<string, number>();
   for (const b of blockRuns) attempts.set(b.block, (attempts.get(b.block) ?? 0) + 1);
   const rows = latest.map((b) => [
-    b.block, b.status, String(attempts.get(b.block) ?? 1), formatSpan(b.startedAt, b.finishedAt), b.exitCode === undefined ? (b.signal ?? '-') : String(b.exitCode),
+    b.block, statusLabel(b.status), String(attempts.get(b.block) ?? 1), formatSpan(b.startedAt, b.finishedAt), b.exitCode === undefined ? (b.signal ?? '-') : String(b.exitCode),
     [b.reason, b.logDroppedBytes > 0 ? `log capped, ${formatBytes(b.logDroppedBytes)} dropped` : undefined].filter((s) => s !== undefined).join('; '),
   ]);
   lines.push('');

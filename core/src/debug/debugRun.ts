@@ -8,6 +8,7 @@ import type { StartRunParams } from '../runner/protocol.ts';
 import type { Selection } from '../runner/selection.ts';
 import type { VariableValue } from '../runner/variables.ts';
 import type { BlockStatus } from '../store/types.ts';
+import { isFinalStatus as isFinal } from '../model/status.ts';
 import { validatePipeline } from '../validate/validate.ts';
 import { blockLines, mapBreakpoints, type BlockLines, type BreakpointRequest, type MappedBreakpoint } from './breakpoints.ts';
 import type { DebugDriver } from './driver.ts';
@@ -308,8 +309,4 @@ export class DebugRun {
     }]));
     if (this.rawBreakpoints.length > 0) this.setBreakpoints(this.rawBreakpoints);
   }
-}
-
-function isFinal(status: BlockStatus): boolean {
-  return status !== 'initial' && status !== 'queued' && status !== 'running';
 }

@@ -1,6 +1,7 @@
 import { formatValue } from '../expr/index.ts';
 import type { BlockGate } from '../runner/gate.ts';
 import type { BlockStatus } from '../store/types.ts';
+import { BLOCK_STATUSES, statusLabel } from '../model/status.ts';
 import { formatMs } from '../runner/engine.ts';
 
 /** A value in the Variables view; children make it expandable. */
@@ -48,14 +49,15 @@ function blockVariables(gate: BlockGate, state: 'paused' | 'running'): DebugVari
 function upstreamVariables(gate: BlockGate): DebugVariable[] {
   return Object.entries(gate.upstream).map(([block, up]) => {
     const outputs = sortedEntries(up.outputs);
-    return { name: block, value: `${up.status}, ${outputs.length} output${outputs.length === 1 ? '' : 's'}`, children: [{ name: 'status', value: up.status }, ...outputs] };
+    // The `status` child is the value `blocks.<id>.status` reads; the summary is in words.
+    return { name: block, value: `${statusLabel(up.status)}, ${outputs.length} output${outputs.length === 1 ? '' : 's'}`, children: [{ name: 'status', value: up.status }, ...outputs] };
   });
 }
 
 function runVariables(run: RunView, gate: BlockGate): DebugVariable[] {
-  const counts = new Map<string, number>();
+  const counts = new Map<BlockStatus, number>();
   for (const status of run.statuses.values()) counts.set(status, (counts.get(status) ?? 0) + 1);
-  const statusChildren = [...counts.entries()].sort(([a], [b]) => a.localeCompare(b)).map(([status, n]) => ({ name: status, value: String(n) }));
+  const statusChildren = BLOCK_STATUSES.filter((s) => counts.has(s)).map((status) => ({ name: statusLabel(status), value: String(counts.get(status)) }));
   const git = gate.git;
   return [
     { name: 'id', value: String(run.runId ?? gate.runId) },

@@ -10,8 +10,8 @@ export type BlockStatus =
 export type RunTrigger = 'manual' | 'cli' | 'schedule' | 'save' | 'retry' | 'replay' | 'debug';
 export type RunMode = 'all' | 'only' | 'upto' | 'from' | 'retry' | 'replay';
 
-export const FINISHED_RUN_STATUSES: readonly RunStatus[] = ['completed', 'failed', 'cancelled', 'interrupted'];
-export const FINISHED_BLOCK_STATUSES: readonly BlockStatus[] = ['completed', 'failed', 'cancelled', 'upstream_failed', 'condition_failed', 'cached', 'skipped'];
+// Which statuses are final is the status table's to say (core/src/model/status.ts).
+export { FINISHED_BLOCK_STATUSES, FINISHED_RUN_STATUSES } from '../model/status.ts';
 
 export interface GitInfo {
   commit: string;

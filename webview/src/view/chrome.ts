@@ -4,6 +4,7 @@ import '@vscode-elements/elements/dist/vscode-single-select/index.js';
 import '@vscode-elements/elements/dist/vscode-textfield/index.js';
 import type { BlockCommand, RunChoice, RunHeader } from '../protocol.ts';
 import { formatElapsed } from '../../../core/src/util/duration.ts';
+import { isFinalStatus, statusLabel } from '../../../core/src/model/status.ts';
 
 export interface ChromeHandlers {
   run(): void;
@@ -103,9 +104,9 @@ export class Chrome {
 
   showRun(header: RunHeader | undefined): void {
     this.header = header;
-    this.cancelButton.disabled = header === undefined || (header.status !== 'running' && header.status !== 'initial');
+    this.cancelButton.disabled = header === undefined || isFinalStatus(header.status);
     this.paintHeader();
-    const live = header !== undefined && header.finishedAt === undefined && (header.status === 'running' || header.status === 'initial');
+    const live = header !== undefined && header.finishedAt === undefined && !isFinalStatus(header.status);
     if (live && this.ticker === undefined) this.ticker = setInterval(() => this.paintHeader(), 1000);
     if (!live && this.ticker !== undefined) {
       clearInterval(this.ticker);
@@ -183,7 +184,7 @@ export class Chrome {
       this.runProgress.textContent = '';
       return;
     }
-    this.runTitle.textContent = `Run #${run.runId} · ${run.status}`;
+    this.runTitle.textContent = `Run #${run.runId} · ${statusLabel(run.status)}`;
     const end = run.finishedAt ?? Date.now();
     const elapsed = run.startedAt === undefined ? '' : ` · ${formatElapsed(end - run.startedAt)}`;
     this.runProgress.textContent = `${run.done}/${run.total} blocks${elapsed}`;

@@ -1,7 +1,7 @@
 import type { BlockState, GraphLayout, GraphModel, PlanMark } from '../protocol.ts';
 import { NODE_HEIGHT, NODE_WIDTH } from '../layout/geometry.ts';
 import { formatElapsed } from '../../../core/src/util/duration.ts';
-import { PLAN_WORDS, statusGlyph, statusWord } from './statusStyle.ts';
+import { PLAN_WORDS, statusColor, statusGlyph, statusWord } from './statusStyle.ts';
 
 const SVG = 'http://www.w3.org/2000/svg';
 const MAX_ID_CHARS = 20;
@@ -287,6 +287,9 @@ export class GraphView {
     if (paused) cls += ' paused';
     if (i === this.selectedIndex) cls += ' selected';
     parts.group.setAttribute('class', cls);
+    // The status colour from core's table; a paused node keeps the debugger's colour from the stylesheet.
+    if (state !== undefined && !paused) parts.group.style.setProperty('--status', statusColor(state.status));
+    else parts.group.style.removeProperty('--status');
     const meta: string[] = [];
     if (state?.durationMs !== undefined) meta.push(formatElapsed(state.durationMs));
     if (state?.attempts !== undefined && state.attempts > 1) meta.push(`${state.attempts} attempts`);

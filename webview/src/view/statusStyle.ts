@@ -1,32 +1,8 @@
 import type { GraphBlockStatus, GraphPlanAction } from '../protocol.ts';
+import { statusStyle } from '../../../core/src/model/status.ts';
 
 // Glyphs instead of codicons: the webview loads no font, and the CSP allows only our own script
-// and styles. Colours come from the same theme colours as the Runs tree's icons (see status.css).
-const GLYPHS: Record<GraphBlockStatus, string> = {
-  initial: '○',
-  queued: '◷',
-  running: '↻',
-  completed: '✓',
-  failed: '✕',
-  cancelled: '⊘',
-  upstream_failed: '↑',
-  condition_failed: '⊽',
-  cached: '≡',
-  skipped: '↷',
-};
-
-const WORDS: Record<GraphBlockStatus, string> = {
-  initial: 'not started',
-  queued: 'queued',
-  running: 'running',
-  completed: 'completed',
-  failed: 'failed',
-  cancelled: 'cancelled',
-  upstream_failed: 'upstream failed',
-  condition_failed: 'condition false',
-  cached: 'cached',
-  skipped: 'skipped',
-};
+// and styles. Words, glyphs and colours are core's status table, as in the Runs tree and the CLI.
 
 export const PLAN_WORDS: Record<GraphPlanAction | 'disabled', string> = {
   run: 'would run',
@@ -38,10 +14,15 @@ export const PLAN_WORDS: Record<GraphPlanAction | 'disabled', string> = {
 };
 
 export function statusGlyph(status: GraphBlockStatus | undefined): string {
-  return status === undefined ? '' : GLYPHS[status];
+  return status === undefined ? '' : statusStyle(status).glyph;
 }
 
 export function statusWord(status: GraphBlockStatus | undefined): string {
-  return status === undefined ? 'no run' : WORDS[status];
+  return status === undefined ? 'no run' : statusStyle(status).label;
+}
+
+/** The CSS value of the status colour (a theme variable), set as the node's `--status`. */
+export function statusColor(status: GraphBlockStatus): string {
+  return statusStyle(status).cssColor;
 }
 
