@@ -1,4 +1,5 @@
 import type { BlockRunRecord, DriverChoice, PipelineSummary, RunQuery, RunStatus, RunStore, RunSummary } from '../../../core/src/store/types.ts';
+import { isFinalStatus } from '../../../core/src/model/status.ts';
 import { REFRESH_RUNS } from './commandIds.ts';
 import { BlockRunNode, MessageNode, PipelineNode, RunNode, StoreEntry, type FolderNode, type HistoryNode } from './nodes.ts';
 import { StoreConnection } from './storeConnection.ts';
@@ -276,7 +277,7 @@ export class HistoryModel {
 }
 
 function isActive(status: RunStatus): boolean {
-  return status === 'initial' || status === 'running';
+  return !isFinalStatus(status);
 }
 
 function latestOf(summary: PipelineSummary): { name: string; runId: number; status: RunStatus; at: number } {

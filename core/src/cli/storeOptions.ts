@@ -3,6 +3,7 @@ import { join, resolve } from 'node:path';
 import { parseArgs, type ParseArgsConfig } from 'node:util';
 import { defaultStorePath, openStore, StoreError, STORE_FILE, STORE_FOLDER, type RunRecord, type RunStore } from '../store/index.ts';
 import { formatDuration } from '../util/duration.ts';
+import { isFinalStatus } from '../model/status.ts';
 import { UsageError } from './files.ts';
 import type { CliIo } from './validateCommand.ts';
 
@@ -74,7 +75,7 @@ export function formatSpan(startedAt: number | undefined, finishedAt: number | u
 }
 
 export function runIsFinished(run: RunRecord): boolean {
-  return run.status !== 'initial' && run.status !== 'running';
+  return isFinalStatus(run.status);
 }
 
 /** Left-aligned columns separated by two spaces; the last column is not padded. */
