@@ -1,7 +1,7 @@
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawn, type ChildProcess } from 'node:child_process';
-import { existsSync, writeFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { openStore } from '../../core/src/store/index.ts';
 import { root, tempFolder } from './helpers.ts';
@@ -29,7 +29,7 @@ function pipeline(): string {
   const blocks = Array.from({ length: BLOCKS }, (_, i) =>
     `  b${i}:\n    run: |\n` +
     `      touch "live.$PIPELINE_RUN_ID"\n` +
-    `      for t in $(seq 600); do [ "$(ls live.* | wc -l)" -ge ${RUNS} ] && break; sleep 0.05; done\n` +
+    `      for t in $(seq 2400); do [ "$(ls live.* | wc -l)" -ge ${RUNS} ] && break; sleep 0.05; done\n` +
     `      i=1\n` +
     `      while [ $i -le ${LINES} ]; do\n` +
     `        if [ $((i % 5)) -eq 0 ]; then echo "b${i} line $i" >&2; else echo "b${i} line $i"; fi\n` +
@@ -66,6 +66,8 @@ test(`${RUNS} CLI runs into one store beside two CPU burners: all exit 0, every 
     const wallMs = Date.now() - started;
     for (const r of results) assert.equal(r.code, 0, r.out);
     for (const l of listings) assert.equal(l.code, 0, l.out);
+    const seen = readdirSync(dir).filter((name) => name.startsWith('saw.')).map((name) => Number(readFileSync(join(dir, name), 'utf8')));
+    assert.deepEqual(seen, Array.from({ length: RUNS * BLOCKS }, () => RUNS), 'every block saw all six runs live: they wrote the store at the same time');
     t.diagnostic(`${RUNS} runs x ${BLOCKS} blocks x ${LINES} lines, ${listings.length} listings meanwhile: ${(wallMs / 1000).toFixed(1)} s wall`);
 
     const reader = openStore(store, { readonly: true });

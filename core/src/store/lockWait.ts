@@ -22,10 +22,14 @@ export function lockWait(path: string, stallMs: number, now: () => number = () =
     let lastChange = now();
     let seen: string | undefined;
     for (;;) {
+      const startedAt = now();
       try {
         return attempt();
       } catch (error) {
         if (sqliteCode(error) !== 'SQLITE_BUSY' || error instanceof StalledLockError) throw error;
+        // Some refusals skip SQLite's busy handler (a journal-mode change while another process
+        // creates the store); pause briefly rather than spin.
+        if (now() - startedAt < 1) sleepMs(5);
         const state = fileState(path);
         const at = now();
         if (seen !== undefined && state !== seen) lastChange = at;
@@ -34,6 +38,13 @@ export function lockWait(path: string, stallMs: number, now: () => number = () =
       }
     }
   };
+}
+
+const pause = new Int32Array(new SharedArrayBuffer(4));
+
+/** Blocks the thread, as SQLite's busy handler itself does: the drivers are synchronous. */
+function sleepMs(ms: number): void {
+  Atomics.wait(pause, 0, 0, ms);
 }
 
 /** Identity, size and modification time (ns) of the database, its WAL and its rollback journal. */
