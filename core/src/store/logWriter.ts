@@ -150,7 +150,7 @@ export class CappedLogWriter implements LogWriter {
       this.flushNow();
     } catch (error) {
       this.lastError = error;
-      // Each attempt may wait the whole busy timeout; don't stall the caller's event loop on every chunk.
+      // A failed attempt waited out the stall period (the store is stuck); do not block the event loop again on every chunk.
       this.retryAfter = Date.now() + RETRY_DELAY_MS;
     }
   }
