@@ -30,6 +30,7 @@ function pipeline(): string {
     `  b${i}:\n    run: |\n` +
     `      touch "live.$PIPELINE_RUN_ID"\n` +
     `      for t in $(seq 2400); do [ "$(ls live.* | wc -l)" -ge ${RUNS} ] && break; sleep 0.05; done\n` +
+    `      ls live.* | wc -l > "saw.$PIPELINE_RUN_ID.b${i}"\n` +
     `      i=1\n` +
     `      while [ $i -le ${LINES} ]; do\n` +
     `        if [ $((i % 5)) -eq 0 ]; then echo "b${i} line $i" >&2; else echo "b${i} line $i"; fi\n` +
