@@ -5,6 +5,7 @@ import { setFlagsFromString } from 'node:v8';
 import { runInNewContext } from 'node:vm';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { formatBytes, openStore, type LogChunk, type RunStore } from '../../core/src/store/index.ts';
+import { BATCH_BYTES, BATCH_ROWS, CappedLogWriter, type LogSink } from '../../core/src/store/logWriter.ts';
 import { DRIVERS, newRun, tempFolder } from './helpers.ts';
 
 const MiB = 1024 * 1024;
@@ -150,3 +151,56 @@ test('the memory a writer holds stays under cap/2 plus a batch, however much fre
   assert.ok(maxHeld < 4 * MiB + 1 * MiB, `held ${(maxHeld / MiB).toFixed(1)} MiB of heap with a cap of 8 MiB`);
   assert.ok(maxHeld > 3 * MiB, 'the 4 MiB tail ring is counted (or this measures nothing)');
 }));
+
+test('each write transaction of a log writer stores a bounded batch (bytes and rows), however much output piled up', () => {
+  // A sink that records each transaction's rows, so the batches themselves can be measured.
+  const batches: { rows: number; bytes: number }[] = [];
+  const stored: LogChunk[] = [];
+  let current: { rows: number; bytes: number } | undefined;
+  const sink: LogSink = {
+    transaction: (fn) => {
+      current = { rows: 0, bytes: 0 };
+      fn();
+      batches.push(current);
+      current = undefined;
+    },
+    insertChunk: (_id, seq, stream, time, text) => {
+      assert.ok(current !== undefined, 'rows are only written inside a transaction');
+      current.rows++;
+      current.bytes += Buffer.byteLength(text);
+      stored.push({ seq, stream, time, text });
+    },
+    deleteChunks: (_id, afterSeq, uptoSeq) => {
+      for (let i = stored.length - 1; i >= 0; i--) if ((stored[i]?.seq ?? 0) > afterSeq && (stored[i]?.seq ?? 0) <= uptoSeq) stored.splice(i, 1);
+    },
+    recordDropped: (_id, _bytes, seq, text, time) => {
+      const at = stored.findIndex((c) => c.seq === seq);
+      if (at >= 0) stored.splice(at, 1);
+      stored.push({ seq, stream: 'system', time, text });
+    },
+  };
+  const writer = new CappedLogWriter(sink, 1, 8 * MiB, 1, () => {});
+  // 3 MiB in one write, then 3,000 tiny lines alternating between the streams (each its own row).
+  const big = 'x'.repeat(3 * MiB);
+  writer.write('stdout', big);
+  const lines: string[] = [];
+  for (let i = 0; i < 3000; i++) {
+    const line = `line ${i}\n`;
+    lines.push(line);
+    writer.write(i % 2 === 0 ? 'stdout' : 'stderr', line);
+  }
+  // Past the head (4 MiB): 6 MiB more goes to the tail, of which the last 4 MiB are kept.
+  writer.write('stdout', 'y'.repeat(6 * MiB));
+  writer.close();
+  assert.ok(batches.length > 1);
+  for (const batch of batches) {
+    assert.ok(batch.rows <= BATCH_ROWS, `${batch.rows} rows in one transaction`);
+    assert.ok(batch.bytes <= BATCH_BYTES + 64 * 1024, `${batch.bytes} bytes in one transaction`);
+  }
+  const byStream = (stream: string): string => stored.sort((a, b) => a.seq - b.seq).filter((c) => c.stream === stream).map((c) => c.text).join('');
+  const expectedStdout = big + lines.filter((_, i) => i % 2 === 0).join('');
+  assert.equal(byStream('stdout').slice(0, expectedStdout.length), expectedStdout, 'the head is stored whole and in order');
+  assert.equal(byStream('stderr'), lines.filter((_, i) => i % 2 === 1).join(''));
+  assert.ok(byStream('stdout').endsWith('y'.repeat(4 * MiB)), 'the tail keeps the last half of the cap');
+  assert.match(byStream('system'), /of output dropped here/);
+});

@@ -1,6 +1,6 @@
 import { createRequire } from 'node:module';
 import type BetterSqlite3 from 'better-sqlite3';
-import { immediateTransaction, type DriverOpenOptions, type SqlDriver, type SqlStatement, type SqlValue } from './driver.ts';
+import { busySliceMs, immediateTransaction, lockState, outsideTransaction, type DriverOpenOptions, type SqlDriver, type SqlStatement, type SqlValue } from './driver.ts';
 
 /** better-sqlite3 13 ships one N-API 10 prebuild; older runtimes load it and then segfault. */
 export const BETTER_SQLITE3_MIN_NAPI = 10;
@@ -29,8 +29,8 @@ function nodeRequire(): NodeJS.Require {
 
 export function openBetterSqlite3(path: string, options: DriverOpenOptions): SqlDriver {
   const Database = loadBetterSqlite3();
-  const db = new Database(path, { readonly: options.readonly, fileMustExist: options.readonly, timeout: options.busyTimeoutMs });
-  const state = { depth: 0 };
+  const db = new Database(path, { readonly: options.readonly, fileMustExist: options.readonly, timeout: busySliceMs(options) });
+  const state = lockState(path, options);
   const driver: SqlDriver = {
     name: 'better-sqlite3',
     prepare(sql: string): SqlStatement {
@@ -39,15 +39,15 @@ export function openBetterSqlite3(path: string, options: DriverOpenOptions): Sql
       const reads = statement.reader;
       return {
         run: (...params) => {
-          const result = statement.run(...params);
+          const result = outsideTransaction(state, () => statement.run(...params));
           return { changes: result.changes, lastInsertRowid: Number(result.lastInsertRowid) };
         },
-        get: reads ? (...params) => statement.get(...params) : () => undefined,
-        all: reads ? (...params) => statement.all(...params) : () => [],
+        get: reads ? (...params) => outsideTransaction(state, () => statement.get(...params)) : () => undefined,
+        all: reads ? (...params) => outsideTransaction(state, () => statement.all(...params)) : () => [],
       };
     },
     exec(sql: string): void {
-      db.exec(sql);
+      outsideTransaction(state, () => db.exec(sql));
     },
     transaction: (fn) => immediateTransaction(driver, state, fn),
     close(): void {

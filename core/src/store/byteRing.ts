@@ -69,27 +69,47 @@ export class ByteRing {
   }
 
   /**
-   * The content as pieces of at most maxPieceBytes, cut at character boundaries. `skipped` counts
-   * bytes of a character whose beginning fell out of the ring (they cannot be decoded).
+   * The content from the oldest byte as pieces of at most maxPieceBytes, cut at character boundaries,
+   * stopping before maxBytes or maxPieces would be exceeded (but giving at least one piece). `skipped`
+   * counts bytes of a character whose beginning fell out of the ring (they cannot be decoded);
+   * `consumed` is how many bytes from the start the pieces and the skipped bytes cover (see dropFront).
    */
-  pieces(maxPieceBytes: number): { pieces: RingPiece[]; skipped: number } {
+  pieces(maxPieceBytes: number, maxBytes = Infinity, maxPieces = Infinity): { pieces: RingPiece[]; skipped: number; consumed: number } {
     const pieces: RingPiece[] = [];
     let skipped = 0;
-    this.segments.forEach((segment, i) => {
+    let consumed = 0;
+    let bytes = 0;
+    for (const [i, segment] of this.segments.entries()) {
       const to = this.segments[i + 1]?.from ?? this.end;
       let at = segment.from;
       if (i === 0) {
         while (at < to && isContinuation(this.byteAt(at))) at++;
         skipped = at - segment.from;
+        consumed = at - this.start;
       }
       while (at < to) {
         let cut = Math.min(to, at + maxPieceBytes);
         while (cut < to && cut > at + 1 && isContinuation(this.byteAt(cut))) cut--;
+        if (pieces.length > 0 && (pieces.length >= maxPieces || bytes + cut - at > maxBytes)) return { pieces, skipped, consumed };
         pieces.push({ stream: segment.stream, time: segment.time, text: this.decode(at, cut), bytes: cut - at });
+        bytes += cut - at;
+        consumed += cut - at;
         at = cut;
       }
-    });
-    return { pieces, skipped };
+    }
+    return { pieces, skipped, consumed };
+  }
+
+  /** Forgets the oldest `bytes` bytes (what a stored batch of pieces() covered). */
+  dropFront(bytes: number): void {
+    this.start = Math.min(this.end, this.start + bytes);
+    if (this.size === 0) {
+      this.clear();
+      return;
+    }
+    while (this.segments.length > 1 && (this.segments[1]?.from ?? Infinity) <= this.start) this.segments.shift();
+    const first = this.segments[0];
+    if (first !== undefined && first.from < this.start) first.from = this.start;
   }
 
   clear(): void {

@@ -21,6 +21,12 @@ const RETRY_DELAY_MS = 1000;
 const TAIL_PIECE_BYTES = 64 * 1024;
 // Consecutive writes to one stream within a batch share a row, up to this size.
 const COALESCE_BYTES = 64 * 1024;
+// One write transaction stores at most this much (at least one row): other processes writing the
+// store wait for the lock at most one such batch, however much output has piled up. A flush with
+// more to store commits several batches.
+export const BATCH_BYTES = 256 * 1024;
+// Rows, not bytes, bound a batch of many tiny chunks (output alternating between stdout and stderr).
+export const BATCH_ROWS = 256;
 
 interface Piece {
   stream: LogChunk['stream'];
@@ -144,7 +150,7 @@ export class CappedLogWriter implements LogWriter {
       this.flushNow();
     } catch (error) {
       this.lastError = error;
-      // Each attempt may wait the whole busy timeout; don't stall the caller's event loop on every chunk.
+      // A failed attempt waited out the stall period (the store is stuck); do not block the event loop again on every chunk.
       this.retryAfter = Date.now() + RETRY_DELAY_MS;
     }
   }
@@ -158,12 +164,30 @@ export class CappedLogWriter implements LogWriter {
       }
       return;
     }
+    while (this.hasPending()) this.flushBatch();
+    this.lastError = undefined;
+  }
+
+  /** Stores one bounded batch (BATCH_BYTES, BATCH_ROWS) in one transaction: the head first, then the tail. */
+  private flushBatch(): void {
     const now = Date.now();
     let seq = this.nextSeq;
-    const rows: [number, Piece][] = this.head.map((piece) => [seq++, piece]);
-    const enteringTail = this.headLeft === 0 && this.markerSeq === undefined;
+    let headCount = 0;
+    let batchBytes = 0;
+    while (headCount < this.head.length && headCount < BATCH_ROWS) {
+      const bytes = (this.head[headCount] as Piece).bytes;
+      if (headCount > 0 && batchBytes + bytes > BATCH_BYTES) break;
+      batchBytes += bytes;
+      headCount++;
+    }
+    const rows: [number, Piece][] = this.head.slice(0, headCount).map((piece) => [seq++, piece]);
+    // The marker and the tail come after every head row, so they wait until the head is stored.
+    const headStored = headCount === this.head.length;
+    const enteringTail = headStored && this.headLeft === 0 && this.markerSeq === undefined;
     const markerSeq = enteringTail ? seq++ : this.markerSeq;
-    const { pieces, skipped } = this.ring.pieces(TAIL_PIECE_BYTES);
+    const { pieces, skipped, consumed } = headStored && (headCount === 0 || batchBytes < BATCH_BYTES)
+      ? this.ring.pieces(TAIL_PIECE_BYTES, BATCH_BYTES - batchBytes, BATCH_ROWS - headCount)
+      : { pieces: [], skipped: 0, consumed: 0 };
     const tailRows = pieces.map((piece): [number, Piece] => [seq++, piece]);
 
     // Which stored tail rows the new ones push out (whole rows, oldest first).
@@ -189,11 +213,11 @@ export class CappedLogWriter implements LogWriter {
       }
     });
 
-    // Committed: only now does the in-memory state move on, so a failed flush can be retried.
+    // Committed: only now does the in-memory state move on, so a failed batch can be retried.
     this.nextSeq = seq;
     this.markerSeq = markerSeq;
-    this.head.length = 0;
-    this.headPendingBytes = 0;
+    this.head.splice(0, headCount);
+    this.headPendingBytes = this.head.reduce((n, p) => n + p.bytes, 0);
     for (const [rowSeq, piece] of tailRows) this.storedTail.push([rowSeq, piece.bytes]);
     this.storedTailStart = keepFrom;
     this.storedTailBytes = tailBytes;
@@ -201,15 +225,25 @@ export class CappedLogWriter implements LogWriter {
       this.storedTail = this.storedTail.slice(this.storedTailStart);
       this.storedTailStart = 0;
     }
-    this.ring.clear();
-    this.droppedBytes = dropped;
-    this.recordedDropped = dropped;
+    this.ring.dropFront(consumed);
+    if (markerSeq !== undefined) {
+      this.droppedBytes = dropped;
+      this.recordedDropped = dropped;
+    }
     this.lastFlushAt = now;
-    this.lastError = undefined;
   }
 }
 
 function append(pieces: Piece[], stream: LogChunk['stream'], time: number, text: string, bytes: number): void {
+  // A big write becomes several rows, so that a batch can stop between them.
+  while (bytes > COALESCE_BYTES) {
+    const [first, rest] = splitAtByte(text, COALESCE_BYTES);
+    const firstBytes = Buffer.byteLength(first);
+    if (firstBytes === 0) break;
+    pieces.push({ stream, time, text: first, bytes: firstBytes });
+    text = rest;
+    bytes -= firstBytes;
+  }
   const last = pieces[pieces.length - 1];
   if (last !== undefined && last.stream === stream && last.bytes + bytes <= COALESCE_BYTES) {
     last.text += text;

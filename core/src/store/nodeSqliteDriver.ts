@@ -1,5 +1,5 @@
 import type { DatabaseSync as DatabaseSyncClass } from 'node:sqlite';
-import { immediateTransaction, type DriverOpenOptions, type SqlDriver, type SqlStatement } from './driver.ts';
+import { busySliceMs, immediateTransaction, lockState, outsideTransaction, type DriverOpenOptions, type SqlDriver, type SqlStatement } from './driver.ts';
 
 let loaded: typeof DatabaseSyncClass | undefined;
 
@@ -15,23 +15,23 @@ export function loadNodeSqlite(): typeof DatabaseSyncClass {
 
 export function openNodeSqlite(path: string, options: DriverOpenOptions): SqlDriver {
   const DatabaseSync = loadNodeSqlite();
-  const db = new DatabaseSync(path, { readOnly: options.readonly, timeout: options.busyTimeoutMs });
-  const state = { depth: 0 };
+  const db = new DatabaseSync(path, { readOnly: options.readonly, timeout: busySliceMs(options) });
+  const state = lockState(path, options);
   const driver: SqlDriver = {
     name: 'node:sqlite',
     prepare(sql: string): SqlStatement {
       const statement = db.prepare(sql);
       return {
         run: (...params) => {
-          const result = statement.run(...params);
+          const result = outsideTransaction(state, () => statement.run(...params));
           return { changes: Number(result.changes), lastInsertRowid: Number(result.lastInsertRowid) };
         },
-        get: (...params) => statement.get(...params),
-        all: (...params) => statement.all(...params),
+        get: (...params) => outsideTransaction(state, () => statement.get(...params)),
+        all: (...params) => outsideTransaction(state, () => statement.all(...params)),
       };
     },
     exec(sql: string): void {
-      db.exec(sql);
+      outsideTransaction(state, () => db.exec(sql));
     },
     transaction: (fn) => immediateTransaction(driver, state, fn),
     close(): void {

@@ -8,7 +8,11 @@ import { SqliteRunStore } from './sqliteRunStore.ts';
 import { StoreError, type DriverChoice, type RunStore, type StoreOptions } from './types.ts';
 
 export const DEFAULT_LOG_CAP_BYTES = 10 * 1024 * 1024;
-export const DEFAULT_BUSY_TIMEOUT_MS = 5000;
+/**
+ * The stall period: a store operation waits for another process's lock as long as that process
+ * makes progress, and gives up once the store has not changed at all for this long (see lockWait.ts).
+ */
+export const DEFAULT_BUSY_TIMEOUT_MS = 30_000;
 const SQLITE_HEADER = Buffer.from('SQLite format 3\0', 'latin1');
 
 /**
@@ -42,7 +46,6 @@ export function openStore(path: string, options: StoreOptions = {}): RunStore {
   }
   const driver = openOrExplain(absolute, choice, readonly, busyTimeoutMs);
   try {
-    driver.exec(`PRAGMA busy_timeout = ${Math.max(0, Math.floor(busyTimeoutMs))}`);
     if (readonly) {
       requireCurrentSchema(driver, absolute);
     } else {

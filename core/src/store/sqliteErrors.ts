@@ -19,8 +19,19 @@ export function sqliteCode(error: unknown): string | undefined {
   return undefined;
 }
 
+/** Thrown when a lock's holder made no progress for the whole stall period (see lockWait.ts). */
+export class StalledLockError extends Error {
+  readonly code = 'SQLITE_BUSY';
+  readonly stalledMs: number;
+  constructor(stalledMs: number, cause: unknown) {
+    super(`database is locked, and nothing has changed for ${stalledMs} ms`, { cause });
+    this.stalledMs = stalledMs;
+    this.name = 'StalledLockError';
+  }
+}
+
 /** Turns a driver error into the StoreError users should see; other errors pass through. */
-export function toStoreError(error: unknown, path: string, busyTimeoutMs: number): unknown {
+export function toStoreError(error: unknown, path: string, stallMs: number): unknown {
   if (error instanceof StoreError) return error;
   const message = error instanceof Error ? error.message : String(error);
   switch (sqliteCode(error)) {
@@ -28,8 +39,8 @@ export function toStoreError(error: unknown, path: string, busyTimeoutMs: number
     case 'SQLITE_LOCKED':
       return new StoreError(
         'locked',
-        `The run store ${path} is locked by another process (waited ${busyTimeoutMs / 1000} s). ` +
-          'Another run or editor may be holding a long transaction; try again, or use a different store with --store.',
+        `The run store ${path} is locked by another process that has made no progress for ${seconds(error instanceof StalledLockError ? error.stalledMs : stallMs)}. ` +
+          'A process is stopped or hung in the middle of a write: end it or let it continue, then try again, or use a different store with --store.',
       );
     case 'SQLITE_NOTADB':
     case 'SQLITE_CORRUPT':
@@ -42,4 +53,8 @@ export function toStoreError(error: unknown, path: string, busyTimeoutMs: number
     default:
       return error;
   }
+}
+
+function seconds(ms: number): string {
+  return `${Number((ms / 1000).toFixed(1))} s`;
 }

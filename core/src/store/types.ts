@@ -120,7 +120,11 @@ export interface StoreOptions {
   driver?: DriverChoice;
   /** Per block run; the first and last half are kept. Default 10 MiB. */
   logCapBytes?: number;
-  /** How long a write waits for another process's transaction. Default 5000. */
+  /**
+   * The stall period: an operation waits for another process's lock as long as the store keeps
+   * changing (another writer committing), and fails with StoreError 'locked' only after this long
+   * without any change (a holder stopped or hung mid-write). Default 30000.
+   */
   busyTimeoutMs?: number;
 }
 
