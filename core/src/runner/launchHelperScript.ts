@@ -5,7 +5,7 @@ import { SUPERVISOR_TAG_VAR } from './processGroup.ts';
 export const DRAIN_MS = 200;
 
 /** Between SIGTERM and SIGKILL when the supervisor stops what its dead engine left running. */
-export const SUPERVISOR_GRACE_MS = 1000;
+export const SUPERVISOR_GRACE_MS = 500;
 /** How often the supervisor looks whether everything it signalled has gone. */
 const SUPERVISOR_POLL_MS = 50;
 
