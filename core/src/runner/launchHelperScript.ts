@@ -127,9 +127,15 @@ const sweep = (signal) => {
   }
   return found;
 };
+// A dead leader that nobody reaps (a watched block, orphaned to an init that does not reap)
+// still answers kill(); what is left of its group carries the tag.
+const zombie = (pid) => {
+  try { const stat = readFileSync('/proc/' + pid + '/stat', 'latin1'); return stat[stat.lastIndexOf(')') + 2] === 'Z'; } catch { return false; }
+};
 const signalAll = (signal) => {
   let found = 0;
   for (const pid of live) {
+    if (zombie(pid)) { live.delete(pid); continue; }
     try { process.kill(-pid, signal); found++; } catch { live.delete(pid); }
   }
   return found + sweep(signal);
