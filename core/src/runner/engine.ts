@@ -1,9 +1,9 @@
 import { randomBytes } from 'node:crypto';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { EvaluationError } from '../expr/index.ts';
 import type { Block } from '../model/pipeline.ts';
+import { createRunFolder } from '../store/runFolders.ts';
 import type { BlockRunUpdate, BlockStatus, GitInfo, LogWriter, RunStatus, RunStore, RunTrigger } from '../store/types.ts';
 import { startAttempt, type AttemptHandle, type AttemptOutcome } from './attempt.ts';
 import { prestartLauncher } from './launcher.ts';
@@ -154,7 +154,7 @@ class Run {
     this.done = new Promise((resolve) => {
       this.resolveDone = resolve;
     });
-    this.outputDir = mkdtempSync(join(tmpdir(), 'pipeline-run-'));
+    this.outputDir = createRunFolder(options.store.path, runId);
     const { plan } = prepared;
     this.blocks = prepared.pipeline.blocks.map((block, index) => ({
       block, index, status: 'initial', attempt: 0, rowId: undefined, waitingFor: 0, finished: false,

@@ -1,6 +1,11 @@
 import { spawn, type ChildProcess } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
 import { availableParallelism } from 'node:os';
+import { DRAIN_MS, HELPER_SOURCE } from './launchHelperScript.ts';
+import { SUPERVISOR_TAG_VAR } from './processGroup.ts';
 import type { ShellCommand } from './shells.ts';
+
+export { DRAIN_MS };
 
 /**
  * Starting block processes. Node's spawn forks the calling process, and a fork costs in proportion
@@ -10,6 +15,10 @@ import type { ShellCommand } from './shells.ts';
  * engine holds: up to one per CPU (see HelperPool), started ahead of the first block or on demand;
  * if one cannot start or dies, the engine falls back to spawning directly.
  * `PIPELINE_STUDIO_SPAWN=direct` forces that.
+ *
+ * The helpers are also the supervisors of what they start: when the engine dies without warning,
+ * they stop its blocks (see launchHelperScript.ts). A block spawned directly is watched by a
+ * helper that only supervises (the guard).
  */
 export interface LaunchHandlers {
   /** The process exists; its pid leads its own process group. */
@@ -24,23 +33,31 @@ export interface LaunchHandlers {
 
 export type Launcher = (command: ShellCommand, cwd: string, env: Record<string, string>, handlers: LaunchHandlers) => void;
 
-/** How long to wait for the pipes to close after the shell exits when a leftover process holds them. */
-export const DRAIN_MS = 200;
+let tag: string | undefined;
 
-/** Spawns from this process. */
+/** This engine's PIPELINE_SUPERVISOR_TAG value, random so that a sweep never reaches another engine's processes. */
+function supervisorTag(): string {
+  tag ??= randomBytes(12).toString('hex');
+  return tag;
+}
+
+/** Spawns from this process, watched by the guard. */
 export const launchDirect: Launcher = (command, cwd, env, handlers) => {
   let child: ChildProcess;
   try {
-    child = spawn(command.file, command.args, { cwd, env, detached: true, stdio: ['ignore', 'pipe', 'pipe'] });
+    child = spawn(command.file, command.args, { cwd, env: { ...env, [SUPERVISOR_TAG_VAR]: supervisorTag() }, detached: true, stdio: ['ignore', 'pipe', 'pipe'] });
   } catch (error) {
     handlers.onError(error as NodeJS.ErrnoException);
     return;
   }
-  if (child.pid === undefined) {
+  const pid = child.pid;
+  if (pid === undefined) {
     child.once('error', (error) => handlers.onError(error));
     return;
   }
-  handlers.onSpawn(child.pid);
+  const guard = directGuard();
+  guard?.watch(pid, env.PIPELINE_OUTPUT);
+  handlers.onSpawn(pid);
   // Once started, an 'error' is a failed kill or pipe; the exit still comes.
   child.on('error', () => undefined);
   let closed = false;
@@ -61,6 +78,7 @@ export const launchDirect: Launcher = (command, cwd, env, handlers) => {
     throttle(stderr);
   });
   child.once('exit', (code, signal) => {
+    guard?.unwatch(pid);
     handlers.onExit(code, signal);
     setTimeout(() => {
       child.stdout?.destroy();
@@ -70,82 +88,6 @@ export const launchDirect: Launcher = (command, cwd, env, handlers) => {
   });
   child.once('close', close);
 };
-
-/**
- * The helper, plain CommonJS run with `node -e` so that it loads nothing. Requests come as JSON
- * lines `[id, file, args, cwd, env]`; it answers `[id, 'spawn', pid]`, `[id, 'error', code, message]`,
- * `[id, 'out', 0|1, text]`, `[id, 'exit', code, signal]` and `[id, 'close']`. When the engine reads
- * slower than blocks print, the blocks' pipes are paused rather than buffered here. Ctrl+C and
- * SIGTERM reach the whole foreground group; the engine decides what to stop, so they are ignored.
- */
-const HELPER_SOURCE = `'use strict';
-const { spawn } = require('node:child_process');
-process.on('SIGINT', () => {});
-process.on('SIGTERM', () => {});
-const out = process.stdout;
-const PIECE = 16384;
-const streams = new Set();
-let blocked = false;
-const send = (message) => {
-  if (out.write(JSON.stringify(message) + '\\n') || blocked) return;
-  blocked = true;
-  for (const s of streams) s.pause();
-  out.once('drain', () => { blocked = false; for (const s of streams) s.resume(); });
-};
-const start = (id, file, args, cwd, env) => {
-  let child;
-  try {
-    child = spawn(file, args, { cwd, env, detached: true, stdio: ['ignore', 'pipe', 'pipe'] });
-  } catch (e) {
-    send([id, 'error', e.code || '', String(e.message)]);
-    return;
-  }
-  if (child.pid === undefined) {
-    child.once('error', (e) => send([id, 'error', e.code || '', String(e.message)]));
-    return;
-  }
-  send([id, 'spawn', child.pid]);
-  child.on('error', () => {});
-  let closed = false;
-  const close = () => {
-    if (closed) return;
-    closed = true;
-    streams.delete(child.stdout);
-    streams.delete(child.stderr);
-    send([id, 'close']);
-  };
-  [child.stdout, child.stderr].forEach((s, n) => {
-    s.setEncoding('utf8');
-    streams.add(s);
-    if (blocked) s.pause();
-    s.on('data', (text) => {
-      for (let at = 0; at < text.length;) {
-        let end = Math.min(at + PIECE, text.length);
-        const last = text.charCodeAt(end - 1);
-        if (end < text.length && last >= 0xd800 && last <= 0xdbff) end--;
-        send([id, 'out', n, text.slice(at, end)]);
-        at = end;
-      }
-    });
-  });
-  child.once('exit', (code, signal) => {
-    send([id, 'exit', code, signal]);
-    setTimeout(() => { child.stdout.destroy(); child.stderr.destroy(); close(); }, ${DRAIN_MS});
-  });
-  child.once('close', close);
-};
-let pending = '';
-process.stdin.setEncoding('utf8');
-process.stdin.on('data', (text) => {
-  pending += text;
-  for (let nl = pending.indexOf('\\n'); nl >= 0; nl = pending.indexOf('\\n')) {
-    const [id, file, args, cwd, env] = JSON.parse(pending.slice(0, nl));
-    pending = pending.slice(nl + 1);
-    start(id, file, args, cwd, env);
-  }
-});
-process.stdin.on('end', () => process.exit(0));
-`;
 
 /**
  * The helper's own V8 flags. A fork copies the page tables of the forking process, so its size is
@@ -226,6 +168,18 @@ class LaunchHelper {
     this.ensure();
   }
 
+  /** Supervises a block this process spawned (its group, and its run folder); false when the helper cannot run. */
+  watch(pid: number, outputFile: string | undefined): boolean {
+    const stdin = this.ensure()?.stdin;
+    if (stdin == null) return false;
+    stdin.write(`${JSON.stringify(['watch', pid, outputFile ?? null])}\n`);
+    return true;
+  }
+
+  unwatch(pid: number): void {
+    this.child?.stdin?.write(`${JSON.stringify(['unwatch', pid])}\n`);
+  }
+
   private ensure(): ChildProcess | undefined {
     if (this.broken) return undefined;
     if (this.child !== undefined) return this.child;
@@ -234,7 +188,7 @@ class LaunchHelper {
     delete env.NODE_OPTIONS;
     let child: ChildProcess;
     try {
-      child = spawn(process.execPath, [...HELPER_FLAGS, '-e', HELPER_SOURCE], { stdio: ['pipe', 'pipe', 'inherit'], env });
+      child = spawn(process.execPath, [...HELPER_FLAGS, '-e', HELPER_SOURCE, supervisorTag()], { stdio: ['pipe', 'pipe', 'inherit'], env });
     } catch {
       this.broken = true;
       this.onLost();
@@ -369,13 +323,22 @@ function helperPool(): HelperPool {
   return pool;
 }
 
+let guardHelper: LaunchHelper | undefined;
+
+/** The helper that supervises directly spawned blocks; undefined when it cannot run (then nothing does). */
+function directGuard(): LaunchHelper | undefined {
+  guardHelper ??= new LaunchHelper(() => undefined);
+  return guardHelper.usable ? guardHelper : undefined;
+}
+
 /** The launcher the engine uses: the helpers, unless PIPELINE_STUDIO_SPAWN=direct. */
 export function defaultLauncher(): Launcher {
   if (process.env.PIPELINE_STUDIO_SPAWN === 'direct') return launchDirect;
   return helperPool().launch;
 }
 
-/** Starts a helper ahead of the first block, so that its start-up overlaps the engine opening the store and planning. */
+/** Starts a helper (or the guard) ahead of the first block, so that its start-up overlaps the engine opening the store and planning. */
 export function prestartLauncher(): void {
   if (process.env.PIPELINE_STUDIO_SPAWN !== 'direct') helperPool().prestart();
+  else directGuard()?.prestart();
 }

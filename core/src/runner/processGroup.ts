@@ -9,6 +9,13 @@ import { readdirSync, readFileSync } from 'node:fs';
  */
 export const PROCESS_TAG_VAR = 'PIPELINE_PROCESS_TAG';
 
+/**
+ * Set by the launcher on every block process (so inherited by all it starts), one random value
+ * per engine process: what the launch helpers sweep when the engine dies without warning (see
+ * launchHelperScript.ts). A nested engine sets its own for its blocks.
+ */
+export const SUPERVISOR_TAG_VAR = 'PIPELINE_SUPERVISOR_TAG';
+
 /** Sends a signal to a whole process group; false when the group no longer has any process. */
 export function signalGroup(pgid: number, signal: NodeJS.Signals | 0): boolean {
   try {

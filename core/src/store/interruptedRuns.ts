@@ -1,5 +1,7 @@
+import { hostname } from 'node:os';
 import type { SqlStatement } from './driver.ts';
 import { isOwnerGone, type RunOwner } from './ownerLiveness.ts';
+import { removeRunFolders } from './runFolders.ts';
 
 type Sql = (text: string) => SqlStatement;
 const UNFINISHED_RUN = "('initial', 'running')";
@@ -18,7 +20,9 @@ export function findGoneOwners(sql: Sql): (RunOwner & { id: number })[] {
 /**
  * Marks the runs `interrupted` (inside the caller's write transaction), finished at their last
  * heartbeat, the best estimate of when the owner died. Block statuses have no `interrupted`: their
- * unfinished blocks become `cancelled` with reason 'interrupted', which retry mode re-runs.
+ * unfinished blocks become `cancelled` with reason 'interrupted', which retry mode re-runs. The
+ * temporary folder a marked run's owner left on this host is removed (see runFolders.ts); the
+ * owner's supervisor usually removed it already, but not when it died too, or before any block ran.
  */
 export function markInterrupted(sql: Sql, runs: (RunOwner & { id: number })[]): number {
   const markRun = sql(
@@ -30,12 +34,23 @@ export function markInterrupted(sql: Sql, runs: (RunOwner & { id: number })[]): 
      WHERE run_id = ? AND status IN ${UNFINISHED_BLOCK}`,
   );
   let marked = 0;
+  let storePath: string | undefined;
   for (const run of runs) {
     const error = `The process that ran it (pid ${run.ownerPid} on ${run.ownerHost}) ended without finishing the run.`;
     // The status is checked again under the write lock: the owner may have finished meanwhile.
     const changed = markRun.run(run.heartbeatAt, run.heartbeatAt, error, run.id).changes;
     if (changed > 0) markBlocks.run(run.heartbeatAt, run.heartbeatAt, run.id);
     marked += changed;
+    if (changed > 0 && run.ownerHost === hostname()) {
+      storePath ??= mainDatabaseFile(sql);
+      if (storePath !== '') removeRunFolders(storePath, run.id, run.ownerPid);
+    }
   }
   return marked;
+}
+
+/** The file of the connection's main database ('' in memory): the store's path, as the owner named its folders. */
+function mainDatabaseFile(sql: Sql): string {
+  const main = sql('PRAGMA database_list').all().find((row) => row.name === 'main');
+  return typeof main?.file === 'string' ? main.file : '';
 }
