@@ -1,8 +1,8 @@
 import { createHash } from 'node:crypto';
-import { chmodSync, existsSync, lstatSync, mkdirSync, statSync, unlinkSync } from 'node:fs';
+import { chmodSync, existsSync, lstatSync, mkdirSync, rmSync, statSync, unlinkSync } from 'node:fs';
 import { createConnection, createServer, type Server, type Socket } from 'node:net';
 import { tmpdir, userInfo } from 'node:os';
-import { dirname, isAbsolute, join, resolve } from 'node:path';
+import { basename, dirname, isAbsolute, join, resolve } from 'node:path';
 import { SocketMessageReader, SocketMessageWriter } from 'vscode-jsonrpc/node';
 import { PROTOCOL_VERSION } from './protocol.ts';
 import { RunnerService } from './service.ts';
@@ -35,6 +35,14 @@ export function serviceSocketPath(storePath: string): string {
     if (Buffer.byteLength(path) <= MAX_SOCKET_PATH) return path;
   }
   return join('/tmp', folder, `${key}.sock`);
+}
+
+/**
+ * Where a service started by the editor writes its stderr: beside its socket (in the temp folder
+ * for a Windows pipe). Removed when the service ends normally; kept after a crash, to be read.
+ */
+export function serviceLogPath(socket: string): string {
+  return process.platform === 'win32' ? join(tmpdir(), `${basename(socket)}.log`) : `${socket}.log`;
 }
 
 /**
@@ -91,6 +99,7 @@ export async function listenOnSocket(path: string, options: { idleMs?: number } 
       // Only our own socket file: a service started since may have taken the name.
       if (inode !== undefined && inodeOf(path) === inode) unlinkSync(path);
       await service.close();
+      rmSync(serviceLogPath(path), { force: true });
       resolveDone();
     })();
     return stopping;
