@@ -122,6 +122,7 @@ export class RunController implements vscode.Disposable {
    * what it printed so far, then live. Starts no service.
    */
   async reattach(stores: readonly string[]): Promise<number> {
+    const started = Date.now();
     let adopted = 0;
     for (const store of new Set(stores)) {
       try {
@@ -130,6 +131,7 @@ export class RunController implements vscode.Disposable {
         runsLog().warn(`Could not reattach to the runs of ${store}: ${error instanceof Error ? error.message : String(error)}`);
       }
     }
+    if (adopted > 0) runsLog().info(`Reattached to ${adopted} run${adopted === 1 ? '' : 's'} in flight in ${Date.now() - started} ms`);
     return adopted;
   }
 
