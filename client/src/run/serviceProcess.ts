@@ -65,9 +65,19 @@ export class ServiceProcess {
     return (await this.existing(ref.store))?.cancelBlock(ref, block) ?? { cancelled: false };
   }
 
-  /** The runs in flight in the store's service, when one runs; starts none. */
+  /**
+   * The runs in flight in the store's service, when one runs; starts none. A connection opened only
+   * to ask is closed again when there is nothing to follow, so that an idle service can leave.
+   */
   async liveRuns(store: string): Promise<LiveRunInfo[]> {
-    return (await (await this.existing(store))?.listRuns()) ?? [];
+    const wasOpen = this.services.has(this.socketFor(store));
+    const client = await this.existing(store);
+    const runs = (await client?.listRuns()) ?? [];
+    if (runs.length === 0 && !wasOpen && client !== undefined && (await this.services.get(this.socketFor(store))) === client) {
+      this.services.delete(this.socketFor(store));
+      await client.close();
+    }
+    return runs;
   }
 
   /** Follows a run in flight: its events so far; later ones come to onRunEvent/onLogChunk. */

@@ -59,3 +59,28 @@ test('when the extension host is killed its run goes on; the next one reattaches
   await waitFor(() => !alive(servicePid), 10_000, 'the idle service to exit');
   assert.equal(existsSync(socket), false);
 });
+
+test('a window that finds no run to reattach to does not keep the service', async () => {
+  const dir = tempDir('ps-sock-');
+  const store = join(dir, 'runs.sqlite');
+  const socketFor = (): string => join(dir, 's.sock');
+  const { file } = pipelineDir('blocks:\n  a:\n    run: echo done\n');
+  let finished = (): void => undefined;
+  const done = new Promise<void>((resolve) => (finished = resolve));
+  const first = new ServiceProcess({ cliPath: CLI, socketFor, idleMs: 300, onRunEvent: (e) => e.type === 'run-finished' && finished(), onLogChunk: () => undefined });
+  const asker = new ServiceProcess({ cliPath: CLI, socketFor, onRunEvent: () => undefined, onLogChunk: () => undefined });
+  try {
+    const { runId } = await first.startRun({ file, store });
+    await done;
+    const reader = openStore(store, { readonly: true });
+    const servicePid = reader.getRun(runId)?.ownerPid ?? 0;
+    reader.close();
+    assert.deepEqual(await asker.liveRuns(store), []);
+    await first.dispose();
+    // Still holding its ServiceProcess, the asker has no connection left: the service goes.
+    await waitFor(() => !alive(servicePid), 10_000, 'the idle service to exit');
+  } finally {
+    await first.dispose();
+    await asker.dispose();
+  }
+});
