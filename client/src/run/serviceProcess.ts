@@ -70,13 +70,15 @@ export class ServiceProcess {
    * to ask is closed again when there is nothing to follow, so that an idle service can leave.
    */
   async liveRuns(store: string): Promise<LiveRunInfo[]> {
-    const wasOpen = this.services.has(this.socketFor(store));
-    const client = await this.existing(store);
-    const runs = (await client?.listRuns()) ?? [];
-    if (runs.length === 0 && !wasOpen && client !== undefined && (await this.services.get(this.socketFor(store))) === client) {
-      this.services.delete(this.socketFor(store));
-      await client.close();
-    }
+    const socket = this.socketFor(store);
+    const known = this.services.get(socket);
+    if (known !== undefined) return (await (await known.catch(() => undefined))?.listRuns()) ?? [];
+    const client = await this.open(socket, store, false);
+    if (client === undefined) return [];
+    const runs = await client.listRuns();
+    // Kept to follow the runs, unless a run started meanwhile opened a connection of its own.
+    if (runs.length > 0 && !this.services.has(socket) && !this.disposed) this.services.set(socket, Promise.resolve(client));
+    else await client.close();
     return runs;
   }
 

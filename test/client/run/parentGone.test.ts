@@ -84,3 +84,21 @@ test('a window that finds no run to reattach to does not keep the service', asyn
     await asker.dispose();
   }
 });
+
+test('a window asking for runs to reattach to while its first run starts leaves that run alone', async () => {
+  const dir = tempDir('ps-sock-');
+  const store = join(dir, 'runs.sqlite');
+  const { file } = pipelineDir('blocks:\n  a:\n    run: sleep 0.3; echo done\n');
+  const events: RunEvent[] = [];
+  const service = new ServiceProcess({ cliPath: CLI, socketFor: () => join(dir, 's.sock'), idleMs: 300, onRunEvent: (e) => events.push(e), onLogChunk: (e) => events.push(e) });
+  try {
+    // As at activation: the reattach's question goes first, the run starts before it is answered.
+    const [live, started] = await Promise.all([service.liveRuns(store), service.startRun({ file, store })]);
+    assert.deepEqual(live, []);
+    await waitFor(() => events.some((e) => e.type === 'run-finished'), 20_000, 'the run to finish');
+    const finished = events.find((e) => e.type === 'run-finished');
+    assert.equal(finished?.type === 'run-finished' ? `${finished.runId} ${finished.status}` : undefined, `${started.runId} completed`);
+  } finally {
+    await service.dispose();
+  }
+});
