@@ -7,7 +7,8 @@
 #   3. the UI suites (test/e2e/harness/ui.cjs on the fixture workspace, ui-run.cjs and ui-graph.cjs on examples/):
 #      Playwright clicks in the workbench, screenshots in test/e2e/.artifacts/ (with the server and
 #      workbench logs of every suite);
-#   4. the UI suite of a language server that cannot start (harness/ui-broken-server.cjs).
+#   4. the UI suite of a language server that cannot start (harness/ui-broken-server.cjs);
+#   5. the UI suite of runs that survive a window reload (harness/ui-reload.cjs on test/e2e/reload-workspace).
 # Every code-server and every harness runs in its own process group, under a timeout, and is stopped
 # by process group. The last line printed is "e2e: N passed, N failed"; the exit status is 0 only if
 # nothing failed.
@@ -15,7 +16,7 @@
 # Environment:
 #   E2E_TOOLS            tools folder of setup.sh (default <repo>/.tools/e2e)
 #   E2E_UI=0             skip the UI suites;  E2E_UNTRUSTED=0  skip the untrusted run
-#   E2E_ONLY=a,b         only these suites (exthost-trusted, exthost-untrusted, ui, ui-run, ui-graph, ui-broken-server)
+#   E2E_ONLY=a,b         only these suites (exthost-trusted, exthost-untrusted, ui, ui-run, ui-graph, ui-broken-server, ui-reload)
 #   E2E_GREP=text        only extension-host tests whose "file: name" contains text
 #   E2E_VSIX=path.vsix   install this package for the UI suite instead of staging the repository
 #   E2E_EXTENSION=dir    extension development path of the extension-host suite (default: the repository)
@@ -242,6 +243,7 @@ if [ "${E2E_UI:-1}" != 0 ]; then
   wanted ui-run && run_ui ui-run ui-run.cjs '' "$E2E_ROOT/examples"
   wanted ui-graph && run_ui ui-graph ui-graph.cjs '' "$E2E_ROOT/examples"
   wanted ui-broken-server && run_ui ui-broken-server ui-broken-server.cjs broken-server
+  wanted ui-reload && run_ui ui-reload ui-reload.cjs '' "$E2E_HERE/reload-workspace"
 fi
 
 cleanup

@@ -17,6 +17,7 @@ import { RunController } from './runController.ts';
 import { disposeRunsLog } from './runsLog.ts';
 import { registerRunStatusBar } from './statusBar.ts';
 import { OPEN_STORED_LOG, registerOpenStoredLog } from './storedLog.ts';
+import { workspaceStorePaths } from './storeLocation.ts';
 
 let controller: RunController | undefined;
 
@@ -52,9 +53,12 @@ export function registerRunFeatures(context: vscode.ExtensionContext): void {
     registerOpenStoredLog(views),
     vscode.commands.registerCommand(OPEN_LAST_BLOCK_LOG, (arg: unknown) => vscode.commands.executeCommand(OPEN_STORED_LOG, arg)),
   );
+  // Runs started before a window reload (or in another window of these folders) are still going
+  // in their service: follow them again. Only connects; starts no service.
+  void runs.reattach(workspaceStorePaths());
 }
 
-/** For deactivate(): resolves once the runner service has stopped this window's runs and exited. */
+/** For deactivate(): leaves the runner services; their runs go on, for the next window to reattach. */
 export function stopRunFeatures(): Promise<void> {
   const running = controller;
   controller = undefined;

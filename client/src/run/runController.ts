@@ -2,7 +2,7 @@ import * as vscode from 'vscode';
 import { ResponseError } from 'vscode-jsonrpc';
 import type { RunEvent } from '../../../core/src/runner/events.ts';
 import type { RunPlan } from '../../../core/src/runner/plan.ts';
-import type { PlanParams, RunRefusedData } from '../../../core/src/runner/protocol.ts';
+import type { LiveRunInfo, PlanParams, RunRefusedData } from '../../../core/src/runner/protocol.ts';
 import type { Selection } from '../../../core/src/runner/selection.ts';
 import type { VariableValue } from '../../../core/src/runner/variables.ts';
 import type { RunTrigger } from '../../../core/src/store/types.ts';
@@ -61,7 +61,7 @@ export class RunController implements vscode.Disposable {
       onRunEvent: (event) => this.handle(runKey(event.store, event.runId), event),
       onLogChunk: (event) => this.handle(runKey(event.store, event.runId), event),
       onStderr: (line) => runsLog().warn(`[service] ${line}`),
-      onExit: (description) => this.serviceGone(description),
+      onExit: (description, store) => this.serviceGone(description, store),
     });
     this.disposables.push(
       this.changed,
@@ -107,16 +107,32 @@ export class RunController implements vscode.Disposable {
     const ref = { runId: started.runId, store: started.store };
     const terminal = new RunTerminal(`▶ ${name} #${started.runId}`, () => void this.cancelRun(ref));
     this.terminals.push({ file: request.file.fsPath, terminal });
-    let markFinished = (): void => undefined;
-    const finished = new Promise<void>((resolve) => (markFinished = resolve));
-    const tracked: TrackedRun = { progress: new RunProgress(started.runId, started.store, name, request.file.fsPath), terminal, finished, markFinished };
-    this.runs.set(key, tracked);
+    const tracked = this.track(key, new RunProgress(started.runId, started.store, name, request.file.fsPath), terminal);
     terminal.reveal();
     for (const event of early) this.handle(key, event);
     runsLog().info(`Started ${name} #${started.runId} (${request.selection.mode}) in ${started.store}`);
     if (request.showProgress && tracked.progress.finished === undefined) this.showProgress(tracked);
-    if (request.wait) await finished;
+    if (request.wait) await tracked.finished;
     return started.runId;
+  }
+
+  /**
+   * Follows the runs in flight in the services of these stores, started by an earlier extension
+   * host of this window (before a reload) or by another window: each gets its terminal back, with
+   * what it printed so far, then live. Starts no service.
+   */
+  async reattach(stores: readonly string[]): Promise<number> {
+    const started = Date.now();
+    let adopted = 0;
+    for (const store of new Set(stores)) {
+      try {
+        for (const info of await this.service.liveRuns(store)) if (await this.adopt(info)) adopted++;
+      } catch (error) {
+        runsLog().warn(`Could not reattach to the runs of ${store}: ${error instanceof Error ? error.message : String(error)}`);
+      }
+    }
+    if (adopted > 0) runsLog().info(`Reattached to ${adopted} run${adopted === 1 ? '' : 's'} in flight in ${Date.now() - started} ms`);
+    return adopted;
   }
 
   /** Resolves when the run has finished (at once when it is not one of this window's live runs). */
@@ -145,14 +161,41 @@ export class RunController implements vscode.Disposable {
   }
 
   dispose(): void {
-    // The service cancels what still runs and records it when its stdin closes.
+    // Runs go on in their service: the next window of this workspace (after a reload) reattaches.
     void this.service.dispose();
     for (const d of this.disposables) d.dispose();
   }
 
-  /** Lets deactivate() wait for the service to stop its blocks. */
+  /** Lets deactivate() close the connections to the services (their runs go on). */
   shutdown(): Promise<void> {
     return this.service.dispose();
+  }
+
+  private async adopt(info: LiveRunInfo): Promise<boolean> {
+    const key = runKey(info.store, info.runId);
+    // A debug run is stepped by the debugger that started it, which is gone with its window.
+    if (this.runs.has(key) || info.debug) return false;
+    const replay = await this.service.attachRun(info);
+    const early = this.early.get(key) ?? [];
+    this.early.delete(key);
+    if (replay === null || this.runs.has(key)) return false;
+    const ref = { runId: info.runId, store: info.store };
+    const terminal = new RunTerminal(`▶ ${info.pipelineName} #${info.runId}`, () => void this.cancelRun(ref));
+    this.terminals.push({ file: info.pipelineFile, terminal });
+    this.track(key, new RunProgress(info.runId, info.store, info.pipelineName, info.pipelineFile), terminal);
+    if (replay.skippedChars > 0) terminal.note(`(${replay.skippedChars} characters of earlier output are not shown again; the run's stored logs have them)`);
+    for (const event of [...replay.events, ...early]) this.handle(key, event);
+    terminal.reveal();
+    runsLog().info(`Reattached to ${info.pipelineName} #${info.runId} in ${info.store}`);
+    return true;
+  }
+
+  private track(key: string, progress: RunProgress, terminal: RunTerminal): TrackedRun {
+    let markFinished = (): void => undefined;
+    const finished = new Promise<void>((resolve) => (markFinished = resolve));
+    const tracked: TrackedRun = { progress, terminal, finished, markFinished };
+    this.runs.set(key, tracked);
+    return tracked;
   }
 
   private handle(key: string, event: RunEvent): void {
@@ -240,9 +283,9 @@ export class RunController implements vscode.Disposable {
     showRunError(`Cannot run ${name}`, error);
   }
 
-  private serviceGone(description: string): void {
-    this.early.clear();
-    const lost = [...this.runs.entries()];
+  private serviceGone(description: string, store: string): void {
+    for (const key of [...this.early.keys()]) if (key.startsWith(`${store}#`)) this.early.delete(key);
+    const lost = [...this.runs.entries()].filter(([, run]) => run.progress.store === store);
     if (lost.length === 0) {
       runsLog().warn(`${description}; it starts again with the next run.`);
       return;

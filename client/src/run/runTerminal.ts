@@ -8,7 +8,8 @@ const MAX_BUFFER_BEFORE_OPEN = 4 * 1024 * 1024;
 /**
  * A run's terminal ("▶ etl #42"): renders the run's events as they come, Ctrl+C cancels the run,
  * and after the run it stays open, readable, with the summary. Closing it while the run is live
- * cancels the run, as closing a terminal ends its process.
+ * cancels the run, as closing a terminal ends its process; a window that reloads or closes closes
+ * it too, and then the run goes on in its service (the next window reattaches).
  */
 export class RunTerminal implements vscode.Disposable {
   readonly terminal: vscode.Terminal;
@@ -20,6 +21,7 @@ export class RunTerminal implements vscode.Disposable {
   private live = true;
   private closedByUser = false;
   private readonly onCancel: () => void;
+  private readonly closeListener: vscode.Disposable;
 
   constructor(name: string, onCancel: () => void) {
     this.onCancel = onCancel;
@@ -32,7 +34,6 @@ export class RunTerminal implements vscode.Disposable {
       },
       close: () => {
         this.closedByUser = true;
-        if (this.live) this.onCancel();
       },
       handleInput: (data) => {
         if (data.includes('\x03') && this.live) {
@@ -42,6 +43,13 @@ export class RunTerminal implements vscode.Disposable {
       },
     };
     this.terminal = vscode.window.createTerminal({ name, pty, iconPath: new vscode.ThemeIcon('play'), isTransient: true });
+    // pty.close() comes on a window reload too; only the close event says who closed it.
+    this.closeListener = vscode.window.onDidCloseTerminal((closed) => {
+      if (closed !== this.terminal) return;
+      this.closeListener.dispose();
+      this.closedByUser = true;
+      if (this.live && closed.exitStatus?.reason === vscode.TerminalExitReason.User) this.onCancel();
+    });
   }
 
   get isLive(): boolean {
@@ -69,6 +77,7 @@ export class RunTerminal implements vscode.Disposable {
 
   dispose(): void {
     this.live = false;
+    this.closeListener.dispose();
     this.terminal.dispose();
     this.writeEmitter.dispose();
   }

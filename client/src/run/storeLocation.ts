@@ -22,3 +22,8 @@ export function storePathForReading(file: vscode.Uri): string {
   const configured = runSettings(file).storePath.trim();
   return configured === '' ? join(folder, STORE_FOLDER, STORE_FILE) : historyStorePath(folder, configured);
 }
+
+/** The stores of the workspace folders, whose runs in flight a window reattaches to when it opens. */
+export function workspaceStorePaths(): string[] {
+  return (vscode.workspace.workspaceFolders ?? []).map((folder) => historyStorePath(folder.uri.fsPath, runSettings(folder.uri).storePath));
+}

@@ -8,11 +8,18 @@ import type { Selection } from './selection.ts';
 import type { VariableValue } from './variables.ts';
 
 /**
- * The runner service's JSON-RPC protocol (`pipeline-studio serve --stdio`). Block processes are
- * spawned by the service, a lean process, never by its client: Node's spawn forks the calling
- * process, which costs ~1 ms from a 45 MB process but ~36 ms from a 1 GiB one (an extension host),
- * and blocks that process's event loop meanwhile. Shared by the service and the extension.
+ * The runner service's JSON-RPC protocol (`pipeline-studio serve --stdio` or `serve --socket PATH`).
+ * Block processes are spawned by the service, a lean process, never by its client: Node's spawn
+ * forks the calling process, which costs ~1 ms from a 45 MB process but ~36 ms from a 1 GiB one (an
+ * extension host), and blocks that process's event loop meanwhile. Shared by the service and the extension.
+ *
+ * Over a socket, several clients may connect one after another or at once (a window, then the same
+ * window reloaded): runs outlive the client that started them, and a client reattaches to them with
+ * ListRunsRequest and AttachRunRequest. Events of a run go to the clients that started or attached it.
  */
+
+/** Part of the socket's name, so that an editor never talks to a service of another protocol. */
+export const PROTOCOL_VERSION = 2;
 
 export interface StartRunParams {
   /** Absolute path of the pipeline file. */
@@ -69,6 +76,35 @@ export const CancelBlockRequest = new RequestType<RunRef & { block: string }, { 
 
 /** Client → service: a dry run, to show what a run would do before starting it. Executes and records nothing. */
 export const PlanRequest = new RequestType<PlanParams, RunPlan, RunRefusedData>('pipeline/plan');
+
+/** A run going on in the service, as ListRunsRequest lists it. */
+export interface LiveRunInfo extends RunRef {
+  pipelineName: string;
+  pipelineFile: string;
+  startedAt: number;
+  /** Driven by a debugger (BeforeBlockRequest goes to the client that started it). */
+  debug: boolean;
+}
+
+/** Client → service: the runs in flight, oldest first (for a reloaded window to reattach). */
+export const ListRunsRequest = new RequestType<Record<string, never>, LiveRunInfo[], void>('pipeline/listRuns');
+
+export interface AttachRunResult {
+  /**
+   * The run's events so far, in order, starting with `run-started`: block statuses and attempts, and
+   * the output printed (consecutive chunks merged). The most recent output is kept; `skippedChars`
+   * says how much earlier output is left out (the stored logs have it).
+   */
+  events: RunEvent[];
+  skippedChars: number;
+}
+
+/**
+ * Client → service: follow a run started by another client (or by this one before it reconnected).
+ * Answers with the replay, then the run's live events follow as notifications, with neither a gap
+ * nor a repeat between the two. `null` when the run is not in flight (finished, or never here).
+ */
+export const AttachRunRequest = new RequestType<RunRef, AttachRunResult | null, void>('pipeline/attachRun');
 
 /** Service → client: a run started, a block changed status or started an attempt, a run finished. */
 export const RunEventNotification = new NotificationType<Exclude<RunEvent, LogChunkEvent> & { store: string }>('pipeline/runEvent');

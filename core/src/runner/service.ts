@@ -1,130 +1,228 @@
 import { statSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import type { Readable, Writable } from 'node:stream';
-import { createMessageConnection, ResponseError, StreamMessageReader, StreamMessageWriter, type MessageConnection } from 'vscode-jsonrpc/node';
+import {
+  createMessageConnection, ResponseError, StreamMessageReader, StreamMessageWriter,
+  type MessageConnection, type MessageReader, type MessageWriter,
+} from 'vscode-jsonrpc/node';
 import { defaultStorePath, openStore } from '../store/index.ts';
 import type { RunStore } from '../store/types.ts';
 import { startRun, type RunHandle } from './engine.ts';
-import { holdOutput, releaseOutput } from './launcher.ts';
-import type { LogChunkEvent, RunEvent } from './events.ts';
+import type { RunEvent } from './events.ts';
 import type { BlockGate } from './gate.ts';
+import { LogForwarder } from './logForwarder.ts';
 import { planRun } from './plan.ts';
 import { RunRefused } from './prepare.ts';
 import {
-  BeforeBlockRequest, CancelBlockRequest, CancelRunRequest, LogChunkNotification, PlanRequest, RunEventNotification, StartRunRequest,
-  type RunRefusedData,
+  AttachRunRequest, BeforeBlockRequest, CancelBlockRequest, CancelRunRequest, ListRunsRequest, PlanRequest, RunEventNotification, StartRunRequest,
+  type LiveRunInfo, type RunRefusedData,
 } from './protocol.ts';
+import { RunReplay } from './runReplay.ts';
 
 /** JSON-RPC error code of a refused run (in the range reserved for applications). */
 export const RUN_REFUSED = -32001;
-const LOG_FLUSH_MS = 20;
-// Small messages: strings (and their JSON) past V8's ~128 KB large-object size are freed only by
-// full collections, and at 200 MB of output the service then peaked near 300 MB instead of ~170 MB.
-const LOG_FLUSH_BYTES = 32 * 1024;
-/**
- * Live output is thinned rather than queued beyond this much unsent data. Queued strings survive
- * young-generation collections, which makes V8 grow the heap: one block printing 200 MB peaked the
- * service at 233–251 MiB RSS with 8 MiB allowed, 160–166 MiB with 2 MiB (1 MiB: no lower, more thinning).
- */
-const MAX_BACKLOG_BYTES = 2 * 1024 * 1024;
-/** Block output is paused past this much unsent data and resumed once it is down to the second. */
-const HOLD_BACKLOG_BYTES = 256 * 1024;
-const RESUME_BACKLOG_BYTES = 64 * 1024;
-const MAX_HOLD_MS = 1000;
+
+interface Client {
+  connection: MessageConnection;
+  logs: LogForwarder;
+  closed: boolean;
+}
+
+interface LiveRun {
+  handle: RunHandle | undefined;
+  info: LiveRunInfo | undefined;
+  replay: RunReplay;
+  /** The clients its events go to: the one that started it, and those that attached. */
+  subscribers: Set<Client>;
+  starter: Client;
+  debug: boolean;
+}
 
 /**
- * The runner as a service over a JSON-RPC stream pair (stdio for `serve --stdio`). Resolves when
- * the client goes away; its unfinished runs are then cancelled (and recorded so), not left behind.
+ * The runner: its stores and the runs in flight, shared by every client connected to it (one over
+ * stdio; over a socket, one after another or several at once). A run belongs to the service, not
+ * to the client that started it: it goes on when that client goes, unless the service is told to
+ * cancel a client's runs when it leaves (stdio, where the client owns the process).
  */
-export function serveRunner(input: Readable, output: Writable): Promise<void> {
-  const connection = createMessageConnection(new StreamMessageReader(input), new StreamMessageWriter(output));
-  const stores = new Map<string, RunStore>();
-  const inodes = new Map<string, number | undefined>();
-  const runs = new Map<string, RunHandle>();
-  const finished: Promise<unknown>[] = [];
-  const logs = new LogForwarder(connection);
+export class RunnerService {
+  private readonly stores = new Map<string, RunStore>();
+  private readonly inodes = new Map<string, number | undefined>();
+  private readonly runs = new Map<string, LiveRun>();
+  private readonly clients = new Set<Client>();
+  private readonly changeListeners: (() => void)[] = [];
 
-  const storeAt = (path: string, logCapBytes?: number): RunStore => {
-    let store = stores.get(path);
+  /** Runs in flight. */
+  get runCount(): number {
+    return this.runs.size;
+  }
+
+  get clientCount(): number {
+    return this.clients.size;
+  }
+
+  /** Called when a run or a client comes or goes (the socket server's idle timer listens). */
+  onChange(listener: () => void): void {
+    this.changeListeners.push(listener);
+  }
+
+  /**
+   * Serves one client until its connection closes. With `cancelRunsOnClose`, the runs it started
+   * are then cancelled (and recorded so), and the promise waits for them to end.
+   */
+  serve(reader: MessageReader, writer: MessageWriter, options: { cancelRunsOnClose: boolean }): Promise<void> {
+    const connection = createMessageConnection(reader, writer);
+    const client: Client = { connection, logs: new LogForwarder(connection), closed: false };
+    this.clients.add(client);
+    this.register(client);
+    return new Promise((resolveDone) => {
+      connection.onClose(() => {
+        client.closed = true;
+        this.clients.delete(client);
+        client.logs.stop();
+        const mine: Promise<unknown>[] = [];
+        for (const run of this.runs.values()) {
+          run.subscribers.delete(client);
+          // A debug run waits on its debugger's answers; without it nothing can step it.
+          if (run.starter === client && (options.cancelRunsOnClose || run.debug)) {
+            run.handle?.cancel();
+            if (run.handle !== undefined) mine.push(run.handle.done);
+          }
+        }
+        this.changed();
+        void Promise.allSettled(mine).then(() => resolveDone());
+      });
+      connection.listen();
+    });
+  }
+
+  /** Cancels every run, waits for them to end, and closes the stores. */
+  async close(): Promise<void> {
+    const done = [...this.runs.values()].flatMap((run) => {
+      run.handle?.cancel();
+      return run.handle === undefined ? [] : [run.handle.done];
+    });
+    await Promise.allSettled(done);
+    for (const store of this.stores.values()) store.close();
+    this.stores.clear();
+  }
+
+  private register(client: Client): void {
+    const { connection } = client;
+    connection.onRequest(StartRunRequest, async (params) => {
+      const path = this.storePath(params.file, params.store);
+      const { debug: asked, ...rest } = params;
+      const debug = asked === true;
+      const live: LiveRun = { handle: undefined, info: undefined, replay: new RunReplay(), subscribers: new Set([client]), starter: client, debug };
+      let clientLost = false;
+      const askClient = async (gate: BlockGate): Promise<void> => {
+        client.logs.flush();
+        try {
+          if (client.closed) throw new Error('the debugger has gone');
+          await connection.sendRequest(BeforeBlockRequest, { ...gate, store: path });
+        } catch {
+          clientLost = true;
+          live.handle?.cancel();
+        }
+      };
+      try {
+        const handle = await startRun({
+          ...rest,
+          beforeBlock: debug ? askClient : undefined,
+          store: this.storeAt(path, params.logCapBytes),
+          onEvent: (event: RunEvent) => {
+            if (event.type === 'run-started') live.info = { runId: event.runId, store: path, pipelineName: event.pipelineName, pipelineFile: event.pipelineFile, startedAt: event.time, debug };
+            this.emit(live, event, path);
+          },
+        });
+        live.handle = handle;
+        if (clientLost) handle.cancel();
+        const key = `${path}#${handle.runId}`;
+        this.runs.set(key, live);
+        void handle.done.finally(() => {
+          this.runs.delete(key);
+          this.changed();
+        });
+        this.changed();
+        return { runId: handle.runId, store: path };
+      } catch (error) {
+        throw refused(error);
+      }
+    });
+    connection.onRequest(CancelRunRequest, ({ runId, store }) => {
+      const handle = this.runs.get(`${resolve(store)}#${runId}`)?.handle;
+      handle?.cancel();
+      return { cancelled: handle !== undefined };
+    });
+    connection.onRequest(CancelBlockRequest, ({ runId, store, block }) => ({ cancelled: this.runs.get(`${resolve(store)}#${runId}`)?.handle?.cancelBlock(block) ?? false }));
+    connection.onRequest(PlanRequest, (params) => {
+      try {
+        return planRun({ ...params, store: this.storeAt(this.storePath(params.file, params.store)) });
+      } catch (error) {
+        throw refused(error);
+      }
+    });
+    connection.onRequest(ListRunsRequest, () => [...this.runs.values()].flatMap((run) => (run.info === undefined ? [] : [run.info])));
+    // Synchronous on purpose: the replay is everything emitted until now, and every later event is
+    // sent to the client after this answer, so it sees each event exactly once.
+    connection.onRequest(AttachRunRequest, ({ runId, store }) => {
+      const run = this.runs.get(`${resolve(store)}#${runId}`);
+      if (run === undefined) return null;
+      run.subscribers.add(client);
+      return run.replay.snapshot();
+    });
+  }
+
+  private emit(run: LiveRun, event: RunEvent, store: string): void {
+    run.replay.add(event);
+    for (const client of run.subscribers) {
+      if (client.closed) continue;
+      if (event.type === 'log-chunk') {
+        client.logs.add(event, store);
+        continue;
+      }
+      client.logs.flush();
+      try {
+        void client.connection.sendNotification(RunEventNotification, { ...event, store });
+      } catch {
+        // Its socket closed a moment ago; onClose removes it.
+      }
+    }
+  }
+
+  private storeAt(path: string, logCapBytes?: number): RunStore {
+    let store = this.stores.get(path);
     // The file was deleted or replaced since it was opened (history wiped by hand): a connection
     // kept to the old file would record new runs where nothing can see them. Runs still going on
     // it finish there; new ones go to the file at the path.
-    if (store !== undefined && inodeOf(path) !== inodes.get(path) && ![...runs.keys()].some((key) => key.startsWith(`${path}#`))) {
+    if (store !== undefined && inodeOf(path) !== this.inodes.get(path) && ![...this.runs.keys()].some((key) => key.startsWith(`${path}#`))) {
       store.close();
       store = undefined;
     }
     if (store === undefined) {
       store = openStore(path, { logCapBytes });
-      stores.set(path, store);
-      inodes.set(path, inodeOf(path));
+      this.stores.set(path, store);
+      this.inodes.set(path, inodeOf(path));
     }
     return store;
-  };
-  const storePath = (file: string, store: string | undefined): string => (store !== undefined ? resolve(store) : defaultStorePath(dirname(resolve(file))));
+  }
 
-  connection.onRequest(StartRunRequest, async (params) => {
-    const path = storePath(params.file, params.store);
-    let started: RunHandle | undefined;
-    let clientLost = false;
-    const askClient = (gate: BlockGate): Promise<void> => {
-      logs.flush();
-      return connection.sendRequest(BeforeBlockRequest, { ...gate, store: path }).then(
-        () => undefined,
-        () => {
-          clientLost = true;
-          started?.cancel();
-        },
-      );
-    };
-    try {
-      const { debug, ...rest } = params;
-      const handle = await startRun({
-        ...rest,
-        beforeBlock: debug === true ? askClient : undefined,
-        store: storeAt(path, params.logCapBytes),
-        onEvent: (event: RunEvent) => {
-          if (event.type === 'log-chunk') logs.add(event, path);
-          else {
-            logs.flush();
-            void connection.sendNotification(RunEventNotification, { ...event, store: path });
-          }
-        },
-      });
-      started = handle;
-      if (clientLost) handle.cancel();
-      const key = `${path}#${handle.runId}`;
-      runs.set(key, handle);
-      finished.push(handle.done.finally(() => runs.delete(key)));
-      return { runId: handle.runId, store: path };
-    } catch (error) {
-      throw refused(error);
-    }
-  });
-  connection.onRequest(CancelRunRequest, ({ runId, store }) => {
-    const handle = runs.get(`${resolve(store)}#${runId}`);
-    handle?.cancel();
-    return { cancelled: handle !== undefined };
-  });
-  connection.onRequest(CancelBlockRequest, ({ runId, store, block }) => ({ cancelled: runs.get(`${resolve(store)}#${runId}`)?.cancelBlock(block) ?? false }));
-  connection.onRequest(PlanRequest, (params) => {
-    try {
-      return planRun({ ...params, store: storeAt(storePath(params.file, params.store)) });
-    } catch (error) {
-      throw refused(error);
-    }
-  });
+  private storePath(file: string, store: string | undefined): string {
+    return store !== undefined ? resolve(store) : defaultStorePath(dirname(resolve(file)));
+  }
 
-  return new Promise((resolveDone) => {
-    connection.onClose(() => {
-      for (const handle of runs.values()) handle.cancel();
-      void Promise.allSettled(finished).then(() => {
-        logs.stop();
-        for (const store of stores.values()) store.close();
-        resolveDone();
-      });
-    });
-    connection.listen();
-  });
+  private changed(): void {
+    for (const listener of this.changeListeners) listener();
+  }
+}
+
+/**
+ * The runner as a service over a JSON-RPC stream pair (`serve --stdio`). Resolves when the client
+ * goes away; its unfinished runs are then cancelled (and recorded so), not left behind.
+ */
+export async function serveRunner(input: Readable, output: Writable): Promise<void> {
+  const service = new RunnerService();
+  await service.serve(new StreamMessageReader(input), new StreamMessageWriter(output), { cancelRunsOnClose: true });
+  await service.close();
 }
 
 function inodeOf(path: string): number | undefined {
@@ -139,83 +237,4 @@ function refused(error: unknown): ResponseError<RunRefusedData> {
   if (error instanceof RunRefused) return new ResponseError(RUN_REFUSED, error.message, { problems: error.problems, diagnostics: error.diagnostics });
   const message = error instanceof Error ? error.message : String(error);
   return new ResponseError(RUN_REFUSED, message, { problems: [message], diagnostics: [] });
-}
-
-/**
- * Merges consecutive log chunks of one block stream (a block printing many short lines would
- * otherwise cost one JSON-RPC message each) and thins live output when the client falls behind.
- */
-class LogForwarder {
-  private pending: (LogChunkEvent & { store: string })[] = [];
-  private pendingBytes = 0;
-  private skipped = new Map<string, { event: LogChunkEvent & { store: string }; bytes: number }>();
-  private timer: NodeJS.Timeout | undefined;
-  private inFlight = 0;
-  private holdTimer: NodeJS.Timeout | undefined;
-  private readonly connection: MessageConnection;
-
-  constructor(connection: MessageConnection) {
-    this.connection = connection;
-  }
-
-  add(event: LogChunkEvent, store: string): void {
-    if (this.inFlight + this.pendingBytes > MAX_BACKLOG_BYTES) {
-      const key = `${store}#${event.runId}#${event.block}#${event.attempt}`;
-      const seen = this.skipped.get(key);
-      if (seen === undefined) this.skipped.set(key, { event: { ...event, store }, bytes: event.text.length });
-      else seen.bytes += event.text.length;
-      return;
-    }
-    const last = this.pending[this.pending.length - 1];
-    if (last !== undefined && last.store === store && last.runId === event.runId && last.block === event.block && last.attempt === event.attempt && last.stream === event.stream) {
-      last.text += event.text;
-    } else {
-      this.pending.push({ ...event, store });
-    }
-    this.pendingBytes += event.text.length;
-    if (this.pendingBytes >= LOG_FLUSH_BYTES) this.flush();
-    else this.timer ??= setTimeout(() => this.flush(), LOG_FLUSH_MS);
-  }
-
-  flush(): void {
-    if (this.timer !== undefined) clearTimeout(this.timer);
-    this.timer = undefined;
-    for (const { event, bytes } of this.skipped.values()) {
-      this.pending.push({ ...event, stream: 'system', text: `\n[${bytes} characters of live output skipped because the client fell behind; the stored log has them]\n` });
-    }
-    this.skipped.clear();
-    const batch = this.pending;
-    this.pending = [];
-    this.pendingBytes = 0;
-    for (const event of batch) {
-      // vscode-jsonrpc queues messages until the stream has taken the previous one, so the stream's
-      // own buffer stays small while the queue grows: count what has been sent but not yet written.
-      const bytes = event.text.length;
-      this.inFlight += bytes;
-      const sent = (): void => {
-        this.inFlight -= bytes;
-        if (this.inFlight <= RESUME_BACKLOG_BYTES) this.release();
-      };
-      void this.connection.sendNotification(LogChunkNotification, event).then(sent, sent);
-    }
-    // Stop reading block output before the backlog reaches the thinning limit; thinning is then
-    // left for a client that does not read at all.
-    if (this.inFlight > HOLD_BACKLOG_BYTES && this.holdTimer === undefined) {
-      holdOutput(this);
-      // A client that stops reading must not stall the blocks: after a while, let output flow and be thinned.
-      this.holdTimer = setTimeout(() => releaseOutput(this), MAX_HOLD_MS);
-      this.holdTimer.unref();
-    }
-  }
-
-  private release(): void {
-    if (this.holdTimer !== undefined) clearTimeout(this.holdTimer);
-    this.holdTimer = undefined;
-    releaseOutput(this);
-  }
-
-  stop(): void {
-    this.flush();
-    this.release();
-  }
 }
