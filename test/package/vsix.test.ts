@@ -64,6 +64,18 @@ test('the package for this platform holds its one SQLite binary, minified bundle
   const listed = spawnSync(process.execPath, [cli, 'runs'], { cwd: project, encoding: 'utf8', env: { ...process.env, NO_COLOR: '1' } });
   assert.equal(listed.status, 0, listed.stderr);
   assert.match(listed.stdout, /completed/);
+
+  // Installed on a platform whose binary it lacks (or with a foreign one), the store falls back to node:sqlite.
+  const binary = join(work, 'x', 'extension', 'dist', 'node_modules', 'better-sqlite3', 'prebuilds', `${target.prebuild}.node`);
+  const other = PACKAGE_TARGETS.find((x) => x.format !== target.format) ?? assert.fail('no other format');
+  rmSync(binary); // a new file, not one rewritten in place: this process has the old one mapped
+  writeFileSync(binary, readFileSync(join(ROOT, 'node_modules', 'better-sqlite3', 'prebuilds', `${other.prebuild}.node`)));
+  const fallback = spawnSync(process.execPath, [cli, 'run', 'p.pipeline.yaml'], { cwd: project, encoding: 'utf8', env: { ...process.env, NO_COLOR: '1' } });
+  assert.equal(fallback.status, 0, `with a ${other.target} binary:\n${fallback.stdout}${fallback.stderr}`);
+  rmSync(binary);
+  const missing = spawnSync(process.execPath, [cli, 'runs'], { cwd: project, encoding: 'utf8', env: { ...process.env, NO_COLOR: '1' } });
+  assert.equal(missing.status, 0, `without a binary:\n${missing.stdout}${missing.stderr}`);
+  assert.equal(missing.stdout.match(/^\s*#\d+ .* completed /gm)?.length, 2, missing.stdout);
 });
 
 test('each target ships a binary for its own platform; one for another platform is refused with the reason', () => {
