@@ -1,11 +1,21 @@
-// Bundles each runtime with esbuild: node scripts/build.mjs [--watch]
+// Bundles each runtime with esbuild: node scripts/build.mjs [--watch] [--production --outdir DIR]
+// The development build (dist/) is readable, with linked source maps for debugging and tests.
+// --production (used by scripts/package.ts) minifies into DIR (dist/x.cjs -> DIR/x.cjs) and writes the maps beside the
+// bundles without a sourceMappingURL comment, so the packager can keep them out of the .vsix.
 import { chmodSync, existsSync } from 'node:fs';
-import { dirname, join } from 'node:path';
+import { dirname, join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import * as esbuild from 'esbuild';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const watch = process.argv.includes('--watch');
+const production = process.argv.includes('--production');
+const outdirFlag = process.argv.indexOf('--outdir');
+const outRoot = outdirFlag > 0 ? process.argv[outdirFlag + 1] : undefined;
+if (production && outRoot === undefined) {
+  console.error('build: --production needs --outdir DIR (dist/ stays the development build)');
+  process.exit(1);
+}
 
 // Native add-ons cannot be bundled; they are loaded from node_modules at run time.
 const nativeExternals = ['better-sqlite3'];
@@ -83,7 +93,15 @@ if (missing.length > 0) {
   process.exit(1);
 }
 
-const options = bundles.map((b) => ({ ...b, absWorkingDir: root, logLevel: 'info' }));
+// keepNames: error and class names (err.name, constructor.name) read the same as in development.
+/** @type {import('esbuild').BuildOptions} */
+const productionOptions = { minify: true, keepNames: true, sourcemap: 'external', logLevel: 'warning' };
+const options = bundles.map((b) => ({
+  ...b,
+  absWorkingDir: root,
+  logLevel: 'info',
+  ...(production ? { ...productionOptions, outfile: join(outRoot ?? '', relative('dist', b.outfile)), plugins: [] } : {}),
+}));
 try {
   if (watch) {
     for (const o of options) await (await esbuild.context(o)).watch();

@@ -15,11 +15,15 @@ export interface PipelineStudioApi {
     readonly health: ServerHealth;
     readonly onDidChangeHealth: vscode.Event<ServerHealth>;
   };
+  /** Milliseconds from activate() being called to the language client's first 'ready'; undefined until then. */
+  readonly activationMs: () => number | undefined;
 }
 
 let languageServer: LanguageServer | undefined;
 
 export function activate(context: vscode.ExtensionContext): PipelineStudioApi {
+  const activateCalledAt = performance.now();
+  let activationMs: number | undefined;
   serverLog().info(`Pipeline Studio ${String((context.extension.packageJSON as { version?: unknown }).version)} activating`);
   const server = new LanguageServer(context.asAbsolutePath('dist/server.cjs'));
   languageServer = server;
@@ -27,7 +31,11 @@ export function activate(context: vscode.ExtensionContext): PipelineStudioApi {
   // Started first and not awaited: editing works even if a feature below fails to register, and
   // running pipelines or browsing history never waits for the language server. A failed start is
   // shown (status item, error message with "Show Logs"), never thrown.
-  void server.start();
+  void server.start().then(() => {
+    if (server.health !== 'ready') return;
+    activationMs = performance.now() - activateCalledAt;
+    serverLog().info(`Activated: language client ready ${activationMs.toFixed(0)} ms after activate was called`);
+  });
 
   // Features of other issues register here, one line each: register…(context).
   registerRunFeatures(context);
@@ -42,6 +50,7 @@ export function activate(context: vscode.ExtensionContext): PipelineStudioApi {
       },
       onDidChangeHealth: server.status.onDidChange,
     },
+    activationMs: () => activationMs,
   };
 }
 

@@ -17,7 +17,11 @@ export function loadBetterSqlite3(): typeof BetterSqlite3 {
   if (!(napi >= BETTER_SQLITE3_MIN_NAPI)) {
     throw new Error(`better-sqlite3 needs Node-API ${BETTER_SQLITE3_MIN_NAPI} or newer, and this runtime has Node-API ${process.versions.napi ?? 'none'}`);
   }
-  loaded = nodeRequire()('better-sqlite3') as typeof BetterSqlite3;
+  const Database = nodeRequire()('better-sqlite3') as typeof BetterSqlite3;
+  // The module loads its native binary only when a database opens: open one in memory now, so a
+  // missing binary or one for another platform falls back to node:sqlite instead of failing the store.
+  new Database(':memory:').close();
+  loaded = Database;
   return loaded;
 }
 
