@@ -3,6 +3,7 @@ import type { Selection } from '../../../core/src/runner/selection.ts';
 import type { VariableValue } from '../../../core/src/runner/variables.ts';
 import { openStore, type RunRecord, type RunSummary } from '../../../core/src/store/index.ts';
 import type { Pipeline } from '../../../core/src/model/pipeline.ts';
+import { isRetryableRun } from '../../../core/src/model/status.ts';
 import { ArgumentError, fileArgument, optionsArgument, runArgument, type RunCommandOptions } from './runArguments.ts';
 import type { RunController } from './runController.ts';
 import { runSettings } from './runSettings.ts';
@@ -74,7 +75,7 @@ export async function runFromRecord(features: RunFeatures, args: readonly unknow
   if (refuseIfUntrusted(title)) return undefined;
   try {
     const options = optionsArgument(args);
-    const source = await recordedRun(args[0], kind === 'retry' ? 'Run to retry' : 'Run to replay', (r) => kind === 'replay' || ['failed', 'cancelled', 'interrupted'].includes(r.status), options.noPrompt === true);
+    const source = await recordedRun(args[0], kind === 'retry' ? 'Run to retry' : 'Run to replay', (r) => kind === 'replay' || isRetryableRun(r.status), options.noPrompt === true);
     if (source === undefined) return undefined;
     const file = vscode.Uri.file(source.run.pipelineFile);
     return await features.controller.launch({

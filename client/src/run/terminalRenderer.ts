@@ -1,6 +1,7 @@
 import type { BlockStatus, RunStatus } from '../../../core/src/store/types.ts';
 import type { BlockSummary, LogChunkEvent, RunEvent } from '../../../core/src/runner/events.ts';
 import { formatDuration } from '../../../core/src/util/duration.ts';
+import { statusStyle } from '../../../core/src/model/status.ts';
 
 /** SGR colours that read on dark and light themes; red is left for failures. */
 const BLOCK_COLOURS = [36, 33, 35, 32, 34, 96, 93, 95, 92, 94];
@@ -120,24 +121,9 @@ export class TerminalRenderer {
   }
 }
 
+/** The status table's glyph, so the terminal, the CLI and the graph mark a status alike. */
 export function statusMark(status: BlockStatus | RunStatus): string {
-  switch (status) {
-    case 'completed':
-    case 'cached':
-      return '✓';
-    case 'failed':
-    case 'upstream_failed':
-    case 'interrupted':
-      return '✗';
-    case 'cancelled':
-      return '■';
-    case 'running':
-    case 'queued':
-    case 'initial':
-      return '…';
-    default:
-      return '•';
-  }
+  return statusStyle(status).glyph;
 }
 
 /** Columns padded to their widest cell; trailing blanks trimmed. */

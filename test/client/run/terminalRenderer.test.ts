@@ -39,10 +39,10 @@ test('a real run renders prefixed lines per block, status lines and a summary, w
   assert.match(lines[0] ?? '', /^Run etl #\d+ \(2 of 2 blocks, up to 1 at once\)$/);
   assert.ok(lines.includes('extract │ one') && lines.includes('extract │ two'), text);
   assert.ok(lines.includes('load    │ loaded'), text);
-  assert.ok(lines.includes('load    │ ✗ failed (exit code 3)'), text);
+  assert.ok(lines.includes('load    │ ✕ failed (exit code 3)'), text);
   assert.ok(lines.indexOf('extract │ ✓ completed') < lines.indexOf('load    │ ▶ started'));
-  assert.match(text, /block +status +attempts +duration +why\r\nextract +✓ completed +1 +\S+ *\r\nload +✗ failed +1 +\S+ +exit code 3/);
-  assert.match(lines.at(-2) ?? '', /^✗ Run etl #\d+ failed$/);
+  assert.match(text, /block +status +attempts +duration +why\r\nextract +✓ completed +1 +\S+ *\r\nload +✕ failed +1 +\S+ +exit code 3/);
+  assert.match(lines.at(-2) ?? '', /^✕ Run etl #\d+ failed$/);
 });
 
 test('a single-block run streams its output unprefixed', async () => {
