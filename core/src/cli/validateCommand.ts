@@ -1,6 +1,7 @@
-import { existsSync, readFileSync } from 'node:fs';
-import { dirname, resolve } from 'node:path';
+import { readFileSync } from 'node:fs';
+import { resolve } from 'node:path';
 import { checkChainCycles } from '../validate/chainCycles.ts';
+import { pipelineNextTo } from '../triggers/loadPipelines.ts';
 import { LineIndex } from '../text/lineIndex.ts';
 import { validatePipeline } from '../validate/validate.ts';
 import type { Diagnostic } from '../model/diagnostic.ts';
@@ -75,11 +76,6 @@ export function validateCommand(args: string[], io: CliIo): number {
     io.out(`${files.length} pipeline ${noun} checked: ${counts.error} error(s), ${counts.warning} warning(s)${counts.hint + counts.info > 0 ? `, ${counts.hint + counts.info} hint(s)` : ''}.`);
   }
   return counts.error > 0 ? 1 : 0;
-}
-
-/** `after:` targets are looked up next to the file that names them. */
-export function pipelineNextTo(file: string): (relativePath: string) => boolean {
-  return (relativePath) => existsSync(resolve(dirname(file), relativePath));
 }
 
 function toJson(d: FileReport['diagnostics'][number]): object {
