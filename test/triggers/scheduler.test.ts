@@ -36,6 +36,10 @@ class FakeRuns {
   readonly launches: Launch[] = [];
   /** How long each run lasts (ms), and how it ends; per pipeline file. */
   readonly plan = new Map<string, { durationMs: number; status: RunStatus }>();
+  /** How long starting a run takes (the engine plans, reads git, creates the row). */
+  startDelayMs = 0;
+  /** Refuse to start runs, as the engine does for a missing variable. */
+  refuse = false;
   private readonly clock: FakeClock;
   private readonly store: RunStore;
 
@@ -44,7 +48,9 @@ class FakeRuns {
     this.store = store;
   }
 
-  launch = (request: LaunchRequest): Promise<LaunchedRun> => {
+  launch = async (request: LaunchRequest): Promise<LaunchedRun> => {
+    if (this.startDelayMs > 0) await new Promise<void>((resolve) => this.clock.setTimer(resolve, this.startDelayMs));
+    if (this.refuse) throw new Error("variable 'x' has no value");
     // A real run row (fires refer to it), with the trigger label the engine would record.
     const runId = this.store.createRun({
       pipelineName: request.pipeline.name, pipelineFile: request.file, trigger: request.label, mode: 'all', selection: [], sourceRunId: undefined, variables: request.variables, git: undefined,
@@ -63,12 +69,12 @@ class FakeRuns {
     this.launches.push(launch);
     const plan = this.plan.get(request.file) ?? { durationMs: 1000, status: 'completed' as RunStatus };
     this.clock.setTimer(() => end(plan.status), plan.durationMs);
-    return Promise.resolve({
+    return {
       runId, done, cancel: () => {
         launch.cancelled = true;
         end('cancelled');
       },
-    });
+    };
   };
 
   summary(): string[] {
@@ -129,6 +135,22 @@ test('always: a new run as soon as the previous one ended, min_gap later', async
   // The first fire comes as this scheduler takes the lease; then 5 s of run and 2 s of gap each.
   assert.deepEqual(s.runs.summary().map((l) => l.replace(/\.\d+s/, 's')), ['+0s #1 always:fresh', '+7s #2 always:fresh', '+14s #3 always:fresh']);
   await s.scheduler.stop();
+});
+
+test('always: a run that takes time to start is not fired again meanwhile; a refused run is retried a minute later', async () => {
+  const s = setup();
+  s.runs.startDelayMs = 500;
+  s.runs.plan.set(A, { durationMs: 5000, status: 'completed' });
+  s.scheduler.start([pipeline(A, 'triggers:\n  fresh:\n    always: true\nblocks:\n  a:\n    run: echo a\n')]);
+  await s.clock.advance(12_000);
+  assert.deepEqual(s.runs.summary().map((l) => l.replace(/\.\d+s/, 's')), ['+0s #1 always:fresh', '+6s #2 always:fresh', '+11s #3 always:fresh']);
+  await s.scheduler.stop();
+  const r = setup();
+  r.runs.refuse = true;
+  r.scheduler.start([pipeline(A, 'triggers:\n  fresh:\n    always: true\nblocks:\n  a:\n    run: echo a\n')]);
+  await r.clock.advance(150_000);
+  assert.deepEqual(r.triggers.fires().map((f) => `${Math.round((f.scheduledFor - T0) / 1000)} ${f.outcome}`), ["0 refused: variable 'x' has no value", "60 refused: variable 'x' has no value", "120 refused: variable 'x' has no value"]);
+  await r.scheduler.stop();
 });
 
 test('after: a run of the upstream pipeline that ends as wanted fires the chained trigger, naming the upstream run', async () => {

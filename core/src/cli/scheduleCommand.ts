@@ -26,7 +26,9 @@ export async function scheduleCommand(args: string[], io: CliIo): Promise<number
   const paths = positionals.length > 0 ? positionals : ['.'];
   if (values.list !== true) {
     for (const option of ['at', 'count', 'json'] as const) if (values[option] !== undefined) throw new UsageError(`--${option} goes with --list.\n${USAGE}`);
-    return runScheduler({ paths, storeOption: values.store, drain: values.drain === true }, io);
+    // Tests shorten the lease's heartbeat so that a takeover shows within seconds.
+    const heartbeat = Number(process.env.PIPELINE_STUDIO_LEASE_HEARTBEAT_MS ?? '');
+    return runScheduler({ paths, storeOption: values.store, drain: values.drain === true, ...(heartbeat >= 100 ? { leaseHeartbeatMs: heartbeat } : {}) }, io);
   }
   if (values.store !== undefined || values.drain !== undefined) throw new UsageError(`--list reads no store; --store and --drain are for running the scheduler.\n${USAGE}`);
   let from = Date.now();

@@ -89,6 +89,8 @@ interface TriggerEntry {
   stopWatch: (() => void) | undefined;
   debounce: unknown;
   lastFile: string | undefined;
+  /** After a run that could not start, an always-on trigger waits until then rather than retry at once. */
+  refusedUntil: number;
 }
 
 interface InFlight {
@@ -106,10 +108,14 @@ interface PipelineState {
   inFlight: Set<InFlight>;
   queued: { entry: TriggerEntry; fireId: number } | undefined;
   lastEndedAt: number | undefined;
+  /** Runs being started (fired, not yet running): they count as in flight. */
+  starting: number;
 }
 
 const LABEL_PREFIX: Record<NonNullable<TriggerDef['kind']>, string> = { cron: 'schedule', every: 'schedule', at: 'schedule', files: 'event', after: 'chained', always: 'always' };
 const CLOCK_KINDS = new Set(['cron', 'every', 'at', 'always']);
+/** An always-on trigger whose run cannot start (a file error, a missing variable) tries again this much later. */
+const REFUSED_RETRY_MS = 60_000;
 
 export function triggerLabel(trigger: TriggerDef): RunTrigger {
   return `${LABEL_PREFIX[trigger.kind ?? 'cron'] as 'schedule'}:${trigger.name}`;
@@ -168,12 +174,12 @@ export class Scheduler {
       }
       const old = this.states.get(loaded.file);
       const state: PipelineState = old === undefined
-        ? { file: loaded.file, pipeline: loaded.pipeline, inFlight: new Set(), queued: undefined, lastEndedAt: undefined }
+        ? { file: loaded.file, pipeline: loaded.pipeline, inFlight: new Set(), queued: undefined, lastEndedAt: undefined, starting: 0 }
         : { ...old, pipeline: loaded.pipeline };
       states.set(loaded.file, state);
       for (const trigger of loaded.pipeline.triggers) {
         if (trigger.kind === undefined) continue;
-        this.entries.push({ file: loaded.file, pipeline: loaded.pipeline, trigger, state, timer: undefined, after: now, stopWatch: undefined, debounce: undefined, lastFile: undefined });
+        this.entries.push({ file: loaded.file, pipeline: loaded.pipeline, trigger, state, timer: undefined, after: now, stopWatch: undefined, debounce: undefined, lastFile: undefined, refusedUntil: 0 });
       }
     }
     this.states = states;
@@ -250,11 +256,12 @@ export class Scheduler {
     }
     if (kind === undefined || !CLOCK_KINDS.has(kind)) return;
     const now = this.clock.now();
-    const state = { running: entry.state.inFlight.size > 0, lastEndedAt: entry.state.lastEndedAt };
+    const state = { running: busy(entry.state), lastEndedAt: entry.state.lastEndedAt };
     let next = nextFireAfter(entry.trigger, Math.max(entry.after, kind === 'always' ? now - 1 : entry.after), state);
     if (next === undefined) return;
     // Always-on triggers of a follower wait for the lease rather than spin.
     if (kind === 'always' && !this.leader) next = Math.max(next, now + this.heartbeatMs);
+    if (kind === 'always') next = Math.max(next, entry.refusedUntil);
     const at = next;
     entry.timer = this.clock.setTimer(() => this.wake(entry, at), Math.max(0, Math.min(at - now, this.maxTimerMs)));
   }
@@ -326,7 +333,7 @@ export class Scheduler {
     }
     if (fireId === undefined) return;
     const label = triggerLabel(trigger);
-    if (state.inFlight.size > 0) {
+    if (busy(state)) {
       const policy = state.pipeline.overlap;
       if (policy === 'skip') {
         this.outcome(fireId, 'skipped: a run of this pipeline is in flight (overlap: skip)');
@@ -357,14 +364,19 @@ export class Scheduler {
     const { trigger, state } = entry;
     const label = triggerLabel(trigger);
     let run: LaunchedRun;
+    state.starting++;
     try {
       run = await this.options.launch({ file: entry.file, pipeline: entry.pipeline, trigger, label, variables: trigger.variables, fireId });
     } catch (error) {
+      state.starting--;
       const why = error instanceof Error ? error.message : String(error);
       this.outcome(fireId, `refused: ${why}`);
       this.log(`${label} of ${entry.pipeline.name}: the run could not start: ${why}`);
+      entry.refusedUntil = this.clock.now() + REFUSED_RETRY_MS;
+      if (trigger.kind === 'always') this.arm(entry);
       return;
     }
+    state.starting--;
     this.outcome(fireId, 'started', run.runId);
     this.log(`${label} fired: run #${run.runId} of ${entry.pipeline.name}`);
     const flight: InFlight = { run, entry, timers: [], timedOut: false, slaAlerted: false, startedAt: this.clock.now() };
@@ -423,7 +435,7 @@ export class Scheduler {
     if (this.stopped) return;
     this.onUpstreamEnd(entry.file, run.runId, status);
     const queued = state.queued;
-    if (queued !== undefined && state.inFlight.size === 0) {
+    if (queued !== undefined && !busy(state)) {
       state.queued = undefined;
       void this.launch(queued.entry, queued.fireId);
     }
@@ -452,6 +464,10 @@ export class Scheduler {
   private log(line: string): void {
     this.options.log?.(line);
   }
+}
+
+function busy(state: PipelineState): boolean {
+  return state.inFlight.size > 0 || state.starting > 0;
 }
 
 /** The latest tick of a clock trigger in (after, upto], or undefined. */
