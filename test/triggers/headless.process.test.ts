@@ -123,3 +123,28 @@ test('on_failure runs with the run in its environment; a hostile variable value 
     await exited(s.child);
   }
 });
+
+test('SIGKILLed and restarted, a scheduler takes over the dead holder\'s lease and runs the latest missed tick once (catch_up: latest)', { timeout: 120_000 }, async () => {
+  const folder = folderWith('catch_up: latest\ntriggers:\n  tick:\n    every: 2s\nblocks:\n  a:\n    run: echo tick\n');
+  const first = start(folder);
+  await waitFor('a fire', () => (state(folder).fires.some((f) => f.runId !== undefined) ? true : undefined));
+  first.child.kill('SIGKILL');
+  await exited(first.child);
+  const killedAt = Date.now();
+  const lastTick = Math.max(...state(folder).fires.map((f) => f.scheduledFor));
+  await sleep(5000); // two ticks or more go by with no scheduler
+  const restartedAt = Date.now();
+  const second = start(folder);
+  try {
+    const caught = await waitFor('the catch-up fire', () => state(folder).fires.find((f) => f.scheduledFor > lastTick));
+    assert.match(second.output.join(''), /catching up tick of p: missed /);
+    // The latest missed tick, not the first one missed; and only it.
+    assert.ok(caught.scheduledFor >= restartedAt - 2000 && caught.scheduledFor <= caught.firedAt, `${caught.scheduledFor - restartedAt}`);
+    assert.ok(caught.scheduledFor > lastTick + 2000);
+    // The dead holder's lease was taken at once (its pid is gone), not after its heartbeat went stale (20 s).
+    assert.ok(caught.firedAt < killedAt + 20_000, `${caught.firedAt - killedAt} ms after the kill`);
+  } finally {
+    second.child.kill('SIGTERM');
+    await exited(second.child);
+  }
+});
