@@ -7,7 +7,10 @@
 // test/schema/agreement.test.ts checks that the schema accepts exactly what the validator accepts.
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { BLOCK_ID_PATTERN, KEYS, SHELLS, VARIABLE_NAME_PATTERN, VARIABLE_TYPES, type KeyContext } from '../core/src/index.ts';
+import {
+  AFTER_STATUS_VALUES, BLOCK_ID_PATTERN, CATCH_UP_VALUES, KEYS, ON_TIMEOUT_VALUES, OVERLAP_VALUES, SHELLS, TRIGGER_NAME_PATTERN, VARIABLE_NAME_PATTERN, VARIABLE_TYPES,
+  type KeyContext,
+} from '../core/src/index.ts';
 
 export type Schema = { [keyword: string]: unknown };
 
@@ -16,7 +19,8 @@ export const SCHEMA_PATH = join(import.meta.dirname, '..', 'schemas', 'pipeline.
 const LIMITS = [
   'references between blocks (`depends_on` naming no block, self-dependencies, cycles)',
   'expressions inside `${{ }}` and `if` (syntax, unknown variables, blocks and outputs, upstream-only references)',
-  'the cron syntax of `schedule`',
+  'the cron syntax of `schedule` and `cron`',
+  'triggers: which kind a trigger has (exactly one of `cron`, `every`, `at`, `always`, `files`, `after`), `at` times, time zones, `between` windows and `days`, `files` globs leaving the folder, `after` files that do not exist, chaining cycles, trigger `variables` the pipeline does not declare',
   'duplicate keys',
   'a variable `default` that is not among its `enum` values',
   '`max_delay` smaller than `delay`',
@@ -38,6 +42,11 @@ const UNIT_AT_MOST_ONCE = ['ms', 's', 'm(?!s)', 'h', 'd'].map((unit) => String.r
 const DURATION_TEXT = String.raw`^\s*${UNIT_AT_MOST_ONCE}(?:\d+(?:\.\d+)?(?:ms|s|m|h|d))+\s*$`;
 const DURATION: Schema = {
   anyOf: [{ type: 'string', pattern: DURATION_TEXT }, { type: 'number', minimum: 0 }, { type: 'null' }],
+};
+
+/** An interval: a duration that is not zero. */
+const NONZERO_DURATION: Schema = {
+  anyOf: [{ type: 'string', pattern: `(?=[\\s\\S]*[1-9])${DURATION_TEXT}` }, { type: 'number', exclusiveMinimum: 0 }, { type: 'null' }],
 };
 
 /** One item or a list of them; list entries may not be empty. */
@@ -116,6 +125,28 @@ export function buildSchema(): Schema {
     outputs: { anyOf: [{ type: 'null' }, OUTPUT_NAME, { type: 'array', items: OUTPUT_NAME }] },
     cache: { ...cache, type: ['object', 'null'] },
   });
+  const trigger = objectOf('trigger', {
+    cron: TEXT,
+    every: NONZERO_DURATION,
+    at: TEXT,
+    always: BOOLEAN,
+    files: ONE_OR_LIST,
+    after: TEXT,
+    status: { enum: [...AFTER_STATUS_VALUES, null] },
+    debounce: DURATION,
+    min_gap: DURATION,
+    between: TEXT,
+    days: ONE_OR_LIST,
+    timezone: TEXT,
+    variables: {
+      type: ['object', 'null'],
+      propertyNames: { pattern: VARIABLE_NAME_PATTERN.source },
+      additionalProperties: { type: ['string', 'number', 'boolean'] },
+    },
+    sla: DURATION,
+    timeout: DURATION,
+    on_timeout: { enum: [...ON_TIMEOUT_VALUES, null] },
+  });
   const top = objectOf('top', {
     name: TEXT,
     description: TEXT,
@@ -132,6 +163,14 @@ export function buildSchema(): Schema {
     concurrency: { type: ['integer', 'null'], minimum: 1 },
     timeout: DURATION,
     schedule: TEXT,
+    triggers: {
+      type: ['object', 'null'],
+      propertyNames: { pattern: TRIGGER_NAME_PATTERN.source },
+      additionalProperties: { description: 'A trigger: when the pipeline runs on its own, and how.', anyOf: [{ type: 'null' }, trigger] },
+    },
+    overlap: { enum: [...OVERLAP_VALUES, null] },
+    catch_up: { enum: [...CATCH_UP_VALUES, null] },
+    on_failure: TEXT,
     blocks: {
       type: 'object',
       minProperties: 1,

@@ -2,6 +2,7 @@
 export * from './model/diagnostic.ts';
 export * from './model/pipeline.ts';
 export * from './model/schema.ts';
+export * from './model/triggers.ts';
 export * from './yaml/ast.ts';
 export { LineIndex, type Position } from './text/lineIndex.ts';
 export { MAX_NESTING, MAX_VALIDATED_BYTES } from './text/prescan.ts';
@@ -11,6 +12,8 @@ export { validatePipeline, type ValidateOptions, type ValidationResult } from '.
 export type { FoundExpression } from './validate/expressions.ts';
 export { parseDuration, formatDuration } from './util/duration.ts';
 export { parseCron, nextCronTimes } from './util/cron.ts';
+export { nextFireAfter, nextFires, type RunState, type TimedTrigger } from './triggers/nextFire.ts';
+export { checkChainCycles, type ChainedFile } from './validate/chainCycles.ts';
 export { didYouMean } from './util/didYouMean.ts';
 export * from './expr/index.ts';
 export * from './language/index.ts';

@@ -1,3 +1,6 @@
+import { existsSync } from 'node:fs';
+import { dirname, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import type { TextDocument } from 'vscode-languageserver-textdocument';
 import { analyzeDocument, CstCache, type DocumentAnalysis } from '../../core/src/index.ts';
 
@@ -48,7 +51,7 @@ export class Analyses {
     // The old analysis is garbage once replaced; letting go of it first lowers the peak memory.
     this.entries.delete(document.uri);
     const started = performance.now();
-    const analysis = analyzeDocument(document.getText(), { fileName: fileNameOf(document.uri), cache });
+    const analysis = analyzeDocument(document.getText(), { fileName: fileNameOf(document.uri), cache, pipelineExists: pipelineExistsNextTo(document.uri) });
     this.entries.set(document.uri, { version: document.version, analysis, cache, costMs: performance.now() - started });
     return analysis;
   }
@@ -59,6 +62,18 @@ export class Analyses {
 }
 
 /** The file name for the default pipeline name; any URI scheme (file:, untitled:) will do. */
+/** `after:` targets of a file on disk are looked up next to it; other documents (untitled, remote) are not checked. */
+function pipelineExistsNextTo(uri: string): ((relativePath: string) => boolean) | undefined {
+  if (!uri.startsWith('file:')) return undefined;
+  let folder: string;
+  try {
+    folder = dirname(fileURLToPath(uri));
+  } catch {
+    return undefined;
+  }
+  return (relativePath) => existsSync(resolve(folder, relativePath));
+}
+
 function fileNameOf(uri: string): string | undefined {
   const path = uri.replace(/[?#].*$/, '');
   const name = path.slice(path.lastIndexOf('/') + 1);

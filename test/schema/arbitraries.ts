@@ -86,6 +86,17 @@ export const COMPLETE: Data = {
   concurrency: 4,
   timeout: '1h30m',
   schedule: '@daily',
+  triggers: {
+    nightly: { cron: '0 3 * * *', timezone: 'Europe/Paris', variables: { env: 'prod', epochs: 5 }, sla: '45m', timeout: '2h', on_timeout: 'cancelled' },
+    office: { every: '30m', between: '09:00-17:30', days: 'mon-fri' },
+    data: { files: ['data/**/*.csv'], debounce: '2s' },
+    chained: { after: 'other.pipeline.yaml', status: 'any' },
+    fresh: { always: true, min_gap: '1m', days: ['sat', 'sun'] },
+    release: { at: '2026-12-24T18:00:00Z' },
+  },
+  overlap: 'queue',
+  catch_up: 'latest',
+  on_failure: './notify.sh',
   blocks: {
     extract: {
       description: 'Read', run: 'echo rows=3 >> "$PIPELINE_OUTPUT"', outputs: ['rows'], cache: { inputs: ['data/*.csv'], outputs: ['out/raw.csv'] },
@@ -130,6 +141,24 @@ export const NEAR_MISSES: Readonly<Record<string, Data[]>> = {
   defaults: [[], 'x', null, {}, { depends_on: 'a' }],
   cache: [[], 'x', null, {}, { key: 'a' }],
   blocks: [[], 'x', null, {}, { a: null }, { a: 'echo' }, { a: [] }, { a: {} }],
+  triggers: [[], 'x', null, {}, { t: null }, { t: 'x' }, { t: [] }, { '1t': { every: '1m' } }, { t: { evry: '1m' } }, { t: { every: '1m', cron: '@daily' } }],
+  every: [...DURATION_MISSES, 0, '0s', '0m', '0.0s', null],
+  sla: DURATION_MISSES,
+  debounce: DURATION_MISSES,
+  min_gap: DURATION_MISSES,
+  overlap: ['skipp', 'Skip', 3, true, [], null, 'allow'],
+  catch_up: ['all', 3, null, true, []],
+  on_timeout: ['cancel', 'warn', 3, null, [], true],
+  status: ['complete', 'any', 3, null, {}],
+  always: ['yes', 1, null, false, []],
+  files: [[null], {}, 3, [[]], [], '/etc/*', null],
+  days: [[null], {}, 3, 'funday', 'fri-mon', null],
+  between: [...TEXT_MISSES, '9-17', '22:00-06:00'],
+  timezone: [...TEXT_MISSES, 'Mars/Olympus', 'UTC'],
+  cron: [...TEXT_MISSES, '61 * * * *'],
+  at: [...TEXT_MISSES, '2026-02-30T00:00:00Z'],
+  after: [...TEXT_MISSES, 'x.sh'],
+  on_failure: TEXT_MISSES,
 };
 
 type Mutation =

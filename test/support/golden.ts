@@ -1,4 +1,5 @@
-import { readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
 import { LineIndex, validatePipeline } from '../../core/src/index.ts';
 import { withoutByteOrderMark } from '../../core/src/text/byteOrderMark.ts';
 
@@ -16,7 +17,9 @@ export function formatDiagnostics(text: string, fileName: string): string[] {
   const lines = new LineIndex(text);
   const header = /^# golden-options: (\{.*\})/.exec(text);
   const options = header?.[1] === undefined ? {} : (JSON.parse(header[1]) as { maxLength?: number });
-  return validatePipeline(text, { ...options, fileName }).diagnostics.map((d) => {
+  // `after:` targets are looked up next to the fixture, as `validate` looks next to the file.
+  const pipelineExists = (relativePath: string): boolean => existsSync(join(dirname(fileName), relativePath));
+  return validatePipeline(text, { ...options, fileName, pipelineExists }).diagnostics.map((d) => {
     const p = lines.positionAt(d.span.start);
     return `${p.line + 1}:${p.character + 1} ${d.severity} ${d.code}: ${d.message}`;
   });

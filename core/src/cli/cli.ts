@@ -6,6 +6,7 @@ import { UsageError } from './files.ts';
 import { logsCommand } from './logsCommand.ts';
 import { runsCommand } from './runsCommand.ts';
 import { runCommand } from './runCommand.ts';
+import { scheduleCommand } from './scheduleCommand.ts';
 import { serveCommand } from './serveCommand.ts';
 import { showCommand } from './showCommand.ts';
 
@@ -17,11 +18,13 @@ Commands:
   runs [--pipeline P] [--status S] [--limit N]        recorded runs, newest first (--json for JSON)
   show RUN [--json]                                   a run's blocks, statuses, git and variables
   logs RUN [BLOCK] [--follow]                         a run's stored output (RUN: a number or latest)
+  schedule [folders…] [--store PATH] [--drain]        run the pipelines' triggers (foreground)
+  schedule --list [folders…] [--at ISO] [--count N]   the upcoming trigger fires (--json for JSON)
 
 Run 'pipeline-studio <command> --help' for a command's options.`;
 
 type Command = (args: string[], io: CliIo) => number | Promise<number>;
-const COMMANDS: Record<string, Command> = { validate: validateCommand, runs: runsCommand, show: showCommand, logs: logsCommand, run: runCommand, serve: serveCommand };
+const COMMANDS: Record<string, Command> = { validate: validateCommand, runs: runsCommand, show: showCommand, logs: logsCommand, run: runCommand, serve: serveCommand, schedule: scheduleCommand };
 
 /** Runs the CLI and returns its exit code: 0 ok, 1 the work failed, 2 wrong usage. */
 export async function main(argv: string[], io: CliIo): Promise<number> {

@@ -1,3 +1,6 @@
+import { resolve } from 'node:path';
+import { checkChainCycles } from '../validate/chainCycles.ts';
+import { pipelineNextTo } from '../triggers/loadPipelines.ts';
 import { LineIndex } from '../text/lineIndex.ts';
 import { validatePipeline } from '../validate/validate.ts';
 import type { Diagnostic } from '../model/diagnostic.ts';
@@ -36,6 +39,7 @@ export function validateCommand(args: string[], io: CliIo): number {
   if (paths.length === 0) throw new UsageError(`Nothing to validate.\n${USAGE}`);
   const files = findPipelineFiles(paths);
   const reports: FileReport[] = [];
+  const checked: { file: string; text: string; result: ReturnType<typeof validatePipeline> }[] = [];
   for (const file of files) {
     let text: string;
     try {
@@ -43,11 +47,16 @@ export function validateCommand(args: string[], io: CliIo): number {
     } catch (error) {
       throw new UsageError(`Cannot read ${file}: ${error instanceof Error ? error.message : String(error)}`);
     }
-    const result = validatePipeline(text, { fileName: file });
+    checked.push({ file, text, result: validatePipeline(text, { fileName: file, pipelineExists: pipelineNextTo(file) }) });
+  }
+  // Chaining cycles span files: only the files checked together can show one.
+  const cycles = checkChainCycles(checked.map((c) => ({ file: c.file, pipeline: c.result.pipeline })));
+  for (const { file, text, result } of checked) {
     const lines = new LineIndex(text);
+    const diagnostics = [...result.diagnostics, ...(cycles.get(resolve(file)) ?? [])].sort((a, b) => a.span.start - b.span.start);
     reports.push({
       file,
-      diagnostics: result.diagnostics.map((d) => {
+      diagnostics: diagnostics.map((d) => {
         const start = lines.positionAt(d.span.start);
         const end = lines.positionAt(d.span.end);
         return { ...d, line: start.line + 1, column: start.character + 1, endLine: end.line + 1, endColumn: end.character + 1 };

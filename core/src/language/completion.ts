@@ -40,6 +40,7 @@ function keyItems(text: string, context: CursorContext, analysis: DocumentAnalys
   const kind = mapKindOf(context.path);
   if (kind === undefined || kind === 'variableNames' || kind === 'envNames') return [];
   const step = indentStep(text);
+  if (kind === 'triggerNames') return newTriggerSnippets(step);
   if (kind === 'blockIds') return newBlockSnippets(context, analysis, step);
   const present = context.column < 0 ? flowKeys(text, context.line) : siblingKeys(text, context.line, context.column);
   const items: CompletionItem[] = [];
@@ -142,6 +143,19 @@ function newBlockSnippets(context: CursorContext, analysis: DocumentAnalysis | u
   return items;
 }
 
+function newTriggerSnippets(step: string): CompletionItem[] {
+  const snippet = (label: string, detail: string, body: string): CompletionItem => ({
+    label, kind: 'snippet', detail, documentation: `Inserts a trigger that ${detail}.`, insertText: `\${1:${label}}:\n${step}${body}$0`, snippet: true,
+  });
+  return [
+    snippet('nightly', 'runs on a cron schedule', 'cron: "${2:0 3 * * *}"'),
+    snippet('office-hours', 'runs at an interval inside business hours', `every: \${2:30m}\n${step}between: "\${3:09:00-17:30}"\n${step}days: \${4:mon-fri}`),
+    snippet('on-data', 'runs when files change', `files: ["\${2:data/**/*.csv}"]`),
+    snippet('after-upstream', 'runs when another pipeline\'s run ends', 'after: ${2:upstream.pipeline.yaml}'),
+    snippet('keep-fresh', 'runs again as soon as the previous run ended', `always: true\n${step}min_gap: \${2:1m}`),
+  ];
+}
+
 // ---- values
 
 const BOOLEANS = ['true', 'false'];
@@ -161,7 +175,7 @@ function valueItems(text: string, context: CursorContext, analysis: DocumentAnal
   if (spec?.values !== undefined) return spec.values.map((v) => ({ label: v, kind: 'value', detail: spec.name }));
   if (spec?.kind === 'boolean') return BOOLEANS.map((v) => ({ label: v, kind: 'value' }));
   if (keyContext === 'variable' && last === 'default') return defaultItems(analysis, path[1] ?? '');
-  if (path.length === 1 && last === 'schedule') return SCHEDULES.map((v) => ({ label: v, kind: 'value', insertText: `"${v}"` }));
+  if ((path.length === 1 && last === 'schedule') || (path.length === 3 && path[0] === 'triggers' && last === 'cron')) return SCHEDULES.map((v) => ({ label: v, kind: 'value', insertText: `"${v}"` }));
   return [];
 }
 

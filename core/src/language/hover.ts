@@ -4,6 +4,7 @@ import { KEYS } from '../model/schema.ts';
 import { allReferences, classifyReference, type ClassifiedReference } from '../expr/index.ts';
 import type { DocumentAnalysis } from './analysis.ts';
 import { describeCron } from './cronText.ts';
+import { describeTrigger } from './triggerText.ts';
 import { keyContextOfKey } from './keyPath.ts';
 import { symbolAt, symbolIndex } from './symbols.ts';
 import { locate } from './treeLocation.ts';
@@ -41,6 +42,10 @@ export function hoverAt(analysis: DocumentAnalysis, offset: number, options: Hov
   const location = locate(pipeline.root, offset);
   const last = location.pairs[location.pairs.length - 1];
   if (last === undefined) return undefined;
+  if (location.path.length === 2 && location.path[0] === 'triggers' && location.onKey) {
+    const trigger = pipeline.triggers.find((t) => t.name === location.path[1] && !t.short);
+    return trigger === undefined ? undefined : { contents: describeTrigger(trigger, options.now, options.timeZone), span: last.key.span };
+  }
   if (location.onKey) {
     const context = keyContextOfKey(location.path);
     const spec = context === undefined ? undefined : KEYS[context].get(location.path[location.path.length - 1] ?? '');

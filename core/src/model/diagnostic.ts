@@ -36,6 +36,11 @@ export const DIAGNOSTIC_CODES = [
   'file-too-large',
   'invalid-character',
   'unsupported-yaml',
+  'invalid-trigger',
+  'invalid-timezone',
+  'invalid-window',
+  'unknown-pipeline',
+  'chaining-cycle',
 ] as const;
 
 export type DiagnosticCode = (typeof DIAGNOSTIC_CODES)[number];

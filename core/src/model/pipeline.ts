@@ -1,5 +1,6 @@
 import type { Span } from './diagnostic.ts';
 import type { ScalarValue, YMap, YNode, YPair } from '../yaml/ast.ts';
+import type { CatchUp, OverlapPolicy, TriggerDef } from './triggers.ts';
 
 /** A string value from the file, with where it sits so expressions inside can be located. */
 export interface TextValue {
@@ -96,6 +97,12 @@ export interface Pipeline {
   concurrency: number | undefined;
   timeoutMs: number | undefined;
   schedule: TextValue | undefined;
+  /** `triggers:` in file order, preceded by `schedule:` as a cron trigger named `schedule`; only valid ones. */
+  triggers: TriggerDef[];
+  overlap: OverlapPolicy;
+  catchUp: CatchUp;
+  /** Command run (as data) when a triggered run fails or misses its SLA. */
+  onFailure: TextValue | undefined;
   /** In file order. */
   blocks: Block[];
   blockById: Map<string, Block>;

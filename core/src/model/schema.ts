@@ -12,7 +12,7 @@ export interface KeySpec {
   values?: readonly string[];
 }
 
-export type KeyContext = 'top' | 'block' | 'defaults' | 'retry' | 'cache' | 'variable';
+export type KeyContext = 'top' | 'block' | 'defaults' | 'retry' | 'cache' | 'variable' | 'trigger';
 
 const SHELL_VALUES = ['bash', 'sh', 'zsh', 'pwsh', 'python', 'node'] as const;
 const DURATION_DOC = 'A duration: `90s`, `5m`, `1h30m`, `250ms`, `1d`, or a number of seconds.';
@@ -31,6 +31,10 @@ export const KEYS: Readonly<Record<KeyContext, ReadonlyMap<string, KeySpec>>> = 
     { name: 'concurrency', kind: 'integer', doc: 'How many blocks may run at once (a positive integer). Default: the number of CPUs.' },
     { name: 'timeout', kind: 'duration', doc: `Limit for the whole run. ${DURATION_DOC}` },
     { name: 'schedule', kind: 'cron', doc: 'When the pipeline runs on its own: five cron fields (`0 3 * * *`) or `@hourly`, `@daily`, `@weekly`, `@monthly`, `@yearly`.' },
+    { name: 'triggers', kind: 'map', doc: 'When the pipeline runs on its own: a map of trigger name to one of `cron`, `every`, `at`, `always`, `files` or `after`, with optional `between`/`days` windows, `timezone`, `variables`, `sla`, `timeout` and `on_timeout`. Trigger names match `^[A-Za-z_][A-Za-z0-9_-]*$`.' },
+    { name: 'overlap', kind: 'string', doc: 'What a trigger firing while a run of this pipeline is in flight does: `skip` (default) drops the fire, `queue` runs it after, `allow` runs both, `cancel-previous` cancels the running one.', values: ['skip', 'queue', 'allow', 'cancel-previous'] },
+    { name: 'catch_up', kind: 'string', doc: 'Fires missed while no scheduler was running: `none` (default) forgets them, `latest` runs the latest missed one when the scheduler starts.', values: ['none', 'latest'] },
+    { name: 'on_failure', kind: 'string', doc: 'A command run when a triggered run fails or misses its SLA, in the pipeline\'s folder with the run\'s `PIPELINE_*` variables in its environment. Like `run`, values reach it as data, never as code.' },
     { name: 'blocks', kind: 'blocks', doc: 'The blocks of the pipeline: a map of block id to block. Ids match `^[A-Za-z_][A-Za-z0-9_-]*$`.' },
   ),
   block: keys(
@@ -71,7 +75,27 @@ export const KEYS: Readonly<Record<KeyContext, ReadonlyMap<string, KeySpec>>> = 
     { name: 'type', kind: 'string', doc: '`string` (default), `number` or `boolean`.', values: ['string', 'number', 'boolean'] },
     { name: 'enum', kind: 'list', doc: 'The only values allowed.' },
   ),
+  trigger: keys(
+    { name: 'cron', kind: 'cron', doc: 'Fires on a cron schedule: five fields (`0 3 * * *`; `L` and `#` allowed) or `@hourly`, `@daily`, `@weekly`, `@monthly`, `@yearly`, in `timezone`.' },
+    { name: 'every', kind: 'duration', doc: `Fires at a fixed interval: on multiples of it since 1970-01-01 UTC, or from the start of each \`between\` window. ${DURATION_DOC}` },
+    { name: 'at', kind: 'string', doc: 'Fires once, at an ISO 8601 time: `2026-12-24T18:00:00Z`, or without an offset in `timezone`.' },
+    { name: 'always', kind: 'boolean', doc: 'When true, a new run starts as soon as the previous one ended (after `min_gap`): always on.' },
+    { name: 'files', kind: 'list', doc: 'Fires when files matching these globs (relative to the pipeline\'s folder) are created or changed, once they stop changing for `debounce`.' },
+    { name: 'after', kind: 'string', doc: 'Fires when a run of this other pipeline file (relative to this file\'s folder) ends with `status`: chaining.' },
+    { name: 'status', kind: 'string', doc: 'For `after`: the upstream run\'s end that fires: `completed` (default), `failed` or `any`.', values: ['completed', 'failed', 'any'] },
+    { name: 'debounce', kind: 'duration', doc: `For \`files\`: quiet time after the last change before firing. Default 1s. ${DURATION_DOC}` },
+    { name: 'min_gap', kind: 'duration', doc: `For \`always\`: the least time between the end of a run and the start of the next. ${DURATION_DOC}` },
+    { name: 'between', kind: 'string', doc: 'A daily window, `HH:MM-HH:MM` in `timezone` (the end excluded; an end before the start spans midnight): the trigger fires only inside it.' },
+    { name: 'days', kind: 'string', doc: 'Days the trigger may fire: `mon-fri`, `sat,sun`, or a list of day names (`sun`–`sat`).' },
+    { name: 'timezone', kind: 'string', doc: 'IANA time zone of `cron`, `at`, `between` and `days`, like `Europe/Paris`. Default: the machine\'s.' },
+    { name: 'variables', kind: 'map', doc: 'Run variables for runs of this trigger: `name: value`, each declared in the pipeline\'s `variables`.' },
+    { name: 'sla', kind: 'duration', doc: `Expected completion: a run still going after this long, or ending later, raises an alert (and runs \`on_failure\`). ${DURATION_DOC}` },
+    { name: 'timeout', kind: 'duration', doc: `Limit for a run of this trigger; what happens then is \`on_timeout\`. ${DURATION_DOC}` },
+    { name: 'on_timeout', kind: 'string', doc: 'At `timeout`: `failed` (default) or `cancelled` stops the run with that status; `warn` raises an alert and lets it go on.', values: ['failed', 'cancelled', 'warn'] },
+  ),
 };
+
+export const TRIGGER_NAME_PATTERN = /^[A-Za-z_][A-Za-z0-9_-]*$/;
 
 export const BLOCK_ID_PATTERN = /^[A-Za-z_][A-Za-z0-9_-]*$/;
 export const VARIABLE_NAME_PATTERN = /^[A-Za-z_][A-Za-z0-9_]*$/;

@@ -8,6 +8,7 @@ import type { ScalarValue, YMap, YNode, YPair } from '../yaml/ast.ts';
 import { didYouMean } from '../util/didYouMean.ts';
 import { parseCron } from '../util/cron.ts';
 import { NodeReader } from './reader.ts';
+import { readTriggerKeys } from './readTriggers.ts';
 
 /** Builds the pipeline model from the YAML tree, reporting every shape and value mistake. */
 export function buildPipeline(root: YNode | undefined, text: string, fileName: string | undefined, r: NodeReader): Pipeline {
@@ -21,6 +22,10 @@ export function buildPipeline(root: YNode | undefined, text: string, fileName: s
     concurrency: undefined,
     timeoutMs: undefined,
     schedule: undefined,
+    triggers: [],
+    overlap: 'skip',
+    catchUp: 'none',
+    onFailure: undefined,
     blocks: [],
     blockById: new Map(),
     root: undefined,
@@ -62,6 +67,7 @@ export function buildPipeline(root: YNode | undefined, text: string, fileName: s
       else pipeline.schedule = value;
     }
   }
+  readTriggerKeys(r, top, pipeline);
   const blocks = top.get('blocks');
   const blocksMap = blocks ? r.map(blocks.value, '`blocks`', blocks.key.span) : undefined;
   if (blocksMap) readBlocks(r, blocksMap, pipeline);

@@ -6,3 +6,4 @@ export { availableDrivers } from './openDriver.ts';
 export { SCHEMA_VERSION } from './schema.ts';
 export { HEARTBEAT_INTERVAL_MS, STALE_HEARTBEAT_MS } from './ownerLiveness.ts';
 export { formatBytes } from './logWriter.ts';
+export { TriggerStore, type FireRecord, type LeaseInfo, type NewFire } from './triggerStore.ts';

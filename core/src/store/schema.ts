@@ -1,5 +1,6 @@
 import type { SqlDriver } from './driver.ts';
 import { StoreError } from './types.ts';
+import { TRIGGER_TABLES } from './triggerTables.ts';
 
 /**
  * Forward migrations, applied in order; the schema version is `PRAGMA user_version`, i.e. the
@@ -70,10 +71,12 @@ export const MIGRATIONS: readonly string[] = [
   ALTER TABLE block_run ADD COLUMN output_hashes TEXT;
   CREATE INDEX block_run_by_fingerprint ON block_run (pipeline_file, block, fingerprint) WHERE fingerprint IS NOT NULL;
   `,
+  // 3: triggers (see triggerStore.ts).
+  TRIGGER_TABLES,
 ];
 
 export const SCHEMA_VERSION = MIGRATIONS.length;
-const OUR_TABLES = new Set(['pipeline_run', 'block_run', 'block_log', 'sqlite_sequence']);
+const OUR_TABLES = new Set(['pipeline_run', 'block_run', 'block_log', 'sqlite_sequence', 'scheduler_lease', 'trigger_fire']);
 
 export function schemaVersion(driver: SqlDriver): number {
   return Number(driver.prepare('PRAGMA user_version').get()?.user_version ?? 0);

@@ -7,7 +7,9 @@ export type RunStatus = 'initial' | 'running' | 'completed' | 'failed' | 'cancel
 export type BlockStatus =
   | 'initial' | 'queued' | 'running' | 'completed' | 'failed' | 'cancelled'
   | 'upstream_failed' | 'condition_failed' | 'cached' | 'skipped';
-export type RunTrigger = 'manual' | 'cli' | 'schedule' | 'save' | 'retry' | 'replay' | 'debug';
+export type RunTrigger = 'manual' | 'cli' | 'schedule' | 'save' | 'retry' | 'replay' | 'debug'
+  // A run started by a trigger: `schedule:nightly`, `event:on-data`, `chained:after-extract`, `always:keep-fresh`.
+  | `${'schedule' | 'event' | 'chained' | 'always'}:${string}`;
 export type RunMode = 'all' | 'only' | 'upto' | 'from' | 'retry' | 'replay';
 
 // Which statuses are final is the status table's to say (core/src/model/status.ts).

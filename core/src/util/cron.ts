@@ -1,4 +1,5 @@
 import { CronExpressionParser } from 'cron-parser';
+import { nextFires } from '../triggers/nextFire.ts';
 
 const MACROS: Record<string, string> = {
   '@yearly': '0 0 1 1 *',
@@ -35,7 +36,7 @@ export function parseCron(expression: string): { fields: string } | { error: str
 export function nextCronTimes(expression: string, count: number, from: Date = new Date(), tz?: string): Date[] {
   const parsed = parseCron(expression);
   if ('error' in parsed) return [];
-  const options = tz === undefined ? { currentDate: from } : { currentDate: from, tz };
-  const cron = CronExpressionParser.parse(parsed.fields, options);
-  return cron.take(count).map((d) => d.toDate());
+  // The trigger walk, not cron-parser's own zone handling, which skips days across DST transitions.
+  const trigger = { kind: 'cron' as const, cron: parsed.fields, everyMs: undefined, atMs: undefined, minGapMs: 0, timezone: tz, window: undefined, days: undefined };
+  return nextFires(trigger, from.getTime(), count).map((t) => new Date(t));
 }

@@ -7,6 +7,7 @@ import type { CstCache } from '../yaml/chunks.ts';
 import { buildPipeline } from '../parse/buildPipeline.ts';
 import { NodeReader } from '../parse/reader.ts';
 import { checkCacheOutputs, checkCycles, checkDependencies } from './graphChecks.ts';
+import { checkAfterTargets, type PipelineExists } from './triggerChecks.ts';
 import { checkReferences, collectExpressions, type FoundExpression } from './expressions.ts';
 
 export interface ValidateOptions {
@@ -16,6 +17,8 @@ export interface ValidateOptions {
   maxLength?: number;
   /** Parsed pieces of the previous version of this document, reused where the text is unchanged. */
   cache?: CstCache;
+  /** Tells whether a pipeline named by a trigger's `after:` exists; without it, `after:` targets are not looked up. */
+  pipelineExists?: PipelineExists;
 }
 
 export interface ValidationResult {
@@ -54,6 +57,7 @@ export function validatePipeline(input: string, options: ValidateOptions = {}): 
     const unknownDependencies = checkDependencies(pipeline, report);
     checkCycles(pipeline, dag, report);
     checkCacheOutputs(pipeline, report);
+    checkAfterTargets(pipeline, options.fileName, options.pipelineExists, report);
     const expressions = collectExpressions(pipeline, report);
     const used = new Set<string>();
     checkReferences(pipeline, dag, expressions, used, report, unknownDependencies);

@@ -1,0 +1,169 @@
+import { hostname } from 'node:os';
+import type { SqlDriver, SqlStatement } from './driver.ts';
+import { openDriver } from './openDriver.ts';
+import { openStore } from './openStore.ts';
+import { isOwnerGone } from './ownerLiveness.ts';
+import { toStoreError } from './sqliteErrors.ts';
+import type { RunStore } from './types.ts';
+
+export interface LeaseInfo {
+  holder: string;
+  ownerPid: number;
+  ownerHost: string;
+  acquiredAt: number;
+  heartbeatAt: number;
+}
+
+export interface NewFire {
+  pipelineFile: string;
+  trigger: string;
+  kind: string;
+  scheduledFor: number;
+  firedAt: number;
+  /** The file that fired an event trigger. */
+  detail?: string;
+  upstreamRunId?: number;
+}
+
+export interface FireRecord extends NewFire {
+  id: number;
+  holder: string;
+  runId: number | undefined;
+  outcome: string;
+}
+
+/**
+ * The scheduler's side of the run store: the lease (one scheduler per store fires) and the fires.
+ * Its own connection to the store file, opened after the run store has brought the schema up to date.
+ */
+export class TriggerStore {
+  readonly path: string;
+  private readonly db: SqlDriver;
+  private readonly statements = new Map<string, SqlStatement>();
+  private readonly busyTimeoutMs: number;
+
+  private constructor(db: SqlDriver, path: string, busyTimeoutMs: number) {
+    this.db = db;
+    this.path = path;
+    this.busyTimeoutMs = busyTimeoutMs;
+  }
+
+  /** Opens the trigger tables of the store at `store.path` (same driver as the run store). */
+  static open(store: RunStore, options: { busyTimeoutMs?: number } = {}): TriggerStore {
+    const busyTimeoutMs = options.busyTimeoutMs ?? 5000;
+    const driver = openDriver(store.path, store.driver, { readonly: false, busyTimeoutMs });
+    driver.exec(`PRAGMA busy_timeout = ${busyTimeoutMs}`);
+    return new TriggerStore(driver, store.path, busyTimeoutMs);
+  }
+
+  /** For tools and tests: opens (and migrates) the store at path, then its trigger tables. */
+  static openPath(path: string): { store: RunStore; triggers: TriggerStore } {
+    const store = openStore(path);
+    return { store, triggers: TriggerStore.open(store) };
+  }
+
+  /**
+   * Takes or keeps the lease. Another holder's lease is taken over when its process is gone (asked
+   * directly on this host) or its heartbeat is older than `staleMs`. True when `holder` holds it now.
+   */
+  tryAcquireLease(holder: string, now: number, staleMs: number): boolean {
+    return this.write(() => {
+      const row = this.sql('SELECT holder, owner_pid, owner_host, acquired_at, heartbeat_at FROM scheduler_lease WHERE id = 1').get();
+      if (row === undefined) {
+        this.sql('INSERT INTO scheduler_lease (id, holder, owner_pid, owner_host, acquired_at, heartbeat_at) VALUES (1, ?, ?, ?, ?, ?)').run(holder, process.pid, hostname(), now, now);
+        return true;
+      }
+      if (String(row.holder) === holder) {
+        this.sql('UPDATE scheduler_lease SET heartbeat_at = ? WHERE id = 1').run(now);
+        return true;
+      }
+      const owner = { ownerPid: Number(row.owner_pid), ownerHost: String(row.owner_host), heartbeatAt: Number(row.heartbeat_at) };
+      const stale = now - owner.heartbeatAt > staleMs || (owner.ownerPid !== process.pid && isOwnerGone(owner, Math.max(now, Date.now())));
+      if (!stale) return false;
+      this.sql('UPDATE scheduler_lease SET holder = ?, owner_pid = ?, owner_host = ?, acquired_at = ?, heartbeat_at = ? WHERE id = 1').run(holder, process.pid, hostname(), now, now);
+      return true;
+    });
+  }
+
+  releaseLease(holder: string): void {
+    this.write(() => this.sql('DELETE FROM scheduler_lease WHERE id = 1 AND holder = ?').run(holder));
+  }
+
+  lease(): LeaseInfo | undefined {
+    return this.guard(() => {
+      const row = this.sql('SELECT holder, owner_pid, owner_host, acquired_at, heartbeat_at FROM scheduler_lease WHERE id = 1').get();
+      if (row === undefined) return undefined;
+      return { holder: String(row.holder), ownerPid: Number(row.owner_pid), ownerHost: String(row.owner_host), acquiredAt: Number(row.acquired_at), heartbeatAt: Number(row.heartbeat_at) };
+    });
+  }
+
+  /**
+   * Records a fire if `holder` still holds the lease and nobody fired this tick: in one transaction,
+   * so a scheduler that lost the lease a moment ago cannot fire a tick its successor fires too.
+   * Returns the fire's id, or undefined when this scheduler must not fire it.
+   */
+  claimFire(holder: string, fire: NewFire): number | undefined {
+    return this.write(() => {
+      const lease = this.sql('SELECT holder FROM scheduler_lease WHERE id = 1').get();
+      if (lease === undefined || String(lease.holder) !== holder) return undefined;
+      const result = this.sql(
+        `INSERT OR IGNORE INTO trigger_fire (pipeline_file, trigger, kind, scheduled_for, fired_at, holder, detail, upstream_run_id)
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?)`,
+      ).run(fire.pipelineFile, fire.trigger, fire.kind, fire.scheduledFor, fire.firedAt, holder, fire.detail ?? null, fire.upstreamRunId ?? null);
+      return result.changes === 0 ? undefined : result.lastInsertRowid;
+    });
+  }
+
+  setFireOutcome(id: number, outcome: string, runId?: number): void {
+    this.write(() => this.sql('UPDATE trigger_fire SET outcome = ?, run_id = coalesce(?, run_id) WHERE id = ?').run(outcome, runId ?? null, id));
+  }
+
+  /** Appends a line (an alert) to a fire's outcome. */
+  appendOutcome(runId: number, line: string): void {
+    this.write(() => this.sql("UPDATE trigger_fire SET outcome = outcome || char(10) || ? WHERE run_id = ?").run(line, runId));
+  }
+
+  /** The latest tick fired for a trigger (for catch-up), or undefined. */
+  lastScheduledFor(pipelineFile: string, trigger: string): number | undefined {
+    return this.guard(() => {
+      const row = this.sql('SELECT max(scheduled_for) AS t FROM trigger_fire WHERE pipeline_file = ? AND trigger = ?').get(pipelineFile, trigger);
+      return row?.t === null || row?.t === undefined ? undefined : Number(row.t);
+    });
+  }
+
+  fires(): FireRecord[] {
+    return this.guard(() =>
+      this.sql('SELECT id, pipeline_file, trigger, kind, scheduled_for, fired_at, holder, run_id, detail, upstream_run_id, outcome FROM trigger_fire ORDER BY id').all().map((row) => ({
+        id: Number(row.id), pipelineFile: String(row.pipeline_file), trigger: String(row.trigger), kind: String(row.kind), scheduledFor: Number(row.scheduled_for),
+        firedAt: Number(row.fired_at), holder: String(row.holder), runId: row.run_id === null ? undefined : Number(row.run_id),
+        ...(row.detail === null ? {} : { detail: row.detail as string }), ...(row.upstream_run_id === null ? {} : { upstreamRunId: Number(row.upstream_run_id) }),
+        outcome: String(row.outcome),
+      })),
+    );
+  }
+
+  close(): void {
+    this.db.close();
+  }
+
+  private write<T>(fn: () => T): T {
+    return this.guard(() => this.db.transaction(fn));
+  }
+
+  private sql(text: string): SqlStatement {
+    let statement = this.statements.get(text);
+    if (statement === undefined) {
+      statement = this.db.prepare(text);
+      this.statements.set(text, statement);
+    }
+    return statement;
+  }
+
+  private guard<T>(fn: () => T): T {
+    try {
+      return fn();
+    } catch (error) {
+      throw toStoreError(error, this.path, this.busyTimeoutMs);
+    }
+  }
+}

@@ -1,0 +1,53 @@
+import { matchesGlob, relative, sep } from 'node:path';
+import { watch, type FSWatcher } from 'chokidar';
+
+const IGNORED = /(^|[\\/])(node_modules|\.git|\.pipelines|\.tools)([\\/]|$)/;
+
+interface Subscriber {
+  globs: string[];
+  onFile: (path: string) => void;
+  onError: ((error: unknown) => void) | undefined;
+}
+
+interface Hub {
+  watcher: FSWatcher;
+  subscribers: Set<Subscriber>;
+}
+
+/** One chokidar watcher per folder, however many triggers watch it: a thousand triggers must not mean a thousand watchers. */
+const hubs = new Map<string, Hub>();
+
+function hubOf(folder: string): Hub {
+  let hub = hubs.get(folder);
+  if (hub !== undefined) return hub;
+  const watcher = watch(folder, { ignoreInitial: true, ignored: (path) => IGNORED.test(relative(folder, path)) });
+  const subscribers = new Set<Subscriber>();
+  const onEvent = (path: string): void => {
+    const rel = relative(folder, path).split(sep).join('/');
+    for (const s of subscribers) if (s.globs.some((glob) => matchesGlob(rel, glob.replace(/^\.\//, '')))) s.onFile(path);
+  };
+  watcher.on('add', onEvent);
+  watcher.on('change', onEvent);
+  watcher.on('error', (error) => {
+    for (const s of subscribers) s.onError?.(error);
+  });
+  hub = { watcher, subscribers };
+  hubs.set(folder, hub);
+  return hub;
+}
+
+/**
+ * Calls `onFile` for files created or changed under `folder` that match `globs` (relative to it),
+ * through chokidar (the platform's watcher, no polling). Returns a function that stops watching.
+ */
+export function watchGlobs(folder: string, globs: string[], onFile: (path: string) => void, onError?: (error: unknown) => void): () => void {
+  const hub = hubOf(folder);
+  const subscriber: Subscriber = { globs, onFile, onError };
+  hub.subscribers.add(subscriber);
+  return () => {
+    hub.subscribers.delete(subscriber);
+    if (hub.subscribers.size > 0 || hubs.get(folder) !== hub) return;
+    hubs.delete(folder);
+    void hub.watcher.close();
+  };
+}
