@@ -29,10 +29,15 @@ log="$(mktemp "${TMPDIR:-/tmp}/pipeline-stress.XXXXXX")"
 summaries=() bad=0
 for i in $(seq 1 "$RUNS"); do
   t0=$SECONDS
-  node --test --test-reporter=spec --test-reporter-destination=stdout "${globs[@]}" >"$log" 2>&1
+  # A TMPDIR of its own, as npm test does, so that what the tests leave behind is counted.
+  run_tmp="$(mktemp -d "${TMPDIR:-/tmp}/pipeline-stress-tmp.XXXXXX")"
+  TMPDIR="$run_tmp" node --test --test-reporter=spec --test-reporter-destination=stdout "${globs[@]}" >"$log" 2>&1
   rc=$?
+  left="$(find "$run_tmp" -mindepth 1 -maxdepth 1 ! -name node-compile-cache -printf '%f\n' | sort)"
+  rm -rf "$run_tmp"
   counts="$(grep -E '^ℹ (tests|pass|fail|cancelled|skipped|todo) ' "$log" | sed 's/^ℹ //' | paste -sd, - | sed 's/,/, /g')"
-  summary="run $i: ${counts:-no summary}, exit status $rc, $((SECONDS - t0))s"
+  summary="run $i: ${counts:-no summary}, exit status $rc, $((SECONDS - t0))s, TMPDIR leftovers: $(grep -c . <<<"$left")"
+  [ -n "$left" ] && echo "[stress] left in TMPDIR: $(paste -sd' ' <<<"$left")"
   echo "[stress] $summary"
   # The failing tests of this run, with their first lines, so a flake can be traced.
   [ "$rc" -eq 0 ] || { bad=1; grep -E '^\s*✖' "$log" | head -20; }

@@ -1,4 +1,4 @@
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { openStore } from '../../core/src/store/index.ts';
@@ -10,8 +10,17 @@ import type { RunEvent } from '../../core/src/runner/events.ts';
 export const ROOT = join(import.meta.dirname, '..', '..');
 export const CLI = join(ROOT, 'core', 'src', 'cli', 'main.ts');
 
+const made: string[] = [];
+// Every temp folder goes when the test file's process ends, however its tests ended (each file runs
+// in a process of its own): a test leaves nothing in $TMPDIR. Synchronous, as an exit handler must be.
+process.once('exit', () => {
+  for (const dir of made) rmSync(dir, { recursive: true, force: true, maxRetries: 3 });
+});
+
 export function tempDir(prefix = 'ps-runner-'): string {
-  return mkdtempSync(join(tmpdir(), prefix));
+  const dir = mkdtempSync(join(tmpdir(), prefix));
+  made.push(dir);
+  return dir;
 }
 
 /** A folder holding `p.pipeline.yaml` with this text (and any other files given). */
