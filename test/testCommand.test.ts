@@ -21,9 +21,6 @@ function write(path: string, text: string, executable = false): void {
   if (executable) chmodSync(path, 0o755);
 }
 
-/** A package.json as npm writes it (two-space indent), which is what the shell check reads. */
-const manifest = (name: string, version: string): string => `${JSON.stringify({ name, version }, null, 2)}\n`;
-
 interface Sandbox {
   dir: string;
   tools: string;

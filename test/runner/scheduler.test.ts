@@ -8,7 +8,7 @@ import { runFile, runYaml, waitFor } from './support.ts';
 
 /** Blocks in the order the scheduler started them (a block-attempt event comes later, once its process reports a pid). */
 function starts(events: RunEvent[]): string[] {
-  return events.filter((e) => e.type === 'block-status' && e.status === 'running' && e.attempt === 1 && e.reason === undefined).map((e) => e.block);
+  return events.flatMap((e) => (e.type === 'block-status' && e.status === 'running' && e.attempt === 1 && e.reason === undefined ? [e.block] : []));
 }
 
 test('at most `concurrency` blocks run at once, ready blocks start in file order', async () => {
