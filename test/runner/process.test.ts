@@ -98,7 +98,7 @@ test('a setsid escapee is killed on cancel', async () => {
   const r = await runFile(file, {
     onStart: (handle) => {
       void (async () => {
-        await waitFor(() => existsSync(pidFile) && readFileSync(pidFile, 'utf8').trim() !== '', 5000, 'the escapee');
+        await waitFor(() => existsSync(pidFile) && readFileSync(pidFile, 'utf8').trim() !== '', undefined, 'the escapee');
         escapee = readPid(pidFile);
         // It really left the block's process group: setsid made it a session (and group) leader.
         // $! is written right after the fork, possibly before the child has called setsid, so wait for it.
@@ -106,7 +106,7 @@ test('a setsid escapee is killed on cancel', async () => {
           const stat = readFileSync(`/proc/${escapee}/stat`, 'utf8');
           return stat.slice(stat.lastIndexOf(')') + 2).split(' ')[3] ?? '';
         };
-        await waitFor(() => session() === String(escapee), 3000, `escapee ${escapee} to lead its own session`);
+        await waitFor(() => session() === String(escapee), undefined, `escapee ${escapee} to lead its own session`);
         handle.cancel();
       })();
     },

@@ -15,7 +15,7 @@ test('when its parent is killed, the service cancels its runs, kills their block
   const parent = spawn(process.execPath, [join(import.meta.dirname, 'fixtures', 'serviceParent.ts'), CLI, file, store], { stdio: ['ignore', 'pipe', 'inherit'] });
   const lines: Record<string, unknown>[] = [];
   createInterface({ input: parent.stdout }).on('line', (line) => lines.push(JSON.parse(line) as Record<string, unknown>));
-  await waitFor(() => lines.some((l) => 'servicePid' in l) && lines.filter((l) => 'block' in l).length === 2, 10_000, 'the run to start');
+  await waitFor(() => lines.some((l) => 'servicePid' in l) && lines.filter((l) => 'block' in l).length === 2, undefined, 'the run to start');
   const started = lines.find((l) => 'servicePid' in l) as { runId: number; servicePid: number };
   const blockPids = lines.filter((l) => 'block' in l).map((l) => l.pid as number);
   assert.ok(blockPids.every(alive));
