@@ -9,10 +9,13 @@ import { alive, CLI, pipelineDir, tempDir, waitFor } from '../../runner/support.
 // A window reload kills the extension host without warning. The runner service it started must
 // notice, stop the blocks (one of them ignores SIGTERM) and record the run as finished.
 
-test('when its parent is killed, the service cancels its runs, kills their blocks and records them', async () => {
+test('when its parent is killed, the service cancels its runs, kills their blocks and records them', async (t) => {
   const { file } = pipelineDir("blocks:\n  a:\n    run: sleep 60\n  b:\n    run: trap '' TERM; sleep 60 & wait; sleep 60\n");
   const store = join(tempDir('ps-store-'), 'runs.sqlite');
   const parent = spawn(process.execPath, [join(import.meta.dirname, 'fixtures', 'serviceParent.ts'), CLI, file, store], { stdio: ['ignore', 'pipe', 'inherit'] });
+  // Should the test fail before it kills the parent, the parent would keep this file's process (and
+  // the whole suite) waiting forever.
+  t.after(() => void parent.kill('SIGKILL'));
   const lines: Record<string, unknown>[] = [];
   createInterface({ input: parent.stdout }).on('line', (line) => lines.push(JSON.parse(line) as Record<string, unknown>));
   await waitFor(() => lines.some((l) => 'servicePid' in l) && lines.filter((l) => 'block' in l).length === 2, undefined, 'the run to start');
