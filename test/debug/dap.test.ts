@@ -140,7 +140,7 @@ test('Stop while paused cancels the run: process trees killed, run recorded canc
     await launchWithBreakpoints(client, { pipeline: file, store }, file, [{ line: 5 }]);
     await stopped;
     const pidFile = join(dir, 'sleeper.pid');
-    await waitFor(() => { try { return readPid(pidFile) > 0; } catch { return false; } }, 5000, 'the sleeper to start');
+    await waitFor(() => { try { return readPid(pidFile) > 0; } catch { return false; } }, undefined, 'the sleeper to start');
     const sleeper = readPid(pidFile);
     assert.ok(alive(sleeper));
     const threads = await client.threadsRequest();

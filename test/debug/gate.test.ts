@@ -37,14 +37,14 @@ blocks:
       GREETING: hi \${{ vars.who }}
     run: echo "\${{ blocks.a.outputs.x }} $GREETING"
 `, { beforeBlock: gate.handler, onStart: (h) => (handle = h) });
-  await waitFor(() => gate.gates.length === 1, 5000, 'the gate of a');
+  await waitFor(() => gate.gates.length === 1, undefined, 'the gate of a');
   await sleep(150);
   // Held: a has not started, so b is not even ready.
   assert.deepEqual(gate.gates.map((g) => g.block), ['a']);
   gate.release('a');
-  await waitFor(() => gate.gates.length === 2, 5000, 'the gate of b');
+  await waitFor(() => gate.gates.length === 2, undefined, 'the gate of b');
   gate.release('b');
-  await waitFor(() => gate.gates.length === 3, 5000, 'the gate of c');
+  await waitFor(() => gate.gates.length === 3, undefined, 'the gate of c');
   const c = gate.gates[2];
   assert.equal(c?.block, 'c');
   assert.equal(c?.definedEnv.GREETING, 'hi world');
@@ -76,11 +76,11 @@ blocks:
       return gate.handler(g);
     },
   });
-  await waitFor(() => gate.gates.length === 1, 5000, 'the first gate');
+  await waitFor(() => gate.gates.length === 1, undefined, 'the first gate');
   await sleep(150);
   assert.equal(gate.gates.length, 1, 'with one slot, the second block waits behind the held one');
   gate.release(gate.gates[0]?.block ?? '');
-  await waitFor(() => gate.gates.length === 2, 5000, 'the second gate');
+  await waitFor(() => gate.gates.length === 2, undefined, 'the second gate');
   gate.release(gate.gates[1]?.block ?? '');
   const finished = await running;
   assert.equal(finished.result.status, 'completed');
@@ -100,7 +100,7 @@ test('cancelling the run or the block while it is held ends it cancelled; the la
     depends_on: held
     run: echo never
 `, { beforeBlock: gate.handler, onStart: (h) => (handle = h) });
-  await waitFor(() => gate.gates.length === 2, 5000, 'both gates');
+  await waitFor(() => gate.gates.length === 2, undefined, 'both gates');
   assert.equal(handle?.cancelBlock('held'), true);
   await sleep(50);
   gate.release('held');

@@ -41,12 +41,10 @@ give_up() {
   exit 1
 }
 
+missing="$(e2e_missing_tools)"
+[ -z "$missing" ] ||
+  give_up "the end-to-end tools are missing ($missing): npm test installs them; or run scripts/node24.sh bash test/e2e/setup.sh"
 N24="$(e2e_find_node24)"
-[ -n "$N24" ] && [ -x "$E2E_CS" ] && [ -d "$E2E_PW" ] && [ -x "$E2E_CHROMIUM" ] ||
-  give_up "the end-to-end tools are missing from $E2E_TOOLS (code-server, playwright-core, Node 24, $E2E_CHROMIUM).
-  Install them once (about 3 minutes, ~1 GB; as root, or after apt-get install -y chromium libkrb5-dev):
-      scripts/node24.sh bash test/e2e/setup.sh
-  then run the tests again. Until then the end-to-end suites count as failed."
 [ -f "$E2E_ROOT/dist/extension.cjs" ] && [ -f "$E2E_ROOT/dist/server.cjs" ] ||
   give_up "dist/ is not built: run scripts/node24.sh npm run build first"
 export PATH="$N24/bin:$PATH"

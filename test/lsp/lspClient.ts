@@ -72,6 +72,21 @@ export class LspClient {
     await this.connection.sendNotification('textDocument/didChange', { textDocument: { uri, version }, contentChanges: changes });
   }
 
+  /**
+   * Sends these didChange notifications in one write to the server's stdin, so they arrive together
+   * as a paste does, however long this process waits for a CPU between them. Only call it while no
+   * other message is being sent.
+   */
+  async changeAtOnce(uri: string, steps: { version: number; changes: unknown[] }[]): Promise<void> {
+    const frames = steps.map(({ version, changes }) => {
+      const body = Buffer.from(JSON.stringify({ jsonrpc: '2.0', method: 'textDocument/didChange', params: { textDocument: { uri, version }, contentChanges: changes } }));
+      return Buffer.concat([Buffer.from(`Content-Length: ${body.length}\r\n\r\n`, 'ascii'), body]);
+    });
+    const stdin = this.child.stdin;
+    if (stdin === null) throw new Error('the server has no stdin');
+    await new Promise<void>((resolve, reject) => stdin.write(Buffer.concat(frames), (error) => (error ? reject(error) : resolve())));
+  }
+
   async close(uri: string): Promise<void> {
     await this.connection.sendNotification('textDocument/didClose', { textDocument: { uri } });
   }

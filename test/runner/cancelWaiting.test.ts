@@ -25,7 +25,7 @@ test('cancelling a block that waits for its upstream records it cancelled at onc
     store,
     onStart: (handle, events) => {
       void (async () => {
-        await waitFor(() => events.some((e) => e.type === 'block-attempt' && e.block === 'upstream'), 20_000, 'the upstream block to start');
+        await waitFor(() => events.some((e) => e.type === 'block-attempt' && e.block === 'upstream'), undefined, 'the upstream block to start');
         const started = events.find((e) => e.type === 'run-started');
         assert.ok(started?.type === 'run-started');
         assert.equal(handle.cancelBlock('waiting'), true);

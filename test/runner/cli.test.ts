@@ -131,19 +131,19 @@ test('--retry latest re-runs the failed part of the latest run of the file', () 
   assert.match(none.stderr, /There is no earlier run of .*p\.pipeline\.yaml to retry/);
 });
 
-test('logs latest --follow prints a live CLI run as it goes and returns when it ends', { timeout: 30_000 }, async () => {
+test('logs latest --follow prints a live CLI run as it goes and returns when it ends', { timeout: 180_000 }, async () => {
   const dir = tempDir();
   writeFileSync(join(dir, 'p.pipeline.yaml'), 'blocks:\n  a:\n    run: |\n      echo one\n      while [ ! -e go ]; do sleep 0.05; done\n      echo two\n  b:\n    depends_on: a\n    run: echo three\n');
   const run = spawn(process.execPath, [CLI, 'run', 'p.pipeline.yaml'], { cwd: dir, stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, NO_COLOR: '1' } });
   const runClosed = once(run, 'close');
   let runOut = '';
   run.stdout.on('data', (d: Buffer) => (runOut += d.toString()));
-  await waitFor(() => runOut.includes('a | one'), 10_000, 'the block to print');
+  await waitFor(() => runOut.includes('a | one'), undefined, 'the block to print');
   const follower = spawn(process.execPath, [CLI, 'logs', 'latest', '--follow'], { cwd: dir, stdio: ['ignore', 'pipe', 'pipe'] });
   let out = '';
   follower.stdout.on('data', (d: Buffer) => (out += d.toString()));
   follower.stderr.on('data', (d: Buffer) => (out += d.toString()));
-  await waitFor(() => out.includes('one\n'), 10_000, `the follower to print the first line: ${out}`);
+  await waitFor(() => out.includes('one\n'), undefined, `the follower to print the first line: ${out}`);
   assert.ok(!out.includes('two'), 'nothing printed before it happened');
   assert.equal(follower.exitCode, null, 'still following while the run runs');
   writeFileSync(join(dir, 'go'), '');
@@ -160,7 +160,7 @@ test('a CLI killed with SIGKILL mid-run: `runs` shows the run interrupted', asyn
   const child = spawn(process.execPath, [CLI, 'run', 'p.pipeline.yaml'], { cwd: dir, stdio: ['ignore', 'pipe', 'pipe'] });
   let out = '';
   child.stdout.on('data', (d: Buffer) => (out += d.toString()));
-  await waitFor(() => out.includes('a | started'), 10_000, 'the block to start');
+  await waitFor(() => out.includes('a | started'), undefined, 'the block to start');
   child.kill('SIGKILL');
   await new Promise((resolve) => child.on('close', resolve));
   // The block's shell is in its own process group, so it outlived the CLI; clean it up.
@@ -183,7 +183,7 @@ test('Ctrl+C cancels gracefully: exit 130, the run recorded cancelled, its proce
   const child = spawn(process.execPath, [CLI, 'run', 'p.pipeline.yaml'], { cwd: dir, stdio: ['ignore', 'pipe', 'pipe'] });
   let out = '';
   child.stdout.on('data', (d: Buffer) => (out += d.toString()));
-  await waitFor(() => out.includes('a | started'), 10_000, 'the block to start');
+  await waitFor(() => out.includes('a | started'), undefined, 'the block to start');
   child.kill('SIGINT');
   const code = await new Promise((resolve) => child.on('close', resolve));
   assert.equal(code, 130, out);

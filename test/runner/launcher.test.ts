@@ -75,7 +75,7 @@ test('a helper that dies mid-run fails its running block, kills that block\'s pr
   };
   const r = await runFile(file, {
     onStart: () => {
-      void waitFor(() => blockPid() > 0, 10_000, 'block a to start').then(() => process.kill(readPid(join(dir, 'helper.pid')), 'SIGKILL'));
+      void waitFor(() => blockPid() > 0, undefined, 'block a to start').then(() => process.kill(readPid(join(dir, 'helper.pid')), 'SIGKILL'));
     },
   });
   const a = r.block('a');

@@ -93,7 +93,7 @@ for (const mode of ['helpers', 'direct'] as const) {
       let out = '';
       cli.stdout.on('data', (d: Buffer) => (out += d.toString()));
       cli.stderr.on('data', (d: Buffer) => (out += d.toString()));
-      await waitFor(() => out.includes('a | started'), 20_000, 'the block and its processes to start');
+      await waitFor(() => out.includes('a | started'), undefined, 'the block and its processes to start');
       const pids = familyPids(dir);
       const folder = readFileSync(join(dir, 'folder.txt'), 'utf8').trim();
       assert.ok(existsSync(folder), 'the run folder exists while it runs');
@@ -120,7 +120,7 @@ test('`serve --stdio` killed with SIGKILL mid-run: every block process of its ru
   try {
     // Two runs at once, so both the helper of one and the helper of the other must act.
     for (const dir of dirs) await client.startRun({ file: join(dir, 'p.pipeline.yaml'), store });
-    await waitFor(() => dirs.every((dir) => PIDS.every((name) => existsSync(join(dir, `${name}.pid`))) && existsSync(join(dir, 'folder.txt'))), 20_000, 'both runs\' processes to start');
+    await waitFor(() => dirs.every((dir) => PIDS.every((name) => existsSync(join(dir, `${name}.pid`))) && existsSync(join(dir, 'folder.txt'))), undefined, 'both runs\' processes to start');
     await waitFor(() => dirs.every((dir) => Object.values(familyPids(dir)).every((pid) => pid > 0 && alive(pid))), 5000, 'every pid to be written');
     const pids = Object.fromEntries(dirs.flatMap((dir, n) => Object.entries(familyPids(dir)).map(([name, pid]) => [`run ${n + 1} ${name}`, pid])));
     client.child.kill('SIGKILL');
@@ -150,7 +150,7 @@ test('after a SIGKILL that also took the supervisors, the next store open marks 
   try {
     let out = '';
     cli.stdout.on('data', (d: Buffer) => (out += d.toString()));
-    await waitFor(() => out.includes('a | started'), 20_000, 'the block to start');
+    await waitFor(() => out.includes('a | started'), undefined, 'the block to start');
     const folder = readFileSync(join(dir, 'folder.txt'), 'utf8').trim();
     const cliPid = cli.pid ?? 0;
     process.kill(-cliPid, 'SIGKILL');

@@ -2,9 +2,16 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import type { Clock } from '../../core/src/runner/clock.ts';
 import { alive, pipelineDir, readPid, runFile, runYaml, waitFor } from './support.ts';
 
 // Real processes through real shells, recorded in a real SQLite store.
+
+/** A clock that records the delays the runner asks for and fires at once: backoff is checked as numbers, not as wall-clock gaps. */
+function recordingClock(): Clock & { delays: number[] } {
+  const delays: number[] = [];
+  return { delays, setTimeout: (callback, ms) => { delays.push(ms); return setTimeout(callback, 0); } };
+}
 
 test('a non-zero exit fails the block with its exit code', async () => {
   const r = await runYaml('blocks:\n  a:\n    run: echo before; exit 3\n');
@@ -59,12 +66,11 @@ test('a block killed by a signal records the signal', async () => {
 });
 
 test('a block timeout kills it with reason timeout', async () => {
-  const started = Date.now();
+  // \`sleep 30\` ending by itself would complete the block: the reason and the signal are the proof.
   const r = await runYaml('blocks:\n  a:\n    timeout: 300ms\n    run: sleep 30\n');
   assert.equal(r.block('a').status, 'failed');
   assert.equal(r.block('a').reason, 'timeout');
   assert.equal(r.block('a').signal, 'SIGTERM');
-  assert.ok(Date.now() - started < 3000);
 });
 
 test('a process that ignores SIGTERM gets SIGKILL after the grace period', async () => {
@@ -73,7 +79,8 @@ test('a process that ignores SIGTERM gets SIGKILL after the grace period', async
   const elapsed = Date.now() - started;
   assert.equal(r.block('a').reason, 'timeout');
   assert.equal(r.block('a').signal, 'SIGKILL');
-  assert.ok(elapsed >= 600 && elapsed < 4000, `took ${elapsed} ms`);
+  // Only a lower bound (a busy machine makes it later, never earlier): SIGKILL came after timeout + grace.
+  assert.ok(elapsed >= 550, `took ${elapsed} ms`);
 });
 
 test('a grandchild that would outlive its parent is gone when the block ends', async () => {
@@ -91,7 +98,7 @@ test('a setsid escapee is killed on cancel', async () => {
   const r = await runFile(file, {
     onStart: (handle) => {
       void (async () => {
-        await waitFor(() => existsSync(pidFile) && readFileSync(pidFile, 'utf8').trim() !== '', 5000, 'the escapee');
+        await waitFor(() => existsSync(pidFile) && readFileSync(pidFile, 'utf8').trim() !== '', undefined, 'the escapee');
         escapee = readPid(pidFile);
         // It really left the block's process group: setsid made it a session (and group) leader.
         // $! is written right after the fork, possibly before the child has called setsid, so wait for it.
@@ -99,7 +106,7 @@ test('a setsid escapee is killed on cancel', async () => {
           const stat = readFileSync(`/proc/${escapee}/stat`, 'utf8');
           return stat.slice(stat.lastIndexOf(')') + 2).split(' ')[3] ?? '';
         };
-        await waitFor(() => session() === String(escapee), 3000, `escapee ${escapee} to lead its own session`);
+        await waitFor(() => session() === String(escapee), undefined, `escapee ${escapee} to lead its own session`);
         handle.cancel();
       })();
     },
@@ -143,27 +150,37 @@ test('50 MB of output: memory stays bounded and the truncation is recorded', asy
 });
 
 test('retries back off exponentially, each attempt recorded with its own row and log', async () => {
-  const r = await runYaml('blocks:\n  a:\n    retry: { attempts: 3, delay: 200ms, backoff: 2 }\n    run: echo try; exit 1\n');
+  const clock = recordingClock();
+  const r = await runYaml('blocks:\n  a:\n    retry: { attempts: 3, delay: 200ms, backoff: 2 }\n    run: echo try; exit 1\n', { clock });
   const rows = r.store.blockRuns(r.result.runId).filter((b) => b.block === 'a');
   assert.deepEqual(rows.map((b) => [b.attempt, b.status]), [[1, 'failed'], [2, 'failed'], [3, 'failed']]);
-  const gap = (i: number): number => (rows[i + 1]?.startedAt ?? 0) - (rows[i]?.finishedAt ?? 0);
-  assert.ok(gap(0) >= 200 && gap(0) < 600, `first wait ${gap(0)} ms`);
-  assert.ok(gap(1) >= 400 && gap(1) < 900, `second wait ${gap(1)} ms`);
+  assert.deepEqual(clock.delays, [200, 400], 'the waits before attempts 2 and 3');
+  for (let i = 0; i + 1 < rows.length; i++) assert.ok((rows[i + 1]?.startedAt ?? 0) >= (rows[i]?.finishedAt ?? Infinity), `attempt ${i + 2} started after attempt ${i + 1} ended`);
   assert.equal(r.block('a').attempts, 3);
   assert.match(r.log('a', 1), /^try\nattempt 1 of 3 failed \(exit code 1\); retrying in 200ms\n$/);
+  assert.match(r.log('a', 2), /retrying in 400ms\n$/);
 });
 
 test('retry delay is capped by max_delay and a later success completes', async () => {
+  const clock = recordingClock();
   const r = await runYaml(`blocks:
   a:
     retry: { attempts: 3, delay: 100ms, backoff: 10, max_delay: 150ms }
     run: |
       n=$(cat count 2>/dev/null || echo 0); echo $((n + 1)) > count
       [ "$n" -ge 2 ]
-`);
+`, { clock });
   const rows = r.store.blockRuns(r.result.runId);
   assert.equal(r.block('a').status, 'completed');
   assert.equal(rows.length, 3);
-  const second = (rows[2]?.startedAt ?? 0) - (rows[1]?.finishedAt ?? 0);
-  assert.ok(second >= 150 && second < 500, `capped wait ${second} ms`);
+  assert.deepEqual(clock.delays, [100, 150], 'the second wait, 1000 ms by backoff, is capped at 150 ms');
+  assert.match(r.log('a', 2), /retrying in 150ms\n$/);
+});
+
+test('the retry waits use the real clock by default', async () => {
+  const started = Date.now();
+  const r = await runYaml('blocks:\n  a:\n    retry: { attempts: 2, delay: 300ms }\n    run: exit 1\n');
+  assert.equal(r.block('a').attempts, 2);
+  // A lower bound only: it did wait, whatever the load.
+  assert.ok(Date.now() - started >= 300, 'it waited before the second attempt');
 });

@@ -1,4 +1,4 @@
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { openStore } from '../../core/src/store/index.ts';
@@ -10,8 +10,17 @@ import type { RunEvent } from '../../core/src/runner/events.ts';
 export const ROOT = join(import.meta.dirname, '..', '..');
 export const CLI = join(ROOT, 'core', 'src', 'cli', 'main.ts');
 
+const made: string[] = [];
+// Every temp folder goes when the test file's process ends, however its tests ended (each file runs
+// in a process of its own): a test leaves nothing in $TMPDIR. Synchronous, as an exit handler must be.
+process.once('exit', () => {
+  for (const dir of made) rmSync(dir, { recursive: true, force: true, maxRetries: 3 });
+});
+
 export function tempDir(prefix = 'ps-runner-'): string {
-  return mkdtempSync(join(tmpdir(), prefix));
+  const dir = mkdtempSync(join(tmpdir(), prefix));
+  made.push(dir);
+  return dir;
 }
 
 /** A folder holding `p.pipeline.yaml` with this text (and any other files given). */
@@ -72,7 +81,14 @@ export function sleep(ms: number): Promise<void> {
   return new Promise((resolve) => setTimeout(resolve, ms));
 }
 
-export async function waitFor(condition: () => boolean, timeoutMs = 5000, what = 'condition'): Promise<void> {
+/**
+ * Without a timeout a wait only guards against a hang: under load (two CPU burners beside the suite,
+ * load average 16 on 2 cores) starting a service and two blocks took more than 10 s. Give a timeout
+ * only where the time is the requirement (a process gone within N s).
+ */
+const HANG_MS = 60_000;
+
+export async function waitFor(condition: () => boolean, timeoutMs = HANG_MS, what = 'condition'): Promise<void> {
   const end = Date.now() + timeoutMs;
   while (!condition()) {
     if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);

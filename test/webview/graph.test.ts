@@ -37,7 +37,7 @@ async function assertWellFormed(page: GraphPage, model: GraphModel, what: string
   });
 }
 
-describe('graph webview in Chromium', { timeout: 300_000 }, () => {
+describe('graph webview in Chromium', { timeout: 900_000 }, () => {
   let page: GraphPage;
   before(async () => {
     page = await GraphPage.open('dark');
@@ -232,8 +232,11 @@ describe('graph webview in Chromium', { timeout: 300_000 }, () => {
   });
 });
 
-describe('screenshots', { timeout: 120_000 }, () => {
-  test('a 200-block graph top to bottom, zoomed to fit, with the error banner', async () => {
+// No suite-wide deadline: each test launches its own Chromium, and three launches plus a 200-block
+// layout took more than a shared 120 s on a busy machine, failing all three at once. A hang still fails
+// through the per-test guard, far above any slowness.
+describe('screenshots', () => {
+  test('a 200-block graph top to bottom, zoomed to fit, with the error banner', { timeout: 600_000 }, async () => {
     const page = await GraphPage.open('dark', { width: 1200, height: 700 });
     try {
       const model = generated(200);
@@ -250,7 +253,7 @@ describe('screenshots', { timeout: 120_000 }, () => {
   });
 
   for (const theme of ['light', 'dark'] as const) {
-    test(`ml-train with a run and a plan, ${theme} theme`, async () => {
+    test(`ml-train with a run and a plan, ${theme} theme`, { timeout: 600_000 }, async () => {
       const page = await GraphPage.open(theme, { width: 1200, height: 640 });
       try {
         const model = example('ml-train');

@@ -56,7 +56,7 @@ export async function runScheduler(options: SchedulerCliOptions, io: CliIo): Pro
   const scheduler = new Scheduler({
     triggers, holder, launch, log,
     ...(options.leaseHeartbeatMs === undefined ? {} : { leaseHeartbeatMs: options.leaseHeartbeatMs }),
-    watch: (folder, globs, onFile) => watchGlobs(folder, globs, onFile, (error) => log(`watching ${folder}: ${String(error)}`)),
+    watch: (folder, globs, onFile) => watchGlobs(folder, globs, onFile, (error) => log(`watching ${folder}: ${String(error)}`), () => log(`watching ${folder} for ${globs.join(', ')}`)),
     finishRun: (runId, status, error) => store.updateRun(runId, { status, error }),
     onAlert: (alert) => {
       if (alert.kind !== 'failed' && alert.kind !== 'sla') return;

@@ -6,6 +6,7 @@ import type { Block } from '../model/pipeline.ts';
 import { createRunFolder } from '../store/runFolders.ts';
 import type { BlockRunUpdate, BlockStatus, GitInfo, LogWriter, RunStatus, RunStore, RunTrigger } from '../store/types.ts';
 import { startAttempt, type AttemptHandle, type AttemptOutcome } from './attempt.ts';
+import { realClock, type Clock } from './clock.ts';
 import { prestartLauncher } from './launcher.ts';
 import type { BlockSummary, RunEvent, RunEventListener } from './events.ts';
 import { fingerprintBlock, hashOutputs, sameHashes } from './fingerprint.ts';
@@ -34,6 +35,8 @@ export interface StartRunOptions extends PrepareOptions {
   onEvent?: RunEventListener;
   /** Asked before each block's first attempt; a debugger holds blocks here (see gate.ts). */
   beforeBlock?: BlockGateHandler;
+  /** Timers of the retry backoff; default the real clock (tests inject one). */
+  clock?: Clock;
 }
 
 export interface RunResult {
@@ -438,7 +441,7 @@ class Run {
       writer?.close();
       this.updateRow(state, { status: 'failed', exitCode: result.exitCode, signal: result.signal, reason: result.reason });
       this.emit({ type: 'block-status', runId: this.runId, block: state.block.id, status: 'running', attempt: state.attempt, reason: `attempt ${state.attempt} failed (${result.reason ?? 'failed'}); retrying in ${formatMs(delay)}`, exitCode: result.exitCode, signal: result.signal, time: Date.now() });
-      state.retryTimer = setTimeout(() => {
+      state.retryTimer = (this.options.clock ?? realClock).setTimeout(() => {
         state.retryTimer = undefined;
         this.ready.push(state.index);
         this.pump();

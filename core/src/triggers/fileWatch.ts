@@ -7,11 +7,14 @@ interface Subscriber {
   globs: string[];
   onFile: (path: string) => void;
   onError: ((error: unknown) => void) | undefined;
+  onReady: (() => void) | undefined;
 }
 
 interface Hub {
   watcher: FSWatcher;
   subscribers: Set<Subscriber>;
+  /** The initial scan is over: changes from now on are reported. */
+  ready: boolean;
 }
 
 /** One chokidar watcher per folder, however many triggers watch it: a thousand triggers must not mean a thousand watchers. */
@@ -31,19 +34,24 @@ function hubOf(folder: string): Hub {
   watcher.on('error', (error) => {
     for (const s of subscribers) s.onError?.(error);
   });
-  hub = { watcher, subscribers };
-  hubs.set(folder, hub);
-  return hub;
+  const created: Hub = { watcher, subscribers, ready: false };
+  watcher.on('ready', () => {
+    created.ready = true;
+    for (const s of subscribers) s.onReady?.();
+  });
+  hubs.set(folder, created);
+  return created;
 }
 
 /**
  * Calls `onFile` for files created or changed under `folder` that match `globs` (relative to it),
  * through chokidar (the platform's watcher, no polling). Returns a function that stops watching.
  */
-export function watchGlobs(folder: string, globs: string[], onFile: (path: string) => void, onError?: (error: unknown) => void): () => void {
+export function watchGlobs(folder: string, globs: string[], onFile: (path: string) => void, onError?: (error: unknown) => void, onReady?: () => void): () => void {
   const hub = hubOf(folder);
-  const subscriber: Subscriber = { globs, onFile, onError };
+  const subscriber: Subscriber = { globs, onFile, onError, onReady };
   hub.subscribers.add(subscriber);
+  if (hub.ready) onReady?.();
   return () => {
     hub.subscribers.delete(subscriber);
     if (hub.subscribers.size > 0 || hubs.get(folder) !== hub) return;

@@ -14,16 +14,19 @@ import { alive, CLI, pipelineDir, sleep, tempDir, waitFor } from '../../runner/s
 // window) finds the service on its socket, follows the run and can cancel it. Then, with no run
 // and no client, the service leaves.
 
-test('when the extension host is killed its run goes on; the next one reattaches, replays its output, cancels it, and the service then exits', async () => {
+test('when the extension host is killed its run goes on; the next one reattaches, replays its output, cancels it, and the service then exits', async (t) => {
   const { file } = pipelineDir("blocks:\n  a:\n    run: echo one; sleep 60\n  b:\n    run: trap '' TERM; echo two; sleep 60 & wait; sleep 60\n");
   const dir = tempDir('ps-sock-');
   const store = join(dir, 'runs.sqlite');
   const socket = join(dir, 's.sock');
   const parent = spawn(process.execPath, [join(import.meta.dirname, 'fixtures', 'serviceParent.ts'), CLI, file, store, dir], { stdio: ['ignore', 'pipe', 'inherit'] });
+  // Should the test fail before it kills the parent, the parent would keep this file's process (and
+  // the whole suite) waiting forever.
+  t.after(() => void parent.kill('SIGKILL'));
   const lines: Record<string, unknown>[] = [];
   createInterface({ input: parent.stdout }).on('line', (line) => lines.push(JSON.parse(line) as Record<string, unknown>));
   const printed = (): string => lines.map((l) => (typeof l.output === 'string' ? l.output : '')).join('');
-  await waitFor(() => lines.some((l) => 'runId' in l) && lines.filter((l) => 'block' in l).length === 2 && /one/.test(printed()) && /two/.test(printed()), 20_000, 'the run to start');
+  await waitFor(() => lines.some((l) => 'runId' in l) && lines.filter((l) => 'block' in l).length === 2 && /one/.test(printed()) && /two/.test(printed()), undefined, 'the run to start');
   const started = lines.find((l) => 'runId' in l) as { runId: number; store: string };
   const blockPids = lines.filter((l) => 'block' in l).map((l) => l.pid as number);
   const reader = openStore(store, { readonly: true });
@@ -47,16 +50,16 @@ test('when the extension host is killed its run goes on; the next one reattaches
     const replayed = (replay?.events ?? []).map((e) => (e.type === 'log-chunk' ? e.text : '')).join('');
     assert.deepEqual(replayed.split('\n').filter((l) => l !== '').sort(), ['one', 'two']);
     assert.deepEqual(await next.cancelRun(started), { cancelled: true });
-    await waitFor(() => events.some((e) => e.type === 'run-finished'), 20_000, 'the run to finish');
+    await waitFor(() => events.some((e) => e.type === 'run-finished'), undefined, 'the run to finish');
     const finished = events.find((e) => e.type === 'run-finished');
     assert.equal(finished?.type === 'run-finished' ? finished.status : undefined, 'cancelled');
-    await waitFor(() => blockPids.every((pid) => !alive(pid)), 10_000, 'the blocks to be gone');
+    await waitFor(() => blockPids.every((pid) => !alive(pid)), undefined, 'the blocks to be gone');
     assert.equal(reader.getRun(started.runId)?.status, 'cancelled');
   } finally {
     await next.dispose();
     reader.close();
   }
-  await waitFor(() => !alive(servicePid), 10_000, 'the idle service to exit');
+  await waitFor(() => !alive(servicePid), undefined, 'the idle service to exit');
   assert.equal(existsSync(socket), false);
 });
 
@@ -78,7 +81,7 @@ test('a window that finds no run to reattach to does not keep the service', asyn
     assert.deepEqual(await asker.liveRuns(store), []);
     await first.dispose();
     // Still holding its ServiceProcess, the asker has no connection left: the service goes.
-    await waitFor(() => !alive(servicePid), 10_000, 'the idle service to exit');
+    await waitFor(() => !alive(servicePid), undefined, 'the idle service to exit');
   } finally {
     await first.dispose();
     await asker.dispose();
@@ -95,7 +98,7 @@ test('a window asking for runs to reattach to while its first run starts leaves 
     // As at activation: the reattach's question goes first, the run starts before it is answered.
     const [live, started] = await Promise.all([service.liveRuns(store), service.startRun({ file, store })]);
     assert.deepEqual(live, []);
-    await waitFor(() => events.some((e) => e.type === 'run-finished'), 20_000, 'the run to finish');
+    await waitFor(() => events.some((e) => e.type === 'run-finished'), undefined, 'the run to finish');
     const finished = events.find((e) => e.type === 'run-finished');
     assert.equal(finished?.type === 'run-finished' ? `${finished.runId} ${finished.status}` : undefined, `${started.runId} completed`);
   } finally {

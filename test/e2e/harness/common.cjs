@@ -34,6 +34,10 @@ async function launch({ viewport = { width: 1400, height: 900 } } = {}) {
     ],
   });
   const page = context.pages()[0] || (await context.newPage());
+  // Loading the workbench took more than Playwright's default 30 s beside two CPU burners: waits with
+  // no timeout of their own get the suite's budget instead (a hang still ends with the suite timeout).
+  context.setDefaultNavigationTimeout(180_000);
+  context.setDefaultTimeout(120_000);
   const close = async () => {
     await context.close().catch(() => {});
     fs.rmSync(profile, { recursive: true, force: true });

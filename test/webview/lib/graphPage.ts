@@ -70,7 +70,7 @@ export class GraphPage {
     if (missing !== undefined) throw new Error(missing);
     const server = await serve();
     const { chromium } = createRequire(import.meta.url)(PLAYWRIGHT) as { chromium: { launch(options: object): Promise<Browser> } };
-    const browser = await chromium.launch({ executablePath: CHROMIUM, headless: true, args: ['--no-sandbox', '--disable-gpu', '--disable-dev-shm-usage'] });
+    const browser = await chromium.launch({ executablePath: CHROMIUM, headless: true, timeout: 120_000, args: ['--no-sandbox', '--disable-gpu', '--disable-dev-shm-usage'] });
     const page = await browser.newPage();
     const graph = new GraphPage(browser, page, server);
     page.on('pageerror', (error) => graph.errors.push(typeof error.message === 'string' ? error.message : 'page error'));
@@ -85,7 +85,8 @@ export class GraphPage {
     await page.addInitScript({ content: recordingApi(THEMES[theme]) });
     const port = (server.address() as AddressInfo).port;
     await page.goto(`http://127.0.0.1:${port}/`);
-    await page.waitForFunction(() => (window as unknown as TestWindow).__posted.some((m) => m.type === 'ready'), undefined, { timeout: 15_000 });
+    // Generous: a page's first script run waits for a CPU on a busy machine; only a hang should fail here.
+    await page.waitForFunction(() => (window as unknown as TestWindow).__posted.some((m) => m.type === 'ready'), undefined, { timeout: 120_000 });
     return graph;
   }
 
