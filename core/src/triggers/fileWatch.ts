@@ -21,7 +21,7 @@ interface Hub {
 const hubs = new Map<string, Hub>();
 
 function hubOf(folder: string): Hub {
-  let hub = hubs.get(folder);
+  const hub = hubs.get(folder);
   if (hub !== undefined) return hub;
   const watcher = watch(folder, { ignoreInitial: true, ignored: (path) => IGNORED.test(relative(folder, path)) });
   const subscribers = new Set<Subscriber>();
