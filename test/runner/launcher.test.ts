@@ -74,14 +74,17 @@ test('a helper that dies mid-run fails its running block, kills that block\'s pr
     }
   };
   const r = await runFile(file, {
-    onStart: () => {
-      void waitFor(() => blockPid() > 0, undefined, 'block a to start').then(() => process.kill(readPid(join(dir, 'helper.pid')), 'SIGKILL'));
+    // Kill the helper only once the engine knows the block started (its pid reported), so that the
+    // block is one that was running, not one the engine could still think failed to start.
+    onStart: (_handle, events) => {
+      const started = (): boolean => events.some((e) => e.type === 'block-attempt' && e.block === 'a' && e.pid !== undefined);
+      void waitFor(() => blockPid() > 0 && started(), undefined, 'block a to start').then(() => process.kill(readPid(join(dir, 'helper.pid')), 'SIGKILL'));
     },
   });
   const a = r.block('a');
   assert.equal(a.status, 'failed');
   assert.equal(a.reason, 'internal error: the process launcher exited (SIGKILL)');
-  await waitFor(() => !alive(blockPid()), 3000, 'the orphaned block to be killed');
+  await waitFor(() => !alive(blockPid()), undefined, 'the orphaned block to be killed');
   assert.equal(r.block('b').status, 'completed');
   assert.equal(Number(r.block('b').outputs.parent), process.pid, 'the fallback spawns from the engine');
 });
