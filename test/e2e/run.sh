@@ -20,12 +20,12 @@
 #   E2E_GREP=text        only extension-host tests whose "file: name" contains text
 #   E2E_VSIX=path.vsix   install this package for the UI suite instead of staging the repository
 #   E2E_EXTENSION=dir    extension development path of the extension-host suite (default: the repository)
-#   E2E_SUITE_TIMEOUT    seconds per suite (default 240);  E2E_VERBOSE=1  all workbench console output
+#   E2E_SUITE_TIMEOUT    seconds per suite (default 480);  E2E_VERBOSE=1  all workbench console output
 set -uo pipefail
 set +m # background jobs stay in this script's process group, so setsid makes each one a group leader
 # shellcheck source=lib.sh
 source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
-SUITE_TIMEOUT=${E2E_SUITE_TIMEOUT:-240}
+SUITE_TIMEOUT=${E2E_SUITE_TIMEOUT:-480}
 started=$SECONDS
 passed=0 failed=0 skipped=0
 

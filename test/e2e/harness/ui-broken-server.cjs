@@ -14,12 +14,12 @@ const check = (name, fn) => checks.push({ name, fn });
 check('the workbench opens the fixture workspace', async (page) => {
   await page.locator('.monaco-workbench').waitFor({ timeout: 60000 });
   await page.locator('.explorer-folders-view .monaco-list-row', { hasText: 'broken.pipeline.yaml' }).click({ timeout: 60000 });
-  await page.locator('.tabs-container .tab', { hasText: 'broken.pipeline.yaml' }).waitFor({ timeout: 20000 });
+  await page.locator('.tabs-container .tab', { hasText: 'broken.pipeline.yaml' }).waitFor({ timeout: 60000 });
 });
 
 check('an error message says the language server could not start and offers "Show Logs"', async (page) => {
   const toast = page.locator('.notification-toast', { hasText: 'language server could not start' });
-  await toast.waitFor({ timeout: 30000 });
+  await toast.waitFor({ timeout: 60000 });
   await toast.getByRole('button', { name: 'Show Logs' }).waitFor({ timeout: 5000 });
 });
 

@@ -37,7 +37,7 @@ check('the workbench opens the examples folder and the ETL pipeline', async (pag
 
 check('"Show Pipeline Graph" from the command palette draws every block in a webview beside the editor', async (page) => {
   await commandPalette(page, 'Pipeline Studio: Show Pipeline Graph');
-  await page.locator('.tabs-container .tab', { hasText: 'Graph: etl.pipeline.yaml' }).waitFor({ timeout: 20000 });
+  await page.locator('.tabs-container .tab', { hasText: 'Graph: etl.pipeline.yaml' }).waitFor({ timeout: 60000 });
   const found = await until(page, 'the graph nodes in a webview frame', () => graphNodes(page), (f) => ids(f).join() === BLOCKS.join(), 30000);
   // Nothing has run yet: no node carries a status.
   const coloured = Object.entries(found.nodes).filter(([, cls]) => /\bs-/.test(cls));
@@ -64,13 +64,13 @@ check('running the pipeline turns every node completed', async (page) => {
 
 check('the finished graph, fitted again once the terminal panel is hidden', async (page) => {
   await commandPalette(page, 'View: Hide Panel');
-  await page.locator('.part.panel').waitFor({ state: 'hidden', timeout: 10000 });
+  await page.locator('.part.panel').waitFor({ state: 'hidden', timeout: 60000 });
   const found = await until(page, 'the graph still completed', () => graphNodes(page), (f) => f !== undefined && BLOCKS.every((b) => /\bs-completed\b/.test(f.nodes[b] || '')), 10000);
   // Top to bottom suits a chain in a narrow panel: the nodes are drawn large enough to read.
   await found.frame.getByRole('button', { name: 'Top to bottom' }).click();
   await found.frame.getByRole('button', { name: 'Fit' }).click();
   // The screenshot after this check is the one docs/images/graph.png is chosen from.
-  await found.frame.locator('svg.graph g.node').first().waitFor({ state: 'visible', timeout: 10000 });
+  await found.frame.locator('svg.graph g.node').first().waitFor({ state: 'visible', timeout: 60000 });
 });
 
 main(checks, 'ui-graph');

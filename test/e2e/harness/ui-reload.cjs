@@ -43,11 +43,11 @@ async function commandPalette(page, title) {
   const input = page.locator('.quick-input-widget input');
   for (let attempt = 1; ; attempt++) {
     await page.keyboard.press('F1');
-    await input.waitFor({ state: 'visible', timeout: 20000 });
+    await input.waitFor({ state: 'visible', timeout: 60000 });
     await input.fill(`>${title}`);
     const row = page.locator('.quick-input-list .monaco-list-row', { hasText: title }).first();
     try {
-      await row.waitFor({ timeout: 20000 });
+      await row.waitFor({ timeout: 60000 });
       await row.click();
       return;
     } catch (error) {
@@ -96,7 +96,7 @@ check('the workbench opens the folder, with the extension', async (page) => {
 check('with the graph open, two runs start, each in its terminal, and wait; the graph shows the block running', async (page) => {
   // From the Explorer, where check 1 saw it (Quick Open's file search can be slow on a busy machine).
   await page.locator('.explorer-folders-view .monaco-list-row', { hasText: FILE }).click();
-  await page.locator('.tabs-container .tab.active', { hasText: FILE }).waitFor({ timeout: 20000 });
+  await page.locator('.tabs-container .tab.active', { hasText: FILE }).waitFor({ timeout: 60000 });
   await commandPalette(page, 'Pipeline Studio: Show Pipeline Graph');
   await until(page, 'the graph', () => graphNodes(page), (n) => n !== undefined && 'ticks' in n, 30000);
   await startRun(page, 1);
@@ -132,7 +132,7 @@ check('after the reload, the Runs tree shows both runs still running and the gra
 check('Ctrl+C in the terminal of run #2 after the reload cancels it: its terminal, the tree and the graph say so', async (page) => {
   await terminalText(page, '▶ reload #2');
   await commandPalette(page, 'Terminal: Focus Terminal');
-  await page.locator('.part.panel .xterm.focus').first().waitFor({ timeout: 20000 });
+  await page.locator('.part.panel .xterm.focus').first().waitFor({ timeout: 60000 });
   await page.keyboard.press('Control+C');
   await until(page, 'run #2 cancelled in its terminal', () => terminalText(page, '▶ reload #2'), (v) => /Run reload #2 cancelled/.test(v), 30000);
   await until(page, 'run #2 cancelled in the tree', () => text(runsRows(page)), (v) => /#2\b[^\n]*cancelled/.test(v) && /#1\b[^\n]*running/.test(v), 30000);

@@ -21,12 +21,12 @@ const runsRows = (page) => runsView(page).locator('.monaco-list-row');
 async function goToLine(page, line) {
   await page.keyboard.press('Control+G');
   const input = page.locator('.quick-input-widget input');
-  await input.waitFor({ state: 'visible', timeout: 10000 });
+  await input.waitFor({ state: 'visible', timeout: 60000 });
   await input.fill(`:${line}`);
   // Enter before the picker has read the number does nothing: wait for its answer first.
-  await page.locator('.quick-input-list .monaco-list-row', { hasText: `go to line ${line}` }).waitFor({ timeout: 10000 });
+  await page.locator('.quick-input-list .monaco-list-row', { hasText: `go to line ${line}` }).waitFor({ timeout: 60000 });
   await page.keyboard.press('Enter');
-  await input.waitFor({ state: 'hidden', timeout: 10000 });
+  await input.waitFor({ state: 'hidden', timeout: 60000 });
 }
 
 /** 1-based line of the first line of the workspace's etl.pipeline.yaml that is exactly `wanted`. */
@@ -103,7 +103,7 @@ check('a typo in depends_on is underlined, under code lenses that show the last 
   // Away from the tree, whose hover would cover the editor; back to the pipeline's tab.
   await page.mouse.move(900, 300);
   await page.locator('.tabs-container .tab', { hasText: 'etl.pipeline.yaml' }).click();
-  await page.locator('.tabs-container .tab.active', { hasText: 'etl.pipeline.yaml' }).waitFor({ timeout: 10000 });
+  await page.locator('.tabs-container .tab.active', { hasText: 'etl.pipeline.yaml' }).waitFor({ timeout: 60000 });
   const lenses = page.locator('.editor-instance .codelens-decoration');
   await until(page, 'the "Last:" code lenses', () => text(lenses), (v) => /Last: ✓ completed/.test(v), 20000);
   // Find the dependency of `check` and misspell it, as a user would type.
@@ -118,7 +118,7 @@ check('a typo in depends_on is underlined, under code lenses that show the last 
   // The unknown dependency, and each ${{ blocks.X }} that is no longer upstream of check.
   const problems = page.locator('#status\\.problems');
   await until(page, 'errors in the status bar', async () => (await problems.getAttribute('aria-label')) || '', (v) => /Errors?: [1-9]/.test(v), 20000);
-  await page.locator('.editor-instance .squiggly-error').first().waitFor({ state: 'attached', timeout: 10000 });
+  await page.locator('.editor-instance .squiggly-error').first().waitFor({ state: 'attached', timeout: 60000 });
   // Show Hover (Ctrl+K Ctrl+I) on the misspelt id, where the cursor is.
   await page.keyboard.press('ArrowLeft');
   await page.keyboard.press('Control+K');

@@ -6,7 +6,10 @@ const path = require('node:path');
 const { need, launch, writeResults } = require('./common.cjs');
 
 /** Resolves with read()'s value once ok(value); rejects after timeoutMs naming the last value seen. */
-async function until(page, what, read, ok, timeoutMs = 20000) {
+async function until(page, what, read, ok, hintMs = 60000) {
+  // A wait guards against a hang only: on a loaded machine the workbench can take far longer than
+  // on an idle one, so no wait gives up before a minute.
+  const timeoutMs = Math.max(hintMs, 60000);
   const started = Date.now();
   let last;
   for (;;) {
@@ -20,21 +23,21 @@ async function until(page, what, read, ok, timeoutMs = 20000) {
 async function quickOpen(page, fileName) {
   await page.keyboard.press('Control+P');
   const input = page.locator('.quick-input-widget input');
-  await input.waitFor({ state: 'visible', timeout: 10000 });
+  await input.waitFor({ state: 'visible', timeout: 60000 });
   await input.fill(fileName);
-  await page.locator('.quick-input-list .monaco-list-row', { hasText: fileName }).first().waitFor({ timeout: 10000 });
+  await page.locator('.quick-input-list .monaco-list-row', { hasText: fileName }).first().waitFor({ timeout: 60000 });
   await page.keyboard.press('Enter');
-  await page.locator('.tabs-container .tab.active', { hasText: fileName }).waitFor({ timeout: 10000 });
+  await page.locator('.tabs-container .tab.active', { hasText: fileName }).waitFor({ timeout: 60000 });
 }
 
 /** Runs a command from the command palette, as a user types it. */
 async function commandPalette(page, title) {
   await page.keyboard.press('F1');
   const input = page.locator('.quick-input-widget input');
-  await input.waitFor({ state: 'visible', timeout: 10000 });
+  await input.waitFor({ state: 'visible', timeout: 60000 });
   await input.fill(`>${title}`);
   const row = page.locator('.quick-input-list .monaco-list-row', { hasText: title }).first();
-  await row.waitFor({ timeout: 10000 });
+  await row.waitFor({ timeout: 60000 });
   await row.click();
 }
 
