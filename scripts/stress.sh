@@ -17,7 +17,7 @@ stop_burners() {
 trap stop_burners EXIT
 trap 'echo "[stress] interrupted" >&2; exit 130' INT TERM
 
-npm run --silent build >/dev/null || { echo "[stress] npm run build failed" >&2; exit 1; }
+npm run --silent build >/dev/null 2>&1 || { echo "[stress] npm run build failed (run npm run build to see why)" >&2; exit 1; }
 for _ in 1 2; do
   node -e 'for(;;);' &
   burners+=("$!")
