@@ -1,12 +1,13 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawn, type ChildProcess } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { openStore, type RunSummary } from '../../core/src/store/index.ts';
 import { TriggerStore, type FireRecord } from '../../core/src/store/triggerStore.ts';
+import { tempDir } from '../runner/support.ts';
+import { exited, waitFor } from './processSupport.ts';
 
 // The headless `pipeline-studio schedule` as a real process: file events, SIGTERM with and
 // without --drain, and on_failure given a hostile value. Waits are for events, with generous limits.
@@ -34,22 +35,10 @@ function state(folder: string): { runs: RunSummary[]; fires: FireRecord[] } {
   }
 }
 
-async function waitFor<T>(what: string, probe: () => T | undefined, limitMs = 60_000): Promise<T> {
-  const end = Date.now() + limitMs;
-  for (;;) {
-    const value = probe();
-    if (value !== undefined) return value;
-    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
-    await sleep(100);
-  }
-}
 
-function exited(child: ChildProcess): Promise<number | null> {
-  return child.exitCode !== null ? Promise.resolve(child.exitCode) : new Promise((resolve) => child.once('exit', (code) => resolve(code)));
-}
 
 function folderWith(yaml: string): string {
-  const folder = mkdtempSync(join(tmpdir(), 'ps-headless-'));
+  const folder = tempDir('ps-headless-');
   writeFileSync(join(folder, 'p.pipeline.yaml'), yaml);
   return folder;
 }

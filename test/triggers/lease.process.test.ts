@@ -1,12 +1,12 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawn, type ChildProcess } from 'node:child_process';
-import { mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { setTimeout as sleep } from 'node:timers/promises';
 import { openStore } from '../../core/src/store/index.ts';
 import { TriggerStore, type FireRecord } from '../../core/src/store/triggerStore.ts';
+import { tempDir } from '../runner/support.ts';
+import { exited, waitFor } from './processSupport.ts';
 
 // Three real `pipeline-studio schedule` processes on one store: one holds the lease and fires
 // every tick; SIGKILLed, another takes over. Bounds only catch a wrong count or owner, never speed.
@@ -34,22 +34,10 @@ function fires(store: string): FireRecord[] {
   }
 }
 
-async function waitFor<T>(what: string, probe: () => T | undefined, limitMs = 60_000): Promise<T> {
-  const end = Date.now() + limitMs;
-  for (;;) {
-    const value = probe();
-    if (value !== undefined) return value;
-    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
-    await sleep(200);
-  }
-}
 
-function exited(child: ChildProcess): Promise<number | null> {
-  return child.exitCode !== null ? Promise.resolve(child.exitCode) : new Promise((resolve) => child.once('exit', (code) => resolve(code)));
-}
 
 test('three schedulers on one store: only the lease holder fires; SIGKILLed, another takes over; no tick fires twice', { timeout: 180_000 }, async () => {
-  const folder = mkdtempSync(join(tmpdir(), 'ps-lease-'));
+  const folder = tempDir('ps-lease-');
   writeFileSync(join(folder, 'tick.pipeline.yaml'), 'triggers:\n  tick:\n    every: 1s\nblocks:\n  a:\n    run: echo tick\n');
   const store = join(folder, 'runs.sqlite');
   openStore(store).close();

@@ -1,7 +1,5 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtempSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { validatePipeline } from '../../core/src/index.ts';
 import { TriggerStore } from '../../core/src/store/triggerStore.ts';
@@ -9,6 +7,7 @@ import type { RunStatus, RunStore } from '../../core/src/store/types.ts';
 import type { LoadedPipeline } from '../../core/src/triggers/loadPipelines.ts';
 import { Scheduler, type Alert, type LaunchedRun, type LaunchRequest } from '../../core/src/triggers/scheduler.ts';
 import { FakeClock } from './fakeClock.ts';
+import { tempDir } from '../runner/support.ts';
 
 // The scheduler against a real store file, with virtual time and a launcher whose runs last as
 // long as each test says: every count below is exact, since nothing depends on the machine's speed.
@@ -83,7 +82,7 @@ class FakeRuns {
 }
 
 function setup(options: { holder?: string; store?: string } = {}) {
-  const path = options.store ?? join(mkdtempSync(join(tmpdir(), 'ps-sched-')), 'runs.sqlite');
+  const path = options.store ?? join(tempDir('ps-sched-'), 'runs.sqlite');
   const { store, triggers } = TriggerStore.openPath(path);
   const clock = new FakeClock(T0);
   const runs = new FakeRuns(clock, store);
