@@ -131,7 +131,15 @@ function listen(server: Server, path: string): Promise<boolean> {
     };
     server.once('error', failed);
     server.once('listening', listening);
-    server.listen(path);
+    // The socket file must be private from the moment it exists: a chmod after listen() would leave a
+    // moment in which it accepts connections with the default mode. Node binds a path synchronously
+    // inside listen(), so the narrowed umask covers exactly that bind and nothing the service spawns.
+    const umask = process.platform === 'win32' ? undefined : process.umask(0o177);
+    try {
+      server.listen(path);
+    } finally {
+      if (umask !== undefined) process.umask(umask);
+    }
   });
 }
 
