@@ -5,26 +5,11 @@
 // Environment: see uiRunner.cjs. Exit: 0 all passed, 1 a check failed, 2 harness error.
 'use strict';
 /* global document -- the frame.evaluate callbacks run in the webview's page, not in Node */
-const { until, quickOpen, commandPalette, main } = require('./uiRunner.cjs');
+const { until, quickOpen, commandPalette, graphNodes, main } = require('./uiRunner.cjs');
 
 const BLOCKS = ['check', 'extract', 'load', 'transform'];
 const checks = [];
 const check = (name, fn) => checks.push({ name, fn });
-
-/** The nodes of the graph as { id: class list } from the frame that holds it, or undefined when no frame does yet. */
-async function graphNodes(page) {
-  for (const frame of page.frames()) {
-    const nodes = await frame
-      .evaluate(() => {
-        const svg = document.querySelector('svg.graph');
-        if (svg === null) return undefined;
-        return Object.fromEntries([...svg.querySelectorAll('g.node')].map((g) => [g.getAttribute('data-id'), g.getAttribute('class')]));
-      })
-      .catch(() => undefined);
-    if (nodes !== undefined) return { frame, nodes };
-  }
-  return undefined;
-}
 
 const ids = (found) => (found === undefined ? [] : Object.keys(found.nodes).sort());
 const describe = (found) => (found === undefined ? 'no frame with the graph' : JSON.stringify(found.nodes));

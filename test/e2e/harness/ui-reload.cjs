@@ -5,11 +5,10 @@
 // statuses, and Cancel. Screenshots: ui-reload-NN.png.
 // Environment: see uiRunner.cjs. Exit: 0 all passed, 1 a check failed, 2 harness error.
 'use strict';
-/* global document -- the frame.evaluate callbacks run in the webview's page, not in Node */
 const fs = require('node:fs');
 const path = require('node:path');
 const { need } = require('./common.cjs');
-const { until, main } = require('./uiRunner.cjs');
+const { until, commandPalette, graphNodes, main } = require('./uiRunner.cjs');
 
 const FILE = 'reload.pipeline.yaml';
 const checks = [];
@@ -21,41 +20,7 @@ const runsRows = (page) => page.locator('.pane', { has: page.locator('.pane-head
 const TICKS = ['tick 1', 'tick 2', 'tick 3', 'tick 4', 'tick 5'];
 
 /** The graph's nodes as { id: class list }, from whichever webview frame holds it. */
-async function graphNodes(page) {
-  for (const frame of page.frames()) {
-    const nodes = await frame
-      .evaluate(() => {
-        const svg = document.querySelector('svg.graph');
-        if (svg === null) return undefined;
-        return Object.fromEntries([...svg.querySelectorAll('g.node')].map((g) => [g.getAttribute('data-id'), g.getAttribute('class')]));
-      })
-      .catch(() => undefined);
-    if (nodes !== undefined) return nodes;
-  }
-  return undefined;
-}
-
-/**
- * Runs a command from the command palette, as a user types it; on a busy machine the palette can
- * come up before the command is listed, so it is closed and opened again (up to 3 times).
- */
-async function commandPalette(page, title) {
-  const input = page.locator('.quick-input-widget input');
-  for (let attempt = 1; ; attempt++) {
-    await page.keyboard.press('F1');
-    await input.waitFor({ state: 'visible', timeout: 60000 });
-    await input.fill(`>${title}`);
-    const row = page.locator('.quick-input-list .monaco-list-row', { hasText: title }).first();
-    try {
-      await row.waitFor({ timeout: 60000 });
-      await row.click();
-      return;
-    } catch (error) {
-      if (attempt === 3) throw error;
-      await page.keyboard.press('Escape');
-    }
-  }
-}
+const graphNodeClasses = async (page) => (await graphNodes(page))?.nodes;
 
 /** The "Pipeline Studio Runs" output channels' log files of code-server's user data folder, beside the workspace. */
 function extensionLog() {
@@ -98,10 +63,10 @@ check('with the graph open, two runs start, each in its terminal, and wait; the 
   await page.locator('.explorer-folders-view .monaco-list-row', { hasText: FILE }).click();
   await page.locator('.tabs-container .tab.active', { hasText: FILE }).waitFor({ timeout: 60000 });
   await commandPalette(page, 'Pipeline Studio: Show Pipeline Graph');
-  await until(page, 'the graph', () => graphNodes(page), (n) => n !== undefined && 'ticks' in n, 30000);
+  await until(page, 'the graph', () => graphNodeClasses(page), (n) => n !== undefined && 'ticks' in n, 30000);
   await startRun(page, 1);
   await startRun(page, 2);
-  await until(page, 'the ticks block running in the graph', () => graphNodes(page), (n) => /\bs-running\b/.test((n || {}).ticks || ''), 30000);
+  await until(page, 'the ticks block running in the graph', () => graphNodeClasses(page), (n) => /\bs-running\b/.test((n || {}).ticks || ''), 30000);
 });
 
 check('"Developer: Reload Window" in the middle of both runs: the reloaded window has both terminals back, with the output printed before the reload', async (page) => {
@@ -124,7 +89,7 @@ check('"Developer: Reload Window" in the middle of both runs: the reloaded windo
 check('after the reload, the Runs tree shows both runs still running and the graph still shows the block running', async (page) => {
   await page.locator('.activitybar .action-item a[aria-label^="Pipelines"]').click();
   await until(page, 'both runs running in the tree', () => text(runsRows(page)), (v) => /#1\b[^\n]*running/.test(v) && /#2\b[^\n]*running/.test(v), 30000);
-  await until(page, 'the ticks block running in the restored graph', () => graphNodes(page), (n) => /\bs-running\b/.test((n || {}).ticks || ''), 30000);
+  await until(page, 'the ticks block running in the restored graph', () => graphNodeClasses(page), (n) => /\bs-running\b/.test((n || {}).ticks || ''), 30000);
 });
 
 // Ctrl+C in the run's terminal: the Runs tree's Cancel Run item hangs on the workbench's
@@ -136,7 +101,7 @@ check('Ctrl+C in the terminal of run #2 after the reload cancels it: its termina
   await page.keyboard.press('Control+C');
   await until(page, 'run #2 cancelled in its terminal', () => terminalText(page, '▶ reload #2'), (v) => /Run reload #2 cancelled/.test(v), 30000);
   await until(page, 'run #2 cancelled in the tree', () => text(runsRows(page)), (v) => /#2\b[^\n]*cancelled/.test(v) && /#1\b[^\n]*running/.test(v), 30000);
-  await until(page, 'the graph of run #2 cancelled', () => graphNodes(page), (n) => /\bs-cancelled\b/.test((n || {}).ticks || ''), 30000);
+  await until(page, 'the graph of run #2 cancelled', () => graphNodeClasses(page), (n) => /\bs-cancelled\b/.test((n || {}).ticks || ''), 30000);
 });
 
 check('run #1 goes on live after the reload: released, it completes in its terminal and in the tree', async (page) => {

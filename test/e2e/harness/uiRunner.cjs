@@ -2,6 +2,7 @@
 // saved after each one (pass or fail) into $E2E_ARTIFACTS, and the results go to $E2E_UI_RESULTS.
 // Environment: E2E_TOOLS, E2E_BASE, E2E_WORKSPACE, E2E_ARTIFACTS, E2E_UI_RESULTS.
 'use strict';
+/* global document -- the frame.evaluate callbacks run in the webview's page, not in Node */
 const path = require('node:path');
 const { need, launch, writeResults } = require('./common.cjs');
 
@@ -30,15 +31,41 @@ async function quickOpen(page, fileName) {
   await page.locator('.tabs-container .tab.active', { hasText: fileName }).waitFor({ timeout: 60000 });
 }
 
-/** Runs a command from the command palette, as a user types it. */
+/**
+ * Runs a command from the command palette, as a user types it; on a busy machine the palette can
+ * come up before the command is listed, so it is closed and opened again (up to 3 times).
+ */
 async function commandPalette(page, title) {
-  await page.keyboard.press('F1');
   const input = page.locator('.quick-input-widget input');
-  await input.waitFor({ state: 'visible', timeout: 60000 });
-  await input.fill(`>${title}`);
-  const row = page.locator('.quick-input-list .monaco-list-row', { hasText: title }).first();
-  await row.waitFor({ timeout: 60000 });
-  await row.click();
+  for (let attempt = 1; ; attempt++) {
+    await page.keyboard.press('F1');
+    await input.waitFor({ state: 'visible', timeout: 60000 });
+    await input.fill(`>${title}`);
+    const row = page.locator('.quick-input-list .monaco-list-row', { hasText: title }).first();
+    try {
+      await row.waitFor({ timeout: 60000 });
+      await row.click();
+      return;
+    } catch (error) {
+      if (attempt === 3) throw error;
+      await page.keyboard.press('Escape');
+    }
+  }
+}
+
+/** The graph's nodes as { frame, nodes: { id: class list } } from whichever webview frame holds it, or undefined when none does yet. */
+async function graphNodes(page) {
+  for (const frame of page.frames()) {
+    const nodes = await frame
+      .evaluate(() => {
+        const svg = document.querySelector('svg.graph');
+        if (svg === null) return undefined;
+        return Object.fromEntries([...svg.querySelectorAll('g.node')].map((g) => [g.getAttribute('data-id'), g.getAttribute('class')]));
+      })
+      .catch(() => undefined);
+    if (nodes !== undefined) return { frame, nodes };
+  }
+  return undefined;
 }
 
 async function runChecks(checks, prefix) {
@@ -82,4 +109,4 @@ function main(checks, prefix) {
   });
 }
 
-module.exports = { until, quickOpen, commandPalette, main };
+module.exports = { until, quickOpen, commandPalette, graphNodes, main };
