@@ -80,3 +80,16 @@ export function immediateTransaction<T>(driver: { exec(sql: string): void }, sta
     state.depth--;
   }
 }
+
+/** Statements prepared once per connection and text, for the stores that share one driver. */
+export function statementCache(db: SqlDriver): (text: string) => SqlStatement {
+  const statements = new Map<string, SqlStatement>();
+  return (text) => {
+    let statement = statements.get(text);
+    if (statement === undefined) {
+      statement = db.prepare(text);
+      statements.set(text, statement);
+    }
+    return statement;
+  };
+}

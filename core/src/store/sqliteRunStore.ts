@@ -1,5 +1,5 @@
 import { hostname } from 'node:os';
-import type { SqlDriver, SqlStatement, SqlValue } from './driver.ts';
+import { statementCache, type SqlDriver, type SqlStatement, type SqlValue } from './driver.ts';
 import { CappedLogWriter, type LogSink } from './logWriter.ts';
 import { HEARTBEAT_INTERVAL_MS, isOwnerGone } from './ownerLiveness.ts';
 import { findGoneOwners, markInterrupted } from './interruptedRuns.ts';
@@ -30,8 +30,8 @@ export class SqliteRunStore implements RunStore {
   readonly path: string;
   readonly readonly: boolean;
   private readonly db: SqlDriver;
+  private readonly prepared: (text: string) => SqlStatement;
   private readonly options: SqliteRunStoreOptions;
-  private readonly statements = new Map<string, SqlStatement>();
   private readonly ownedRuns = new Set<number>();
   private readonly writers = new Set<CappedLogWriter>();
   private heartbeatTimer: NodeJS.Timeout | undefined;
@@ -39,6 +39,7 @@ export class SqliteRunStore implements RunStore {
 
   constructor(db: SqlDriver, options: SqliteRunStoreOptions) {
     this.db = db;
+    this.prepared = statementCache(db);
     this.options = options;
     this.path = options.path;
     this.readonly = options.readonly;
@@ -369,12 +370,7 @@ export class SqliteRunStore implements RunStore {
   }
 
   private sql(text: string): SqlStatement {
-    let statement = this.statements.get(text);
-    if (statement === undefined) {
-      statement = this.db.prepare(text);
-      this.statements.set(text, statement);
-    }
-    return statement;
+    return this.prepared(text);
   }
 
   private guard<T>(fn: () => T): T {

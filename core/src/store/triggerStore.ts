@@ -1,7 +1,7 @@
 import { hostname } from 'node:os';
-import type { SqlDriver, SqlStatement } from './driver.ts';
+import { statementCache, type SqlDriver, type SqlStatement } from './driver.ts';
 import { openDriver } from './openDriver.ts';
-import { openStore } from './openStore.ts';
+import { DEFAULT_BUSY_TIMEOUT_MS, openStore } from './openStore.ts';
 import { isOwnerGone } from './ownerLiveness.ts';
 import { toStoreError } from './sqliteErrors.ts';
 import type { RunStore } from './types.ts';
@@ -39,20 +39,22 @@ export interface FireRecord extends NewFire {
 export class TriggerStore {
   readonly path: string;
   private readonly db: SqlDriver;
-  private readonly statements = new Map<string, SqlStatement>();
+  private readonly prepared: (text: string) => SqlStatement;
   private readonly busyTimeoutMs: number;
 
   private constructor(db: SqlDriver, path: string, busyTimeoutMs: number) {
     this.db = db;
+    this.prepared = statementCache(db);
     this.path = path;
     this.busyTimeoutMs = busyTimeoutMs;
   }
 
   /** Opens the trigger tables of the store at `store.path` (same driver as the run store). */
   static open(store: RunStore, options: { busyTimeoutMs?: number } = {}): TriggerStore {
-    const busyTimeoutMs = options.busyTimeoutMs ?? 5000;
+    // The driver waits as the run store's does (see lockWait): SQLite's busy timeout is one slice, and
+    // a write gives up only after the store has stopped changing for the whole stall period.
+    const busyTimeoutMs = options.busyTimeoutMs ?? DEFAULT_BUSY_TIMEOUT_MS;
     const driver = openDriver(store.path, store.driver, { readonly: false, busyTimeoutMs });
-    driver.exec(`PRAGMA busy_timeout = ${busyTimeoutMs}`);
     return new TriggerStore(driver, store.path, busyTimeoutMs);
   }
 
@@ -151,12 +153,7 @@ export class TriggerStore {
   }
 
   private sql(text: string): SqlStatement {
-    let statement = this.statements.get(text);
-    if (statement === undefined) {
-      statement = this.db.prepare(text);
-      this.statements.set(text, statement);
-    }
-    return statement;
+    return this.prepared(text);
   }
 
   private guard<T>(fn: () => T): T {
