@@ -6,6 +6,8 @@
 set -uo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 cd "$root"
+# shellcheck source=tmpLeftovers.sh
+source scripts/tmpLeftovers.sh
 RUNS=${STRESS_RUNS:-3}
 burners=()
 stop_burners() {
@@ -33,9 +35,7 @@ for i in $(seq 1 "$RUNS"); do
   run_tmp="$(mktemp -d "${TMPDIR:-/tmp}/pipeline-stress-tmp.XXXXXX")"
   TMPDIR="$run_tmp" node --test --test-reporter=spec --test-reporter-destination=stdout "${globs[@]}" >"$log" 2>&1
   rc=$?
-  # The same allowances as npm test's check (scripts/test-all.sh): Node's compile cache, and the
-  # runner services' private socket folder once it is empty.
-  left="$(find "$run_tmp" -mindepth 1 -maxdepth 1 ! -name node-compile-cache ! \( -type d -name "pipeline-studio-$(id -u)" -empty \) -printf '%f\n' | sort)"
+  left="$(tmp_leftovers "$run_tmp")"
   rm -rf "$run_tmp"
   counts="$(grep -E '^ℹ (tests|pass|fail|cancelled|skipped|todo) ' "$log" | sed 's/^ℹ //' | paste -sd, - | sed 's/,/, /g')"
   summary="run $i: ${counts:-no summary}, exit status $rc, $((SECONDS - t0))s, TMPDIR leftovers: $(grep -c . <<<"$left")"

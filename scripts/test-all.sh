@@ -13,6 +13,8 @@ root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 cd "$root"
 # shellcheck source=../test/e2e/lib.sh
 source test/e2e/lib.sh
+# shellcheck source=tmpLeftovers.sh
+source scripts/tmpLeftovers.sh
 passed=0 failed=0
 
 # Stops before running anything, with one line saying why and a failing summary.
@@ -68,11 +70,8 @@ c="$(sed -n 's/^ℹ cancelled \([0-9]*\)$/\1/p' "$log" | tail -1)"
 count "unit tests" "$p" "$f" "$rc"
 unit_time=$((SECONDS - t0))
 
-# 1b. One more test: the unit tests left nothing in their TMPDIR. Allowed: Node's module compile
-# cache (Node itself writes it there when a process enables it, e.g. npm), and the runner services'
-# private socket folder (pipeline-studio-<uid>, like /run/user/<uid>, kept for the next service)
-# once it is empty: every service that ran has exited and removed its socket.
-leftovers="$(cd "$unit_tmp" && find . -mindepth 1 -maxdepth 1 ! -name node-compile-cache ! \( -type d -name "pipeline-studio-$(id -u)" -empty \) -printf '%f\n' | sort)"
+# 1b. One more test: the unit tests left nothing in their TMPDIR (see scripts/tmpLeftovers.sh).
+leftovers="$(tmp_leftovers "$unit_tmp")"
 if [ -z "$leftovers" ]; then
   echo "✔ the unit tests left nothing in their TMPDIR"
   passed=$((passed + 1))

@@ -225,7 +225,8 @@ export async function serveRunner(input: Readable, output: Writable): Promise<vo
   await service.close();
 }
 
-function inodeOf(path: string): number | undefined {
+/** The file's inode, or undefined when it is not there: a store or socket replaced under the same name has another. */
+export function inodeOf(path: string): number | undefined {
   try {
     return statSync(path).ino;
   } catch {

@@ -5,7 +5,7 @@ import { tmpdir, userInfo } from 'node:os';
 import { basename, dirname, isAbsolute, join, resolve } from 'node:path';
 import { SocketMessageReader, SocketMessageWriter } from 'vscode-jsonrpc/node';
 import { PROTOCOL_VERSION } from './protocol.ts';
-import { RunnerService } from './service.ts';
+import { inodeOf, RunnerService } from './service.ts';
 
 /**
  * How long a service with no run in flight and no client waits before it exits: long enough for
@@ -155,10 +155,3 @@ export function answers(path: string): Promise<boolean> {
   });
 }
 
-function inodeOf(path: string): number | undefined {
-  try {
-    return statSync(path).ino;
-  } catch {
-    return undefined;
-  }
-}
