@@ -43,8 +43,9 @@ check('running the pipeline turns every node completed', async (page) => {
     (f) => f !== undefined && BLOCKS.every((b) => /\bs-completed\b/.test(f.nodes[b] || '')),
     90000,
   );
-  const header = await done.frame.evaluate(() => document.body.innerText);
-  if (!/#1/.test(header) || !/completed/.test(header)) throw new Error(`the header does not show run #1 completed:\n${header}`);
+  // The run's own status follows its last block's (run-finished comes after block-finished), so the
+  // header is waited for too rather than read once; still only "#1 … completed" passes.
+  await until(page, 'the header to show run #1 completed', () => done.frame.evaluate(() => document.body.innerText), (header) => /#1/.test(header) && /completed/.test(header));
 });
 
 check('the finished graph, fitted again once the terminal panel is hidden', async (page) => {
