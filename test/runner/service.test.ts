@@ -1,5 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
+import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { ResponseError } from 'vscode-jsonrpc';
 import { RunnerClient } from '../../core/src/runner/client.ts';
@@ -81,4 +82,28 @@ test('serve --stdio: cancel a block, cancel a run, and a closed connection cance
   const reader = openStore(store, { readonly: true });
   assert.equal(reader.getRun(second.runId)?.status, 'cancelled', 'the service cancelled its run when its client went away');
   reader.close();
+});
+
+test('serve --stdio: after the store is deleted by hand, a new run goes to a new file while one still going finishes in the old', async () => {
+  const client = service();
+  try {
+    const gate = join(tempDir('ps-gate-'), 'go');
+    const { file } = pipelineDir(`blocks:\n  a:\n    run: while [ ! -e '${gate}' ]; do sleep 0.05; done\n`);
+    const folder = tempDir('ps-store-');
+    const store = join(folder, 'runs.sqlite');
+    const waiting = await client.startRun({ file, store });
+    await client.startRun({ file, store }).then((r) => client.cancelRun(r)); // a second record in the old file
+    rmSync(folder, { recursive: true, force: true });
+    mkdirSync(folder);
+    writeFileSync(gate, '');
+    const fresh = await client.startRun({ file, store });
+    assert.equal(fresh.runId, 1, 'the new run was numbered in the deleted store');
+    assert.equal((await client.waitForRun(fresh)).status, 'completed');
+    assert.equal((await client.waitForRun(waiting)).status, 'completed', 'the run going on in the deleted store was lost');
+    const reader = openStore(store, { readonly: true });
+    assert.deepEqual(reader.listRuns({}).map((r) => r.id), [1]);
+    reader.close();
+  } finally {
+    await client.close();
+  }
 });

@@ -13,7 +13,7 @@ export const CANCEL_BLOCK = 'pipelineStudio.cancelBlock';
 export function registerCancelBlock(features: RunFeatures): vscode.Disposable {
   return vscode.commands.registerCommand(CANCEL_BLOCK, async (...args: unknown[]): Promise<boolean> => {
     try {
-      const ref = liveRun(features, args[0]) ?? (args[0] === undefined ? await pickActiveRun(features.controller) : undefined);
+      const ref = (await liveRun(features, args[0])) ?? (args[0] === undefined ? await pickActiveRun(features.controller) : undefined);
       if (ref === undefined) return false;
       let block = blockArgument(args[1]) ?? runArgument(args[0])?.block;
       if (block === undefined) {

@@ -13,7 +13,7 @@ export const CANCEL_RUN = 'pipelineStudio.cancelRun';
 export function registerCancelRun(features: RunFeatures): vscode.Disposable {
   return vscode.commands.registerCommand(CANCEL_RUN, async (...args: unknown[]): Promise<boolean> => {
     try {
-      const ref = liveRun(features, args[0]) ?? (args[0] === undefined ? await pickActiveRun(features.controller) : undefined);
+      const ref = (await liveRun(features, args[0])) ?? (args[0] === undefined ? await pickActiveRun(features.controller) : undefined);
       if (ref === undefined) {
         if (args[0] !== undefined) void vscode.window.showInformationMessage('That run is not going in this window, so there is nothing to cancel.');
         return false;
@@ -27,9 +27,9 @@ export function registerCancelRun(features: RunFeatures): vscode.Disposable {
 }
 
 /** The live run an argument names; a bare number matches this window's live run of that number. */
-export function liveRun(features: RunFeatures, arg: unknown): { runId: number; store: string } | undefined {
+export async function liveRun(features: RunFeatures, arg: unknown): Promise<{ runId: number; store: string } | undefined> {
   const ref = runArgument(arg);
   if (ref === undefined) return undefined;
-  const match = features.controller.activeRuns.find((r) => r.runId === ref.runId && (ref.storePath === undefined || r.store === ref.storePath));
+  const match = (await features.controller.settledActiveRuns()).find((r) => r.runId === ref.runId && (ref.storePath === undefined || r.store === ref.storePath));
   return match === undefined ? (ref.storePath !== undefined ? { runId: ref.runId, store: ref.storePath } : undefined) : { runId: match.runId, store: match.store };
 }

@@ -49,6 +49,8 @@ export class RunController implements vscode.Disposable {
   private readonly runs = new Map<string, TrackedRun>();
   /** Events of runs whose start has not been answered yet (the service sends them first). */
   private readonly early = new Map<string, RunEvent[]>();
+  /** Starts asked of a service and not yet answered: their runs may already be going. */
+  private readonly starting = new Set<Promise<unknown>>();
   private readonly terminals: { file: string; terminal: RunTerminal }[] = [];
   private readonly changed = new vscode.EventEmitter<RunProgress>();
   /** A run started, a block changed status, or a run finished. */
@@ -82,8 +84,9 @@ export class RunController implements vscode.Disposable {
     const store = request.store ?? storePathForRun(request.file);
     const document = vscode.workspace.textDocuments.find((d) => d.uri.toString() === request.file.toString());
     let started: { runId: number; store: string };
+    let answered: Promise<unknown> | undefined;
     try {
-      started = await this.service.startRun({
+      const asked = this.service.startRun({
         file: request.file.fsPath,
         // An unsaved editor buffer runs as shown.
         text: document?.isDirty === true ? document.getText() : undefined,
@@ -95,9 +98,14 @@ export class RunController implements vscode.Disposable {
         store,
         logCapBytes: runSettings(request.file).logCapBytes,
       });
+      answered = asked.catch(() => undefined);
+      this.starting.add(answered);
+      started = await asked;
     } catch (error) {
       this.refused(request.pipelineName, error);
       return undefined;
+    } finally {
+      if (answered !== undefined) this.starting.delete(answered);
     }
     const key = runKey(started.store, started.runId);
     const early = this.early.get(key) ?? [];
@@ -133,6 +141,15 @@ export class RunController implements vscode.Disposable {
     }
     if (adopted > 0) runsLog().info(`Reattached to ${adopted} run${adopted === 1 ? '' : 's'} in flight in ${Date.now() - started} ms`);
     return adopted;
+  }
+
+  /**
+   * The live runs once every start asked so far has its answer: a run's blocks can be going (and
+   * seen by the user) a moment before the service's answer to its start arrives.
+   */
+  async settledActiveRuns(): Promise<RunProgress[]> {
+    await Promise.allSettled([...this.starting]);
+    return this.activeRuns;
   }
 
   /** Resolves when the run has finished (at once when it is not one of this window's live runs). */

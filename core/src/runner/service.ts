@@ -30,6 +30,8 @@ interface Client {
 
 interface LiveRun {
   handle: RunHandle | undefined;
+  /** The store it records into: kept open until it ends, even when the file was replaced meanwhile. */
+  store: RunStore | undefined;
   info: LiveRunInfo | undefined;
   replay: RunReplay;
   /** The clients its events go to: the one that started it, and those that attached. */
@@ -47,6 +49,8 @@ interface LiveRun {
 export class RunnerService {
   private readonly stores = new Map<string, RunStore>();
   private readonly inodes = new Map<string, number | undefined>();
+  /** Stores whose file was deleted or replaced, still open for the runs that record into them. */
+  private readonly retired = new Set<RunStore>();
   private readonly runs = new Map<string, LiveRun>();
   private readonly clients = new Set<Client>();
   private readonly changeListeners: (() => void)[] = [];
@@ -102,8 +106,9 @@ export class RunnerService {
       return run.handle === undefined ? [] : [run.handle.done];
     });
     await Promise.allSettled(done);
-    for (const store of this.stores.values()) store.close();
+    for (const store of [...this.stores.values(), ...this.retired]) store.close();
     this.stores.clear();
+    this.retired.clear();
   }
 
   private register(client: Client): void {
@@ -112,7 +117,7 @@ export class RunnerService {
       const path = this.storePath(params.file, params.store);
       const { debug: asked, ...rest } = params;
       const debug = asked === true;
-      const live: LiveRun = { handle: undefined, info: undefined, replay: new RunReplay(), subscribers: new Set([client]), starter: client, debug };
+      const live: LiveRun = { handle: undefined, store: undefined, info: undefined, replay: new RunReplay(), subscribers: new Set([client]), starter: client, debug };
       let clientLost = false;
       const askClient = async (gate: BlockGate): Promise<void> => {
         client.logs.flush();
@@ -125,10 +130,11 @@ export class RunnerService {
         }
       };
       try {
+        live.store = this.storeAt(path, params.logCapBytes);
         const handle = await startRun({
           ...rest,
           beforeBlock: debug ? askClient : undefined,
-          store: this.storeAt(path, params.logCapBytes),
+          store: live.store,
           onEvent: (event: RunEvent) => {
             if (event.type === 'run-started') live.info = { runId: event.runId, store: path, pipelineName: event.pipelineName, pipelineFile: event.pipelineFile, startedAt: event.time, debug };
             this.emit(live, event, path);
@@ -140,6 +146,7 @@ export class RunnerService {
         this.runs.set(key, live);
         void handle.done.finally(() => {
           this.runs.delete(key);
+          this.closeIfRetired(live.store);
           this.changed();
         });
         this.changed();
@@ -193,9 +200,11 @@ export class RunnerService {
     let store = this.stores.get(path);
     // The file was deleted or replaced since it was opened (history wiped by hand): a connection
     // kept to the old file would record new runs where nothing can see them. Runs still going on
-    // it finish there; new ones go to the file at the path.
-    if (store !== undefined && inodeOf(path) !== this.inodes.get(path) && ![...this.runs.keys()].some((key) => key.startsWith(`${path}#`))) {
-      store.close();
+    // it (or just ending: their `done` settles a moment after the client saw them finish) finish
+    // there; new ones go to the file at the path.
+    if (store !== undefined && inodeOf(path) !== this.inodes.get(path)) {
+      this.retired.add(store);
+      this.closeIfRetired(store);
       store = undefined;
     }
     if (store === undefined) {
@@ -204,6 +213,13 @@ export class RunnerService {
       this.inodes.set(path, inodeOf(path));
     }
     return store;
+  }
+
+  private closeIfRetired(store: RunStore | undefined): void {
+    if (store === undefined || !this.retired.has(store)) return;
+    if ([...this.runs.values()].some((run) => run.store === store)) return;
+    this.retired.delete(store);
+    store.close();
   }
 
   private storePath(file: string, store: string | undefined): string {
