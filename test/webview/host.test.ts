@@ -9,7 +9,7 @@ import { graphModelOf } from '../../client/src/graph/graphModel.ts';
 import { LayoutCache } from '../../client/src/graph/layoutCache.ts';
 import { parseWebviewMessage } from '../../client/src/graph/messageValidation.ts';
 import { parsePausedBody } from '../../client/src/graph/pausedEvent.ts';
-import { changedBlocks, readRunView, runChoices } from '../../client/src/graph/runState.ts';
+import { changedBlocks, readRunView, runChoices, runViewUpdates } from '../../client/src/graph/runState.ts';
 import { fastLayout } from '../../webview/src/layout/fastLayout.ts';
 import { structureHash } from '../../webview/src/layout/structureHash.ts';
 import { ROOT } from './lib/graphPage.ts';
@@ -77,10 +77,18 @@ test('run statuses come from the store: latest attempt, attempts, duration, prog
     const after = readRunView(store, run.id);
     assert.deepEqual(changedBlocks(before?.blocks ?? {}, after?.blocks ?? {}), ['b']);
     assert.equal(after?.header.done, 2);
+    assert.deepEqual(runViewUpdates(before, after).map((m) => m.type === 'status' ? m.block : m.type), ['b']);
     const choices = runChoices(store, '/w/p.pipeline.yaml', 1000 + 10_000);
     assert.equal(choices.length, 1);
     assert.equal(choices[0]?.runId, run.id);
     assert.match(choices[0]?.label ?? '', new RegExp(`^#${run.id} running · `));
+    // The run ends in a write of its own after its last block's: no block changed, the header did.
+    store.updateRun(run.id, { status: 'completed', finishedAt: 5400 });
+    const finished = readRunView(store, run.id);
+    const updates = runViewUpdates(after, finished!);
+    assert.deepEqual(updates.map((m) => m.type), ['run'], 'the end of the run was not sent to the graph');
+    assert.equal(updates[0]?.type === 'run' ? updates[0].run?.status : undefined, 'completed');
+    assert.deepEqual(runViewUpdates(finished!, readRunView(store, run.id)!), [], 'an unchanged run sends nothing');
     assert.equal(readRunView(store, 999), undefined);
   } finally {
     store.close();

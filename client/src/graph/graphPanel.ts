@@ -10,7 +10,7 @@ import { graphHtml } from './graphHtml.ts';
 import { graphModelOf, type ModelResult } from './graphModel.ts';
 import type { LayoutCache } from './layoutCache.ts';
 import { parseWebviewMessage } from './messageValidation.ts';
-import { changedBlocks, readRunView, runChoices, type RunView } from './runState.ts';
+import { readRunView, runChoices, runViewUpdates, type RunView } from './runState.ts';
 
 export const GRAPH_VIEW_TYPE = 'pipelineStudio.graph';
 const EDIT_DEBOUNCE_MS = 250;
@@ -224,10 +224,7 @@ export class GraphPanel implements vscode.Disposable {
       this.post({ type: 'run', run: view.header, blocks: view.blocks });
       return;
     }
-    for (const block of changedBlocks(before.blocks, view.blocks)) {
-      const state = view.blocks[block];
-      if (state !== undefined) this.post({ type: 'status', runId, block, state, header: view.header });
-    }
+    for (const message of runViewUpdates(before, view)) this.post(message);
   }
 
   private async revealBlock(block: string): Promise<void> {

@@ -1,6 +1,6 @@
 import type { BlockRunRecord, RunStore, RunSummary } from '../../../core/src/store/types.ts';
 import { isFinalStatus, statusLabel } from '../../../core/src/model/status.ts';
-import type { BlockState, RunChoice, RunHeader } from '../../../webview/src/protocol.ts';
+import type { BlockState, HostMessage, RunChoice, RunHeader } from '../../../webview/src/protocol.ts';
 import { formatAgo } from '../history/format.ts';
 
 export interface RunView {
@@ -60,4 +60,26 @@ export function changedBlocks(before: Record<string, BlockState>, after: Record<
     if (old?.status !== state.status || old.durationMs !== state.durationMs || old.attempts !== state.attempts) changed.push(block);
   }
   return changed;
+}
+
+/**
+ * What to send the webview for a newer view of the run it shows: the blocks that changed, each with
+ * the header; or, when no block changed but the header did, the whole run. The run's own status is
+ * written just after its last block's, so a read between the two sees no block change at the end,
+ * yet the header must still say the run is over.
+ */
+export function runViewUpdates(before: RunView, after: RunView): HostMessage[] {
+  const runId = after.header.runId;
+  const updates: HostMessage[] = [];
+  for (const block of changedBlocks(before.blocks, after.blocks)) {
+    const state = after.blocks[block];
+    if (state !== undefined) updates.push({ type: 'status', runId, block, state, header: after.header });
+  }
+  if (updates.length === 0 && !sameHeader(before.header, after.header)) updates.push({ type: 'run', run: after.header, blocks: after.blocks });
+  return updates;
+}
+
+/** Whether two headers of a run say the same (status, counts, times). */
+function sameHeader(a: RunHeader, b: RunHeader): boolean {
+  return a.runId === b.runId && a.status === b.status && a.done === b.done && a.total === b.total && a.startedAt === b.startedAt && a.finishedAt === b.finishedAt;
 }
