@@ -7,6 +7,23 @@ export type StoreState =
   | { kind: 'missing' }
   | { kind: 'error'; errorKind: StoreError['kind'] | 'unexpected'; message: string };
 
+/**
+ * What a view reads a store through: the shared connection of the run-state model (client/src/runState)
+ * or, in tests, a private `StoreConnection`. `generation` counts the files seen at the path (a new
+ * one each time the store is created, replaced or deleted), so a view can tell that what it shows
+ * came from an earlier file even when someone else noticed the change.
+ */
+export interface StoreReader {
+  readonly path: string;
+  readonly state: StoreState;
+  readonly generation: number;
+  read<T>(fn: (store: RunStore) => T): T | undefined;
+  /** True when the file on disk is no longer the one read until now; the next read opens the new one. */
+  checkFile(): boolean;
+  /** The view is done with the store. */
+  release(): void;
+}
+
 // Reads run on the extension host's thread: waiting long for a writer's lock would freeze the editor,
 // and WAL readers almost never wait anyway.
 const READ_BUSY_TIMEOUT_MS = 250;
@@ -16,12 +33,13 @@ const READ_BUSY_TIMEOUT_MS = 250;
  * vanish or be replaced (another store moved in place) while the editor runs, so `checkFile()` notices a
  * new inode and reopens; a failure closes the connection, records why, and the next use tries again.
  */
-export class StoreConnection {
+export class StoreConnection implements StoreReader {
   readonly path: string;
   private readonly driver: DriverChoice;
   private store: RunStore | undefined;
   private inode: number | undefined;
   private current: StoreState = { kind: 'missing' };
+  private files = 0;
 
   constructor(path: string, driver: DriverChoice = 'auto') {
     this.path = path;
@@ -30,6 +48,10 @@ export class StoreConnection {
 
   get state(): StoreState {
     return this.current;
+  }
+
+  get generation(): number {
+    return this.files;
   }
 
   /** Runs fn on the open store; undefined (with `state` saying why) when it cannot be read. */
@@ -49,7 +71,12 @@ export class StoreConnection {
     const inode = currentInode(this.path);
     if (inode === this.inode) return false;
     this.close();
+    this.files++;
     return true;
+  }
+
+  release(): void {
+    this.close();
   }
 
   close(): void {
