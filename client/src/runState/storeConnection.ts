@@ -70,7 +70,10 @@ export class StoreConnection implements StoreReader {
   checkFile(): boolean {
     const inode = currentInode(this.path);
     if (inode === this.inode) return false;
-    this.close();
+    // Remembered even though nothing is open yet: a file that failed to open is reported once, not
+    // at every look (each report makes every view read again, and fail again).
+    this.drop();
+    this.inode = inode;
     this.files++;
     return true;
   }
@@ -80,9 +83,14 @@ export class StoreConnection implements StoreReader {
   }
 
   close(): void {
+    this.drop();
+    this.inode = undefined;
+  }
+
+  /** Closes the database but keeps the file it was: the next read opens it again. */
+  private drop(): void {
     const store = this.store;
     this.store = undefined;
-    this.inode = undefined;
     try {
       store?.close();
     } catch {
@@ -113,7 +121,7 @@ export class StoreConnection implements StoreReader {
   }
 
   private fail(error: unknown): void {
-    this.close();
+    this.drop();
     this.current = error instanceof StoreError
       ? { kind: 'error', errorKind: error.kind, message: error.message }
       : { kind: 'error', errorKind: 'unexpected', message: `Cannot read the run store ${this.path}: ${error instanceof Error ? error.message : String(error)}` };

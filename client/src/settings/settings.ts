@@ -1,32 +1,42 @@
 import * as vscode from 'vscode';
+import { coerceSetting, SETTINGS_SECTION, type SettingKey, type SettingValue } from './settingsTable.ts';
 
-/**
- * The extension's settings, as contributed in package.json (`contributes.configuration`). The
- * language client's id is this section, so vscode-languageclient reads `trace.server` from it.
- */
-export const SETTINGS_SECTION = 'pipelineStudio';
+// The typed accessors of the settings table (./settingsTable.ts): the only place the client reads
+// its settings. The language client's id is the section, so vscode-languageclient reads
+// `trace.server` from it too.
+export { SETTINGS_SECTION } from './settingsTable.ts';
+export type { SettingKey } from './settingsTable.ts';
 
-export const VALIDATE_ENABLE = 'validate.enable';
-export const TRACE_SERVER = 'trace.server';
+export const VALIDATE_ENABLE = 'validate.enable' satisfies SettingKey;
+export const TRACE_SERVER = 'trace.server' satisfies SettingKey;
+export const STORE_PATH_SETTING = 'store.path' satisfies SettingKey;
 
-export type TraceSetting = 'off' | 'messages' | 'verbose';
+/** A setting for a resource (a folder or a file: most may differ per folder), checked against its row. */
+export function setting<K extends SettingKey>(name: K, resource?: vscode.Uri): SettingValue<K> {
+  return coerceSetting(name, vscode.workspace.getConfiguration(SETTINGS_SECTION, resource).get<unknown>(name));
+}
+
+export function affects(event: vscode.ConfigurationChangeEvent, name: SettingKey): boolean {
+  return event.affectsConfiguration(`${SETTINGS_SECTION}.${name}`);
+}
+
+export type TraceSetting = SettingValue<'trace.server'>;
 
 /** `pipelineStudio.validate.enable` for a document (it may differ per folder). */
 export function validateEnabled(uri: vscode.Uri): boolean {
-  return vscode.workspace.getConfiguration(SETTINGS_SECTION, uri).get<boolean>(VALIDATE_ENABLE, true);
+  return setting('validate.enable', uri);
 }
 
 export function traceSetting(): TraceSetting {
-  const value = vscode.workspace.getConfiguration(SETTINGS_SECTION).get<string>(TRACE_SERVER, 'off');
-  return value === 'messages' || value === 'verbose' ? value : 'off';
+  return setting('trace.server');
 }
 
-export function affects(event: vscode.ConfigurationChangeEvent, setting: string): boolean {
-  return event.affectsConfiguration(`${SETTINGS_SECTION}.${setting}`);
+/** `pipelineStudio.store.path` of a folder or file; empty means the default store. */
+export function storePathSetting(resource: vscode.Uri | undefined): string {
+  return setting('store.path', resource);
 }
 
-
-/** The run settings (`pipelineStudio.*` in package.json), read for the pipeline file they apply to. */
+/** The run settings, read for the pipeline file they apply to. */
 export interface RunSettings {
   /** `pipelineStudio.store.path`; empty means `<workspace folder>/.pipelines/runs.sqlite`. */
   storePath: string;
@@ -40,23 +50,12 @@ export interface RunSettings {
   confirmAboveBlocks: number;
 }
 
-export const STORE_PATH_SETTING = 'store.path';
-
 export function runSettings(resource: vscode.Uri | undefined): RunSettings {
-  const config = vscode.workspace.getConfiguration('pipelineStudio', resource);
-  const concurrency = config.get<number | null>('run.concurrency', null);
-  const capMb = config.get<number>('run.logCapMegabytes', 10);
-  const confirm = config.get<number>('run.confirmAboveBlocks', 100);
   return {
-    storePath: config.get<string>(STORE_PATH_SETTING, ''),
-    concurrency: typeof concurrency === 'number' && Number.isInteger(concurrency) && concurrency >= 1 ? concurrency : undefined,
-    terminals: config.get<string>('run.terminals', 'reuse') === 'keep' ? 'keep' : 'reuse',
-    logCapBytes: Math.round((Number.isFinite(capMb) && capMb > 0 ? capMb : 10) * 1024 * 1024),
-    confirmAboveBlocks: Number.isFinite(confirm) && confirm > 0 ? Math.floor(confirm) : 0,
+    storePath: setting('store.path', resource),
+    concurrency: setting('run.concurrency', resource) ?? undefined,
+    terminals: setting('run.terminals', resource),
+    logCapBytes: Math.round(setting('run.logCapMegabytes', resource) * 1024 * 1024),
+    confirmAboveBlocks: setting('run.confirmAboveBlocks', resource),
   };
-}
-
-/** `pipelineStudio.store.path` of a folder or file; empty means the default store. */
-export function storePathSetting(resource: vscode.Uri | undefined): string {
-  return vscode.workspace.getConfiguration(SETTINGS_SECTION, resource).get<string>(STORE_PATH_SETTING, '');
 }
