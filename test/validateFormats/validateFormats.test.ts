@@ -4,7 +4,7 @@ import { spawnSync } from 'node:child_process';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Ajv } from 'ajv';
-import addFormats from 'ajv-formats';
+import ajvFormats from 'ajv-formats';
 import { githubAnnotations, type FileReport } from '../../core/src/cli/validateFormats.ts';
 
 // `validate --format github|gitlab|sarif` run as CI runs it: the CLI in its own process, from the
@@ -63,8 +63,8 @@ test('--format sarif writes a SARIF 2.1.0 log that the official schema accepts',
   const { id, $schema: _draft, ...schema } = JSON.parse(readFileSync(join(HERE, 'sarif-2.1.0-rtm.5.schema.json'), 'utf8')) as Record<string, unknown>;
   // unicodeRegExp off: one pattern of the schema (the language tag's `]?`) is valid only without the u flag.
   const ajv = new Ajv({ strict: false, allErrors: true, unicodeRegExp: false });
-  addFormats(ajv);
-  const check = ajv.compile({ ...schema, $id: id });
+  ajvFormats.default(ajv); // a CommonJS module: its function is also its `default`
+  const check = ajv.compile({ ...schema, $id: String(id) });
   assert.equal(check(log), true, JSON.stringify(check.errors, null, 2));
   // It can fail: a log the schema refuses.
   assert.equal(check({ ...log, version: '2.0.0' }), false);
