@@ -8,6 +8,7 @@ import { registerHistoryFeatures } from './history/index.ts';
 import { registerGraphFeatures } from './graph/index.ts';
 import { registerDebugFeatures } from './debug/index.ts';
 import { registerRunFeatures } from './run/index.ts';
+import { registerRunState } from './runState/index.ts';
 
 /** What activate() returns: read by the end-to-end tests to wait on the server instead of sleeping. */
 export interface PipelineStudioApi {
@@ -38,6 +39,7 @@ export function activate(context: vscode.ExtensionContext): PipelineStudioApi {
   });
 
   // Features of other issues register here, one line each: register…(context).
+  registerRunState(context); // first: every feature that shows runs subscribes to it
   registerRunFeatures(context);
   registerHistoryFeatures(context);
   registerGraphFeatures(context);

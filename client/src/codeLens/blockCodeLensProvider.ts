@@ -5,8 +5,8 @@ import { RUN_BLOCK } from '../commands/runBlock.ts';
 import { RUN_FROM_BLOCK } from '../commands/runFromBlock.ts';
 import { RUN_UP_TO_BLOCK } from '../commands/runUpToBlock.ts';
 import { SHOW_PIPELINE_GRAPH } from '../commands/showPipelineGraph.ts';
-import type { RunController } from '../run/runController.ts';
-import { storePathForReading } from '../run/storeLocation.ts';
+import { runState } from '../runState/index.ts';
+import { storePathForReading } from '../runState/storeLocation.ts';
 import { statusStyle } from '../../../core/src/model/status.ts';
 import { LastBlockRuns, type LastBlockRun } from './lastBlockRuns.ts';
 
@@ -20,20 +20,18 @@ export const OPEN_LAST_BLOCK_LOG = 'pipelineStudio.run.openLastBlockLog';
 export class BlockCodeLensProvider implements vscode.CodeLensProvider, vscode.Disposable {
   private readonly changed = new vscode.EventEmitter<void>();
   readonly onDidChangeCodeLenses = this.changed.event;
-  private readonly lastRuns = new LastBlockRuns();
+  private readonly lastRuns: LastBlockRuns;
   private readonly subscriptions: vscode.Disposable[] = [];
 
-  constructor(controller: RunController) {
-    let timer: NodeJS.Timeout | undefined;
-    // A block finishing changes its "Last:" lens; redraws are batched, runs change status quickly.
+  constructor() {
+    const model = runState();
+    this.lastRuns = new LastBlockRuns((path) => model.hold(path));
+    // A block finishing changes its "Last:" lens, whoever ran it (this window, the CLI, a scheduler);
+    // the model has already merged bursts of changes into one per store.
     this.subscriptions.push(
-      controller.onDidChangeRun(() => {
-        timer ??= setTimeout(() => {
-          timer = undefined;
-          this.changed.fire();
-        }, 300);
+      model.onDidChange((change) => {
+        if (this.lastRuns.has(change.storePath)) this.changed.fire();
       }),
-      { dispose: () => clearTimeout(timer) },
       vscode.workspace.onDidGrantWorkspaceTrust(() => this.changed.fire()),
     );
   }

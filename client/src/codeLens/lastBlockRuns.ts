@@ -1,5 +1,5 @@
 import type { BlockRunRecord } from '../../../core/src/store/index.ts';
-import { StoreConnection } from '../history/storeConnection.ts';
+import type { StoreReader } from '../runState/storeConnection.ts';
 
 /** How many of a pipeline's latest runs are searched for each block's last run. */
 const RUNS_SEARCHED = 25;
@@ -11,11 +11,21 @@ export interface LastBlockRun {
 
 /**
  * The latest run of each block of a pipeline that actually did something (a block left out of a
- * run's selection is `skipped` there and does not count), read through a read-only connection
- * that is kept open between calls. Reads never throw: no store yet simply means no runs.
+ * run's selection is `skipped` there and does not count), read through the run-state model's shared
+ * connection, held between calls. Reads never throw: no store yet simply means no runs.
  */
 export class LastBlockRuns {
-  private readonly connections = new Map<string, StoreConnection>();
+  private readonly connections = new Map<string, StoreReader>();
+  private readonly hold: (storePath: string) => StoreReader;
+
+  constructor(hold: (storePath: string) => StoreReader) {
+    this.hold = hold;
+  }
+
+  /** The stores read so far (the lenses change when one of them does). */
+  has(storePath: string): boolean {
+    return this.connections.has(storePath);
+  }
 
   read(storePath: string, pipelineFile: string): Map<string, LastBlockRun> {
     const found = new Map<string, LastBlockRun>();
@@ -38,14 +48,14 @@ export class LastBlockRuns {
   }
 
   dispose(): void {
-    for (const connection of this.connections.values()) connection.close();
+    for (const connection of this.connections.values()) connection.release();
     this.connections.clear();
   }
 
-  private connectionTo(path: string): StoreConnection {
+  private connectionTo(path: string): StoreReader {
     let connection = this.connections.get(path);
     if (connection === undefined) {
-      connection = new StoreConnection(path);
+      connection = this.hold(path);
       this.connections.set(path, connection);
     }
     return connection;

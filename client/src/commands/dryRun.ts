@@ -7,9 +7,9 @@ import { reportCommandError, type RunFeatures } from '../run/launch.ts';
 import { pickPipelineFile, readPipeline } from '../run/pickTargets.ts';
 import { planMarkdown } from '../run/planText.ts';
 import { fileArgument, optionsArgument } from '../run/runArguments.ts';
-import { runSettings } from '../run/runSettings.ts';
+import { runSettings } from '../settings/settings.ts';
 import { showRunError } from '../run/runsLog.ts';
-import { storePathForRun } from '../run/storeLocation.ts';
+import { storePathForRun } from '../runState/storeLocation.ts';
 import { refuseIfUntrusted } from '../run/trust.ts';
 
 export const DRY_RUN = 'pipelineStudio.dryRun';

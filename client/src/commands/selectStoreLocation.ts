@@ -1,6 +1,6 @@
 import { homedir } from 'node:os';
 import * as vscode from 'vscode';
-import { STORE_PATH_SETTING } from '../run/runSettings.ts';
+import { STORE_PATH_SETTING } from '../settings/settings.ts';
 import { reportCommandError } from '../run/launch.ts';
 
 export const SELECT_STORE_LOCATION = 'pipelineStudio.selectStoreLocation';

@@ -2,8 +2,8 @@ import * as vscode from 'vscode';
 import { ServiceDriver } from '../../../core/src/debug/index.ts';
 import type { RunEvent } from '../../../core/src/runner/events.ts';
 import { RunTerminal } from '../run/runTerminal.ts';
-import { runSettings } from '../run/runSettings.ts';
-import { storePathForRun } from '../run/storeLocation.ts';
+import { runSettings } from '../settings/settings.ts';
+import { storePathForRun } from '../runState/storeLocation.ts';
 import { PipelineDebugSession } from './pipelineDebugSession.ts';
 
 /**

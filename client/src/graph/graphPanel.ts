@@ -3,9 +3,8 @@ import * as vscode from 'vscode';
 import type { RunPlan } from '../../../core/src/runner/plan.ts';
 import type { Direction, HostMessage, PlanMark, WebviewMessage } from '../../../webview/src/protocol.ts';
 import { structureHash } from '../../../webview/src/layout/structureHash.ts';
-import { StoreConnection } from '../history/storeConnection.ts';
-import { StoreWatcher } from '../history/storeWatcher.ts';
-import { storePathForReading } from '../run/storeLocation.ts';
+import { runState, type StoreHold } from '../runState/index.ts';
+import { storePathForReading } from '../runState/storeLocation.ts';
 import { graphHtml } from './graphHtml.ts';
 import { graphModelOf, type ModelResult } from './graphModel.ts';
 import type { LayoutCache } from './layoutCache.ts';
@@ -38,8 +37,8 @@ export class GraphPanel implements vscode.Disposable {
   readonly panel: vscode.WebviewPanel;
   private readonly cache: LayoutCache;
   private readonly disposables: vscode.Disposable[] = [];
-  private readonly store: StoreConnection;
-  private readonly watcher: StoreWatcher;
+  /** The run-state model's connection to the pipeline's store; the panel refreshes on its changes. */
+  private readonly store: StoreHold;
   private ready = false;
   private direction: Direction;
   private current: ModelResult | undefined;
@@ -67,9 +66,11 @@ export class GraphPanel implements vscode.Disposable {
     panel.webview.options = { enableScripts: true, localResourceRoots: [root] };
     const uri = (name: string): string => panel.webview.asWebviewUri(vscode.Uri.joinPath(root, name)).toString();
     panel.webview.html = graphHtml({ cspSource: panel.webview.cspSource, scriptUri: uri('main.js'), styleUri: uri('main.css'), workerUri: uri('layoutWorker.js') });
-    this.store = new StoreConnection(storePathForReading(file));
-    this.watcher = new StoreWatcher(this.store.path, () => this.refreshRun());
+    this.store = runState().hold(storePathForReading(file));
     this.disposables.push(
+      runState().onDidChange((change) => {
+        if (change.storePath === this.store.path) this.refreshRun();
+      }),
       panel.webview.onDidReceiveMessage((raw: unknown) => void this.receive(raw)),
       panel.onDidDispose(() => this.dispose()),
       vscode.workspace.onDidChangeTextDocument((event) => {
@@ -118,8 +119,7 @@ export class GraphPanel implements vscode.Disposable {
 
   dispose(): void {
     clearTimeout(this.editTimer);
-    this.watcher.dispose();
-    this.store.close();
+    this.store.release();
     for (const d of this.disposables.splice(0)) d.dispose();
     this.panel.dispose();
     this.onDisposed();

@@ -15,9 +15,6 @@ export const LOAD_MORE_RUNS = 'pipelineStudio.loadMoreRuns';
 export const CREATE_EXAMPLE_PIPELINE = 'pipelineStudio.createExamplePipeline';
 export const GET_RUNS_TREE = 'pipelineStudio.internal.getRunsTree';
 
-/** Settings the history reads; `store.path` is shared with the run commands. */
-export const STORE_PATH_SETTING = 'store.path';
-
 /** Context keys for `when` clauses (welcome views, title buttons). */
 export const STATE_CONTEXT = 'pipelineStudio.runs.state';
 export const FILTERED_CONTEXT = 'pipelineStudio.runs.filtered';

@@ -2,7 +2,7 @@ import type { BlockRunRecord, DriverChoice, PipelineSummary, RunQuery, RunStatus
 import { isFinalStatus } from '../../../core/src/model/status.ts';
 import { REFRESH_RUNS } from './commandIds.ts';
 import { BlockRunNode, MessageNode, PipelineNode, RunNode, StoreEntry, type FolderNode, type HistoryNode } from './nodes.ts';
-import { StoreConnection } from './storeConnection.ts';
+import { StoreConnection, type StoreReader } from '../runState/storeConnection.ts';
 
 export const DEFAULT_PAGE_SIZE = 50;
 
@@ -34,13 +34,15 @@ export type ChangedNode = HistoryNode | undefined;
  */
 export class HistoryModel {
   readonly pageSize: number;
-  private readonly driver: DriverChoice;
+  private readonly hold: (storePath: string) => StoreReader;
   private entries: StoreEntry[] = [];
   private currentFilter: RunFilter = {};
 
-  constructor(options: { pageSize?: number; driver?: DriverChoice } = {}) {
+  /** `hold` gives the connection to a store: the run-state model's shared one in the editor, a private one by default. */
+  constructor(options: { pageSize?: number; driver?: DriverChoice; hold?: (storePath: string) => StoreReader } = {}) {
     this.pageSize = options.pageSize ?? DEFAULT_PAGE_SIZE;
-    this.driver = options.driver ?? 'auto';
+    const driver = options.driver ?? 'auto';
+    this.hold = options.hold ?? ((path) => new StoreConnection(path, driver));
   }
 
   get stores(): readonly StoreEntry[] {
@@ -53,8 +55,10 @@ export class HistoryModel {
 
   /** Replaces the stores (workspace folders or the store setting changed); everything is read again. */
   setStores(locations: readonly StoreLocation[]): void {
-    for (const entry of this.entries) entry.connection.close();
-    this.entries = locations.map((l) => new StoreEntry(l.name, l.folderPath, new StoreConnection(l.storePath, this.driver)));
+    // Held before the old ones are released, so that a store in both lists keeps its connection.
+    const previous = this.entries;
+    this.entries = locations.map((l) => new StoreEntry(l.name, l.folderPath, this.hold(l.storePath)));
+    for (const entry of previous) entry.connection.release();
   }
 
   setFilter(filter: RunFilter): void {
@@ -103,7 +107,7 @@ export class HistoryModel {
   /** Forget everything read so far (after clearing history, or an explicit refresh). */
   reset(): void {
     for (const entry of this.entries) {
-      entry.connection.close();
+      entry.connection.checkFile();
       entry.pipelines.clear();
     }
   }
@@ -139,7 +143,9 @@ export class HistoryModel {
     const changed: ChangedNode[] = [];
     for (const entry of this.entries) {
       const top = this.entries.length === 1 ? undefined : entry.folderNode;
-      const replaced = entry.connection.checkFile();
+      // Whoever noticed it (this refresh, or another view of the shared connection), a new file
+      // means the nodes loaded so far are another store's.
+      const replaced = entry.connection.checkFile() || entry.shownGeneration !== entry.connection.generation;
       const pipelines = entry.connection.read((store) => store.listPipelines());
       const stateChanged = entry.shownState !== stateKey(entry);
       if (replaced || stateChanged || pipelines === undefined || !samePipelines(entry, pipelines)) {
@@ -157,13 +163,14 @@ export class HistoryModel {
   }
 
   dispose(): void {
-    for (const entry of this.entries) entry.connection.close();
+    for (const entry of this.entries) entry.connection.release();
     this.entries = [];
   }
 
   private entryChildren(entry: StoreEntry, parent: FolderNode | undefined): HistoryNode[] {
     const summaries = entry.connection.read((store) => store.listPipelines());
     entry.shownState = stateKey(entry);
+    entry.shownGeneration = entry.connection.generation;
     entry.shownCount = 0;
     const state = entry.connection.state;
     if (summaries === undefined) {

@@ -10,6 +10,7 @@ import { registerLoadMoreRuns } from '../commands/loadMoreRuns.ts';
 import { registerOpenBlockLog } from '../commands/openBlockLog.ts';
 import { registerOpenPipelineFile } from '../commands/openPipelineFile.ts';
 import { registerRefreshRuns } from '../commands/refreshRuns.ts';
+import { runState } from '../runState/index.ts';
 import { RunHistory } from './runHistory.ts';
 
 /**
@@ -17,7 +18,7 @@ import { RunHistory } from './runHistory.ts';
  * it only reads the store (deleting writes it, but runs nothing).
  */
 export function registerHistoryFeatures(context: vscode.ExtensionContext): void {
-  const history = new RunHistory();
+  const history = new RunHistory(runState());
   context.subscriptions.push(
     history,
     registerOpenBlockLog(),

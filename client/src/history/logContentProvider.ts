@@ -1,20 +1,30 @@
+import { resolve } from 'node:path';
 import * as vscode from 'vscode';
+import type { RunStateModel, StoreHold } from '../runState/index.ts';
 import { LogFollower } from './logFollower.ts';
 import { parseLogQuery } from './logUri.ts';
-import { StoreConnection } from './storeConnection.ts';
-import { StoreWatcher } from './storeWatcher.ts';
 
 /**
  * `pipeline-log:` documents: read-only by construction (a content provider has no save). Each open
- * document has a follower that appends what the store gained since the last look; `refresh()` runs
- * when a store changes and fires only the documents whose text grew.
+ * document has a follower that appends what the store gained since the last look; when the
+ * run-state model reports a change of a store, only the documents of that store whose text grew fire.
+ * A log may come from a store the tree does not show (a setting changed since): holding it makes
+ * the model follow that store too.
  */
 export class LogContentProvider implements vscode.TextDocumentContentProvider, vscode.Disposable {
   private readonly changes = new vscode.EventEmitter<vscode.Uri>();
   readonly onDidChange = this.changes.event;
-  private readonly followers = new Map<string, { uri: vscode.Uri; follower: LogFollower; connection: StoreConnection }>();
-  private readonly connections = new Map<string, StoreConnection>();
-  private readonly watchers = new Map<string, StoreWatcher>();
+  private readonly followers = new Map<string, { uri: vscode.Uri; follower: LogFollower; connection: StoreHold }>();
+  private readonly connections = new Map<string, StoreHold>();
+  private readonly runState: RunStateModel;
+  private readonly subscription: vscode.Disposable;
+
+  constructor(runState: RunStateModel) {
+    this.runState = runState;
+    this.subscription = runState.onDidChange((change) => {
+      if (this.connections.has(change.storePath)) this.refresh(change.storePath);
+    });
+  }
 
   provideTextDocumentContent(uri: vscode.Uri): string {
     const target = parseLogQuery(uri.query);
@@ -22,12 +32,12 @@ export class LogContentProvider implements vscode.TextDocumentContentProvider, v
     const key = uri.toString();
     let entry = this.followers.get(key);
     if (entry === undefined) {
-      let connection = this.connections.get(target.storePath);
+      // Keyed by the resolved path, the spelling the model's changes carry.
+      const storePath = resolve(target.storePath);
+      let connection = this.connections.get(storePath);
       if (connection === undefined) {
-        connection = new StoreConnection(target.storePath);
-        this.connections.set(target.storePath, connection);
-        // Its own watcher: a log may come from a store the tree does not show (a setting changed since).
-        this.watchers.set(target.storePath, new StoreWatcher(target.storePath, () => this.refresh(), { delayMs: 200 }));
+        connection = this.runState.hold(storePath);
+        this.connections.set(storePath, connection);
       }
       entry = { uri, follower: new LogFollower(target.blockRunId), connection };
       this.followers.set(key, entry);
@@ -40,10 +50,10 @@ export class LogContentProvider implements vscode.TextDocumentContentProvider, v
     return follower.text;
   }
 
-  /** Reads what is new for every log still being written; called when a store's files change. */
-  refresh(): void {
+  /** Reads what is new for every log still being written (of one store, or of all). */
+  refresh(storePath?: string): void {
     for (const { uri, follower, connection } of this.followers.values()) {
-      if (follower.finished) continue;
+      if (follower.finished || (storePath !== undefined && connection.storePath !== storePath)) continue;
       connection.checkFile();
       if (connection.read((store) => follower.update(store)) === true) this.changes.fire(uri);
     }
@@ -55,9 +65,8 @@ export class LogContentProvider implements vscode.TextDocumentContentProvider, v
   }
 
   dispose(): void {
-    for (const watcher of this.watchers.values()) watcher.dispose();
-    this.watchers.clear();
-    for (const connection of this.connections.values()) connection.close();
+    this.subscription.dispose();
+    for (const connection of this.connections.values()) connection.release();
     this.connections.clear();
     this.followers.clear();
     this.changes.dispose();

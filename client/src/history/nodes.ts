@@ -1,5 +1,5 @@
 import type { BlockRunRecord, RunStatus, RunSummary } from '../../../core/src/store/types.ts';
-import type { StoreConnection } from './storeConnection.ts';
+import type { StoreReader } from '../runState/storeConnection.ts';
 
 // The history tree's items, one class per kind. Instances live as long as what they show, and
 // refreshes update them in place: VS Code keeps expansion and selection by identity, and firing a
@@ -10,15 +10,17 @@ import type { StoreConnection } from './storeConnection.ts';
 export class StoreEntry {
   readonly name: string;
   readonly folderPath: string;
-  readonly connection: StoreConnection;
+  readonly connection: StoreReader;
   readonly pipelines = new Map<string, PipelineNode>();
   readonly folderNode: FolderNode;
   /** Summarises the connection state last shown, to notice when it changes. */
   shownState = '';
   /** Pipelines shown at the last read of this store's level. */
   shownCount = 0;
+  /** The connection's file generation what is loaded was read from; another one means a new file. */
+  shownGeneration = 0;
 
-  constructor(name: string, folderPath: string, connection: StoreConnection) {
+  constructor(name: string, folderPath: string, connection: StoreReader) {
     this.name = name;
     this.folderPath = folderPath;
     this.connection = connection;

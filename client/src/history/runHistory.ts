@@ -1,29 +1,30 @@
 import * as vscode from 'vscode';
-import { FILTERED_CONTEXT, LOG_SCHEME, RUNS_VIEW, STATE_CONTEXT, STORE_PATH_SETTING } from './commandIds.ts';
-import { HistoryModel, type StoreLocation } from './historyModel.ts';
+import type { RunStateModel } from '../runState/index.ts';
+import { FILTERED_CONTEXT, LOG_SCHEME, RUNS_VIEW, STATE_CONTEXT } from './commandIds.ts';
+import { HistoryModel } from './historyModel.ts';
 import { LogContentProvider } from './logContentProvider.ts';
 import type { HistoryNode } from './nodes.ts';
 import { RunsTreeProvider } from './runsTreeProvider.ts';
-import { historyStorePath } from './storeLocation.ts';
-import { StoreWatcher } from './storeWatcher.ts';
 
-const SETTINGS_SECTION = 'pipelineStudio';
 const TICK_MS = 5000;
 
 /**
- * The run history feature: the "Runs" view over one store per workspace folder, kept current by
- * watching the stores' files, and the `pipeline-log:` documents. Commands reach it through here.
+ * The run history feature: the "Runs" view over one store per workspace folder and the
+ * `pipeline-log:` documents, both kept current by the run-state model. Commands reach it through here.
  */
 export class RunHistory implements vscode.Disposable {
-  readonly model = new HistoryModel();
+  readonly model: HistoryModel;
   readonly tree: RunsTreeProvider;
   readonly view: vscode.TreeView<HistoryNode>;
-  readonly logs = new LogContentProvider();
-  private watchers: StoreWatcher[] = [];
+  readonly logs: LogContentProvider;
+  private readonly runState: RunStateModel;
   private readonly disposables: vscode.Disposable[] = [];
   private pipelineFilesKnown: boolean | undefined;
 
-  constructor() {
+  constructor(runState: RunStateModel) {
+    this.runState = runState;
+    this.model = new HistoryModel({ hold: (path) => runState.hold(path) });
+    this.logs = new LogContentProvider(runState);
     this.tree = new RunsTreeProvider(this.model, () => this.showState());
     this.view = vscode.window.createTreeView(RUNS_VIEW, { treeDataProvider: this.tree, showCollapseAll: true });
     this.disposables.push(
@@ -34,11 +35,11 @@ export class RunHistory implements vscode.Disposable {
       vscode.workspace.onDidCloseTextDocument((document) => {
         if (document.uri.scheme === LOG_SCHEME) this.logs.forget(document.uri);
       }),
-      vscode.workspace.onDidChangeWorkspaceFolders(() => this.reloadStores()),
-      this.watchPipelineFiles(),
-      vscode.workspace.onDidChangeConfiguration((event) => {
-        if (event.affectsConfiguration(`${SETTINGS_SECTION}.${STORE_PATH_SETTING}`)) this.reloadStores();
+      runState.onDidChangeStores(() => this.reloadStores()),
+      runState.onDidChange((change) => {
+        if (this.model.stores.some((entry) => entry.storePath === change.storePath)) this.storeChanged();
       }),
+      this.watchPipelineFiles(),
     );
     // A running run's duration and "N min ago" only change with time; re-render just those items.
     const ticker = setInterval(() => {
@@ -49,18 +50,9 @@ export class RunHistory implements vscode.Disposable {
     this.reloadStores();
   }
 
-  /** The stores to show: one per workspace folder (the setting is read per folder). */
+  /** The stores to show: the model's, one per workspace folder. */
   reloadStores(): void {
-    const locations: StoreLocation[] = (vscode.workspace.workspaceFolders ?? [])
-      .filter((folder) => folder.uri.scheme === 'file')
-      .map((folder) => ({
-        name: folder.name,
-        folderPath: folder.uri.fsPath,
-        storePath: historyStorePath(folder.uri.fsPath, vscode.workspace.getConfiguration(SETTINGS_SECTION, folder.uri).get<string>(STORE_PATH_SETTING)),
-      }));
-    for (const watcher of this.watchers) watcher.dispose();
-    this.model.setStores(locations);
-    this.watchers = locations.map((location) => new StoreWatcher(location.storePath, () => this.storeChanged()));
+    this.model.setStores(this.runState.workspaceStores);
     this.pipelineFilesKnown = undefined;
     this.tree.fire([undefined]);
   }
@@ -91,8 +83,6 @@ export class RunHistory implements vscode.Disposable {
   }
 
   dispose(): void {
-    for (const watcher of this.watchers) watcher.dispose();
-    this.watchers = [];
     this.model.dispose();
     for (const disposable of this.disposables) disposable.dispose();
   }

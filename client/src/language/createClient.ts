@@ -1,6 +1,6 @@
 import type * as vscode from 'vscode';
 import { LanguageClient, TransportKind, type ErrorHandler, type LanguageClientOptions, type ServerOptions } from 'vscode-languageclient/node';
-import { SETTINGS_SECTION } from '../settings.ts';
+import { SETTINGS_SECTION } from '../settings/settings.ts';
 import type { DiagnosticsGate } from './diagnosticsGate.ts';
 
 const CLIENT_NAME = 'Pipeline Studio Language Server';

@@ -1,6 +1,6 @@
 import type * as vscode from 'vscode';
 import type { HandleDiagnosticsSignature } from 'vscode-languageclient/node';
-import { validateEnabled } from '../settings.ts';
+import { validateEnabled } from '../settings/settings.ts';
 
 /**
  * Applies `pipelineStudio.validate.enable` on the client side, per document: the server's

@@ -2,7 +2,7 @@ import { existsSync } from 'node:fs';
 import * as vscode from 'vscode';
 import { State, type LanguageClient } from 'vscode-languageclient/node';
 import { serverLog, showErrorWithLogs } from '../log.ts';
-import { VALIDATE_ENABLE, affects } from '../settings.ts';
+import { VALIDATE_ENABLE, affects } from '../settings/settings.ts';
 import { createClient } from './createClient.ts';
 import { DiagnosticsGate } from './diagnosticsGate.ts';
 import { RestartingErrorHandler } from './errorHandler.ts';

@@ -1,5 +1,5 @@
 import * as vscode from 'vscode';
-import { TRACE_SERVER, affects, traceSetting } from '../settings.ts';
+import { TRACE_SERVER, affects, traceSetting } from '../settings/settings.ts';
 
 const CHANNEL_NAME = 'Pipeline Studio Language Server Trace';
 

@@ -17,7 +17,7 @@ import { RunController } from './runController.ts';
 import { disposeRunsLog } from './runsLog.ts';
 import { registerRunStatusBar } from './statusBar.ts';
 import { OPEN_STORED_LOG, registerOpenStoredLog } from './storedLog.ts';
-import { workspaceStorePaths } from './storeLocation.ts';
+import { runState } from '../runState/index.ts';
 
 let controller: RunController | undefined;
 
@@ -30,9 +30,10 @@ export function registerRunFeatures(context: vscode.ExtensionContext): void {
   controller = runs;
   const views = new ReadOnlyDocuments();
   const features: RunFeatures = { controller: runs, workspaceState: context.workspaceState, views };
-  const lenses = new BlockCodeLensProvider(runs);
+  const lenses = new BlockCodeLensProvider();
   context.subscriptions.push(
     runs,
+    runState().followRunner(runs),
     views,
     lenses,
     { dispose: disposeRunsLog },
@@ -55,7 +56,7 @@ export function registerRunFeatures(context: vscode.ExtensionContext): void {
   );
   // Runs started before a window reload (or in another window of these folders) are still going
   // in their service: follow them again. Only connects; starts no service.
-  void runs.reattach(workspaceStorePaths());
+  void runs.reattach(runState().workspaceStores.map((store) => store.storePath));
 }
 
 /** For deactivate(): leaves the runner services; their runs go on, for the next window to reattach. */

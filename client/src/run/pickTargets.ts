@@ -5,7 +5,7 @@ import { openStore, StoreError, type RunSummary } from '../../../core/src/store/
 import { validatePipeline } from '../../../core/src/validate/validate.ts';
 import type { RunController } from './runController.ts';
 import { statusMark } from './terminalRenderer.ts';
-import { storePathForReading } from './storeLocation.ts';
+import { storePathForReading } from '../runState/storeLocation.ts';
 
 const PIPELINE_GLOB = '**/*.{pipeline.yaml,pipeline.yml}';
 

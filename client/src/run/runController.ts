@@ -8,10 +8,10 @@ import type { VariableValue } from '../../../core/src/runner/variables.ts';
 import type { RunTrigger } from '../../../core/src/store/types.ts';
 import { RunProgress, runKey } from './activeRun.ts';
 import { RunTerminal } from './runTerminal.ts';
-import { runSettings } from './runSettings.ts';
+import { runSettings } from '../settings/settings.ts';
 import { runsLog, showRunError } from './runsLog.ts';
 import { ServiceProcess } from './serviceProcess.ts';
-import { storePathForRun } from './storeLocation.ts';
+import { storePathForRun } from '../runState/storeLocation.ts';
 
 export interface LaunchRequest {
   file: vscode.Uri;

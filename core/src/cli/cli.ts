@@ -13,7 +13,7 @@ import { showCommand } from './showCommand.ts';
 const HELP = `pipeline-studio — validate and run *.pipeline.yaml files
 
 Commands:
-  validate <files or folders…> [--format text|json]   check pipelines; exit 1 on errors
+  validate <files or folders…> [--format text|json|github|gitlab|sarif]   check pipelines; exit 1 on errors
   run <file> [--var K=V]… [--dry-run] …              run a pipeline; see 'run --help'
   runs [--pipeline P] [--status S] [--limit N]        recorded runs, newest first (--json for JSON)
   show RUN [--json]                                   a run's blocks, statuses, git and variables

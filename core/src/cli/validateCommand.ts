@@ -3,30 +3,31 @@ import { checkChainCycles } from '../validate/chainCycles.ts';
 import { pipelineNextTo } from '../triggers/loadPipelines.ts';
 import { LineIndex } from '../text/lineIndex.ts';
 import { validatePipeline } from '../validate/validate.ts';
-import type { Diagnostic } from '../model/diagnostic.ts';
+import manifest from '../../../package.json' with { type: 'json' };
 import { findPipelineFiles, readPipelineFile, UsageError } from './files.ts';
+import { githubAnnotations, gitlabCodeQuality, sarifLog, VALIDATE_FORMATS, type FileReport, type ValidateFormat } from './validateFormats.ts';
 
 export interface CliIo {
   out: (line: string) => void;
   err: (line: string) => void;
 }
 
-interface FileReport {
-  file: string;
-  diagnostics: (Diagnostic & { line: number; column: number; endLine: number; endColumn: number })[];
-}
+const USAGE = `Usage: pipeline-studio validate <files or folders…> [--format ${VALIDATE_FORMATS.join('|')}]`;
 
-const USAGE = 'Usage: pipeline-studio validate <files or folders…> [--format text|json]';
-
-/** `validate`: compiler-style lines (`path:line:col: severity code: message`) or JSON; exit 1 on any error. */
+/**
+ * `validate`: compiler-style lines (`path:line:col: severity code: message`), JSON, or a CI format
+ * (GitHub annotations, GitLab Code Quality, SARIF); exit 1 on any error.
+ */
 export function validateCommand(args: string[], io: CliIo): number {
-  let format = 'text';
+  let format: ValidateFormat = 'text';
   const paths: string[] = [];
   for (let i = 0; i < args.length; i++) {
     const arg = args[i] ?? '';
     if (arg === '--format' || arg.startsWith('--format=')) {
-      format = arg.includes('=') ? arg.slice(arg.indexOf('=') + 1) : (args[++i] ?? '');
-      if (format !== 'text' && format !== 'json') throw new UsageError(`--format must be text or json, not '${format}'.\n${USAGE}`);
+      const value = arg.includes('=') ? arg.slice(arg.indexOf('=') + 1) : (args[++i] ?? '');
+      const known = VALIDATE_FORMATS.find((f) => f === value);
+      if (known === undefined) throw new UsageError(`--format must be one of ${VALIDATE_FORMATS.join(', ')}, not '${value}'.\n${USAGE}`);
+      format = known;
     } else if (arg === '--help' || arg === '-h') {
       io.out(USAGE);
       return 0;
@@ -67,8 +68,14 @@ export function validateCommand(args: string[], io: CliIo): number {
   for (const r of reports) for (const d of r.diagnostics) counts[d.severity]++;
   if (format === 'json') {
     io.out(JSON.stringify({ files: reports.map((r) => ({ file: r.file, diagnostics: r.diagnostics.map(toJson) })), counts }, null, 2));
+  } else if (format === 'gitlab') {
+    io.out(JSON.stringify(gitlabCodeQuality(reports), null, 2));
+  } else if (format === 'sarif') {
+    io.out(JSON.stringify(sarifLog(reports, manifest.version), null, 2));
   } else {
-    for (const r of reports) {
+    if (format === 'github') for (const line of githubAnnotations(reports)) io.out(line);
+    // The annotations replace the compiler-style lines; the summary is printed in both.
+    for (const r of format === 'text' ? reports : []) {
       for (const d of r.diagnostics) io.out(`${r.file}:${d.line}:${d.column}: ${d.severity} ${d.code}: ${d.message}`);
     }
     const noun = files.length === 1 ? 'file' : 'files';

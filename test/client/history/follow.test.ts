@@ -8,7 +8,8 @@ import { LogFollower } from '../../../client/src/history/logFollower.ts';
 import { AnsiStripper, stripAnsi } from '../../../client/src/history/logText.ts';
 import { logUriParts, parseLogQuery } from '../../../client/src/history/logUri.ts';
 import type { PipelineNode, RunNode } from '../../../client/src/history/nodes.ts';
-import { StoreWatcher } from '../../../client/src/history/storeWatcher.ts';
+import { RunStateHub } from '../../../client/src/runState/runStateHub.ts';
+import { StoreWatcher } from '../../../client/src/runState/storeWatcher.ts';
 import { modelFor, newRun, tempStore, writableStore } from './helpers.ts';
 
 test('escape sequences are stripped, also when split between chunks', () => {
@@ -61,7 +62,7 @@ test('the log document follows a block run read-only: appends new chunks only, e
   }
 });
 
-test('another process writing the store: the watcher fires throttled, the tree and the log follow it live', async () => {
+test('another process writing the store: the run-state hub reports it merged, the tree and the log follow it live', async () => {
   const { path, cleanup } = tempStore();
   const seed = writableStore(path);
   seed.close();
@@ -71,11 +72,13 @@ test('another process writing the store: the watcher fires throttled, the tree a
   let follower: LogFollower | undefined;
   const snapshots: string[] = [];
   const changedKinds: string[] = [];
-  const watcher = new StoreWatcher(path, () => {
+  const hub = new RunStateHub({ delayMs: 100 });
+  const hold = hub.hold(path);
+  hub.subscribe(() => {
     refreshes++;
     for (const node of model.refresh()) changedKinds.push(node?.kind ?? 'root');
     if (follower !== undefined && follower.update(reader)) snapshots.push(follower.text);
-  }, { delayMs: 100 });
+  });
   try {
     const child = spawn(process.execPath, [join(import.meta.dirname, 'fixtures', 'slowWriter.ts'), path, '40', '25'], { stdio: ['ignore', 'pipe', 'inherit'] });
     const [line] = (await once(child.stdout, 'data')) as [Buffer];
@@ -94,7 +97,8 @@ test('another process writing the store: the watcher fires throttled, the tree a
     assert.equal((model.children(pipelines[0]) as RunNode[])[0]?.run.status, 'completed');
     assert.ok(changedKinds.includes('root'), `the new pipeline appeared (${changedKinds.join(',')})`);
   } finally {
-    watcher.dispose();
+    hold.release();
+    hub.dispose();
     reader.close();
     model.dispose();
     cleanup();
@@ -104,7 +108,7 @@ test('another process writing the store: the watcher fires throttled, the tree a
 test('the watcher waits for a store folder that does not exist yet', async () => {
   const { path, cleanup } = tempStore();
   let calls = 0;
-  const watcher = new StoreWatcher(path, () => void calls++, { delayMs: 20, pollMs: 30 });
+  const watcher = new StoreWatcher(path, () => void calls++, { pollMs: 30 });
   try {
     const store = writableStore(path);
     store.createRun(newRun());

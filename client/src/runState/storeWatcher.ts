@@ -2,8 +2,6 @@ import { existsSync, watch, type FSWatcher } from 'node:fs';
 import { basename, dirname } from 'node:path';
 
 export interface StoreWatcherOptions {
-  /** Calls are at most this far apart while writes continue, and come this long after the first write. */
-  delayMs?: number;
   /** How often to look for the store's folder while it does not exist. */
   pollMs?: number;
 }
@@ -11,18 +9,17 @@ export interface StoreWatcherOptions {
 /**
  * Calls `onChange` when another connection (the CLI, the run service, another window) writes the
  * store: SQLite in WAL mode appends to `runs.sqlite-wal` and checkpoints into `runs.sqlite`, so the
- * folder is watched for those two names. Writes come in bursts (a block's log every ~50 ms), so
- * calls are throttled: one per `delayMs` however many writes, and never a call per log chunk.
- * The folder may not exist yet (no run so far), or be deleted; then it is looked for every `pollMs`.
+ * folder is watched for those two names. Every write is reported: the run-state hub that owns the
+ * watcher merges them (one change per store per merge window, never one per log chunk).
+ * The folder may not exist yet (no run so far), or be deleted (history wiped by hand); then it is
+ * looked for every `pollMs`, and its reappearance is reported as a change.
  */
 export class StoreWatcher {
   private readonly folder: string;
   private readonly names: ReadonlySet<string>;
-  private readonly delayMs: number;
   private readonly pollMs: number;
   private readonly onChange: () => void;
   private watcher: FSWatcher | undefined;
-  private timer: NodeJS.Timeout | undefined;
   private poller: NodeJS.Timeout | undefined;
   private disposed = false;
 
@@ -31,16 +28,22 @@ export class StoreWatcher {
     const name = basename(storePath);
     this.names = new Set([name, `${name}-wal`]);
     this.onChange = onChange;
-    this.delayMs = options.delayMs ?? 300;
     this.pollMs = options.pollMs ?? 2000;
     this.start();
+  }
+
+  /**
+   * Called after a burst of changes: a deleted folder does not always make fs.watch fail (the
+   * watch of a removed inode just goes quiet), so its absence is checked here, not per event.
+   */
+  recheck(): void {
+    if (!this.disposed && this.watcher !== undefined && !existsSync(this.folder)) this.lost();
   }
 
   dispose(): void {
     this.disposed = true;
     this.watcher?.close();
     this.watcher = undefined;
-    clearTimeout(this.timer);
     clearInterval(this.poller);
   }
 
@@ -49,7 +52,7 @@ export class StoreWatcher {
     try {
       this.watcher = watch(this.folder, { persistent: false }, (_event, file) => {
         // Some platforms omit the name; then any change in the folder counts.
-        if (file === null || this.names.has(String(file))) this.schedule();
+        if (file === null || this.names.has(String(file))) this.onChange();
       });
       this.watcher.on('error', () => this.lost());
       clearInterval(this.poller);
@@ -67,18 +70,8 @@ export class StoreWatcher {
     this.poller = setInterval(() => {
       if (!existsSync(this.folder)) return;
       this.start();
-      this.schedule();
+      this.onChange();
     }, this.pollMs);
     this.poller.unref();
-  }
-
-  private schedule(): void {
-    if (this.timer !== undefined || this.disposed) return;
-    this.timer = setTimeout(() => {
-      this.timer = undefined;
-      if (!existsSync(this.folder)) this.lost();
-      this.onChange();
-    }, this.delayMs);
-    this.timer.unref();
   }
 }

@@ -7,6 +7,23 @@ export type StoreState =
   | { kind: 'missing' }
   | { kind: 'error'; errorKind: StoreError['kind'] | 'unexpected'; message: string };
 
+/**
+ * What a view reads a store through: the shared connection of the run-state model (client/src/runState)
+ * or, in tests, a private `StoreConnection`. `generation` counts the files seen at the path (a new
+ * one each time the store is created, replaced or deleted), so a view can tell that what it shows
+ * came from an earlier file even when someone else noticed the change.
+ */
+export interface StoreReader {
+  readonly path: string;
+  readonly state: StoreState;
+  readonly generation: number;
+  read<T>(fn: (store: RunStore) => T): T | undefined;
+  /** True when the file on disk is no longer the one read until now; the next read opens the new one. */
+  checkFile(): boolean;
+  /** The view is done with the store. */
+  release(): void;
+}
+
 // Reads run on the extension host's thread: waiting long for a writer's lock would freeze the editor,
 // and WAL readers almost never wait anyway.
 const READ_BUSY_TIMEOUT_MS = 250;
@@ -16,12 +33,13 @@ const READ_BUSY_TIMEOUT_MS = 250;
  * vanish or be replaced (another store moved in place) while the editor runs, so `checkFile()` notices a
  * new inode and reopens; a failure closes the connection, records why, and the next use tries again.
  */
-export class StoreConnection {
+export class StoreConnection implements StoreReader {
   readonly path: string;
   private readonly driver: DriverChoice;
   private store: RunStore | undefined;
   private inode: number | undefined;
   private current: StoreState = { kind: 'missing' };
+  private files = 0;
 
   constructor(path: string, driver: DriverChoice = 'auto') {
     this.path = path;
@@ -30,6 +48,10 @@ export class StoreConnection {
 
   get state(): StoreState {
     return this.current;
+  }
+
+  get generation(): number {
+    return this.files;
   }
 
   /** Runs fn on the open store; undefined (with `state` saying why) when it cannot be read. */
@@ -48,14 +70,27 @@ export class StoreConnection {
   checkFile(): boolean {
     const inode = currentInode(this.path);
     if (inode === this.inode) return false;
-    this.close();
+    // Remembered even though nothing is open yet: a file that failed to open is reported once, not
+    // at every look (each report makes every view read again, and fail again).
+    this.drop();
+    this.inode = inode;
+    this.files++;
     return true;
   }
 
+  release(): void {
+    this.close();
+  }
+
   close(): void {
+    this.drop();
+    this.inode = undefined;
+  }
+
+  /** Closes the database but keeps the file it was: the next read opens it again. */
+  private drop(): void {
     const store = this.store;
     this.store = undefined;
-    this.inode = undefined;
     try {
       store?.close();
     } catch {
@@ -86,7 +121,7 @@ export class StoreConnection {
   }
 
   private fail(error: unknown): void {
-    this.close();
+    this.drop();
     this.current = error instanceof StoreError
       ? { kind: 'error', errorKind: error.kind, message: error.message }
       : { kind: 'error', errorKind: 'unexpected', message: `Cannot read the run store ${this.path}: ${error instanceof Error ? error.message : String(error)}` };
