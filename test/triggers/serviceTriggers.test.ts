@@ -23,7 +23,9 @@ async function serviceOn(folder: string) {
   assert.ok(service !== undefined);
   const client = await SocketRunnerClient.connect(socket);
   const states: TriggerState[] = [];
-  client.connection.onNotification(TriggerStateNotification, (state) => states.push(state));
+  client.connection.onNotification(TriggerStateNotification, (state) => {
+    states.push(state);
+  });
   const store = join(folder, '.pipelines', 'runs.sqlite');
   const latest = (): TriggerState | undefined => states.at(-1);
   const enable = () => client.connection.sendRequest(EnableTriggersRequest, { store, folders: [folder], disabled: [], longRunningAlert: true });
