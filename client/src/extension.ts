@@ -9,6 +9,7 @@ import { registerGraphFeatures } from './graph/index.ts';
 import { registerDebugFeatures } from './debug/index.ts';
 import { registerRunFeatures } from './run/index.ts';
 import { registerRunState } from './runState/index.ts';
+import { registerTriggerFeatures } from './triggers/index.ts';
 
 /** What activate() returns: read by the end-to-end tests to wait on the server instead of sleeping. */
 export interface PipelineStudioApi {
@@ -44,6 +45,7 @@ export function activate(context: vscode.ExtensionContext): PipelineStudioApi {
   registerHistoryFeatures(context);
   registerGraphFeatures(context);
   registerDebugFeatures(context);
+  registerTriggerFeatures(context);
 
   return {
     languageServer: {

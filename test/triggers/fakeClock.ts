@@ -45,6 +45,15 @@ export class FakeClock implements SchedulerClock {
     await settle();
   }
 
+  /**
+   * Sets the wall clock back by `ms` as a user or NTP would: pending timers keep their remaining
+   * delays (real timers run on a monotonic clock), so each wakes at an earlier wall time than it aimed for.
+   */
+  setBack(ms: number): void {
+    this.time -= ms;
+    for (const timer of this.timers.values()) timer.at -= ms;
+  }
+
   /** Sets the wall clock (a jump), without running timers. */
   jump(ms: number): void {
     this.time += ms;

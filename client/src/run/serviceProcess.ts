@@ -87,6 +87,11 @@ export class ServiceProcess {
     return (await this.existing(ref.store))?.attachRun(ref) ?? null;
   }
 
+  /** The connection to the store's service, starting the service if none runs (the triggers talk to it). */
+  connect(store: string): Promise<SocketRunnerClient> {
+    return this.service(store);
+  }
+
   /** Leaves the services: their runs go on, and each exits once it has no run and no client. */
   async dispose(): Promise<void> {
     this.disposed = true;

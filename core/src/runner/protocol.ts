@@ -19,7 +19,7 @@ import type { VariableValue } from './variables.ts';
  */
 
 /** Part of the socket's name, so that an editor never talks to a service of another protocol. */
-export const PROTOCOL_VERSION = 2;
+export const PROTOCOL_VERSION = 3;
 
 export interface StartRunParams {
   /** Absolute path of the pipeline file. */

@@ -15,9 +15,10 @@ import { planRun } from './plan.ts';
 import { RunRefused } from './prepare.ts';
 import {
   AttachRunRequest, BeforeBlockRequest, CancelBlockRequest, CancelRunRequest, ListRunsRequest, PlanRequest, RunEventNotification, StartRunRequest,
-  type LiveRunInfo, type RunRefusedData,
+  type LiveRunInfo, type RunRefusedData, type StartRunParams,
 } from './protocol.ts';
 import { RunReplay } from './runReplay.ts';
+import { ServiceTriggers } from '../triggers/serviceTriggers.ts';
 
 /** JSON-RPC error code of a refused run (in the range reserved for applications). */
 export const RUN_REFUSED = -32001;
@@ -36,7 +37,8 @@ interface LiveRun {
   replay: RunReplay;
   /** The clients its events go to: the one that started it, and those that attached. */
   subscribers: Set<Client>;
-  starter: Client;
+  /** Undefined for a run a trigger started. */
+  starter: Client | undefined;
   debug: boolean;
 }
 
@@ -54,6 +56,19 @@ export class RunnerService {
   private readonly runs = new Map<string, LiveRun>();
   private readonly clients = new Set<Client>();
   private readonly changeListeners: (() => void)[] = [];
+  /** The schedulers of the stores whose windows enabled triggers; their runs are this service's runs. */
+  private readonly triggers = new ServiceTriggers({
+    storeAt: (path) => this.storeAt(path),
+    launch: async (request, store) => {
+      try {
+        const handle = await this.startLive({ file: request.file, store, trigger: request.label, variables: request.variables }, undefined);
+        return { runId: handle.runId, done: handle.done.then((r) => ({ status: r.status, error: r.error })), cancel: () => handle.cancel() };
+      } catch (error) {
+        if (error instanceof RunRefused) throw new Error(error.problems.join('; '));
+        throw error;
+      }
+    },
+  });
 
   /** Runs in flight. */
   get runCount(): number {
@@ -82,6 +97,7 @@ export class RunnerService {
       connection.onClose(() => {
         client.closed = true;
         this.clients.delete(client);
+        this.triggers.unregister(connection);
         client.logs.stop();
         const mine: Promise<unknown>[] = [];
         for (const run of this.runs.values()) {
@@ -101,6 +117,7 @@ export class RunnerService {
 
   /** Cancels every run, waits for them to end, and closes the stores. */
   async close(): Promise<void> {
+    await this.triggers.close();
     const done = [...this.runs.values()].flatMap((run) => {
       run.handle?.cancel();
       return run.handle === undefined ? [] : [run.handle.done];
@@ -113,44 +130,11 @@ export class RunnerService {
 
   private register(client: Client): void {
     const { connection } = client;
+    this.triggers.register(connection);
     connection.onRequest(StartRunRequest, async (params) => {
-      const path = this.storePath(params.file, params.store);
-      const { debug: asked, ...rest } = params;
-      const debug = asked === true;
-      const live: LiveRun = { handle: undefined, store: undefined, info: undefined, replay: new RunReplay(), subscribers: new Set([client]), starter: client, debug };
-      let clientLost = false;
-      const askClient = async (gate: BlockGate): Promise<void> => {
-        client.logs.flush();
-        try {
-          if (client.closed) throw new Error('the debugger has gone');
-          await connection.sendRequest(BeforeBlockRequest, { ...gate, store: path });
-        } catch {
-          clientLost = true;
-          live.handle?.cancel();
-        }
-      };
       try {
-        live.store = this.storeAt(path, params.logCapBytes);
-        const handle = await startRun({
-          ...rest,
-          beforeBlock: debug ? askClient : undefined,
-          store: live.store,
-          onEvent: (event: RunEvent) => {
-            if (event.type === 'run-started') live.info = { runId: event.runId, store: path, pipelineName: event.pipelineName, pipelineFile: event.pipelineFile, startedAt: event.time, debug };
-            this.emit(live, event, path);
-          },
-        });
-        live.handle = handle;
-        if (clientLost) handle.cancel();
-        const key = `${path}#${handle.runId}`;
-        this.runs.set(key, live);
-        void handle.done.finally(() => {
-          this.runs.delete(key);
-          this.closeIfRetired(live.store);
-          this.changed();
-        });
-        this.changed();
-        return { runId: handle.runId, store: path };
+        const handle = await this.startLive(params, client);
+        return { runId: handle.runId, store: this.storePath(params.file, params.store) };
       } catch (error) {
         throw refused(error);
       }
@@ -177,6 +161,50 @@ export class RunnerService {
       run.subscribers.add(client);
       return run.replay.snapshot();
     });
+  }
+
+  /**
+   * Records and starts a run, kept in `runs` until it ends. `client` started it (its events go to
+   * it; a debug run asks it before each block); undefined for a run a trigger started.
+   */
+  private async startLive(params: StartRunParams, client: Client | undefined): Promise<RunHandle> {
+    const path = this.storePath(params.file, params.store);
+    const { debug: asked, ...rest } = params;
+    const debug = asked === true && client !== undefined;
+    const live: LiveRun = { handle: undefined, store: undefined, info: undefined, replay: new RunReplay(), subscribers: new Set(client === undefined ? [] : [client]), starter: client, debug };
+    let clientLost = false;
+    const askClient = async (gate: BlockGate): Promise<void> => {
+      if (client === undefined) return;
+      client.logs.flush();
+      try {
+        if (client.closed) throw new Error('the debugger has gone');
+        await client.connection.sendRequest(BeforeBlockRequest, { ...gate, store: path });
+      } catch {
+        clientLost = true;
+        live.handle?.cancel();
+      }
+    };
+    live.store = this.storeAt(path, params.logCapBytes);
+    const handle = await startRun({
+      ...rest,
+      beforeBlock: debug ? askClient : undefined,
+      store: live.store,
+      onEvent: (event: RunEvent) => {
+        if (event.type === 'run-started') live.info = { runId: event.runId, store: path, pipelineName: event.pipelineName, pipelineFile: event.pipelineFile, startedAt: event.time, debug };
+        this.emit(live, event, path);
+      },
+    });
+    live.handle = handle;
+    if (clientLost) handle.cancel();
+    const key = `${path}#${handle.runId}`;
+    this.runs.set(key, live);
+    void handle.done.finally(() => {
+      this.runs.delete(key);
+      this.closeIfRetired(live.store);
+      this.changed();
+    });
+    this.changed();
+    return handle;
   }
 
   private emit(run: LiveRun, event: RunEvent, store: string): void {

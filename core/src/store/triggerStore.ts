@@ -133,6 +133,15 @@ export class TriggerStore {
     });
   }
 
+  /** How long the last `limit` completed runs of a pipeline took (ms), newest first. */
+  recentDurations(pipelineFile: string, limit = 20): number[] {
+    return this.guard(() =>
+      this.sql(`SELECT finished_at - coalesce(started_at, created_at) AS ms FROM pipeline_run
+                WHERE pipeline_file = ? AND status = 'completed' AND finished_at IS NOT NULL ORDER BY id DESC LIMIT ?`)
+        .all(pipelineFile, limit).map((row) => Number(row.ms)).filter((ms) => Number.isFinite(ms) && ms >= 0),
+    );
+  }
+
   fires(): FireRecord[] {
     return this.guard(() =>
       this.sql('SELECT id, pipeline_file, trigger, kind, scheduled_for, fired_at, holder, run_id, detail, upstream_run_id, outcome FROM trigger_fire ORDER BY id').all().map((row) => ({

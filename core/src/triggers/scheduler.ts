@@ -37,7 +37,8 @@ export interface LaunchedRun {
 export type Launcher = (request: LaunchRequest) => Promise<LaunchedRun>;
 
 export interface Alert {
-  kind: 'sla' | 'timeout' | 'failed';
+  /** `long`: the run has taken 3× the pipeline's median duration (see longRunning.ts). */
+  kind: 'sla' | 'timeout' | 'failed' | 'long';
   file: string;
   trigger: string;
   runId: number;
@@ -76,6 +77,35 @@ export interface SchedulerOptions {
   watch?: (folder: string, globs: string[], onFile: (path: string) => void) => () => void;
   /** Records a final status the scheduler decided (a timeout's `failed`). */
   finishRun?: (runId: number, status: RunStatus, error: string) => void;
+  /**
+   * After how long a run of this pipeline counts as long-running (an alert, once), or undefined for
+   * no such alert: see longRunningThreshold. Asked as each triggered run starts.
+   */
+  longRunningAfterMs?: (file: string) => number | undefined;
+  /** What list() shows may have changed: pipelines loaded, the lease won or lost, a run started or ended. */
+  onChange?: () => void;
+}
+
+/** A trigger as the editor lists it ("Upcoming", code lenses, the status bar). */
+export interface TriggerListing {
+  file: string;
+  pipeline: string;
+  trigger: string;
+  kind: NonNullable<TriggerDef['kind']>;
+  /** The next clock fire (epoch ms); undefined for event and chained triggers, and a clock trigger that never fires again. */
+  next: number | undefined;
+  /** Turned off by the user (kept outside the file); it does not fire. */
+  disabled: boolean;
+  /** Offset of the trigger's name in the file. */
+  offset: number;
+  timezone: string | undefined;
+  /** What an event or chained trigger waits for. */
+  waitsFor: string | undefined;
+}
+
+/** The key of a trigger in a disabled set. */
+export function triggerKey(file: string, trigger: string): string {
+  return `${file}#${trigger}`;
 }
 
 interface TriggerEntry {
@@ -135,6 +165,8 @@ export class Scheduler {
   private entries: TriggerEntry[] = [];
   private states = new Map<string, PipelineState>();
   private leaseTimer: unknown;
+  private disabled: ReadonlySet<string> = new Set();
+  private loaded: readonly LoadedPipeline[] = [];
   private leader = false;
   private stopped = false;
   private readonly allRuns = new Set<InFlight>();
@@ -161,9 +193,22 @@ export class Scheduler {
     this.renewLease();
   }
 
+  /** The pipelines loaded last, with the files that keep no triggers (`refused`). */
+  get pipelines(): readonly LoadedPipeline[] {
+    return this.loaded;
+  }
+
+  /** Triggers the user turned off (keys from triggerKey): they are listed, not fired. */
+  setDisabled(keys: ReadonlySet<string>): void {
+    const same = keys.size === this.disabled.size && [...keys].every((k) => this.disabled.has(k));
+    this.disabled = new Set(keys);
+    if (!same) this.load(this.loaded);
+  }
+
   /** Replaces the pipelines (files edited, added or removed); runs in flight go on. */
   load(pipelines: readonly LoadedPipeline[]): void {
     for (const entry of this.entries) this.disarm(entry);
+    this.loaded = pipelines;
     const now = this.clock.now();
     const states = new Map<string, PipelineState>();
     this.entries = [];
@@ -178,13 +223,14 @@ export class Scheduler {
         : { ...old, pipeline: loaded.pipeline };
       states.set(loaded.file, state);
       for (const trigger of loaded.pipeline.triggers) {
-        if (trigger.kind === undefined) continue;
+        if (trigger.kind === undefined || this.disabled.has(triggerKey(loaded.file, trigger.name))) continue;
         this.entries.push({ file: loaded.file, pipeline: loaded.pipeline, trigger, state, timer: undefined, after: now, stopWatch: undefined, debounce: undefined, lastFile: undefined, refusedUntil: 0 });
       }
     }
     this.states = states;
     for (const entry of this.entries) this.arm(entry);
     this.log(`${this.entries.length} trigger(s) in ${states.size} pipeline(s)`);
+    this.options.onChange?.();
   }
 
   /**
@@ -210,6 +256,46 @@ export class Scheduler {
     this.leader = false;
   }
 
+  /** Every trigger of the clean files, disabled ones included, with its next fire from now. */
+  list(): TriggerListing[] {
+    const now = this.clock.now();
+    const out: TriggerListing[] = [];
+    for (const loaded of this.loaded) {
+      if (loaded.refused !== undefined) continue;
+      const state = this.states.get(loaded.file);
+      for (const trigger of loaded.pipeline.triggers) {
+        const kind = trigger.kind;
+        if (kind === undefined) continue;
+        const entry = this.entries.find((e) => e.file === loaded.file && e.trigger.name === trigger.name);
+        const from = Math.max(now, entry?.after ?? now);
+        const next = CLOCK_KINDS.has(kind) ? nextFireAfter(trigger, kind === 'always' ? now - 1 : from, { running: state !== undefined && busy(state), lastEndedAt: state?.lastEndedAt }) : undefined;
+        const waitsFor = kind === 'files' ? trigger.files.map((f) => f.value).join(', ') : kind === 'after' ? `${trigger.after?.value.trim() ?? ''} (${trigger.afterStatus})` : undefined;
+        out.push({ file: loaded.file, pipeline: loaded.pipeline.name, trigger: trigger.name, kind, next, disabled: this.disabled.has(triggerKey(loaded.file, trigger.name)), offset: trigger.nameSpan.start, timezone: trigger.timezone, waitsFor });
+      }
+    }
+    return out;
+  }
+
+  /**
+   * Starts a run of a trigger now, whoever holds the lease (the user asked, in this window): with the
+   * trigger's variables, label, SLA, timeout and alerts. Throws when the trigger is not loaded or the run is refused.
+   */
+  async runNow(file: string, triggerName: string): Promise<number> {
+    const loaded = this.loaded.find((l) => l.file === file && l.refused === undefined);
+    const trigger = loaded?.pipeline.triggers.find((t) => t.name === triggerName);
+    if (loaded === undefined || trigger === undefined) throw new Error(`No trigger '${triggerName}' in ${file} (or the file has errors).`);
+    let state = this.states.get(file);
+    if (state === undefined) {
+      state = { file, pipeline: loaded.pipeline, inFlight: new Set(), queued: undefined, lastEndedAt: undefined, starting: 0 };
+      this.states.set(file, state);
+    }
+    const entry = this.entries.find((e) => e.file === file && e.trigger.name === triggerName)
+      ?? { file, pipeline: loaded.pipeline, trigger, state, timer: undefined, after: this.clock.now(), stopWatch: undefined, debounce: undefined, lastFile: undefined, refusedUntil: 0 };
+    const flight = await this.launch(entry, undefined, true);
+    if (flight === undefined) throw new Error(`The run of ${loaded.pipeline.name} could not start.`);
+    return flight.run.runId;
+  }
+
   // ---- the lease
 
   private renewLease(): void {
@@ -222,10 +308,12 @@ export class Scheduler {
       leader = this.leader;
       this.log(`lease check failed: ${error instanceof Error ? error.message : String(error)}`);
     }
-    const became = leader && !this.leader;
+    const was = this.leader;
+    const became = leader && !was;
     if (leader !== this.leader) this.log(leader ? 'holds the lease: this scheduler fires' : 'lost the lease: another scheduler fires');
     this.leader = leader;
     if (became) this.onBecameLeader();
+    if (leader !== was) this.options.onChange?.();
     this.leaseTimer = this.clock.setTimer(() => this.renewLease(), this.heartbeatMs);
   }
 
@@ -249,6 +337,9 @@ export class Scheduler {
   private arm(entry: TriggerEntry): void {
     this.disarm(entry);
     if (this.stopped) return;
+    // The clock was set back past the last tick handled: recompute from now (ticks already fired
+    // are claimed in the store, so none fires twice; a timer computed before would wait too long).
+    if (this.clock.now() < entry.after) entry.after = this.clock.now();
     const kind = entry.trigger.kind;
     if (kind === 'files') {
       this.watchFiles(entry);
@@ -288,6 +379,7 @@ export class Scheduler {
     entry.after = tick;
     if (this.leader) void this.fire(entry, tick);
     this.arm(entry);
+    this.options.onChange?.();
   }
 
   // ---- event triggers
@@ -360,25 +452,27 @@ export class Scheduler {
     await this.launch(entry, fireId);
   }
 
-  private async launch(entry: TriggerEntry, fireId: number): Promise<void> {
+  /** Starts the run of a fire (`fireId`), or of a Run Now (undefined); the flight, or undefined when refused. */
+  private async launch(entry: TriggerEntry, fireId: number | undefined, rethrow = false): Promise<InFlight | undefined> {
     const { trigger, state } = entry;
     const label = triggerLabel(trigger);
     let run: LaunchedRun;
     state.starting++;
     try {
-      run = await this.options.launch({ file: entry.file, pipeline: entry.pipeline, trigger, label, variables: trigger.variables, fireId });
+      run = await this.options.launch({ file: entry.file, pipeline: entry.pipeline, trigger, label, variables: trigger.variables, fireId: fireId ?? 0 });
     } catch (error) {
       state.starting--;
       const why = error instanceof Error ? error.message : String(error);
-      this.outcome(fireId, `refused: ${why}`);
+      if (fireId !== undefined) this.outcome(fireId, `refused: ${why}`);
       this.log(`${label} of ${entry.pipeline.name}: the run could not start: ${why}`);
+      if (rethrow) throw error;
       entry.refusedUntil = this.clock.now() + REFUSED_RETRY_MS;
       if (trigger.kind === 'always') this.arm(entry);
-      return;
+      return undefined;
     }
     state.starting--;
-    this.outcome(fireId, 'started', run.runId);
-    this.log(`${label} fired: run #${run.runId} of ${entry.pipeline.name}`);
+    if (fireId !== undefined) this.outcome(fireId, 'started', run.runId);
+    this.log(`${label} ${fireId === undefined ? 'run now' : 'fired'}: run #${run.runId} of ${entry.pipeline.name}`);
     const flight: InFlight = { run, entry, timers: [], timedOut: false, slaAlerted: false, startedAt: this.clock.now() };
     state.inFlight.add(flight);
     this.allRuns.add(flight);
@@ -390,11 +484,29 @@ export class Scheduler {
       const timeout = trigger.timeoutMs;
       flight.timers.push(this.clock.setTimer(() => this.timedOut(flight, timeout), timeout));
     }
-    if (trigger.kind === 'always') this.arm(entry);
+    const long = this.longRunningAfter(entry.file);
+    if (long !== undefined) {
+      flight.timers.push(this.clock.setTimer(() => this.alert({
+        kind: 'long', file: entry.file, trigger: trigger.name, runId: run.runId,
+        message: `Run #${run.runId} of ${entry.pipeline.name} (${label}) is long-running: ${formatMs(long)} so far, 3× its usual duration.`,
+      }), long));
+    }
+    if (trigger.kind === 'always' && fireId !== undefined) this.arm(entry);
+    this.options.onChange?.();
     void run.done.then((result) => this.ended(flight, result.status), (error: unknown) => {
       this.log(`run #${run.runId}: ${error instanceof Error ? error.message : String(error)}`);
       this.ended(flight, 'failed');
     });
+    return flight;
+  }
+
+  private longRunningAfter(file: string): number | undefined {
+    try {
+      return this.options.longRunningAfterMs?.(file);
+    } catch (error) {
+      this.log(`could not read the usual duration of ${file}: ${error instanceof Error ? error.message : String(error)}`);
+      return undefined;
+    }
   }
 
   private slaMissed(flight: InFlight, why: string): void {
@@ -440,6 +552,7 @@ export class Scheduler {
       void this.launch(queued.entry, queued.fireId);
     }
     for (const other of this.entries) if (other.state === state && other.trigger.kind === 'always') this.arm(other);
+    this.options.onChange?.();
   }
 
   /** Notes what became of a fire; a busy store must not lose the run itself. */
