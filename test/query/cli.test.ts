@@ -79,7 +79,7 @@ test('export csv: RFC 4180 quoting and the formula guard survive a CSV parser; c
     assert.match(r.err, /Exported 8 runs/);
     const text = readFileSync(out, 'utf8');
     assert.ok(text.includes('\r\n'), 'records end with CRLF');
-    const rows = parse(text, { columns: true }) as Record<string, string>[];
+    const rows = parse<Record<string, string>>(text, { columns: true });
     assert.equal(rows.length, 8);
     assert.deepEqual(Object.keys(rows[0] ?? {}), [
       'id', 'pipeline', 'file', 'status', 'trigger', 'created', 'started', 'finished', 'duration_ms', 'blocks_total', 'blocks_completed', 'blocks_failed', 'commit', 'branch', 'dirty',
@@ -94,7 +94,7 @@ test('export csv: RFC 4180 quoting and the formula guard survive a CSV parser; c
     assert.equal(rows.find((row) => row.id === '5')?.duration_ms, '', 'a running run has no duration yet');
     // --runs with --query, to stdout.
     const some = await cli(['export', '--store', path, '--format', 'csv', '--runs', '6,2,1', '--query', 'status:failed']);
-    assert.deepEqual((parse(some.out, { columns: true }) as { id: string }[]).map((row) => row.id), ['6', '2']);
+    assert.deepEqual(parse<{ id: string }>(some.out, { columns: true }).map((row) => row.id), ['6', '2']);
     // JSON: what show --json has, per run.
     const json = await cli(['export', '--store', path, '--format', 'json', '--query', 'pipeline:mnist']);
     const runs = JSON.parse(json.out) as { run: { id: number }; blockRuns: unknown[] }[];
