@@ -55,19 +55,26 @@ export function exportRuns(store: RunStore, options: { text: string | undefined;
   for (;;) {
     const runs = store.listRuns({ text: options.text, before, limit: EXPORT_PAGE });
     if (runs.length === 0) break;
-    const byRun = new Map<number, BlockRunRecord[]>();
-    for (const b of store.blockRunsOf(runs.map((r) => r.id))) {
-      let list = byRun.get(b.runId);
-      if (list === undefined) byRun.set(b.runId, (list = []));
-      list.push(b);
-    }
+    const ids = runs.map((r) => r.id);
     let chunk = '';
-    for (const summary of runs) {
-      const { counts: _counts, ...run } = summary;
-      const blockRuns = byRun.get(run.id) ?? [];
-      chunk += options.format === 'csv' ? csvRecord(run, blockRuns, columns) : `${count === 0 ? '' : ','}\n${JSON.stringify({ run, blockRuns })}`;
-      count++;
+    if (options.format === 'csv') {
+      const outputs = new Map<number, Map<string, string>>();
+      for (const o of store.outputsOf(ids)) {
+        let of = outputs.get(o.runId);
+        if (of === undefined) outputs.set(o.runId, (of = new Map()));
+        of.set(`${o.block}.${o.name}`, o.value);
+      }
+      for (const run of runs) chunk += csvRecord(run, outputs.get(run.id) ?? new Map<string, string>(), columns);
+    } else {
+      const byRun = new Map<number, BlockRunRecord[]>();
+      for (const b of store.blockRunsOf(ids)) {
+        let list = byRun.get(b.runId);
+        if (list === undefined) byRun.set(b.runId, (list = []));
+        list.push(b);
+      }
+      for (const { counts: _counts, ...run } of runs) chunk += `${count + chunk.length === 0 ? '' : ','}\n${JSON.stringify({ run, blockRuns: byRun.get(run.id) ?? [] })}`;
     }
+    count += runs.length;
     write(chunk);
     before = runs[runs.length - 1]?.id;
     if (runs.length < EXPORT_PAGE) break;

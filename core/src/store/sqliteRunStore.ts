@@ -9,7 +9,7 @@ import { toStoreError } from './sqliteErrors.ts';
 import {
   FINISHED_BLOCK_STATUSES, FINISHED_RUN_STATUSES, StoreError,
   type BlockRunRecord, type BlockRunUpdate, type BlockStatus, type LogChunk, type LogWriter, type NewBlockRun, type NewRun, type PipelineSummary,
-  type RunColumns, type RunFact, type RunQuery, type RunRecord, type RunStore, type RunSummary, type RunUpdate,
+  type RunColumns, type RunFact, type RunOutput, type RunQuery, type RunRecord, type RunStore, type RunSummary, type RunUpdate,
 } from './types.ts';
 
 export const DEFAULT_LIST_LIMIT = 100;
@@ -115,11 +115,11 @@ export class SqliteRunStore implements RunStore {
       if (runs.length === 0) return runs;
       const byId = new Map(runs.map((run) => [run.id, run]));
       // Counts over the latest attempt of each block: a retried block counts once, as it ended.
+      // SQLite takes a bare column (status) from the row that max() picked: the latest attempt, in one pass over the index.
       const counts = this.sql(
-        `SELECT b.run_id, b.status, count(*) AS n FROM block_run b
-         WHERE b.run_id IN (SELECT value FROM json_each(?))
-           AND b.attempt = (SELECT max(l.attempt) FROM block_run l WHERE l.run_id = b.run_id AND l.block = b.block)
-         GROUP BY b.run_id, b.status`,
+        `SELECT run_id, status, count(*) AS n FROM (
+           SELECT b.run_id, b.block, b.status, max(b.attempt) FROM block_run b WHERE b.run_id IN (SELECT value FROM json_each(?)) GROUP BY b.run_id, b.block)
+         GROUP BY run_id, status`,
       ).all(JSON.stringify([...byId.keys()]));
       for (const row of counts) {
         const run = byId.get(Number(row.run_id));
@@ -166,6 +166,14 @@ export class SqliteRunStore implements RunStore {
       ).all(...params).map((row) => String(row.name));
       return { variables, properties };
     });
+  }
+
+  outputsOf(runIds: readonly number[]): RunOutput[] {
+    return this.guard(() =>
+      // By block run: a later attempt's value comes after, and wins.
+      this.sql('SELECT run_id, block, name, text FROM block_output WHERE run_id IN (SELECT value FROM json_each(?)) ORDER BY block_run_id')
+        .all(JSON.stringify(runIds)).map((row) => ({ runId: Number(row.run_id), block: String(row.block), name: String(row.name), value: String(row.text ?? '') })),
+    );
   }
 
   blockRunsOf(runIds: readonly number[]): BlockRunRecord[] {

@@ -119,6 +119,13 @@ export interface RunFact {
   durationMs: number | undefined;
 }
 
+export interface RunOutput {
+  runId: number;
+  block: string;
+  name: string;
+  value: string;
+}
+
 /** The variable names and block outputs (`BLOCK.NAME`) that occur in the matching runs, sorted; for export columns. */
 export interface RunColumns {
   variables: string[];
@@ -235,6 +242,8 @@ export interface RunStore {
   runFacts(query?: RunQuery): RunFact[];
   /** Variable and output names over the matching runs. */
   runColumns(query?: RunQuery): RunColumns;
+  /** The block outputs of these runs, oldest attempt first (one query for a page of runs; for CSV export). */
+  outputsOf(runIds: readonly number[]): RunOutput[];
   /** Every block run of these runs, by run then creation order (one query for a page of runs). */
   blockRunsOf(runIds: readonly number[]): BlockRunRecord[];
   /** Every pipeline file with runs, by file path; one index seek per pipeline, however many runs. */
