@@ -29,6 +29,7 @@ const MULTI: string[] = [
 ];
 const TEXT: string[] = ['needle-42', '"exit code 137"', 'batch-99', 'error:oom'];
 
+let likeDb: ReturnType<typeof openDriver> | undefined;
 const dir = mkdtempSync(join(tmpdir(), 'ps-bench-query-'));
 try {
   const rows: string[] = [];
@@ -107,7 +108,6 @@ function likeFilter(store: RunStore, path: string, text: string): unknown {
   // The tree then reads the page's block counts, as listRuns does.
   return ids.length === 0 ? [] : store.listRuns({ text: ids.map((id) => `#${id}`).join(' OR '), limit: PAGE });
 }
-var likeDb: ReturnType<typeof openDriver> | undefined;
 
 /**
  * Runs spread over the last `size` minutes before NOW, 20 pipelines, statuses/branches/variables on

@@ -61,7 +61,7 @@ export function exportRuns(store: RunStore, options: { text: string | undefined;
       const outputs = new Map<number, Map<string, string>>();
       for (const o of store.outputsOf(ids)) {
         let of = outputs.get(o.runId);
-        if (of === undefined) outputs.set(o.runId, (of = new Map()));
+        if (of === undefined) outputs.set(o.runId, (of = new Map<string, string>()));
         of.set(`${o.block}.${o.name}`, o.value);
       }
       for (const run of runs) chunk += csvRecord(run, outputs.get(run.id) ?? new Map<string, string>(), columns);

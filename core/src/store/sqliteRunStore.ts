@@ -172,7 +172,7 @@ export class SqliteRunStore implements RunStore {
     return this.guard(() =>
       // By block run: a later attempt's value comes after, and wins.
       this.sql('SELECT run_id, block, name, text FROM block_output WHERE run_id IN (SELECT value FROM json_each(?)) ORDER BY block_run_id')
-        .all(JSON.stringify(runIds)).map((row) => ({ runId: Number(row.run_id), block: String(row.block), name: String(row.name), value: String(row.text ?? '') })),
+        .all(JSON.stringify(runIds)).map((row) => ({ runId: Number(row.run_id), block: String(row.block), name: String(row.name), value: typeof row.text === 'string' ? row.text : String(row.text as number | null ?? '') })),
     );
   }
 
