@@ -104,10 +104,13 @@ function compileTerm(term: Term, params: SqlValue[], now: number): string {
       }
       return parts.length === 1 ? (parts[0] as string) : `(${parts.join(' AND ')})`;
     }
-    case 'duration':
-      // A run still going has lasted until now.
-      bind(now, term.ms);
-      return `(r.started_at IS NOT NULL AND coalesce(r.finished_at, ?) - r.started_at ${term.op} ?)`;
+    case 'duration': {
+      // A finished run by its length (an index on the expression); one still going has lasted until now,
+      // i.e. by its start (a partial index): either side is an index range, not a scan.
+      bind(term.ms, now - term.ms);
+      const startOp = { '>': '<', '>=': '<=', '<': '>', '<=': '>=' }[term.op];
+      return `(r.finished_at - r.started_at ${term.op} ? OR (r.finished_at IS NULL AND r.started_at ${startOp} ?))`;
+    }
     case 'error':
       return textSearch('error', term.text, params);
     case 'id':

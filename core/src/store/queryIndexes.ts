@@ -24,7 +24,10 @@ export const QUERY_INDEXES = `
   CREATE INDEX pipeline_run_by_branch ON pipeline_run (git_branch, id);
   CREATE INDEX pipeline_run_by_commit ON pipeline_run (git_commit);
   CREATE INDEX pipeline_run_by_start ON pipeline_run (coalesce(started_at, created_at));
-  CREATE INDEX block_run_by_block_id ON block_run (block, status, run_id);
+  CREATE INDEX block_run_by_block_id ON block_run (block, status, run_id, attempt);
+  -- duration: finished runs by their length, running ones by their start (their length grows with the clock).
+  CREATE INDEX pipeline_run_by_duration ON pipeline_run (finished_at - started_at);
+  CREATE INDEX pipeline_run_unfinished ON pipeline_run (started_at) WHERE finished_at IS NULL;
 
   CREATE TABLE run_variable (
     run_id INTEGER NOT NULL,
