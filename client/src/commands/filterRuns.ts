@@ -1,5 +1,6 @@
 import * as vscode from 'vscode';
 import { RUN_STATUSES, statusLabel } from '../../../core/src/model/status.ts';
+import { parseQuery, QueryError } from '../../../core/src/query/index.ts';
 import { FILTER_RUNS } from '../history/commandIds.ts';
 import type { RunFilter } from '../history/historyModel.ts';
 import type { RunHistory } from '../history/runHistory.ts';
@@ -13,7 +14,7 @@ export function registerFilterRuns(history: RunHistory): vscode.Disposable {
     const facets: (vscode.QuickPickItem & { facet: Facet })[] = [
       { facet: 'status', label: '$(pass) Status', description: current.status === undefined ? 'any' : statusLabel(current.status) },
       { facet: 'pipeline', label: '$(list-tree) Pipeline', description: current.pipeline === undefined ? 'any' : vscode.workspace.asRelativePath(current.pipeline) },
-      { facet: 'text', label: '$(search) Text', description: current.text ?? 'none', detail: 'Matches the pipeline name, branch, commit, trigger, variables, error or run number' },
+      { facet: 'text', label: '$(search) Query', description: current.text ?? 'none', detail: 'Words match the pipeline name, branch, commit, trigger, variables, failure reasons or run number; or terms like status:failed var:epochs>10' },
     ];
     if (history.model.isFiltered()) facets.push({ facet: 'clear', label: '$(clear-all) Clear Filter' });
     const facet = await vscode.window.showQuickPick(facets, { title: 'Filter Runs', placeHolder: 'Narrow the runs by…' });
@@ -46,8 +47,22 @@ async function pickValue(facet: Facet, current: RunFilter, history: RunHistory):
       return picked === undefined ? undefined : { ...current, pipeline: picked.file };
     }
     case 'text': {
-      const text = await vscode.window.showInputBox({ title: 'Filter Runs by Text', value: current.text ?? '', prompt: 'Empty to match any text', placeHolder: 'main, eu-west, #42, timeout…' });
+      const text = await vscode.window.showInputBox({
+        title: 'Filter Runs by Query', value: current.text ?? '', prompt: 'Words, or terms like status:failed branch:main var:epochs>10 date:-7d; empty to match any run',
+        placeHolder: 'main, eu-west, #42, error:timeout…', validateInput: queryProblem,
+      });
       return text === undefined ? undefined : { ...current, text };
     }
+  }
+}
+
+/** The query language's error, shown under the input box while typing (the same language as Show Executions and `runs --query`). */
+function queryProblem(value: string): string | undefined {
+  try {
+    parseQuery(value);
+    return undefined;
+  } catch (error) {
+    if (error instanceof QueryError) return error.describe();
+    throw error;
   }
 }

@@ -9,13 +9,21 @@ import { runCommand } from './runCommand.ts';
 import { scheduleCommand } from './scheduleCommand.ts';
 import { serveCommand } from './serveCommand.ts';
 import { showCommand } from './showCommand.ts';
+import { statsCommand } from './statsCommand.ts';
+import { exportCommand } from './exportCommand.ts';
+import { cancelCommand } from './cancelCommand.ts';
+import { retryCommand } from './retryCommand.ts';
 
 const HELP = `pipeline-studio — validate and run *.pipeline.yaml files
 
 Commands:
   validate <files or folders…> [--format text|json|github|gitlab|sarif]   check pipelines; exit 1 on errors
   run <file> [--var K=V]… [--dry-run] …              run a pipeline; see 'run --help'
-  runs [--pipeline P] [--status S] [--limit N]        recorded runs, newest first (--json for JSON)
+  runs [--query Q] [--sort F] [--limit N]           recorded runs, newest first (--json for JSON)
+  stats [--query Q] [--by day|hour|pipeline]         success/failure rate, durations, runs per day
+  export [--query Q] --format csv|json [--out F]     the matching runs as CSV or JSON
+  cancel RUN…|--all-running [--pipeline P]           stop runs of any process (editor or CLI)
+  retry RUN… [--wait]                                re-run the failed blocks of runs as new runs
   show RUN [--json]                                   a run's blocks, statuses, git and variables
   logs RUN [BLOCK] [--follow]                         a run's stored output (RUN: a number or latest)
   schedule [folders…] [--store PATH] [--drain]        run the pipelines' triggers (foreground)
@@ -24,7 +32,9 @@ Commands:
 Run 'pipeline-studio <command> --help' for a command's options.`;
 
 type Command = (args: string[], io: CliIo) => number | Promise<number>;
-const COMMANDS: Record<string, Command> = { validate: validateCommand, runs: runsCommand, show: showCommand, logs: logsCommand, run: runCommand, serve: serveCommand, schedule: scheduleCommand };
+const COMMANDS: Record<string, Command> = { validate: validateCommand, runs: runsCommand, show: showCommand, logs: logsCommand, run: runCommand, serve: serveCommand, schedule: scheduleCommand,
+  stats: statsCommand, export: exportCommand, cancel: cancelCommand, retry: (args, io) => retryCommand(args, io),
+};
 
 /** Runs the CLI and returns its exit code: 0 ok, 1 the work failed, 2 wrong usage. */
 export async function main(argv: string[], io: CliIo): Promise<number> {

@@ -1,26 +1,48 @@
 import type { SqlValue } from './driver.ts';
 import type { RunQuery } from './types.ts';
+import { compileQuery } from '../query/compile.ts';
+import { parseQuery } from '../query/parser.ts';
 
 // Small builders for the store's dynamic WHERE and SET clauses; values are always bound, never spliced.
 
+/** The WHERE clause of a run query over `pipeline_run r`; the text is compiled by the query language. */
 export function runFilter(query: RunQuery): [string, SqlValue[]] {
   const terms: string[] = [];
   const params: SqlValue[] = [];
-  assign(terms, params, 'pipeline_file = ?', query.pipelineFile);
-  assign(terms, params, 'pipeline_name = ?', query.pipelineName);
-  assign(terms, params, 'status = ?', query.status);
-  assign(terms, params, 'id < ?', query.before);
+  assign(terms, params, 'r.pipeline_file = ?', query.pipelineFile);
+  assign(terms, params, 'r.pipeline_name = ?', query.pipelineName);
+  assign(terms, params, 'r.status = ?', query.status);
+  assign(terms, params, 'r.id < ?', query.before);
   const text = query.text?.trim();
   if (text !== undefined && text !== '') {
-    // LIKE is case-insensitive (ASCII) without building lowered copies of every row; the user's % and _
-    // are escaped so that they match themselves.
-    const pattern = `%${text.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
-    const columns = ['pipeline_name', 'git_branch', 'git_commit', 'trigger', 'variables', 'error'];
-    const number = /^#?(\d{1,15})$/.exec(text)?.[1];
-    terms.push(`(${columns.map((c) => `${c} LIKE ? ESCAPE '\\'`).join(' OR ')}${number === undefined ? '' : ' OR id = ?'})`);
-    params.push(...columns.map(() => pattern), ...(number === undefined ? [] : [Number(number)]));
+    const now = query.now ?? Date.now();
+    const compiled = compileQuery(parseQuery(text, now), now);
+    terms.push(compiled.where);
+    params.push(...compiled.params);
   }
   return [terms.length === 0 ? '' : `WHERE ${terms.join(' AND ')}`, params];
+}
+
+/** ORDER BY for a run query; ties (and the default) newest first. */
+export function runOrder(query: RunQuery, params: SqlValue[]): string {
+  const sort = query.sort;
+  if (sort === undefined || sort.field === 'id') return `ORDER BY r.id ${sort?.direction === 'asc' ? 'ASC' : 'DESC'}`;
+  const direction = sort.direction === 'asc' ? 'ASC' : 'DESC';
+  let expression: string;
+  switch (sort.field) {
+    case 'pipeline': expression = 'r.pipeline_name COLLATE NOCASE'; break;
+    case 'status': expression = 'r.status'; break;
+    case 'trigger': expression = 'r.trigger'; break;
+    case 'started': expression = 'coalesce(r.started_at, r.created_at)'; break;
+    case 'duration':
+      // Twice: the expression appears twice below.
+      params.push(query.now ?? Date.now(), query.now ?? Date.now());
+      expression = '(coalesce(r.finished_at, ?) - r.started_at)';
+      break;
+    case 'blocks': expression = '(SELECT count(DISTINCT b.block) FROM block_run b WHERE b.run_id = r.id)'; break;
+  }
+  // Runs without a value (never started) sort last either way.
+  return `ORDER BY ${expression} IS NULL, ${expression} ${direction}, r.id DESC`;
 }
 
 /** started_at/finished_at: given values win; otherwise `running` and a finished status stamp them once. */

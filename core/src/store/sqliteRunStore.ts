@@ -4,12 +4,12 @@ import { CappedLogWriter, type LogSink } from './logWriter.ts';
 import { HEARTBEAT_INTERVAL_MS, isOwnerGone } from './ownerLiveness.ts';
 import { findGoneOwners, markInterrupted } from './interruptedRuns.ts';
 import { BLOCK_RUN_COLUMNS, jsonOrNull, orNull, RUN_COLUMNS, toBlockRunRecord, toLogChunk, toRunRecord } from './rows.ts';
-import { assign, runFilter, timestampSets } from './sqlClauses.ts';
+import { assign, runFilter, runOrder, timestampSets } from './sqlClauses.ts';
 import { toStoreError } from './sqliteErrors.ts';
 import {
   FINISHED_BLOCK_STATUSES, FINISHED_RUN_STATUSES, StoreError,
   type BlockRunRecord, type BlockRunUpdate, type BlockStatus, type LogChunk, type LogWriter, type NewBlockRun, type NewRun, type PipelineSummary,
-  type RunQuery, type RunRecord, type RunStore, type RunSummary, type RunUpdate,
+  type RunColumns, type RunFact, type RunOutput, type RunQuery, type RunRecord, type RunStore, type RunSummary, type RunUpdate,
 } from './types.ts';
 
 export const DEFAULT_LIST_LIMIT = 100;
@@ -98,7 +98,7 @@ export class SqliteRunStore implements RunStore {
   latestRunId(query: Omit<RunQuery, 'limit' | 'before'> = {}): number | undefined {
     return this.guard(() => {
       const [where, params] = runFilter(query);
-      const row = this.sql(`SELECT id FROM pipeline_run ${where} ORDER BY id DESC LIMIT 1`).get(...params);
+      const row = this.sql(`SELECT r.id FROM pipeline_run r ${where} ORDER BY r.id DESC LIMIT 1`).get(...params);
       return row === undefined ? undefined : Number(row.id);
     });
   }
@@ -107,18 +107,19 @@ export class SqliteRunStore implements RunStore {
     return this.guard(() => {
       this.markInterruptedIfFree();
       const [where, params] = runFilter(query);
+      const order = runOrder(query, params);
       const limit = query.limit ?? DEFAULT_LIST_LIMIT;
-      const runs = this.sql(`SELECT ${RUN_COLUMNS} FROM pipeline_run ${where} ORDER BY id DESC LIMIT ?`)
-        .all(...params, limit)
+      const runs = this.sql(`SELECT ${RUN_COLUMNS} FROM pipeline_run r ${where} ${order} LIMIT ? OFFSET ?`)
+        .all(...params, limit, query.offset ?? 0)
         .map((row): RunSummary => ({ ...this.present(toRunRecord(row)), counts: {} }));
       if (runs.length === 0) return runs;
       const byId = new Map(runs.map((run) => [run.id, run]));
       // Counts over the latest attempt of each block: a retried block counts once, as it ended.
+      // SQLite takes a bare column (status) from the row that max() picked: the latest attempt, in one pass over the index.
       const counts = this.sql(
-        `SELECT b.run_id, b.status, count(*) AS n FROM block_run b
-         WHERE b.run_id IN (SELECT value FROM json_each(?))
-           AND b.attempt = (SELECT max(l.attempt) FROM block_run l WHERE l.run_id = b.run_id AND l.block = b.block)
-         GROUP BY b.run_id, b.status`,
+        `SELECT run_id, status, count(*) AS n FROM (
+           SELECT b.run_id, b.block, b.status, max(b.attempt) FROM block_run b WHERE b.run_id IN (SELECT value FROM json_each(?)) GROUP BY b.run_id, b.block)
+         GROUP BY run_id, status`,
       ).all(JSON.stringify([...byId.keys()]));
       for (const row of counts) {
         const run = byId.get(Number(row.run_id));
@@ -129,6 +130,57 @@ export class SqliteRunStore implements RunStore {
       }
       return runs;
     });
+  }
+
+  countRuns(query: RunQuery = {}): number {
+    return this.guard(() => {
+      const [where, params] = runFilter({ ...query, before: undefined });
+      return Number(this.sql(`SELECT count(*) AS n FROM pipeline_run r ${where}`).get(...params)?.n ?? 0);
+    });
+  }
+
+  runFacts(query: RunQuery = {}): RunFact[] {
+    return this.guard(() => {
+      const [where, params] = runFilter(query);
+      return this.sql(
+        `SELECT r.id, r.pipeline_name, r.status, coalesce(r.started_at, r.created_at) AS started,
+           CASE WHEN r.finished_at IS NOT NULL AND r.started_at IS NOT NULL THEN r.finished_at - r.started_at END AS duration
+         FROM pipeline_run r ${where} ORDER BY r.id`,
+      ).all(...params).map((row): RunFact => {
+        const fact: RunFact = {
+          id: Number(row.id), pipelineName: String(row.pipeline_name), status: String(row.status) as RunFact['status'], startedAt: Number(row.started),
+          durationMs: row.duration === null || row.duration === undefined ? undefined : Number(row.duration),
+        };
+        return fact;
+      });
+    });
+  }
+
+  runColumns(query: RunQuery = {}): RunColumns {
+    return this.guard(() => {
+      const [where, params] = runFilter(query);
+      const variables = this.sql(`SELECT DISTINCT v.name FROM run_variable v WHERE v.run_id IN (SELECT r.id FROM pipeline_run r ${where}) ORDER BY v.name`)
+        .all(...params).map((row) => String(row.name));
+      const properties = this.sql(
+        `SELECT DISTINCT o.block || '.' || o.name AS name FROM block_output o WHERE o.run_id IN (SELECT r.id FROM pipeline_run r ${where}) ORDER BY 1`,
+      ).all(...params).map((row) => String(row.name));
+      return { variables, properties };
+    });
+  }
+
+  outputsOf(runIds: readonly number[]): RunOutput[] {
+    return this.guard(() =>
+      // By block run: a later attempt's value comes after, and wins.
+      this.sql('SELECT run_id, block, name, text FROM block_output WHERE run_id IN (SELECT value FROM json_each(?)) ORDER BY block_run_id')
+        .all(JSON.stringify(runIds)).map((row) => ({ runId: Number(row.run_id), block: String(row.block), name: String(row.name), value: typeof row.text === 'string' ? row.text : String(row.text as number | null ?? '') })),
+    );
+  }
+
+  blockRunsOf(runIds: readonly number[]): BlockRunRecord[] {
+    return this.guard(() =>
+      this.sql(`SELECT ${BLOCK_RUN_COLUMNS} FROM block_run WHERE run_id IN (SELECT value FROM json_each(?)) ORDER BY run_id, id`)
+        .all(JSON.stringify(runIds)).map(toBlockRunRecord),
+    );
   }
 
   listPipelines(): PipelineSummary[] {

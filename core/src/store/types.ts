@@ -87,8 +87,49 @@ export interface RunQuery {
   limit?: number;
   /** Runs with id below this, for paging. */
   before?: number;
-  /** Case-insensitive substring of the name, branch, commit, trigger, variables or error; `#42` or `42` also matches run 42. */
+  /**
+   * A query in the query language (core/src/query: `status:failed pipeline:etl "disk full"`); a bare
+   * word is a case-insensitive substring of the name, branch, commit, trigger, variables or a failure
+   * reason, and `#42` or `42` matches run 42. A query that cannot be read throws QueryError.
+   */
   text?: string;
+  /** Default: id, descending (newest first). Ties are broken by id, descending. */
+  sort?: RunSort;
+  /** Runs to skip (paging by offset; `before` pages faster where the sort is by id). */
+  offset?: number;
+  /** The time relative dates (`today`, `-7d`) and running runs' durations are measured from; default now. */
+  now?: number;
+}
+
+export type RunSortField = 'id' | 'pipeline' | 'status' | 'trigger' | 'started' | 'duration' | 'blocks';
+export const RUN_SORT_FIELDS: readonly RunSortField[] = ['id', 'pipeline', 'status', 'trigger', 'started', 'duration', 'blocks'];
+export interface RunSort {
+  field: RunSortField;
+  direction: 'asc' | 'desc';
+}
+
+/** What `stats` needs of each matching run, and no more. */
+export interface RunFact {
+  id: number;
+  pipelineName: string;
+  status: RunStatus;
+  /** Start time (creation time if it never started). */
+  startedAt: number;
+  /** Finished runs only. */
+  durationMs: number | undefined;
+}
+
+export interface RunOutput {
+  runId: number;
+  block: string;
+  name: string;
+  value: string;
+}
+
+/** The variable names and block outputs (`BLOCK.NAME`) that occur in the matching runs, sorted; for export columns. */
+export interface RunColumns {
+  variables: string[];
+  properties: string[];
 }
 
 /** A pipeline file that has runs in the store, with its newest run (the history tree's top level). */
@@ -195,6 +236,16 @@ export interface RunStore {
   latestRunId(query?: Omit<RunQuery, 'limit' | 'before'>): number | undefined;
   /** Newest first (default limit 100), with counts of the latest attempt of each block by status. Writable stores mark dead owners first. */
   listRuns(query?: RunQuery): RunSummary[];
+  /** How many runs match (limit, offset and before are ignored). */
+  countRuns(query?: RunQuery): number;
+  /** Status, start and duration of every matching run, oldest first (for statistics). */
+  runFacts(query?: RunQuery): RunFact[];
+  /** Variable and output names over the matching runs. */
+  runColumns(query?: RunQuery): RunColumns;
+  /** The block outputs of these runs, oldest attempt first (one query for a page of runs; for CSV export). */
+  outputsOf(runIds: readonly number[]): RunOutput[];
+  /** Every block run of these runs, by run then creation order (one query for a page of runs). */
+  blockRunsOf(runIds: readonly number[]): BlockRunRecord[];
   /** Every pipeline file with runs, by file path; one index seek per pipeline, however many runs. */
   listPipelines(): PipelineSummary[];
   createBlockRun(blockRun: NewBlockRun): BlockRunRecord;

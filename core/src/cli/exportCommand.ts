@@ -1,0 +1,109 @@
+import { closeSync, openSync, writeSync } from 'node:fs';
+import { resolve } from 'node:path';
+import { CSV_COLUMNS, csvHeader, csvRecord } from '../query/exportRows.ts';
+import type { BlockRunRecord, RunColumns, RunStore } from '../store/index.ts';
+import { UsageError } from './files.ts';
+import { checkQuery, runsAndQuery } from './queryOption.ts';
+import { parseCommandArgs, resolveStorePath, withCliStore } from './storeOptions.ts';
+import type { CliIo } from './validateCommand.ts';
+
+const USAGE = `Usage: pipeline-studio export [--query "Q"] [--runs 3,5,9] --format csv|json [--out FILE] [--store PATH]
+  CSV: one row per run (${CSV_COLUMNS.join(', ')}, then var.NAME and property.BLOCK.NAME columns).
+  JSON: an array of what 'show --json' prints, one per run. Newest run first; written as it is read.`;
+/** Runs read per step: memory stays bounded by a page whatever the number of runs. */
+export const EXPORT_PAGE = 500;
+
+/** `export`: the matching runs as CSV or JSON, streamed page by page to a file or stdout. */
+export async function exportCommand(args: string[], io: CliIo): Promise<number> {
+  if (args.includes('--to')) {
+    // MERGE: `export FILE --to argo` (another change) — dispatch here: `return runExportTo(args, io);` from './exportToCommand.ts'.
+    throw new UsageError(`unknown option '--to' (compiling a pipeline to another format is not part of this build).\n${USAGE}`);
+  }
+  const { values, positionals } = parseCommandArgs(args, {
+    query: { type: 'string', short: 'q' }, runs: { type: 'string' }, format: { type: 'string' }, out: { type: 'string', short: 'o' }, store: { type: 'string' },
+    help: { type: 'boolean', short: 'h' },
+  }, USAGE);
+  if (values.help === true) {
+    io.out(USAGE);
+    return 0;
+  }
+  if (positionals.length > 0) throw new UsageError(`Unexpected argument '${positionals[0]}'.\n${USAGE}`);
+  const format = values.format;
+  if (format !== 'csv' && format !== 'json') throw new UsageError(`--format takes csv or json${format === undefined ? '' : `, not '${format}'`}.\n${USAGE}`);
+  const text = checkQuery(runsAndQuery(values.runs, values.query, USAGE), USAGE);
+  const path = resolveStorePath(values.store);
+  const out = values.out === undefined ? undefined : resolve(values.out);
+  return withCliStore(io, 'export', path, (store) => {
+    const written = writeTo(io, out, (write) => exportRuns(store, { text, format }, write));
+    if (out !== undefined) io.err(`Exported ${written} run${written === 1 ? '' : 's'} to ${out}.`);
+    return 0;
+  }, () => {
+    writeTo(io, out, (write) => void write(format === 'json' ? '[]\n' : csvHeader({ variables: [], properties: [] })));
+    return 0;
+  });
+}
+
+/**
+ * Writes the runs a query matches, newest first, a page at a time (paging by id, so each page is one
+ * index range however deep); returns how many. Shared with the editor's export.
+ */
+export function exportRuns(store: RunStore, options: { text: string | undefined; format: 'csv' | 'json' }, write: (chunk: string) => void): number {
+  const columns: RunColumns = options.format === 'csv' ? store.runColumns({ text: options.text }) : { variables: [], properties: [] };
+  write(options.format === 'csv' ? csvHeader(columns) : '[');
+  let before: number | undefined;
+  let count = 0;
+  for (;;) {
+    const runs = store.listRuns({ text: options.text, before, limit: EXPORT_PAGE });
+    if (runs.length === 0) break;
+    const ids = runs.map((r) => r.id);
+    let chunk = '';
+    if (options.format === 'csv') {
+      const outputs = new Map<number, Map<string, string>>();
+      for (const o of store.outputsOf(ids)) {
+        let of = outputs.get(o.runId);
+        if (of === undefined) outputs.set(o.runId, (of = new Map<string, string>()));
+        of.set(`${o.block}.${o.name}`, o.value);
+      }
+      for (const run of runs) chunk += csvRecord(run, outputs.get(run.id) ?? new Map<string, string>(), columns);
+    } else {
+      const byRun = new Map<number, BlockRunRecord[]>();
+      for (const b of store.blockRunsOf(ids)) {
+        let list = byRun.get(b.runId);
+        if (list === undefined) byRun.set(b.runId, (list = []));
+        list.push(b);
+      }
+      for (const { counts: _counts, ...run } of runs) chunk += `${count + chunk.length === 0 ? '' : ','}\n${JSON.stringify({ run, blockRuns: byRun.get(run.id) ?? [] })}`;
+    }
+    count += runs.length;
+    write(chunk);
+    before = runs[runs.length - 1]?.id;
+    if (runs.length < EXPORT_PAGE) break;
+  }
+  if (options.format === 'json') write(count === 0 ? ']\n' : '\n]\n');
+  return count;
+}
+
+function writeTo(io: CliIo, out: string | undefined, fn: (write: (chunk: string) => void) => number | void): number {
+  if (out === undefined) {
+    // io.out ends each call with a newline: hold back the chunk's last one.
+    let pending = '';
+    const result = fn((chunk) => {
+      const text = pending + chunk;
+      const cut = text.lastIndexOf('\n');
+      if (cut < 0) {
+        pending = text;
+        return;
+      }
+      io.out(text.slice(0, cut));
+      pending = text.slice(cut + 1);
+    });
+    if (pending !== '') io.out(pending);
+    return result ?? 0;
+  }
+  const fd = openSync(out, 'w');
+  try {
+    return fn((chunk) => void writeSync(fd, chunk)) ?? 0;
+  } finally {
+    closeSync(fd);
+  }
+}
