@@ -238,7 +238,8 @@ function optionalNumber(value: unknown): number | undefined {
 }
 
 function optionalString(value: unknown): string | undefined {
-  return value === null || value === undefined ? undefined : String(value);
+  if (value === null || value === undefined) return undefined;
+  return typeof value === 'string' ? value : String(value as number);
 }
 
 function parseObject(value: unknown): Record<string, string> {
