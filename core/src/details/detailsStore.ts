@@ -239,7 +239,7 @@ function optionalNumber(value: unknown): number | undefined {
 
 function optionalString(value: unknown): string | undefined {
   if (value === null || value === undefined) return undefined;
-  return typeof value === 'string' ? value : String(value as number);
+  return typeof value === 'string' ? value : String(value);
 }
 
 function parseObject(value: unknown): Record<string, string> {
