@@ -238,8 +238,8 @@ function optionalNumber(value: unknown): number | undefined {
 }
 
 function optionalString(value: unknown): string | undefined {
-  if (value === null || value === undefined) return undefined;
-  return typeof value === 'string' ? value : String(value);
+  if (typeof value === 'string') return value;
+  return typeof value === 'number' || typeof value === 'bigint' ? String(value) : undefined;
 }
 
 function parseObject(value: unknown): Record<string, string> {
