@@ -167,6 +167,14 @@ export class DetailsStore {
     }));
   }
 
+  /** Stored log bytes per block run of the run. */
+  logSizes(runId: number): Map<number, number> {
+    const rows = this.guard(() => this.sql(
+      'SELECT l.block_run_id AS id, sum(length(CAST(l.chunk AS BLOB))) AS bytes FROM block_log l JOIN block_run b ON b.id = l.block_run_id WHERE b.run_id = ? GROUP BY l.block_run_id',
+    ).all(runId));
+    return new Map(rows.map((r) => [Number(r.id), Number(r.bytes)]));
+  }
+
   /** Durations (ms) of the block's last `limit` completed attempts in runs before `runId`, newest first. */
   durationHistory(pipelineFile: string, block: string, runId: number, limit = 20): number[] {
     const rows = this.guard(() => this.sql(
