@@ -9,6 +9,8 @@ import { runCommand } from './runCommand.ts';
 import { scheduleCommand } from './scheduleCommand.ts';
 import { serveCommand } from './serveCommand.ts';
 import { showCommand } from './showCommand.ts';
+import { compareCommand } from './compareCommand.ts';
+import { exportOutputsCommand } from './exportOutputsCommand.ts';
 
 const HELP = `pipeline-studio — validate and run *.pipeline.yaml files
 
@@ -17,6 +19,9 @@ Commands:
   run <file> [--var K=V]… [--dry-run] …              run a pipeline; see 'run --help'
   runs [--pipeline P] [--status S] [--limit N]        recorded runs, newest first (--json for JSON)
   show RUN [--json]                                   a run's blocks, statuses, git and variables
+  show RUN --timeline                                 a Gantt of the run, critical path marked
+  compare RUN RUN [RUN…] [--json]                     2 to 5 runs side by side
+  export-outputs BLOCK --format csv                   a block's outputs across runs, one row per run
   logs RUN [BLOCK] [--follow]                         a run's stored output (RUN: a number or latest)
   schedule [folders…] [--store PATH] [--drain]        run the pipelines' triggers (foreground)
   schedule --list [folders…] [--at ISO] [--count N]   the upcoming trigger fires (--json for JSON)
@@ -24,7 +29,8 @@ Commands:
 Run 'pipeline-studio <command> --help' for a command's options.`;
 
 type Command = (args: string[], io: CliIo) => number | Promise<number>;
-const COMMANDS: Record<string, Command> = { validate: validateCommand, runs: runsCommand, show: showCommand, logs: logsCommand, run: runCommand, serve: serveCommand, schedule: scheduleCommand };
+const COMMANDS: Record<string, Command> = { validate: validateCommand, runs: runsCommand, show: showCommand, logs: logsCommand, run: runCommand, serve: serveCommand, schedule: scheduleCommand,
+  compare: compareCommand, 'export-outputs': exportOutputsCommand };
 
 /** Runs the CLI and returns its exit code: 0 ok, 1 the work failed, 2 wrong usage. */
 export async function main(argv: string[], io: CliIo): Promise<number> {
