@@ -13,6 +13,8 @@ import { statsCommand } from './statsCommand.ts';
 import { exportCommand } from './exportCommand.ts';
 import { cancelCommand } from './cancelCommand.ts';
 import { retryCommand } from './retryCommand.ts';
+import { compareCommand } from './compareCommand.ts';
+import { exportOutputsCommand } from './exportOutputsCommand.ts';
 
 const HELP = `pipeline-studio — validate and run *.pipeline.yaml files
 
@@ -25,6 +27,9 @@ Commands:
   cancel RUN…|--all-running [--pipeline P]           stop runs of any process (editor or CLI)
   retry RUN… [--wait]                                re-run the failed blocks of runs as new runs
   show RUN [--json]                                   a run's blocks, statuses, git and variables
+  show RUN --timeline                                 a Gantt of the run, critical path marked
+  compare RUN RUN [RUN…] [--json]                     2 to 5 runs side by side
+  export-outputs BLOCK --format csv                   a block's outputs across runs, one row per run
   logs RUN [BLOCK] [--follow]                         a run's stored output (RUN: a number or latest)
   schedule [folders…] [--store PATH] [--drain]        run the pipelines' triggers (foreground)
   schedule --list [folders…] [--at ISO] [--count N]   the upcoming trigger fires (--json for JSON)
@@ -34,6 +39,7 @@ Run 'pipeline-studio <command> --help' for a command's options.`;
 type Command = (args: string[], io: CliIo) => number | Promise<number>;
 const COMMANDS: Record<string, Command> = { validate: validateCommand, runs: runsCommand, show: showCommand, logs: logsCommand, run: runCommand, serve: serveCommand, schedule: scheduleCommand,
   stats: statsCommand, export: exportCommand, cancel: cancelCommand, retry: (args, io) => retryCommand(args, io),
+  compare: compareCommand, 'export-outputs': exportOutputsCommand,
 };
 
 /** Runs the CLI and returns its exit code: 0 ok, 1 the work failed, 2 wrong usage. */

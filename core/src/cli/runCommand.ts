@@ -9,6 +9,7 @@ import { readPipelineFile, UsageError } from './files.ts';
 import { formatTable, parseCommandArgs, resolveStorePath } from './storeOptions.ts';
 import type { CliIo } from './validateCommand.ts';
 import { formatDuration } from '../util/duration.ts';
+import { DetailsRecorder } from '../details/recorder.ts';
 
 const USAGE = `Usage: pipeline-studio run <file> [--var NAME=VALUE]… [--only A,B | --upto BLOCK | --from BLOCK | --retry RUN | --replay RUN]
                           [--dry-run] [--concurrency N] [--no-cache] [--store PATH]
@@ -101,7 +102,8 @@ export async function runCommand(args: string[], io: CliIo): Promise<number> {
 
 async function execute(io: CliIo, options: Parameters<typeof startRun>[0]): Promise<number> {
   const printer = new LivePrinter(io, process.stdout.isTTY === true && process.env.NO_COLOR === undefined);
-  const handle = await startRun({ ...options, trigger: 'cli', onEvent: (e) => printer.event(e) });
+  const details = new DetailsRecorder({ store: options.store, file: options.file, text: options.text, tool: 'pipeline-studio cli' });
+  const handle = await startRun({ ...options, trigger: 'cli', onEvent: (e) => { details.observe(e); printer.event(e); } });
   let interrupted = false;
   const onSignal = (): void => {
     if (!interrupted) io.err('\nCancelling the run (Ctrl+C again is not needed; blocks get SIGTERM, then SIGKILL)…');
@@ -118,6 +120,7 @@ async function execute(io: CliIo, options: Parameters<typeof startRun>[0]): Prom
     process.off('SIGTERM', onSignal);
   }
   printer.flushAll();
+  await details.settled();
   printSummary(io, result);
   if (result.status === 'completed') return 0;
   return interrupted && result.status === 'cancelled' ? 130 : 1;

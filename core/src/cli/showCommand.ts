@@ -4,17 +4,25 @@ import { UsageError } from './files.ts';
 import { formatCounts } from './runsCommand.ts';
 import { formatSpan, formatTable, formatTime, parseCommandArgs, parseRunId, resolveStorePath, withCliStore } from './storeOptions.ts';
 import type { CliIo } from './validateCommand.ts';
+import { dirname, relative } from 'node:path';
+import { DetailsStore } from '../details/detailsStore.ts';
+import { loadRunDetails, type RunDetails } from '../details/model.ts';
+import { textTimeline } from '../details/textTimeline.ts';
+import { formatDuration } from '../util/duration.ts';
 
-const USAGE = 'Usage: pipeline-studio show RUN [--json] [--store PATH]   (RUN: a run number, or latest)';
+const USAGE = `Usage: pipeline-studio show RUN [--json | --timeline [--width N]] [--store PATH]   (RUN: a run number, or latest)
+  --timeline  a Gantt of the run's blocks scaled to the terminal, critical path marked`;
 
-/** `show`: one run with its blocks (latest attempt of each), statuses, attempts, durations, exit codes, git and variables. */
+/** `show`: one run with its blocks (latest attempt of each), statuses, attempts, durations, exit codes, git and variables, then its details (host, queue time, resources, artifacts). */
 export async function showCommand(args: string[], io: CliIo): Promise<number> {
-  const { values, positionals } = parseCommandArgs(args, { json: { type: 'boolean' }, store: { type: 'string' }, help: { type: 'boolean', short: 'h' } }, USAGE);
+  const { values, positionals } = parseCommandArgs(args, { json: { type: 'boolean' }, timeline: { type: 'boolean' }, width: { type: 'string' }, store: { type: 'string' }, help: { type: 'boolean', short: 'h' } }, USAGE);
   if (values.help === true) {
     io.out(USAGE);
     return 0;
   }
   if (positionals.length !== 1) throw new UsageError(`${positionals.length === 0 ? 'Which run?' : `Unexpected argument '${positionals[1]}'.`}\n${USAGE}`);
+  if (values.json === true && values.timeline === true) throw new UsageError(`--json and --timeline cannot be combined.\n${USAGE}`);
+  const width = parseWidth(values.width);
   const path = resolveStorePath(values.store);
   const notFound = (): number => {
     io.err(`pipeline-studio show: run ${positionals[0]} not found (${path}).`);
@@ -25,11 +33,24 @@ export async function showCommand(args: string[], io: CliIo): Promise<number> {
     const run = id === undefined ? undefined : store.getRun(id);
     if (run === undefined) return notFound();
     const blockRuns = store.blockRuns(run.id);
+    const detailsStore = DetailsStore.open(store);
+    let details: RunDetails | undefined;
+    try {
+      details = loadRunDetails(store, detailsStore, run.id);
+    } finally {
+      detailsStore.close();
+    }
     if (values.json === true) {
-      io.out(JSON.stringify({ run, blockRuns }, null, 2));
+      io.out(JSON.stringify({ run, blockRuns, details }, null, 2));
+      return 0;
+    }
+    if (values.timeline === true) {
+      io.out(`Run #${run.id}  ${run.pipelineName}  ${statusLabel(run.status)}`);
+      if (details !== undefined) for (const line of textTimeline(details, width, formatDuration)) io.out(line);
       return 0;
     }
     for (const line of describeRun(run, blockRuns)) io.out(line);
+    if (details !== undefined) for (const line of describeDetails(details)) io.out(line);
     return 0;
   }, notFound);
 }
@@ -69,4 +90,53 @@ export function latestAttempts(blockRuns: BlockRunRecord[]): BlockRunRecord[] {
     if (seen === undefined || b.attempt >= seen.attempt) latest.set(b.block, b);
   }
   return [...latest.values()];
+}
+
+function parseWidth(text: string | undefined): number {
+  if (text === undefined) return process.stdout.columns ?? 100;
+  if (!/^[1-9]\d{1,3}$/.test(text)) throw new UsageError(`--width must be a number of columns from 10, not '${text}'.\n${USAGE}`);
+  return Number(text);
+}
+
+/** The details sections: host, git extras, queue time and resources per block, artifacts. */
+function describeDetails(model: RunDetails): string[] {
+  const lines: string[] = [];
+  const { detail } = model;
+  const section = (title: string): number => lines.push('', title);
+  if (detail?.host !== undefined || detail?.git !== undefined) {
+    section('Host and git');
+    const field = (name: string, value: string): number => lines.push(`  ${name.padEnd(10)}${value}`);
+    if (detail.host !== undefined) field('host', `${detail.host.name} (${detail.host.os}, ${detail.host.cpus} CPUs, ${detail.host.runtime}, ${detail.host.tool})`);
+    if (detail.git?.author !== undefined) field('author', detail.git.author);
+    if (detail.git?.subject !== undefined) field('subject', detail.git.subject);
+    if (detail.git?.commitTime !== undefined) field('committed', formatTime(detail.git.commitTime));
+    if (detail.git?.remote !== undefined) field('remote', detail.git.remote);
+    if (detail.definitionSha256 !== undefined) field('definition', `sha256 ${detail.definitionSha256.slice(0, 12)} (kept; 'show --json' has the text)`);
+  }
+  const ran = model.blocks.filter((b) => b.startedAt !== undefined);
+  if (ran.length > 0) {
+    section('Queue time and resources');
+    const mb = (n: number | undefined): string => (n === undefined ? '-' : formatBytes(n));
+    const rows = ran.map((b) => [
+      `${b.critical ? '*' : ' '}${b.block}`, b.queueWaitMs === undefined ? '-' : formatDuration(b.queueWaitMs),
+      b.retryWaitsMs.length === 0 ? '-' : b.retryWaitsMs.map((w) => formatDuration(w)).join('+'),
+      b.durationMs === undefined ? '-' : formatDuration(b.durationMs), b.cpuMs === undefined ? '-' : formatDuration(Math.round(b.cpuMs)),
+      mb(b.peakRssBytes), mb(b.readBytes), mb(b.writeBytes), b.slow === undefined ? '' : `×${b.slow.ratio.toFixed(1)} its median ${formatDuration(Math.round(b.slow.medianMs))}`,
+    ]);
+    for (const line of formatTable([' block', 'queued', 'retry waits', 'duration', 'cpu', 'peak mem', 'read', 'written', 'slow'], rows, new Set([1, 2, 3, 4, 5, 6, 7]))) lines.push(`  ${line}`);
+    const t = model.totals;
+    lines.push(`  run: cpu ${t.cpuMs === undefined ? '-' : formatDuration(Math.round(t.cpuMs))}, largest block peak ${mb(t.peakRssBytes)}, read ${mb(t.readBytes)}, written ${mb(t.writeBytes)}`);
+    if (model.criticalPath.length > 0) lines.push(`  critical path (*): ${model.criticalPath.join(' → ')}`);
+  }
+  if (model.artifacts.length > 0) {
+    section('Artifacts');
+    const folder = dirname(model.run.pipelineFile);
+    const rows = model.artifacts.map((a) => [
+      a.block, a.direction, relative(folder, a.path) || a.path, a.size === undefined ? '-' : formatBytes(a.size), a.sha256?.slice(0, 12) ?? (a.hashNote ?? '-'),
+      a.changed === undefined ? 'new' : a.changed ? 'changed' : 'same',
+      a.lineageBlockRunId === undefined ? '' : `from #${String(a.lineageRunId)} ${a.lineageBlock ?? ''}`,
+    ]);
+    for (const line of formatTable(['block', 'kind', 'path', 'size', 'sha256', 'vs previous', 'lineage'], rows, new Set([3]))) lines.push(`  ${line}`);
+  }
+  return lines;
 }

@@ -395,7 +395,7 @@ class Run {
     const handle = startAttempt({
       shell: resolved.shell, script: resolved.script, cwd: resolved.cwd, env, tag,
       timeoutMs: resolved.timeoutMs, graceMs: this.graceMs,
-      onStarted: (pid) => this.emit({ type: 'block-attempt', runId: this.runId, block: state.block.id, attempt, blockRunId: rowId ?? 0, pid, time: now }),
+      onStarted: (pid) => this.emit({ type: 'block-attempt', runId: this.runId, block: state.block.id, attempt, blockRunId: rowId ?? 0, pid, cwd: resolved.cwd, time: now }),
       onOutput: (stream, text) => {
         this.emit({ type: 'log-chunk', runId: this.runId, block: state.block.id, attempt, stream, text, time: Date.now() });
         writer?.write(stream, sanitizers[stream].write(text));

@@ -40,6 +40,8 @@ export interface BlockAttemptEvent {
   /** Of the attempt's block_run row, for reading its log from the store. */
   blockRunId: number;
   pid: number | undefined;
+  /** The attempt's working folder, where its declared cache files are (run details record them). */
+  cwd?: string;
   time: number;
 }
 

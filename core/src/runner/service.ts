@@ -6,6 +6,7 @@ import {
   type MessageConnection, type MessageReader, type MessageWriter,
 } from 'vscode-jsonrpc/node';
 import { defaultStorePath, openStore } from '../store/index.ts';
+import { DetailsRecorder } from '../details/recorder.ts';
 import type { RunStore } from '../store/types.ts';
 import { startRun, type RunHandle } from './engine.ts';
 import type { RunEvent } from './events.ts';
@@ -185,11 +186,14 @@ export class RunnerService {
       }
     };
     live.store = this.storeAt(path, params.logCapBytes);
+    // Run details (core/src/details): definition, git, host, queue times, artifacts, resources.
+    const details = new DetailsRecorder({ store: live.store, file: params.file, text: params.text, tool: 'pipeline-studio service' });
     const handle = await startRun({
       ...rest,
       beforeBlock: debug ? askClient : undefined,
       store: live.store,
       onEvent: (event: RunEvent) => {
+        details.observe(event);
         if (event.type === 'run-started') live.info = { runId: event.runId, store: path, pipelineName: event.pipelineName, pipelineFile: event.pipelineFile, startedAt: event.time, debug };
         this.emit(live, event, path);
       },

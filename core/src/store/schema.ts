@@ -2,6 +2,7 @@ import type { SqlDriver } from './driver.ts';
 import { StoreError } from './types.ts';
 import { TRIGGER_TABLES } from './triggerTables.ts';
 import { QUERY_INDEXES, QUERY_TABLES } from './queryIndexes.ts';
+import { DETAILS_TABLE_NAMES, DETAILS_TABLES } from './detailsTables.ts';
 
 /**
  * Forward migrations, applied in order; the schema version is `PRAGMA user_version`, i.e. the
@@ -76,10 +77,12 @@ export const MIGRATIONS: readonly string[] = [
   TRIGGER_TABLES,
   // The query language's indexes, side tables and text index (see queryIndexes.ts).
   QUERY_INDEXES,
+  // Run details (see detailsTables.ts).
+  DETAILS_TABLES,
 ];
 
 export const SCHEMA_VERSION = MIGRATIONS.length;
-const OUR_TABLES = new Set(['pipeline_run', 'block_run', 'block_log', 'sqlite_sequence', 'scheduler_lease', 'trigger_fire', ...QUERY_TABLES]);
+const OUR_TABLES = new Set(['pipeline_run', 'block_run', 'block_log', 'sqlite_sequence', 'scheduler_lease', 'trigger_fire', ...QUERY_TABLES, ...DETAILS_TABLE_NAMES]);
 
 export function schemaVersion(driver: SqlDriver): number {
   return Number(driver.prepare('PRAGMA user_version').get()?.user_version ?? 0);

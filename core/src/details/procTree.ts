@@ -1,0 +1,82 @@
+import { spawnSync } from 'node:child_process';
+import { readFileSync } from 'node:fs';
+
+/** One reading of a process tree: CPU of the live processes plus what their reaped children used. */
+export interface TreeReading {
+  cpuUserMs: number;
+  cpuSystemMs: number;
+  rssBytes: number;
+  readBytes: number;
+  writeBytes: number;
+  processes: number;
+}
+
+let pageBytes: number | undefined;
+let tickMs: number | undefined;
+
+/** The kernel's units for /proc figures, asked once. */
+function units(): { page: number; tick: number } {
+  if (pageBytes === undefined || tickMs === undefined) {
+    pageBytes = getconf('PAGESIZE') ?? 4096;
+    tickMs = 1000 / (getconf('CLK_TCK') ?? 100);
+  }
+  return { page: pageBytes, tick: tickMs };
+}
+
+function getconf(name: string): number | undefined {
+  const out = spawnSync('getconf', [name], { encoding: 'utf8', timeout: 2000 });
+  const value = Number(out.stdout?.trim());
+  return out.status === 0 && Number.isFinite(value) && value > 0 ? value : undefined;
+}
+
+export const PROC_AVAILABLE = process.platform === 'linux';
+
+/**
+ * Reads the tree under `root` from Linux /proc: the root, then each process's children (the
+ * main thread's `children` file; children started by other threads are not seen). A process's
+ * reaped children are in its cutime/cstime and its io counters, so a child that ended between two
+ * readings is still counted once its parent has waited for it. Undefined when the root is gone.
+ */
+export function readTree(root: number): TreeReading | undefined {
+  const { page, tick } = units();
+  const reading: TreeReading = { cpuUserMs: 0, cpuSystemMs: 0, rssBytes: 0, readBytes: 0, writeBytes: 0, processes: 0 };
+  const pending = [root];
+  const seen = new Set<number>();
+  for (let pid = pending.pop(); pid !== undefined; pid = pending.pop()) {
+    if (seen.has(pid)) continue;
+    seen.add(pid);
+    const stat = readText(`/proc/${pid}/stat`);
+    if (stat === undefined) {
+      if (pid === root) return undefined;
+      continue;
+    }
+    // Fields after the command name, which may itself hold spaces and parentheses.
+    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    reading.cpuUserMs += (Number(fields[11]) + Number(fields[13])) * tick;
+    reading.cpuSystemMs += (Number(fields[12]) + Number(fields[14])) * tick;
+    reading.rssBytes += Number(fields[21]) * page;
+    reading.processes++;
+    const io = readText(`/proc/${pid}/io`);
+    if (io !== undefined) {
+      reading.readBytes += ioField(io, 'read_bytes');
+      reading.writeBytes += ioField(io, 'write_bytes');
+    }
+    const children = readText(`/proc/${pid}/task/${pid}/children`);
+    if (children !== undefined) for (const child of children.split(' ')) if (child !== '' && child !== '\n') pending.push(Number(child));
+  }
+  return reading;
+}
+
+function ioField(text: string, name: string): number {
+  const at = text.indexOf(`${name}: `);
+  if (at === -1) return 0;
+  return Number.parseInt(text.slice(at + name.length + 2), 10) || 0;
+}
+
+function readText(path: string): string | undefined {
+  try {
+    return readFileSync(path, 'latin1');
+  } catch {
+    return undefined;
+  }
+}

@@ -1,0 +1,221 @@
+import { createHash } from 'node:crypto';
+import { readFileSync } from 'node:fs';
+import { dirname, resolve } from 'node:path';
+import type { Block } from '../model/pipeline.ts';
+import { FINISHED_BLOCK_STATUSES, type RunStore } from '../store/types.ts';
+import type { RunEvent } from '../runner/events.ts';
+import { validatePipeline } from '../validate/validate.ts';
+import { declaredFiles } from './declaredFiles.ts';
+import { DetailsStore } from './detailsStore.ts';
+import { FileHasher } from './fileHasher.ts';
+import { gitExtras } from './gitExtras.ts';
+import { hostInfo } from './host.ts';
+import { ResourceSampler, type ResourceFigures, type SamplerOptions } from './resourceSampler.ts';
+import type { AttemptResources, GitExtras, NewArtifact } from './types.ts';
+
+export interface RecorderOptions {
+  store: RunStore;
+  /** The pipeline file the run is started with. */
+  file: string;
+  /** Its text when the caller has it (an editor buffer); read from the file otherwise. */
+  text?: string;
+  /** Who runs it: `pipeline-studio` (CLI) or `pipeline-studio-extension`. */
+  tool?: string;
+  /** Record declared input/output files. Default true. */
+  artifacts?: boolean;
+  /** Sample attempts' process trees. Default true. */
+  resources?: boolean;
+  /** Files larger than this are recorded without a hash. Default 1 GiB. */
+  hashLimitBytes?: number;
+  /** Record git author/subject/remote. Default true. */
+  git?: boolean;
+  sampler?: SamplerOptions;
+  /** Live figures of a running attempt, as they are sampled (the editor shows them). */
+  onResources?: (block: string, figures: ResourceFigures) => void;
+}
+
+interface CurrentAttempt {
+  blockRunId: number;
+  pid: number | undefined;
+  cwd: string | undefined;
+}
+
+/**
+ * Records a run's details from its events: attach `observe` beside the run's `onEvent`. Nothing
+ * here is on the scheduler's path: events are noted in memory, and hashing and writing happen in
+ * one queue after the fact. A failure to record is kept in `error`, never thrown into the run.
+ */
+export class DetailsRecorder {
+  readonly sampler: ResourceSampler | undefined;
+  readonly hasher: FileHasher;
+  error: string | undefined;
+  private readonly options: RecorderOptions;
+  private readonly file: string;
+  private readonly text: string | undefined;
+  private readonly gitPromise: Promise<GitExtras | undefined> | undefined;
+  private details: DetailsStore | undefined;
+  private runId: number | undefined;
+  private blocks: Map<string, Block> | undefined;
+  private readonly current = new Map<string, CurrentAttempt>();
+  private readonly ready: { block: string; at: number }[] = [];
+  private readonly resources: AttemptResources[] = [];
+  private queue: Promise<void> = Promise.resolve();
+  private liveTimer: NodeJS.Timeout | undefined;
+
+  constructor(options: RecorderOptions) {
+    this.options = options;
+    this.file = resolve(options.file);
+    this.text = options.text ?? readText(this.file);
+    this.sampler = options.resources === false ? undefined : new ResourceSampler(options.sampler);
+    this.hasher = new FileHasher((path) => this.details?.knownFile(path), options.hashLimitBytes);
+    this.gitPromise = options.git === false ? undefined : gitExtras(dirname(this.file));
+  }
+
+  /** The listener to call with every event of the run (beside the caller's own). */
+  readonly observe = (event: RunEvent): void => {
+    try {
+      this.event(event);
+    } catch (error) {
+      this.fail(error);
+    }
+  };
+
+  /** Resolves once everything noted so far is written (call before closing the store). */
+  async settled(): Promise<void> {
+    await this.queue;
+  }
+
+  private event(event: RunEvent): void {
+    switch (event.type) {
+      case 'run-started':
+        this.started(event.runId);
+        return;
+      case 'block-attempt':
+        this.current.set(event.block, { blockRunId: event.blockRunId, pid: event.pid, cwd: event.cwd });
+        if (event.pid !== undefined && event.blockRunId > 0) this.sampler?.watch(event.blockRunId, event.pid);
+        return;
+      case 'block-status': {
+        if (event.status === 'queued') this.ready.push({ block: event.block, at: event.time });
+        const retrying = event.status === 'running' && event.reason !== undefined;
+        if (event.attempt > 0 && (retrying || FINISHED_BLOCK_STATUSES.includes(event.status))) this.attemptEnded(event.block, event.status === 'completed');
+        return;
+      }
+      case 'run-finished':
+        this.finished();
+        return;
+      case 'log-chunk':
+        return;
+    }
+  }
+
+  private started(runId: number): void {
+    this.runId = runId;
+    this.details = DetailsStore.open(this.options.store);
+    const details = this.details;
+    if (this.text !== undefined) details.saveDefinition(runId, this.text, createHash('sha256').update(this.text).digest('hex'));
+    details.saveHost(runId, hostInfo(this.options.tool));
+    const git = this.gitPromise;
+    if (git !== undefined) this.enqueue(async () => {
+      const extras = await git;
+      if (extras !== undefined) details.saveGit(runId, extras);
+    });
+    if (this.options.onResources !== undefined && this.sampler !== undefined) {
+      this.liveTimer = setInterval(() => this.reportLive(), 1000);
+      this.liveTimer.unref();
+    }
+  }
+
+  private attemptEnded(block: string, completed: boolean): void {
+    const attempt = this.current.get(block);
+    const runId = this.runId;
+    if (attempt === undefined || runId === undefined) return;
+    this.current.delete(block);
+    const figures = this.sampler?.finish(attempt.blockRunId);
+    if (this.sampler !== undefined) {
+      this.resources.push({
+        blockRunId: attempt.blockRunId, runId, pid: attempt.pid, method: this.sampler.measured ? 'proc' : 'none',
+        cpuUserMs: figures?.cpuUserMs, cpuSystemMs: figures?.cpuSystemMs, peakRssBytes: figures?.peakRssBytes,
+        readBytes: figures?.readBytes, writeBytes: figures?.writeBytes, samples: figures?.samples ?? 0,
+      });
+    }
+    if (completed && this.options.artifacts !== false && attempt.cwd !== undefined) {
+      const cwd = attempt.cwd;
+      this.enqueue(() => this.recordArtifacts(runId, attempt.blockRunId, block, cwd));
+    }
+  }
+
+  private async recordArtifacts(runId: number, blockRunId: number, blockId: string, cwd: string): Promise<void> {
+    const block = this.blockDefinition(blockId);
+    const details = this.details;
+    if (block?.cache === undefined || details === undefined) return;
+    const files = declaredFiles(block, cwd);
+    if (files.length === 0) return;
+    const previous = {
+      input: details.previousFiles(this.file, blockId, 'input', runId),
+      output: details.previousFiles(this.file, blockId, 'output', runId),
+    };
+    const records: NewArtifact[] = [];
+    for (const file of files) {
+      const facts = await this.hasher.describe(file.path);
+      const before = previous[file.direction];
+      const key = facts.sha256 ?? `size:${String(facts.size)}:${String(facts.mtimeMs)}`;
+      records.push({
+        runId, blockRunId, pipelineFile: this.file, block: blockId, direction: file.direction, declared: file.declared, path: file.path,
+        size: facts.size, mtimeMs: facts.mtimeMs, sha256: facts.sha256, hashNote: facts.hashNote,
+        changed: before === undefined ? undefined : before.get(file.path) !== key,
+        lineageBlockRunId: file.direction === 'input' ? details.lastWriter(file.path) : undefined,
+      });
+    }
+    details.saveArtifacts(records);
+  }
+
+  private finished(): void {
+    if (this.liveTimer !== undefined) clearInterval(this.liveTimer);
+    this.sampler?.stop();
+    const runId = this.runId;
+    const details = this.details;
+    if (runId === undefined || details === undefined) return;
+    const ready = this.ready.splice(0);
+    const resources = this.resources.splice(0);
+    this.enqueue(() => {
+      details.saveReady(runId, ready);
+      details.saveResources(resources);
+      return Promise.resolve();
+    });
+    // The store's connection goes with the last write.
+    this.queue = this.queue.finally(() => details.close());
+  }
+
+  private reportLive(): void {
+    const sampler = this.sampler;
+    if (sampler === undefined) return;
+    for (const [block, attempt] of this.current) {
+      const figures = sampler.current(attempt.blockRunId);
+      if (figures !== undefined) this.options.onResources?.(block, figures);
+    }
+  }
+
+  private blockDefinition(id: string): Block | undefined {
+    if (this.blocks === undefined) {
+      const { pipeline } = validatePipeline(this.text ?? '', { fileName: this.file });
+      this.blocks = new Map(pipeline.blocks.map((b) => [b.id, b]));
+    }
+    return this.blocks.get(id);
+  }
+
+  private enqueue(job: () => Promise<void>): void {
+    this.queue = this.queue.then(job).catch((error: unknown) => this.fail(error));
+  }
+
+  private fail(error: unknown): void {
+    this.error ??= `run details: ${error instanceof Error ? error.message : String(error)}`;
+  }
+}
+
+function readText(path: string): string | undefined {
+  try {
+    return readFileSync(path, 'utf8');
+  } catch {
+    return undefined;
+  }
+}

@@ -1,0 +1,84 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { openStore } from '../../core/src/store/index.ts';
+import { pipelineDir, tempDir } from '../runner/support.ts';
+import { recordRun } from './support.ts';
+
+// extract writes out/raw/ (two files); transform reads out/raw/*.txt and data/*.csv, writes out/result.txt.
+const PIPELINE = `blocks:
+  extract:
+    cache:
+      inputs: []
+      outputs: [out/raw]
+    run: |
+      mkdir -p out/raw
+      printf one > out/raw/1.txt
+      printf two > out/raw/2.txt
+  transform:
+    depends_on: extract
+    cache:
+      inputs: ["out/raw/*.txt", "data/*.csv"]
+      outputs: [out/result.txt]
+    run: cat out/raw/*.txt data/*.csv > out/result.txt
+`;
+
+test('artifacts: every declared file with size, hash and mtime; unchanged files are not hashed again; lineage', async () => {
+  const { dir, file } = pipelineDir(PIPELINE);
+  mkdirSync(join(dir, 'data'));
+  writeFileSync(join(dir, 'data', 'a.csv'), 'x,y\n');
+  const store = openStore(join(tempDir('ps-details-'), 'runs.sqlite'));
+
+  const first = await recordRun(file, { store, noCache: true });
+  const run1 = first.details.artifacts(first.result.runId);
+  // extract: 2 outputs; transform: 3 inputs + 1 output.
+  assert.deepEqual(run1.map((a) => `${a.block} ${a.direction} ${a.path.slice(dir.length + 1)}`), [
+    'extract output out/raw/1.txt', 'extract output out/raw/2.txt',
+    'transform input out/raw/1.txt', 'transform input out/raw/2.txt', 'transform input data/a.csv', 'transform output out/result.txt',
+  ]);
+  const one = run1[0];
+  assert.equal(one?.size, 3);
+  assert.equal(one?.sha256, '7692c3ad3540bb803c020b3aee66cd8887123234ea0c6e7143c0add73ff431ed');
+  assert.ok((one?.mtimeMs ?? 0) > 0);
+  assert.ok(run1.every((a) => a.changed === undefined), 'no previous run to compare with');
+  const extractRow = first.store.blockRuns(first.result.runId).find((b) => b.block === 'extract');
+  const lineage = run1.filter((a) => a.block === 'transform' && a.direction === 'input');
+  assert.deepEqual(lineage.map((a) => a.lineageBlockRunId), [extractRow?.id, extractRow?.id, undefined]);
+  assert.equal(lineage[0]?.lineageBlock, 'extract');
+  // 6 records, 4 distinct files: transform's inputs out/raw/* match the records extract just made.
+  assert.equal(first.recorder.hasher.hashCalls, 4);
+
+  // transform's inputs are untouched; extract rewrites out/raw with the same bytes (new mtimes).
+  const second = await recordRun(file, { store, noCache: true, recorder: {} });
+  const run2 = second.details.artifacts(second.result.runId);
+  assert.ok(run2.every((a) => a.changed === false), JSON.stringify(run2.map((a) => [a.path, a.changed])));
+  // Rewritten outputs (new mtime) are hashed again, and so is result.txt; data/a.csv is not.
+  assert.equal(second.recorder.hasher.hashCalls, 3);
+
+  writeFileSync(join(dir, 'data', 'a.csv'), 'x,y\n1,2\n');
+  const third = await recordRun(file, { store, noCache: true });
+  const changed = third.details.artifacts(third.result.runId).filter((a) => a.changed === true).map((a) => a.path.slice(dir.length + 1));
+  assert.deepEqual(changed, ['data/a.csv', 'out/result.txt']);
+});
+
+test('a file over the size limit (a 2 GiB sparse file) is recorded without reading it', async () => {
+  const { file } = pipelineDir(`blocks:
+  big:
+    cache:
+      inputs: []
+      outputs: [out]
+    run: |
+      mkdir -p out
+      truncate -s 2G out/big.bin
+      printf small > out/small.txt
+`);
+  const r = await recordRun(file);
+  const [big, small] = r.details.artifacts(r.result.runId);
+  assert.equal(big?.size, 2 * 1024 ** 3);
+  assert.equal(big?.sha256, undefined);
+  assert.match(big?.hashNote ?? '', /over size limit/);
+  assert.equal(small?.size, 5);
+  assert.ok(small?.sha256 !== undefined);
+  assert.equal(r.recorder.hasher.hashCalls, 1, 'only the small file was read');
+});

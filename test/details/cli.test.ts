@@ -1,0 +1,105 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
+import { readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { CLI, pipelineDir } from '../runner/support.ts';
+import { comparisonStore } from './fixtures.ts';
+
+function cli(args: string[], cwd: string): { code: number | null; stdout: string; stderr: string } {
+  const r = spawnSync(process.execPath, [CLI, ...args], { cwd, encoding: 'utf8', env: { ...process.env, NO_COLOR: '1' } });
+  return { code: r.status, stdout: r.stdout, stderr: r.stderr };
+}
+
+const DIAMOND = `blocks:
+  a:
+    outputs: [n]
+    cache:
+      inputs: []
+      outputs: [out/a.txt]
+    run: |
+      mkdir -p out && printf hello > out/a.txt
+      echo "n=1" >> "$PIPELINE_OUTPUT"
+  b:
+    depends_on: a
+    run: sleep 0.1
+  c:
+    depends_on: a
+    cache:
+      inputs: [out/a.txt]
+      outputs: []
+    run: sleep 0.6
+  d:
+    depends_on: [b, c]
+    run: "true"
+`;
+
+test('show: host, queue time and resources, artifacts with lineage; --json has it all; --timeline fits the width and marks the critical path', () => {
+  const { dir, file } = pipelineDir(DIAMOND);
+  assert.equal(cli(['run', file, '--concurrency', '4', '--no-cache'], dir).code, 0);
+  const text = cli(['show', 'latest'], dir);
+  assert.equal(text.code, 0, text.stderr);
+  for (const section of ['Host and git', 'Queue time and resources', 'Artifacts', 'critical path (*): a → c → d', 'out/a.txt']) assert.ok(text.stdout.includes(section), `${section} in\n${text.stdout}`);
+  assert.match(text.stdout, /c\s+input\s+out\/a\.txt .* from #1 a/);
+
+  const json = JSON.parse(cli(['show', 'latest', '--json'], dir).stdout) as { run: { id: number }; details: { criticalPath: string[]; blocks: { block: string; cpuMs: number | undefined; readyAt: number }[]; detail: { definition: string; host: { cpus: number } }; artifacts: unknown[] } };
+  assert.deepEqual(json.details.criticalPath, ['a', 'c', 'd']);
+  assert.equal(json.details.detail.definition, DIAMOND);
+  assert.equal(json.details.artifacts.length, 2);
+  assert.ok(json.details.blocks.every((b) => typeof b.readyAt === 'number'));
+
+  const timeline = cli(['show', 'latest', '--timeline', '--width', '60'], dir);
+  assert.equal(timeline.code, 0, timeline.stderr);
+  const lanes = timeline.stdout.split('\n').filter((l) => /^[* ] [a-d] /.test(l));
+  assert.deepEqual(lanes.map((l) => l.slice(0, 3)), ['* a', '  b', '* c', '* d']);
+  assert.ok(timeline.stdout.split('\n').every((l) => [...l].length <= 60), timeline.stdout);
+  assert.ok(lanes[2]?.includes('▓') === true && lanes[1]?.includes('█') === true);
+  // c (0.6 s) is drawn longer than b (0.1 s).
+  const bars = (l: string | undefined): number => [...(l ?? '')].filter((ch) => ch === '▓' || ch === '█').length;
+  assert.ok(bars(lanes[2]) > bars(lanes[1]) * 2, timeline.stdout);
+  assert.equal(cli(['show', 'latest', '--timeline', '--json'], dir).code, 2);
+});
+
+for (const count of [2, 5]) {
+  test(`compare ${count} runs: JSON golden`, () => {
+    const { store, runIds } = comparisonStore();
+    store.close();
+    const golden = join(import.meta.dirname, 'golden', `compare-${count}.json`);
+    const r = cli(['compare', ...runIds.slice(0, count).map(String), '--json', '--store', store.path], import.meta.dirname);
+    assert.equal(r.code, 0, r.stderr);
+    if (process.env.UPDATE_GOLDEN === '1') writeFileSync(golden, r.stdout);
+    assert.deepEqual(JSON.parse(r.stdout), JSON.parse(readFileSync(golden, 'utf8')));
+    const text = cli(['compare', ...runIds.slice(0, count).map(String), '--store', store.path], import.meta.dirname);
+    assert.equal(text.code, 0, text.stderr);
+    assert.match(text.stdout, /train/);
+  });
+}
+
+test('compare refuses fewer than 2 or more than 5 runs, and unknown runs', () => {
+  const { store, runIds } = comparisonStore();
+  store.close();
+  assert.equal(cli(['compare', '1', '--store', store.path], import.meta.dirname).code, 2);
+  assert.equal(cli(['compare', '1', '2', '3', '4', '5', '1', '--store', store.path], import.meta.dirname).code, 2);
+  const missing = cli(['compare', String(runIds[0]), '99', '--store', store.path], import.meta.dirname);
+  assert.equal(missing.code, 1);
+  assert.match(missing.stderr, /run 99 not found/);
+});
+
+test('export-outputs: one CSV row per run with the block outputs; a formula-like value stays text', () => {
+  const { store } = comparisonStore();
+  store.close();
+  const r = cli(['export-outputs', 'train', '--format', 'csv', '--store', store.path], import.meta.dirname);
+  assert.equal(r.code, 0, r.stderr);
+  const lines = r.stdout.trim().split('\n');
+  assert.equal(lines[0], 'run,pipeline,status,finished,accuracy,model');
+  assert.equal(lines.length, 6);
+  assert.match(lines[1] ?? '', /^5,\/work\/demo\/etl\.pipeline\.yaml,completed,2026-01-05T13:\d\d:\d\d\.\d{3}Z,0\.84,m4\.pkl$/);
+  const two = cli(['export-outputs', 'train', '--runs', '1,3', '--format', 'csv', '--store', store.path], import.meta.dirname);
+  assert.deepEqual(two.stdout.trim().split('\n').slice(1).map((l) => l.split(',')[0]), ['3', '1']);
+  assert.equal(cli(['export-outputs', 'train', '--format', 'xlsx', '--store', store.path], import.meta.dirname).code, 2);
+
+  const { dir, file } = pipelineDir('blocks:\n  x:\n    run: echo "v==HYPERLINK(1)" >> "$PIPELINE_OUTPUT"\n');
+  assert.equal(cli(['run', file], dir).code, 0);
+  const csv = cli(['export-outputs', 'x', '--format', 'csv'], dir).stdout.trim().split('\n');
+  assert.match(csv[1] ?? '', /,'=HYPERLINK\(1\)$/);
+});
