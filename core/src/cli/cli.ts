@@ -9,6 +9,7 @@ import { runCommand } from './runCommand.ts';
 import { scheduleCommand } from './scheduleCommand.ts';
 import { serveCommand } from './serveCommand.ts';
 import { showCommand } from './showCommand.ts';
+import { runExportTo } from './exportToCommand.ts';
 
 const HELP = `pipeline-studio — validate and run *.pipeline.yaml files
 
@@ -20,11 +21,12 @@ Commands:
   logs RUN [BLOCK] [--follow]                         a run's stored output (RUN: a number or latest)
   schedule [folders…] [--store PATH] [--drain]        run the pipelines' triggers (foreground)
   schedule --list [folders…] [--at ISO] [--count N]   the upcoming trigger fires (--json for JSON)
+  export-to FILE --to argo [--template] [--out F]     compile to an Argo Workflow (becomes 'export … --to')
 
 Run 'pipeline-studio <command> --help' for a command's options.`;
 
 type Command = (args: string[], io: CliIo) => number | Promise<number>;
-const COMMANDS: Record<string, Command> = { validate: validateCommand, runs: runsCommand, show: showCommand, logs: logsCommand, run: runCommand, serve: serveCommand, schedule: scheduleCommand };
+const COMMANDS: Record<string, Command> = { validate: validateCommand, runs: runsCommand, show: showCommand, logs: logsCommand, run: runCommand, serve: serveCommand, schedule: scheduleCommand, 'export-to': runExportTo };
 
 /** Runs the CLI and returns its exit code: 0 ok, 1 the work failed, 2 wrong usage. */
 export async function main(argv: string[], io: CliIo): Promise<number> {
