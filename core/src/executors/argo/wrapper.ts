@@ -1,27 +1,10 @@
 import { createHash } from 'node:crypto';
 import type { ShellName } from '../../model/pipeline.ts';
+import { scriptFileArgv } from '../scriptFile.ts';
 
 /** Where the wrapper keeps its files in the pod; outputs are read by Argo from OUTPUTS_DIR/NAME. */
 export const WORK_DIR = '/tmp/pipeline-studio';
 export const OUTPUTS_DIR = `${WORK_DIR}/outputs`;
-
-/** The shell that runs the block's script file, as locally (bash and zsh with -eo pipefail). */
-function runLine(shell: ShellName, file: string): string {
-  switch (shell) {
-    case 'bash':
-      return `bash -eo pipefail ${file}`;
-    case 'zsh':
-      return `zsh -eo pipefail ${file}`;
-    case 'sh':
-      return `sh ${file}`;
-    case 'pwsh':
-      return `pwsh -NoLogo -NoProfile -NonInteractive -File ${file}`;
-    case 'python':
-      return `python3 ${file}`;
-    case 'node':
-      return `node ${file}`;
-  }
-}
 
 /**
  * The `source` of the block's Argo script template (run by `sh`): the block's script goes into a
@@ -47,7 +30,7 @@ export function wrapperSource(shell: ShellName, script: string, statusVariables:
     ...statusVariables.map((v) => `case "$${v}" in Succeeded) ${v}=completed ;; Failed|Error) ${v}=failed ;; Skipped|Omitted) ${v}=skipped ;; esac; export ${v}`),
     `cat > ${file} <<'${delimiter}'`,
     `${body}${delimiter}`,
-    runLine(shell, file),
+    scriptFileArgv(shell, file).join(' '),
     'status=$?',
     'valid_name() { case $1 in \'\'|[!A-Za-z_]*|*[!A-Za-z0-9_-]*) return 1 ;; esac; }',
     'if [ "$status" -eq 0 ]; then',
