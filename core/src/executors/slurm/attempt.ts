@@ -78,7 +78,7 @@ export function startSlurmAttempt(options: AttemptOptions, ctx: SlurmAttemptCont
   }
   let files: JobFiles;
   try {
-    files = writeJobFiles(ctx.jobDir, options.shell, options.script, options.env);
+    files = writeJobFiles(ctx.jobDir, options.shell, options.script, options.env, options.graceMs);
   } catch (error) {
     options.onStarted(undefined);
     return finishedAttempt({ ok: false, exitCode: undefined, signal: undefined, reason: `could not write the job files in ${ctx.jobDir}: ${message(error)}`, pid: undefined });

@@ -46,18 +46,38 @@ export function envFileText(env: Record<string, string>): string {
     .join('');
 }
 
-export function writeJobFiles(dir: string, shell: ShellName, script: string, env: Record<string, string>): JobFiles {
+export function writeJobFiles(dir: string, shell: ShellName, script: string, env: Record<string, string>, graceMs: number): JobFiles {
   mkdirSync(dir, { recursive: true, mode: 0o700 });
   const files = jobFilesIn(dir);
   writeFileSync(files.envFile, envFileText({ ...env, PIPELINE_OUTPUT: files.outputFile }), { mode: 0o600 });
   writeFileSync(files.scriptFile, script, { mode: 0o600 });
   writeFileSync(files.outputFile, '', { mode: 0o600 });
   const run = scriptFileArgv(shell, files.scriptFile).map(quotePosix).join(' ');
+  const graceTenths = Math.max(1, Math.ceil(graceMs / 100));
   writeFileSync(files.jobScript, [
     '#!/bin/sh',
     '# Pipeline Studio: one attempt of one block. The values are in the env file, as data.',
     `. ${quotePosix(files.envFile)} || exit 121`,
-    `exec ${run}`,
+    // The block runs in a process group of its own, so that everything it starts can be signalled
+    // and waited for: the job (and so the attempt) ends only once none of it runs, as locally.
+    'if command -v setsid >/dev/null 2>&1; then',
+    `  setsid ${run} &`,
+    'else',
+    `  ${run} &`,
+    'fi',
+    'child=$!',
+    'trap \'kill -TERM -"$child" 2>/dev/null\' TERM INT',
+    'while :; do',
+    '  wait "$child"; status=$?',
+    '  kill -0 "$child" 2>/dev/null || break',
+    'done',
+    'kill -TERM -"$child" 2>/dev/null',
+    'n=0',
+    'while kill -0 -"$child" 2>/dev/null; do',
+    `  n=$((n + 1)); [ "$n" -gt ${graceTenths} ] && kill -KILL -"$child" 2>/dev/null`,
+    '  sleep 0.1',
+    'done',
+    'exit "$status"',
     '',
   ].join('\n'), { mode: 0o700 });
   return files;
