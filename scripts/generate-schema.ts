@@ -8,7 +8,7 @@
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import {
-  AFTER_STATUS_VALUES, BLOCK_ID_PATTERN, CATCH_UP_VALUES, KEYS, ON_TIMEOUT_VALUES, OVERLAP_VALUES, SHELLS, TRIGGER_NAME_PATTERN, VARIABLE_NAME_PATTERN, VARIABLE_TYPES,
+  AFTER_STATUS_VALUES, BLOCK_ID_PATTERN, CONTAINER_ENGINES, EXECUTOR_KEYS, EXECUTOR_NAME_PATTERN, EXECUTOR_TYPES, MEMORY_PATTERN, CATCH_UP_VALUES, KEYS, ON_TIMEOUT_VALUES, OVERLAP_VALUES, SHELLS, TRIGGER_NAME_PATTERN, VARIABLE_NAME_PATTERN, VARIABLE_TYPES,
   type KeyContext,
 } from '../core/src/index.ts';
 
@@ -21,6 +21,7 @@ const LIMITS = [
   'expressions inside `${{ }}` and `if` (syntax, unknown variables, blocks and outputs, upstream-only references)',
   'the cron syntax of `schedule` and `cron`',
   'triggers: which kind a trigger has (exactly one of `cron`, `every`, `at`, `always`, `files`, `after`), `at` times, time zones, `between` windows and `days`, `files` globs leaving the folder, `after` files that do not exist, chaining cycles, trigger `variables` the pipeline does not declare',
+  'executor names: an `executor` naming no profile under `executors`',
   'duplicate keys',
   'a variable `default` that is not among its `enum` values',
   '`max_delay` smaller than `delay`',
@@ -81,6 +82,24 @@ function objectOf(context: KeyContext, shapes: Record<string, Schema>): Schema {
   return { type: 'object', properties, additionalProperties: false };
 }
 
+/** `16G`, `512M`: a string with a unit (a bare number is refused, as its unit would be a guess). */
+const MEMORY: Schema = { anyOf: [{ type: 'string', pattern: MEMORY_PATTERN.source }, { type: 'null' }] };
+
+/** One profile: per `type`, exactly the keys that type takes; `container` and `argo` need an `image`. */
+function executorProfile(shapes: Record<string, Schema>): Schema {
+  const alternatives = EXECUTOR_TYPES.map((type) => {
+    const properties: Record<string, Schema> = {};
+    for (const key of EXECUTOR_KEYS.filter((k) => k.types.includes(type))) {
+      const shape = shapes[key.name];
+      if (shape === undefined) throw new Error(`scripts/generate-schema.ts: no shape for executor key \`${key.name}\`; add one.`);
+      properties[key.name] = { description: key.doc, ...(key.name === 'type' ? { const: type } : shape) };
+    }
+    const required = type === 'container' || type === 'argo' ? ['type', 'image'] : ['type'];
+    return { type: 'object', properties, required, additionalProperties: false };
+  });
+  return { description: 'An executor profile: `type` and the keys of that type.', anyOf: alternatives };
+}
+
 function retryOf(spec: Schema): Schema {
   // null stands for an empty `retry:` (no policy); see LIMITS for the explicit `retry: null`.
   return { anyOf: [{ type: 'integer', minimum: 1 }, { type: 'null' }, spec] };
@@ -124,6 +143,21 @@ export function buildSchema(): Schema {
     disabled: BOOLEAN,
     outputs: { anyOf: [{ type: 'null' }, OUTPUT_NAME, { type: 'array', items: OUTPUT_NAME }] },
     cache: { ...cache, type: ['object', 'null'] },
+    executor: TEXT,
+    resources: { ...objectOf('resources', { cpus: { type: ['integer', 'null'], minimum: 1 }, memory: MEMORY, gpus: { type: ['integer', 'null'], minimum: 0 } }), type: ['object', 'null'] },
+  });
+  const profile = executorProfile({
+    type: {},
+    image: { type: ['string', 'number', 'boolean'] },
+    engine: { enum: [...CONTAINER_ENGINES, null] },
+    partition: TEXT,
+    time: DURATION,
+    cpus: { type: ['integer', 'null'], minimum: 1 },
+    memory: MEMORY,
+    gres: TEXT,
+    extra: ONE_OR_LIST,
+    namespace: TEXT,
+    service_account: TEXT,
   });
   const trigger = objectOf('trigger', {
     cron: TEXT,
@@ -171,6 +205,12 @@ export function buildSchema(): Schema {
     overlap: { enum: [...OVERLAP_VALUES, null] },
     catch_up: { enum: [...CATCH_UP_VALUES, null] },
     on_failure: TEXT,
+    executors: {
+      type: ['object', 'null'],
+      propertyNames: { pattern: EXECUTOR_NAME_PATTERN.source },
+      additionalProperties: profile,
+    },
+    executor: TEXT,
     blocks: {
       type: 'object',
       minProperties: 1,

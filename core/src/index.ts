@@ -3,6 +3,7 @@ export * from './model/diagnostic.ts';
 export * from './model/pipeline.ts';
 export * from './model/schema.ts';
 export * from './model/triggers.ts';
+export * from './model/executors.ts';
 export * from './yaml/ast.ts';
 export { LineIndex, type Position } from './text/lineIndex.ts';
 export { MAX_NESTING, MAX_VALIDATED_BYTES } from './text/prescan.ts';

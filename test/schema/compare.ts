@@ -6,6 +6,7 @@ import { buildSchema } from '../../scripts/generate-schema.ts';
 /** The validator's codes for the shape of the data, which a JSON Schema can state. */
 const SHAPE_CODES: ReadonlySet<string> = new Set([
   'unknown-key', 'invalid-type', 'invalid-value', 'missing-run', 'no-blocks', 'invalid-block-id', 'invalid-duration', 'invalid-retry',
+  'invalid-memory',
 ]);
 
 /** Shape rules no JSON Schema can state; the schema's description lists them too. */

@@ -33,6 +33,7 @@ Commands:
   logs RUN [BLOCK] [--follow]                         a run's stored output (RUN: a number or latest)
   schedule [folders…] [--store PATH] [--drain]        run the pipelines' triggers (foreground)
   schedule --list [folders…] [--at ISO] [--count N]   the upcoming trigger fires (--json for JSON)
+  export FILE --to argo [--template] [--out F]        compile a pipeline to an Argo Workflow
 
 Run 'pipeline-studio <command> --help' for a command's options.`;
 

@@ -1,3 +1,4 @@
+import { runExportTo } from './exportToCommand.ts';
 import { closeSync, openSync, writeSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { CSV_COLUMNS, csvHeader, csvRecord } from '../query/exportRows.ts';
@@ -15,10 +16,8 @@ export const EXPORT_PAGE = 500;
 
 /** `export`: the matching runs as CSV or JSON, streamed page by page to a file or stdout. */
 export async function exportCommand(args: string[], io: CliIo): Promise<number> {
-  if (args.includes('--to')) {
-    // MERGE: `export FILE --to argo` (another change) — dispatch here: `return runExportTo(args, io);` from './exportToCommand.ts'.
-    throw new UsageError(`unknown option '--to' (compiling a pipeline to another format is not part of this build).\n${USAGE}`);
-  }
+  // `export FILE --to argo` compiles a pipeline; without --to it exports recorded runs.
+  if (args.some((a) => a === '--to' || a.startsWith('--to='))) return runExportTo(args, io);
   const { values, positionals } = parseCommandArgs(args, {
     query: { type: 'string', short: 'q' }, runs: { type: 'string' }, format: { type: 'string' }, out: { type: 'string', short: 'o' }, store: { type: 'string' },
     help: { type: 'boolean', short: 'h' },

@@ -1,5 +1,6 @@
 import type { Block, Pipeline } from '../model/pipeline.ts';
 import { KEYS, type KeyContext, type KeySpec } from '../model/schema.ts';
+import { BUILTIN_EXECUTOR, keysOfType } from '../model/executors.ts';
 import { MAX_VALIDATED_BYTES } from '../text/prescan.ts';
 import type { DocumentAnalysis } from './analysis.ts';
 import { cursorContext, type CursorContext } from './cursor.ts';
@@ -38,14 +39,15 @@ export function completeAt(text: string, offset: number, analysis: DocumentAnaly
 
 function keyItems(text: string, context: CursorContext, analysis: DocumentAnalysis | undefined): CompletionItem[] {
   const kind = mapKindOf(context.path);
-  if (kind === undefined || kind === 'variableNames' || kind === 'envNames') return [];
+  if (kind === undefined || kind === 'variableNames' || kind === 'envNames' || kind === 'executorNames') return [];
   const step = indentStep(text);
   if (kind === 'triggerNames') return newTriggerSnippets(step);
   if (kind === 'blockIds') return newBlockSnippets(context, analysis, step);
   const present = context.column < 0 ? flowKeys(text, context.line) : siblingKeys(text, context.line, context.column);
   const items: CompletionItem[] = [];
+  const applies = kind === 'executor' ? executorKeyFilter(analysis, context.path[1]) : () => true;
   for (const spec of KEYS[kind].values()) {
-    if (present.has(spec.name)) continue;
+    if (present.has(spec.name) || !applies(spec.name)) continue;
     items.push({ label: spec.name, kind: 'key', detail: describeKind(spec), documentation: docOf(spec), ...insertKey(spec, step, context.column < 0) });
   }
   return items;
@@ -170,6 +172,7 @@ function valueItems(text: string, context: CursorContext, analysis: DocumentAnal
     return dependencyItems(analysis.result, path[1] ?? '', typed);
   }
   if (context.inList) return [];
+  if (last === 'executor' && (path.length === 1 || (path.length === 3 && path[0] === 'blocks'))) return executorNameItems(analysis);
   const keyContext: KeyContext | undefined = keyContextOfKey(path);
   const spec = keyContext === undefined ? undefined : KEYS[keyContext].get(last);
   if (spec?.values !== undefined) return spec.values.map((v) => ({ label: v, kind: 'value', detail: spec.name }));
@@ -177,6 +180,21 @@ function valueItems(text: string, context: CursorContext, analysis: DocumentAnal
   if (keyContext === 'variable' && last === 'default') return defaultItems(analysis, path[1] ?? '');
   if ((path.length === 1 && last === 'schedule') || (path.length === 3 && path[0] === 'triggers' && last === 'cron')) return SCHEDULES.map((v) => ({ label: v, kind: 'value', insertText: `"${v}"` }));
   return [];
+}
+
+/** In a profile whose `type` is known, only the keys that type takes. */
+function executorKeyFilter(analysis: DocumentAnalysis | undefined, profile: string | undefined): (key: string) => boolean {
+  const type = profile === undefined ? undefined : analysis?.result.pipeline.executors.get(profile)?.type;
+  if (type === undefined) return () => true;
+  const allowed = new Set(keysOfType(type));
+  return (key) => allowed.has(key);
+}
+
+function executorNameItems(analysis: DocumentAnalysis | undefined): CompletionItem[] {
+  const profiles = [...(analysis?.result.pipeline.executors.values() ?? [])];
+  const items: CompletionItem[] = profiles.map((p) => ({ label: p.name, kind: 'value', detail: `${p.type} executor` }));
+  if (!profiles.some((p) => p.name === BUILTIN_EXECUTOR)) items.unshift({ label: BUILTIN_EXECUTOR, kind: 'value', detail: 'a process on this machine' });
+  return items;
 }
 
 /** A variable's default: its enum values, or true/false for a boolean. */

@@ -1,6 +1,9 @@
 import type { Span } from '../model/diagnostic.ts';
 import type { Block, Pipeline, VariableDef } from '../model/pipeline.ts';
 import { KEYS } from '../model/schema.ts';
+import { BUILTIN_EXECUTOR, formatMemory } from '../model/executors.ts';
+import { formatDuration } from '../util/duration.ts';
+import type { YScalar } from '../yaml/ast.ts';
 import { allReferences, classifyReference, type ClassifiedReference } from '../expr/index.ts';
 import type { DocumentAnalysis } from './analysis.ts';
 import { describeCron } from './cronText.ts';
@@ -53,6 +56,8 @@ export function hoverAt(analysis: DocumentAnalysis, offset: number, options: Hov
     const values = spec.values === undefined ? '' : `\n\nOne of: ${spec.values.map((v) => `\`${v}\``).join(', ')}.`;
     return { contents: `**${spec.name}**\n\n${spec.doc}${values}`, span: last.key.span };
   }
+  const executorHover = executorValueHover(pipeline, location.path, location.scalar);
+  if (executorHover !== undefined) return executorHover;
   if (location.path.length === 1 && location.path[0] === 'schedule' && location.scalar !== undefined && typeof location.scalar.value === 'string') {
     const cron = describeCron(location.scalar.value, options.now, options.timeZone);
     if (cron === undefined) return undefined;
@@ -61,6 +66,24 @@ export function hoverAt(analysis: DocumentAnalysis, offset: number, options: Hov
     return { contents: `**Schedule** \`${location.scalar.value}\`: ${cron.words}.\n\nNext runs (${zone}):\n${next}`, span: location.scalar.span };
   }
   return undefined;
+}
+
+/** On the value of `executor:` (top-level or a block's): what that profile is. */
+function executorValueHover(pipeline: Pipeline, path: readonly string[], scalar: YScalar | undefined): HoverResult | undefined {
+  const onExecutor = path[path.length - 1] === 'executor' && (path.length === 1 || (path.length === 3 && path[0] === 'blocks'));
+  if (!onExecutor || scalar === undefined || scalar.value === null) return undefined;
+  const name = String(scalar.value);
+  const profile = pipeline.executors.get(name);
+  if (profile === undefined) {
+    const contents = name === BUILTIN_EXECUTOR ? '**Executor `local`**: a process on this machine, in the block\'s shell.' : `**Executor \`${name}\`**: no profile has this name under \`executors\`.`;
+    return { contents, span: scalar.span };
+  }
+  const facts = [
+    profile.image && `image \`${profile.image}\``, profile.partition && `partition \`${profile.partition}\``, profile.namespace && `namespace \`${profile.namespace}\``,
+    profile.cpus !== undefined && `${profile.cpus} CPUs`, profile.memoryMb !== undefined && `memory ${formatMemory(profile.memoryMb, 'slurm')}`,
+    profile.gres && `gres \`${profile.gres}\``, profile.timeMs !== undefined && `time limit ${formatDuration(profile.timeMs)}`,
+  ].filter((f): f is string => typeof f === 'string' && f !== '');
+  return { contents: `**Executor \`${name}\`** (${profile.type})${facts.length > 0 ? `: ${facts.join(', ')}` : ''}.`, span: scalar.span };
 }
 
 /** A reference in an expression whose segments hold the offset but name no symbol (`status`, `env.X`, `run.id`). */

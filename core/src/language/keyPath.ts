@@ -4,7 +4,7 @@ import type { KeyContext } from '../model/schema.ts';
  * What the keys of the mapping at a key path are: a context of the schema (KEYS), or one of the
  * maps whose keys are names the user chooses.
  */
-export type MapKind = KeyContext | 'blockIds' | 'variableNames' | 'envNames' | 'triggerNames';
+export type MapKind = KeyContext | 'blockIds' | 'variableNames' | 'envNames' | 'triggerNames' | 'executorNames';
 
 /** `['blocks', 'build', 'retry']` → `retry`. Undefined for paths the format does not have. */
 export function mapKindOf(path: readonly string[]): MapKind | undefined {
@@ -16,6 +16,7 @@ export function mapKindOf(path: readonly string[]): MapKind | undefined {
     if (d !== undefined) return undefined;
     if (c === 'retry') return 'retry';
     if (c === 'cache') return 'cache';
+    if (c === 'resources') return 'resources';
     if (c === 'env') return 'envNames';
     return undefined;
   }
@@ -31,6 +32,7 @@ export function mapKindOf(path: readonly string[]): MapKind | undefined {
     return c === undefined ? 'variable' : undefined;
   }
   if (a === 'env') return b === undefined ? 'envNames' : undefined;
+  if (a === 'executors') return b === undefined ? 'executorNames' : c === undefined ? 'executor' : undefined;
   if (a === 'triggers') {
     if (b === undefined) return 'triggerNames';
     if (c === undefined) return 'trigger';
@@ -42,7 +44,7 @@ export function mapKindOf(path: readonly string[]): MapKind | undefined {
 /** The schema context whose KEYS document the key at the end of `path`. */
 export function keyContextOfKey(path: readonly string[]): KeyContext | undefined {
   const kind = mapKindOf(path.slice(0, -1));
-  return kind === 'blockIds' || kind === 'variableNames' || kind === 'envNames' || kind === 'triggerNames' ? undefined : kind;
+  return kind === 'blockIds' || kind === 'variableNames' || kind === 'envNames' || kind === 'triggerNames' || kind === 'executorNames' ? undefined : kind;
 }
 
 /**

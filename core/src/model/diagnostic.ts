@@ -41,6 +41,8 @@ export const DIAGNOSTIC_CODES = [
   'invalid-window',
   'unknown-pipeline',
   'chaining-cycle',
+  'unknown-executor',
+  'invalid-memory',
 ] as const;
 
 export type DiagnosticCode = (typeof DIAGNOSTIC_CODES)[number];

@@ -1,5 +1,6 @@
 import type { Span } from './diagnostic.ts';
 import type { ScalarValue, YMap, YNode, YPair } from '../yaml/ast.ts';
+import type { ExecutorProfile, Resources } from './executors.ts';
 import type { CatchUp, OverlapPolicy, TriggerDef } from './triggers.ts';
 
 /** A string value from the file, with where it sits so expressions inside can be located. */
@@ -76,6 +77,9 @@ export interface Block {
   /** Undefined when the block declares no outputs (then any name may be referenced). */
   outputs: Named[] | undefined;
   cache: CacheSpec | undefined;
+  /** The profile named by the block's `executor:`; undefined means the pipeline's default. */
+  executor: Named | undefined;
+  resources: Resources | undefined;
 }
 
 export interface Defaults {
@@ -103,6 +107,10 @@ export interface Pipeline {
   catchUp: CatchUp;
   /** Command run (as data) when a triggered run fails or misses its SLA. */
   onFailure: TextValue | undefined;
+  /** `executors:` profiles by name, only valid ones. */
+  executors: Map<string, ExecutorProfile>;
+  /** The top-level `executor:`; undefined means `local`. */
+  executor: Named | undefined;
   /** In file order. */
   blocks: Block[];
   blockById: Map<string, Block>;

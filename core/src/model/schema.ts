@@ -1,3 +1,5 @@
+import { EXECUTOR_KEYS, RESOURCE_KEYS } from './executors.ts';
+
 /**
  * Every key of the format with its documentation: the one table the validator (unknown keys),
  * the language server (completion, hover) and the JSON Schema test all read.
@@ -12,12 +14,12 @@ export interface KeySpec {
   values?: readonly string[];
 }
 
-export type KeyContext = 'top' | 'block' | 'defaults' | 'retry' | 'cache' | 'variable' | 'trigger';
+export type KeyContext = 'top' | 'block' | 'defaults' | 'retry' | 'cache' | 'variable' | 'trigger' | 'executor' | 'resources';
 
 const SHELL_VALUES = ['bash', 'sh', 'zsh', 'pwsh', 'python', 'node'] as const;
 const DURATION_DOC = 'A duration: `90s`, `5m`, `1h30m`, `250ms`, `1d`, or a number of seconds.';
 
-function keys(...specs: KeySpec[]): ReadonlyMap<string, KeySpec> {
+function keys(...specs: readonly KeySpec[]): ReadonlyMap<string, KeySpec> {
   return new Map(specs.map((s) => [s.name, s]));
 }
 
@@ -35,6 +37,8 @@ export const KEYS: Readonly<Record<KeyContext, ReadonlyMap<string, KeySpec>>> = 
     { name: 'overlap', kind: 'string', doc: 'What a trigger firing while a run of this pipeline is in flight does: `skip` (default) drops the fire, `queue` runs it after, `allow` runs both, `cancel-previous` cancels the running one.', values: ['skip', 'queue', 'allow', 'cancel-previous'] },
     { name: 'catch_up', kind: 'string', doc: 'Fires missed while no scheduler was running: `none` (default) forgets them, `latest` runs the latest missed one when the scheduler starts.', values: ['none', 'latest'] },
     { name: 'on_failure', kind: 'string', doc: 'A command run when a triggered run fails or misses its SLA, in the pipeline\'s folder with the run\'s `PIPELINE_*` variables in its environment. Like `run`, values reach it as data, never as code.' },
+    { name: 'executors', kind: 'map', doc: 'Named executor profiles: where blocks run. A map of name to `{ type: local | container | slurm | argo, … }` with the keys of that type.' },
+    { name: 'executor', kind: 'string', doc: 'The executor profile every block runs on unless it names its own: `local` (default) or a name under `executors`.' },
     { name: 'blocks', kind: 'blocks', doc: 'The blocks of the pipeline: a map of block id to block. Ids match `^[A-Za-z_][A-Za-z0-9_-]*$`.' },
   ),
   block: keys(
@@ -51,6 +55,8 @@ export const KEYS: Readonly<Record<KeyContext, ReadonlyMap<string, KeySpec>>> = 
     { name: 'disabled', kind: 'boolean', doc: 'When true, the block and everything that needs it are skipped.' },
     { name: 'outputs', kind: 'list', doc: 'Output names the block promises to write as `name=value` lines to `$PIPELINE_OUTPUT`. Once declared, downstream references to other names are errors.' },
     { name: 'cache', kind: 'map', doc: '`{ inputs: [globs], outputs: [paths] }`: the block is skipped as `cached` when its command, env, inputs and upstream did not change.' },
+    { name: 'executor', kind: 'string', doc: 'Where this block runs: `local` or a profile under `executors` (default: the pipeline\'s `executor`).' },
+    { name: 'resources', kind: 'map', doc: '`{ cpus, memory, gpus }`: what the block needs, which each executor maps to its own flags (SLURM `--cpus-per-task`/`--mem`/`--gres`, container `--cpus`/`--memory`/`--gpus`, Kubernetes requests and limits).' },
   ),
   defaults: keys(
     { name: 'shell', kind: 'string', doc: 'Default shell for every block.', values: SHELL_VALUES },
@@ -75,6 +81,8 @@ export const KEYS: Readonly<Record<KeyContext, ReadonlyMap<string, KeySpec>>> = 
     { name: 'type', kind: 'string', doc: '`string` (default), `number` or `boolean`.', values: ['string', 'number', 'boolean'] },
     { name: 'enum', kind: 'list', doc: 'The only values allowed.' },
   ),
+  executor: keys(...EXECUTOR_KEYS),
+  resources: keys(...RESOURCE_KEYS),
   trigger: keys(
     { name: 'cron', kind: 'cron', doc: 'Fires on a cron schedule: five fields (`0 3 * * *`; `L` and `#` allowed) or `@hourly`, `@daily`, `@weekly`, `@monthly`, `@yearly`, in `timezone`.' },
     { name: 'every', kind: 'duration', doc: `Fires at a fixed interval: on multiples of it since 1970-01-01 UTC, or from the start of each \`between\` window. ${DURATION_DOC}` },
@@ -97,5 +105,6 @@ export const KEYS: Readonly<Record<KeyContext, ReadonlyMap<string, KeySpec>>> = 
 
 export const TRIGGER_NAME_PATTERN = /^[A-Za-z_][A-Za-z0-9_-]*$/;
 
+export const EXECUTOR_NAME_PATTERN = /^[A-Za-z_][A-Za-z0-9_-]*$/;
 export const BLOCK_ID_PATTERN = /^[A-Za-z_][A-Za-z0-9_-]*$/;
 export const VARIABLE_NAME_PATTERN = /^[A-Za-z_][A-Za-z0-9_]*$/;

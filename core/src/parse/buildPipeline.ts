@@ -9,6 +9,7 @@ import { didYouMean } from '../util/didYouMean.ts';
 import { parseCron } from '../util/cron.ts';
 import { NodeReader } from './reader.ts';
 import { readTriggerKeys } from './readTriggers.ts';
+import { readExecutorKeys, readExecutorName, readResources } from './readExecutors.ts';
 
 /** Builds the pipeline model from the YAML tree, reporting every shape and value mistake. */
 export function buildPipeline(root: YNode | undefined, text: string, fileName: string | undefined, r: NodeReader): Pipeline {
@@ -26,6 +27,8 @@ export function buildPipeline(root: YNode | undefined, text: string, fileName: s
     overlap: 'skip',
     catchUp: 'none',
     onFailure: undefined,
+    executors: new Map(),
+    executor: undefined,
     blocks: [],
     blockById: new Map(),
     root: undefined,
@@ -68,6 +71,7 @@ export function buildPipeline(root: YNode | undefined, text: string, fileName: s
     }
   }
   readTriggerKeys(r, top, pipeline);
+  readExecutorKeys(r, top, pipeline);
   const blocks = top.get('blocks');
   const blocksMap = blocks ? r.map(blocks.value, '`blocks`', blocks.key.span) : undefined;
   if (blocksMap) readBlocks(r, blocksMap, pipeline);
@@ -274,7 +278,7 @@ function readBlock(r: NodeReader, id: string, entry: YPair): Block {
   const block: Block = {
     id, idSpan: entry.key.span, span: entry.span, keys: new Map(), run: undefined, description: undefined, dependsOn: [],
     shell: undefined, cwd: undefined, env: [], retry: undefined, timeoutMs: undefined, condition: undefined,
-    continueOnError: false, disabled: false, outputs: undefined, cache: undefined,
+    continueOnError: false, disabled: false, outputs: undefined, cache: undefined, executor: undefined, resources: undefined,
   };
   const node = entry.value;
   if (node === undefined || node.kind !== 'map') {
@@ -324,6 +328,9 @@ function readBlock(r: NodeReader, id: string, entry: YPair): Block {
   }
   const cache = spec.get('cache');
   if (cache) block.cache = readCache(r, cache);
+  block.executor = readExecutorName(r, spec.get('executor'));
+  const resources = spec.get('resources');
+  if (resources) block.resources = readResources(r, resources, `block '${id}'`);
   return block;
 }
 

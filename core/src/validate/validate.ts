@@ -7,6 +7,7 @@ import type { CstCache } from '../yaml/chunks.ts';
 import { buildPipeline } from '../parse/buildPipeline.ts';
 import { NodeReader } from '../parse/reader.ts';
 import { checkCacheOutputs, checkCycles, checkDependencies } from './graphChecks.ts';
+import { checkExecutorNames } from './executorChecks.ts';
 import { checkAfterTargets, type PipelineExists } from './triggerChecks.ts';
 import { checkReferences, collectExpressions, type FoundExpression } from './expressions.ts';
 
@@ -57,6 +58,7 @@ export function validatePipeline(input: string, options: ValidateOptions = {}): 
     const unknownDependencies = checkDependencies(pipeline, report);
     checkCycles(pipeline, dag, report);
     checkCacheOutputs(pipeline, report);
+    checkExecutorNames(pipeline, report);
     checkAfterTargets(pipeline, options.fileName, options.pipelineExists, report);
     const expressions = collectExpressions(pipeline, report);
     const used = new Set<string>();

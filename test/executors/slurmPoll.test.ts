@@ -1,0 +1,165 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import type { SlurmCommands } from '../../core/src/executors/slurm/commands.ts';
+import { SlurmQueue, type PollTimer } from '../../core/src/executors/slurm/queue.ts';
+import { outcomeOf, parseScontrol, parseSqueue, phaseOf, queuedReason } from '../../core/src/executors/slurm/states.ts';
+import { envFileText } from '../../core/src/executors/slurm/jobFiles.ts';
+import { sbatchArgs, slurmTime } from '../../core/src/executors/slurm/attempt.ts';
+import { jobFilesIn } from '../../core/src/executors/slurm/jobFiles.ts';
+import type { AttemptOptions } from '../../core/src/runner/executor.ts';
+import type { ExecutorProfile } from '../../core/src/index.ts';
+
+// The poll logic with a scripted cluster and a manual timer: which calls it makes and which
+// intervals it asks for, with no wall-clock waits.
+
+class ManualTimer implements PollTimer {
+  pending: { callback: () => void; ms: number }[] = [];
+  asked: number[] = [];
+  setTimeout(callback: () => void, ms: number): unknown {
+    const entry = { callback, ms };
+    this.pending.push(entry);
+    this.asked.push(ms);
+    return entry;
+  }
+  clearTimeout(handle: unknown): void {
+    this.pending = this.pending.filter((p) => p !== handle);
+  }
+  /** Fires the one pending poll and lets its promise chain finish. */
+  async fire(): Promise<void> {
+    assert.equal(this.pending.length, 1, 'exactly one poll is scheduled');
+    const next = this.pending.shift();
+    next?.callback();
+    for (let i = 0; i < 20; i++) await Promise.resolve();
+  }
+}
+
+class ScriptedCluster implements SlurmCommands {
+  states = new Map<string, string>();
+  finals = new Map<string, string>();
+  calls: string[] = [];
+  sbatch(): Promise<string> {
+    return Promise.reject(new Error('not used'));
+  }
+  squeue(ids: readonly string[]): Promise<string> {
+    this.calls.push(`squeue ${ids.join(',')}`);
+    return Promise.resolve(ids.flatMap((id) => (this.states.has(id) ? [`${id}|${this.states.get(id) ?? ''}`] : [])).join('\n'));
+  }
+  scontrolShowJob(id: string): Promise<string | undefined> {
+    this.calls.push(`scontrol ${id}`);
+    return Promise.resolve(this.finals.get(id));
+  }
+  scancel(): Promise<void> {
+    return Promise.resolve();
+  }
+}
+
+test('one squeue per poll for all of a run\'s jobs, one scontrol per job when it ends', async () => {
+  const cluster = new ScriptedCluster();
+  const timer = new ManualTimer();
+  const queue = new SlurmQueue(cluster, timer);
+  const events: string[] = [];
+  for (let id = 1; id <= 200; id++) {
+    cluster.states.set(String(id), 'PENDING|Resources');
+    queue.watch(String(id), { onState: (e) => void events.push(`${id} ${e.state} ${e.reason}`), onFinished: (f) => void events.push(`${id} end ${f.state} ${String(f.exitCode)}`) });
+  }
+  await timer.fire();
+  assert.equal(cluster.calls.length, 1);
+  assert.match(cluster.calls[0] ?? '', /^squeue 1,2,3,.*,200$/);
+  assert.equal(events.length, 200);
+  cluster.states.set('7', 'RUNNING|None');
+  cluster.states.set('9', 'COMPLETED|None');
+  cluster.finals.set('9', 'JobId=9 JobName=x\n   JobState=COMPLETED Reason=None Dependency=(null)\n   Requeue=1 Restarts=0 BatchFlag=1 Reboot=0 ExitCode=0:0\n');
+  cluster.states.delete('11');
+  cluster.finals.set('11', 'JobId=11\n   JobState=FAILED Reason=NonZeroExitCode Dependency=(null)\n   ExitCode=3:0\n');
+  events.length = 0;
+  cluster.calls.length = 0;
+  await timer.fire();
+  assert.deepEqual(cluster.calls.map((c) => c.split(' ')[0]), ['squeue', 'scontrol', 'scontrol']);
+  assert.deepEqual(events, ['7 RUNNING None', '9 end COMPLETED 0', '11 end FAILED 3']);
+  cluster.calls.length = 0;
+  await timer.fire();
+  assert.equal(cluster.calls.length, 1, 'finished jobs are no longer asked about');
+  assert.equal((cluster.calls[0] ?? '').split(',').length, 198);
+  queue.close();
+  assert.equal(timer.pending.length, 0);
+});
+
+test('the interval: 2 s by default, growing by half after 3 quiet polls up to 10 s, back to 2 s on a change or a new job', async () => {
+  const cluster = new ScriptedCluster();
+  const timer = new ManualTimer();
+  const queue = new SlurmQueue(cluster, timer);
+  cluster.states.set('1', 'PENDING|Priority');
+  queue.watch('1', { onState: () => undefined, onFinished: () => undefined });
+  for (let i = 0; i < 9; i++) await timer.fire();
+  assert.deepEqual(timer.asked, [2000, 2000, 2000, 2000, 3000, 4500, 6750, 10000, 10000, 10000]);
+  cluster.states.set('1', 'RUNNING|None');
+  await timer.fire();
+  assert.equal(timer.asked[timer.asked.length - 1], 2000, 'a change brings the base interval back');
+  await timer.fire();
+  await timer.fire();
+  await timer.fire();
+  assert.equal(timer.asked[timer.asked.length - 1], 3000, 'the third quiet poll starts the growth');
+  cluster.states.set('2', 'PENDING|None');
+  queue.watch('2', { onState: () => undefined, onFinished: () => undefined });
+  assert.equal(timer.pending.length, 1, 'a new job reschedules, it does not add a second poll');
+  assert.equal(timer.pending[0]?.ms, 2000);
+  queue.close();
+});
+
+test('a job still COMPLETING in scontrol is asked about again; a job the controller forgot ends as unknown', async () => {
+  const cluster = new ScriptedCluster();
+  const timer = new ManualTimer();
+  const queue = new SlurmQueue(cluster, timer);
+  const ends: string[] = [];
+  cluster.states.set('5', 'COMPLETED|None');
+  cluster.finals.set('5', 'JobState=COMPLETING Reason=None ExitCode=0:0');
+  queue.watch('5', { onState: () => undefined, onFinished: (f) => void ends.push(`5 ${f.state}`) });
+  queue.watch('6', { onState: () => undefined, onFinished: (f) => void ends.push(`6 ${f.state} ${f.reason}`) });
+  await timer.fire();
+  assert.deepEqual(ends, ['6 UNKNOWN the SLURM controller no longer knows the job']);
+  cluster.finals.set('5', 'JobState=COMPLETED Reason=None ExitCode=0:0');
+  await timer.fire();
+  assert.deepEqual(ends.slice(1), ['5 COMPLETED']);
+  queue.close();
+});
+
+test('states: squeue and scontrol parsing, the mapping to queued/running/finished and to outcomes', () => {
+  assert.deepEqual([...parseSqueue('12|PENDING|Resources\n13|RUNNING|None\njunk\n14|PENDING|(ReqNodeNotAvail, UnavailableNodes:vm)\n')], [
+    ['12', { state: 'PENDING', reason: 'Resources' }], ['13', { state: 'RUNNING', reason: 'None' }], ['14', { state: 'PENDING', reason: '(ReqNodeNotAvail, UnavailableNodes:vm)' }],
+  ]);
+  assert.equal(queuedReason('Resources'), 'Resources');
+  assert.equal(queuedReason('None'), 'submitted');
+  assert.equal(queuedReason('(ReqNodeNotAvail)'), 'ReqNodeNotAvail');
+  assert.deepEqual(['PENDING', 'RUNNING', 'COMPLETING', 'COMPLETED', 'FAILED', 'TIMEOUT', 'CANCELLED', 'OUT_OF_MEMORY', 'NODE_FAIL', 'PREEMPTED', 'CANCELLED by 0'].map(phaseOf), [
+    'queued', 'running', 'running', 'finished', 'finished', 'finished', 'finished', 'finished', 'finished', 'finished', 'finished',
+  ]);
+  const final = parseScontrol('JobId=1 JobName=wrap\n   JobState=FAILED Reason=NonZeroExitCode Dependency=(null)\n   Requeue=1 Restarts=0 BatchFlag=1 Reboot=0 ExitCode=3:0\n');
+  assert.deepEqual(final, { state: 'FAILED', reason: 'NonZeroExitCode', exitCode: 3, signal: 0 });
+  const reasons = (['COMPLETED', 'FAILED', 'TIMEOUT', 'CANCELLED', 'OUT_OF_MEMORY', 'NODE_FAIL'] as const).map((state) => {
+    const o = outcomeOf({ state, reason: state === 'NODE_FAIL' ? 'NodeDown' : 'None', exitCode: state === 'FAILED' ? 3 : 0, signal: 0 }, undefined);
+    return `${String(o.ok)} ${o.reason ?? ''}`;
+  });
+  assert.deepEqual(reasons, ['true ', 'false exit code 3', 'false SLURM time limit reached (TIMEOUT)', 'false cancelled in SLURM', 'false out of memory (SLURM OUT_OF_MEMORY)', 'false SLURM: NODE_FAIL (NodeDown)']);
+  assert.equal(outcomeOf({ state: 'CANCELLED', reason: 'None', exitCode: 0, signal: 15 }, 'timeout').reason, 'timeout');
+});
+
+test('sbatch arguments: argv entries from the profile and the block\'s resources, time limit with slack over the timeout', () => {
+  const profile: ExecutorProfile = {
+    name: 'gpu', nameSpan: { start: 0, end: 0 }, type: 'slurm', image: undefined, engine: 'auto', partition: 'gpu', timeMs: undefined,
+    cpus: 4, memoryMb: 16384, gres: 'gpu:1', extra: ['--account=ml team', '--qos=high'], namespace: undefined, serviceAccount: undefined,
+  };
+  const options = { cwd: '/data/p q', timeoutMs: 90_000, graceMs: 5000, resources: { memoryMb: 512, gpus: 2 } } as AttemptOptions;
+  const files = jobFilesIn('/data/p q/.pipelines/slurm/t.1.1');
+  assert.deepEqual(sbatchArgs(options, files, { profile, jobName: 'ps-train-t.1.1' }), [
+    '--job-name=ps-train-t.1.1', '--output=/data/p q/.pipelines/slurm/t.1.1/stdout.log', '--error=/data/p q/.pipelines/slurm/t.1.1/stderr.log',
+    '--chdir=/data/p q', '--export=NONE', '--kill-on-invalid-dep=yes', '--partition=gpu', '--time=0-00:02:35', '--cpus-per-task=4', '--mem=512M', '--gres=gpu:2',
+    '--account=ml team', '--qos=high', '/data/p q/.pipelines/slurm/t.1.1/job.sh',
+  ]);
+  assert.equal(slurmTime(2 * 3_600_000), '0-02:00:00');
+  assert.equal(slurmTime(1000), '0-00:01:00');
+  assert.equal(slurmTime(26 * 3_600_000 + 1), '1-02:00:01');
+});
+
+test('the env file quotes every value as data and leaves out names a shell cannot assign', () => {
+  assert.equal(envFileText({ A: "it's $(id) `x`\nline", 'BASH_FUNC_f%%': '() { :; }', B: '' }), "export A='it'\\''s $(id) `x`\nline'\nexport B=''\n");
+});
