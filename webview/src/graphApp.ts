@@ -4,6 +4,7 @@ import { structureHash } from './layout/structureHash.ts';
 import type { Direction, GraphLayout, GraphModel, HostMessage, PlanMark, RenderPhase, WebviewMessage } from './protocol.ts';
 import { Chrome } from './view/chrome.ts';
 import { GraphView } from './view/graphView.ts';
+import { directionForShape } from './view/fitting.ts';
 import { PLAN_WORDS } from './view/statusStyle.ts';
 import { Viewport, type ViewportState } from './view/viewport.ts';
 
@@ -21,6 +22,8 @@ const HOLD_BELOW_NODES = 100;
 /** What survives a reload of the webview (VS Code keeps it with the panel). */
 interface SavedState {
   direction: Direction;
+  /** The user picked the direction; until then it follows the panel's shape. */
+  directionChosen?: boolean;
   viewport?: ViewportState;
   selected?: string;
   layout?: GraphLayout;
@@ -50,12 +53,13 @@ export class GraphApp {
   constructor(root: HTMLElement, api: VsCodeApi, workerUrl: string | undefined) {
     this.api = api;
     this.saved = readSavedState(api.getState());
+    if (this.saved.directionChosen !== true) this.saved.direction = directionForShape(window.innerWidth, window.innerHeight);
     this.chrome = new Chrome(root, {
       run: () => this.post({ type: 'toolbar', command: 'runPipeline' }),
       dryRun: () => this.post({ type: 'toolbar', command: 'dryRun' }),
       cancel: () => this.post({ type: 'toolbar', command: 'cancelRun' }),
       fit: () => this.fit(),
-      toggleDirection: () => this.setDirection(this.saved.direction === 'RIGHT' ? 'DOWN' : 'RIGHT'),
+      toggleDirection: () => this.setDirection(this.saved.direction === 'RIGHT' ? 'DOWN' : 'RIGHT', true),
       search: (text) => this.search(text),
       selectRun: (runId) => this.post({ type: 'selectRun', runId }),
       clearPlan: () => this.showPlan(undefined),
@@ -76,6 +80,11 @@ export class GraphApp {
     this.view.svg.addEventListener('wheel', () => this.viewMoved(), { passive: true });
     this.view.svg.addEventListener('pointerdown', () => this.viewMoved());
     this.view.svg.addEventListener('keydown', (event) => this.key(event));
+    let resizeTimer: ReturnType<typeof setTimeout> | undefined;
+    window.addEventListener('resize', () => {
+      clearTimeout(resizeTimer);
+      resizeTimer = setTimeout(() => this.followShape(), 200);
+    });
     this.layouts = new LayoutClient(workerUrl, (layout) => this.finalLayout(layout), (message) => this.post({ type: 'error', message }));
   }
 
@@ -171,7 +180,7 @@ export class GraphApp {
   private paint(model: GraphModel, layout: GraphLayout, phase: RenderPhase): void {
     const firstPaint = this.view.layout === undefined;
     this.view.render(model, layout);
-    if (firstPaint || !this.userMovedView) this.viewport.fit(layout.width, layout.height);
+    if (firstPaint || !this.userMovedView) this.viewport.fit(layout.width, layout.height, this.model?.nodes.length ?? 0);
     this.scheduleDetails();
     if (phase === 'cached') this.remember(layout);
     this.reportPainted(phase);
@@ -190,7 +199,7 @@ export class GraphApp {
       return;
     }
     this.view.applyLayout(layout);
-    if (!this.userMovedView) this.viewport.fit(layout.width, layout.height);
+    if (!this.userMovedView) this.viewport.fit(layout.width, layout.height, this.model?.nodes.length ?? 0);
     this.scheduleDetails();
     this.remember(layout);
     this.post({ type: 'layoutDone', layout });
@@ -203,8 +212,16 @@ export class GraphApp {
     requestAnimationFrame(() => setTimeout(() => this.post({ type: 'rendered', phase, ms: performance.now() - this.receivedAt, nodes }), 0));
   }
 
-  private setDirection(direction: Direction): void {
+  /** A panel whose shape flips (tall ⇄ wide) changes direction with it, until the user picks one. */
+  private followShape(): void {
+    if (this.saved.directionChosen === true) return;
+    const direction = directionForShape(window.innerWidth, window.innerHeight);
+    if (direction !== this.saved.direction) this.setDirection(direction, false);
+  }
+
+  private setDirection(direction: Direction, chosen: boolean): void {
     this.saved.direction = direction;
+    if (chosen) this.saved.directionChosen = true;
     this.chrome.setDirection(direction);
     this.userMovedView = false;
     this.post({ type: 'direction', direction });
@@ -259,7 +276,7 @@ export class GraphApp {
 
   private fit(): void {
     const layout = this.view.layout;
-    if (layout !== undefined) this.viewport.fit(layout.width, layout.height);
+    if (layout !== undefined) this.viewport.fit(layout.width, layout.height, this.model?.nodes.length ?? 0);
     this.userMovedView = false;
   }
 
@@ -353,6 +370,7 @@ function readSavedState(value: unknown): SavedState {
   const state = (typeof value === 'object' && value !== null ? value : {}) as Partial<SavedState>;
   return {
     direction: state.direction === 'DOWN' ? 'DOWN' : 'RIGHT',
+    directionChosen: state.directionChosen === true,
     viewport: state.viewport,
     selected: typeof state.selected === 'string' ? state.selected : undefined,
     layout: state.layout,
