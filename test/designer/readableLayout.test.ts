@@ -3,7 +3,7 @@ import { mkdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, test } from 'node:test';
 import { graphModelOf } from '../../client/src/graph/graphModel.ts';
-import type { Direction, WebviewMessage } from '../../webview/src/protocol.ts';
+import type { WebviewMessage } from '../../webview/src/protocol.ts';
 import { directionForShape, fitTransform, READABLE_SCALE } from '../../webview/src/view/fitting.ts';
 import { GraphPage, ROOT } from '../webview/lib/graphPage.ts';
 
@@ -38,7 +38,7 @@ describe('readable layout: direction from the panel shape, fit keeps small graph
       assert.equal(ready?.direction, 'DOWN', 'the webview asks for top to bottom in a tall panel');
       const file = join(ROOT, 'examples', 'etl.pipeline.yaml');
       const model = graphModelOf(readFileSync(file, 'utf8'), file).model;
-      await page.send({ type: 'model', model, errorCount: 0, direction: ready?.direction ?? ('RIGHT' as Direction) });
+      await page.send({ type: 'model', model, errorCount: 0, direction: ready?.direction ?? 'RIGHT' });
       await page.waitRendered(['final']);
       const sizes = await page.page.evaluate(() => [...document.querySelectorAll('g.node rect.box')].map((r) => r.getBoundingClientRect()).map((b) => ({ w: b.width, top: b.top, bottom: b.bottom, left: b.left, right: b.right })), undefined);
       assert.equal(sizes.length, 4);

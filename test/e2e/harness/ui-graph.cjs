@@ -4,7 +4,7 @@
 // workbench, so the graph is looked up in whichever frame holds it. Screenshots: ui-graph-NN.png.
 // Environment: see uiRunner.cjs. Exit: 0 all passed, 1 a check failed, 2 harness error.
 'use strict';
-/* global document -- the frame.evaluate callbacks run in the webview's page, not in Node */
+/* global document, window -- the frame.evaluate callbacks run in the webview's page, not in Node */
 const { until, quickOpen, commandPalette, graphNodes, main } = require('./uiRunner.cjs');
 
 const BLOCKS = ['check', 'extract', 'load', 'transform'];
