@@ -40,7 +40,7 @@ export function activate(context: vscode.ExtensionContext): PipelineStudioApi {
   // Features of other issues register here, one line each: register…(context).
   registerRunFeatures(context);
   registerHistoryFeatures(context);
-  registerGraphFeatures(context);
+  registerGraphFeatures(context, (method, params) => server.request(method, params));
   registerDebugFeatures(context);
 
   return {

@@ -3,6 +3,7 @@ import { LayoutClient } from './layout/layoutClient.ts';
 import { structureHash } from './layout/structureHash.ts';
 import type { Direction, GraphLayout, GraphModel, HostMessage, PlanMark, RenderPhase, WebviewMessage } from './protocol.ts';
 import { Chrome } from './view/chrome.ts';
+import { Designer } from './view/designer.ts';
 import { GraphView } from './view/graphView.ts';
 import { directionForShape } from './view/fitting.ts';
 import { PLAN_WORDS } from './view/statusStyle.ts';
@@ -49,6 +50,7 @@ export class GraphApp {
   /** Until the user pans or zooms, a new layout is fitted to the view; afterwards it is left alone. */
   private userMovedView = false;
   private runId: number | undefined;
+  private readonly designer: Designer;
 
   constructor(root: HTMLElement, api: VsCodeApi, workerUrl: string | undefined) {
     this.api = api;
@@ -68,11 +70,15 @@ export class GraphApp {
     this.chrome.setDirection(this.saved.direction);
     this.view = new GraphView(this.chrome.graphHost, {
       select: (id) => this.select(id),
-      activate: (id) => this.post({ type: 'revealBlock', block: id }),
+      // In edit mode a click selects (the side panel shows the block); the text editor is not pulled forward.
+      activate: (id) => {
+        if (!this.designer.editing) this.post({ type: 'revealBlock', block: id });
+      },
       open: (id) => this.post({ type: 'blockCommand', command: 'openLog', block: id }),
-      contextMenu: (id, x, y) => this.chrome.openMenu(id, x, y),
+      contextMenu: (id, x, y) => this.chrome.openMenu(id, x, y, this.designer.menuItems(id)),
     });
     this.viewport = new Viewport(this.view.svg, this.view.world, () => this.scheduleDetails());
+    this.designer = new Designer(root, this.chrome.graphHost, this.view, this.viewport, (message) => this.post(message), (id) => this.select(id));
     if (this.saved.viewport !== undefined) {
       this.viewport.set(this.saved.viewport);
       this.userMovedView = true;
@@ -102,6 +108,7 @@ export class GraphApp {
           this.save();
         }
         this.showModel(message.model, message.errorCount, message.direction, message.cachedLayout);
+        this.designer.modelShown(message.model);
         return;
       case 'invalid':
         this.chrome.setErrors(message.errorCount);
@@ -128,6 +135,18 @@ export class GraphApp {
         return;
       case 'focusBlock':
         this.focus(message.block);
+        return;
+      case 'editResult':
+        this.designer.result(typeof message.error === 'string' ? message.error : undefined, typeof message.select === 'string' ? message.select : undefined);
+        return;
+      case 'fields':
+        this.designer.showFields(message.block, message.fields);
+        return;
+      case 'fieldProblems':
+        this.designer.showProblems(message.block, message.field, Array.isArray(message.problems) ? message.problems.filter((p) => typeof p === 'string') : []);
+        return;
+      case 'snippets':
+        this.designer.setSnippets(Array.isArray(message.names) ? message.names.filter((n) => typeof n === 'string') : []);
         return;
       case 'paused':
         this.view.setPaused(Array.isArray(message.blocks) ? message.blocks.filter((b) => typeof b === 'string') : []);
@@ -248,6 +267,7 @@ export class GraphApp {
 
   private select(id: string): void {
     this.view.select(id);
+    this.designer.selected(id);
     this.saved.selected = id;
     this.save();
   }
@@ -291,7 +311,7 @@ export class GraphApp {
     if (event.key === 'Enter' || event.key === ' ') this.post({ type: 'revealBlock', block: current });
     else if (event.key === 'ContextMenu' || (event.key === 'F10' && event.shiftKey)) {
       const rect = (event.target as Element).getBoundingClientRect();
-      this.chrome.openMenu(current, rect.left + 20, rect.bottom);
+      this.chrome.openMenu(current, rect.left + 20, rect.bottom, this.designer.menuItems(current));
     } else if (event.key === forward) next = this.nearest(current, this.view.neighbours(current, false));
     else if (event.key === back) next = this.nearest(current, this.view.neighbours(current, true));
     else if (across.includes(event.key)) next = this.sibling(current, event.key === across[1]);

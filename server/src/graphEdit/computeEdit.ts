@@ -85,6 +85,8 @@ function plan(text: string, analysis: ValidationResult, gesture: GraphGesture): 
       return setField(text, target, gesture.field, gesture.value);
     }
   }
+  // Any LSP client can send a request: an unknown gesture is refused, not guessed at.
+  return { error: 'Unknown designer gesture.' };
 }
 
 function flowRefusal(id: string): { error: string } {

@@ -126,7 +126,8 @@ export class Chrome {
     if (selected !== undefined) this.runSelect.value = String(selected);
   }
 
-  openMenu(block: string, x: number, y: number): void {
+  /** The node's menu; `extra` adds edit mode's items (rename, duplicate, …) after the run commands. */
+  openMenu(block: string, x: number, y: number, extra: { label: string; id: string; run: () => void }[] = []): void {
     const items: [BlockCommand, string][] = [
       ['runBlock', 'Run Block'],
       ['runUpToBlock', 'Run Up To Here'],
@@ -146,10 +147,22 @@ export class Chrome {
         });
         return item;
       }),
+      ...extra.map((entry) => {
+        const item = document.createElement('button');
+        item.className = 'menu-item';
+        item.setAttribute('role', 'menuitem');
+        item.dataset.command = entry.id;
+        item.textContent = entry.label;
+        item.addEventListener('click', () => {
+          this.closeMenu();
+          entry.run();
+        });
+        return item;
+      }),
     );
     this.menu.setAttribute('aria-label', `Block ${block}`);
     this.menu.style.left = `${Math.max(0, Math.min(x, window.innerWidth - 180))}px`;
-    this.menu.style.top = `${Math.max(0, Math.min(y, window.innerHeight - 140))}px`;
+    this.menu.style.top = `${Math.max(0, Math.min(y, window.innerHeight - 140 - extra.length * 28))}px`;
     this.menu.hidden = false;
     (this.menu.firstElementChild as HTMLElement | null)?.focus();
   }
