@@ -4,6 +4,7 @@ import { structureHash } from './layout/structureHash.ts';
 import type { Direction, GraphLayout, GraphModel, HostMessage, PlanMark, RenderPhase, WebviewMessage } from './protocol.ts';
 import { Chrome } from './view/chrome.ts';
 import { Designer } from './view/designer.ts';
+import { Navigation } from './view/navigation.ts';
 import { GraphView } from './view/graphView.ts';
 import { directionForShape } from './view/fitting.ts';
 import { PLAN_WORDS } from './view/statusStyle.ts';
@@ -51,6 +52,7 @@ export class GraphApp {
   private userMovedView = false;
   private runId: number | undefined;
   private readonly designer: Designer;
+  private readonly navigation: Navigation;
 
   constructor(root: HTMLElement, api: VsCodeApi, workerUrl: string | undefined) {
     this.api = api;
@@ -63,6 +65,7 @@ export class GraphApp {
       fit: () => this.fit(),
       toggleDirection: () => this.setDirection(this.saved.direction === 'RIGHT' ? 'DOWN' : 'RIGHT', true),
       search: (text) => this.search(text),
+      jumpToFound: () => this.view.focusSelected(),
       selectRun: (runId) => this.post({ type: 'selectRun', runId }),
       clearPlan: () => this.showPlan(undefined),
       blockCommand: (command, block) => this.post({ type: 'blockCommand', command, block }),
@@ -75,10 +78,11 @@ export class GraphApp {
         if (!this.designer.editing) this.post({ type: 'revealBlock', block: id });
       },
       open: (id) => this.post({ type: 'blockCommand', command: 'openLog', block: id }),
-      contextMenu: (id, x, y) => this.chrome.openMenu(id, x, y, this.designer.menuItems(id)),
+      contextMenu: (id, x, y) => this.chrome.openMenu(id, x, y, this.menuItems(id)),
     });
     this.viewport = new Viewport(this.view.svg, this.view.world, () => this.scheduleDetails());
     this.designer = new Designer(root, this.chrome.graphHost, this.view, this.viewport, (message) => this.post(message), (id) => this.select(id));
+    this.navigation = new Navigation(root, this.chrome.graphHost, this.view, this.viewport, () => this.viewMoved());
     if (this.saved.viewport !== undefined) {
       this.viewport.set(this.saved.viewport);
       this.userMovedView = true;
@@ -108,7 +112,6 @@ export class GraphApp {
           this.save();
         }
         this.showModel(message.model, message.errorCount, message.direction, message.cachedLayout);
-        this.designer.modelShown(message.model);
         return;
       case 'invalid':
         this.chrome.setErrors(message.errorCount);
@@ -199,6 +202,10 @@ export class GraphApp {
   private paint(model: GraphModel, layout: GraphLayout, phase: RenderPhase): void {
     const firstPaint = this.view.layout === undefined;
     this.view.render(model, layout);
+    this.navigation.clearFocus();
+    this.navigation.minimap.setLayout(layout, () => undefined);
+    // A block the last edit created can be selected only once it is drawn.
+    this.designer.modelShown(model);
     if (firstPaint || !this.userMovedView) this.viewport.fit(layout.width, layout.height, this.model?.nodes.length ?? 0);
     this.scheduleDetails();
     if (phase === 'cached') this.remember(layout);
@@ -218,6 +225,7 @@ export class GraphApp {
       return;
     }
     this.view.applyLayout(layout);
+    this.navigation.minimap.setLayout(layout, () => undefined);
     if (!this.userMovedView) this.viewport.fit(layout.width, layout.height, this.model?.nodes.length ?? 0);
     this.scheduleDetails();
     this.remember(layout);
@@ -311,7 +319,7 @@ export class GraphApp {
     if (event.key === 'Enter' || event.key === ' ') this.post({ type: 'revealBlock', block: current });
     else if (event.key === 'ContextMenu' || (event.key === 'F10' && event.shiftKey)) {
       const rect = (event.target as Element).getBoundingClientRect();
-      this.chrome.openMenu(current, rect.left + 20, rect.bottom, this.designer.menuItems(current));
+      this.chrome.openMenu(current, rect.left + 20, rect.bottom, this.menuItems(current));
     } else if (event.key === forward) next = this.nearest(current, this.view.neighbours(current, false));
     else if (event.key === back) next = this.nearest(current, this.view.neighbours(current, true));
     else if (across.includes(event.key)) next = this.sibling(current, event.key === across[1]);
@@ -352,8 +360,14 @@ export class GraphApp {
 
   private detailsPending = false;
 
+  private menuItems(id: string): { label: string; id: string; run: () => void }[] {
+    return [...this.navigation.menuItems(id), ...this.designer.menuItems(id)];
+  }
+
   /** Node texts follow the view: created for what is on screen, once per frame at most. */
   private scheduleDetails(): void {
+    // Constructed after the viewport, whose first change arrives before it exists.
+    (this.navigation as Navigation | undefined)?.minimap.update();
     if (this.detailsPending) return;
     this.detailsPending = true;
     requestAnimationFrame(() => {

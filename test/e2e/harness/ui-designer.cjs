@@ -61,6 +61,8 @@ async function drag(page, fromId, toId) {
 }
 
 async function menu(page, block, command) {
+  // The graph is fitted again first: earlier gestures may have left the view moved.
+  await frame.getByRole('button', { name: 'Fit' }).click();
   await frame.locator(`g.node[data-id="${block}"] rect.box`).click({ button: 'right' });
   await frame.locator(`.context-menu .menu-item[data-command="${command}"]`).click();
 }
@@ -146,6 +148,7 @@ check('the node menu duplicates, disables and deletes a block (with its dependen
 });
 
 check('the side panel validates as you type and applies a field on Enter', async (page) => {
+  await frame.getByRole('button', { name: 'Fit' }).click();
   await frame.locator('g.node[data-id="report"] rect.box').click();
   await frame.locator('.side-panel').waitFor({ state: 'visible', timeout: 60000 });
   await frame.locator('#field-shell').fill('fish');

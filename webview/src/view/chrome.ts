@@ -13,6 +13,8 @@ export interface ChromeHandlers {
   fit(): void;
   toggleDirection(): void;
   search(text: string): boolean;
+  /** Enter in the search field: keyboard focus moves to the found block (arrows then follow edges). */
+  jumpToFound(): void;
   selectRun(runId: number): void;
   clearPlan(): void;
   blockCommand(command: BlockCommand, block: string): void;
@@ -65,7 +67,13 @@ export class Chrome {
     this.searchStatus = add(bar, 'span', 'search-status');
     this.searchStatus.setAttribute('aria-live', 'polite');
     this.searchField.addEventListener('keydown', (event) => {
-      if (event.key === 'Enter') this.runSearch();
+      if (event.key === 'Enter' && this.runSearch()) handlers.jumpToFound();
+    });
+    document.addEventListener('keydown', (event) => {
+      if ((event.ctrlKey || event.metaKey) && event.key === 'f') {
+        event.preventDefault();
+        this.searchField.focus();
+      }
     });
     this.searchField.addEventListener('input', () => this.runSearch());
 
@@ -181,13 +189,15 @@ export class Chrome {
     event.preventDefault();
   }
 
-  private runSearch(): void {
+  private runSearch(): boolean {
     const text = this.searchField.value.trim();
     if (text === '') {
       this.searchStatus.textContent = '';
-      return;
+      return false;
     }
-    this.searchStatus.textContent = this.handlers.search(text) ? '' : 'No block matches';
+    const found = this.handlers.search(text);
+    this.searchStatus.textContent = found ? '' : 'No block matches';
+    return found;
   }
 
   private paintHeader(): void {

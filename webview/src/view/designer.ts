@@ -137,7 +137,7 @@ export class Designer {
     this.view.svg.classList.toggle('editing', on);
     this.banner.hidden = true;
     if (!on) {
-      this.panel.hidden = true;
+      this.showPanel(false);
       this.view.pickEdge(undefined);
       this.pickedEdge = undefined;
     } else {
@@ -149,12 +149,19 @@ export class Designer {
   /** A node was selected: the side panel shows its fields (asked from the host, which reads the text). */
   selected(id: string): void {
     if (!this.editing) return;
-    this.panel.hidden = false;
+    this.showPanel(true);
     this.panelTitle.textContent = `Block ${id}`;
     if (this.fields?.block !== id) {
       for (const { problem } of this.inputs.values()) problem.textContent = '';
     }
     this.post({ type: 'requestFields', block: id });
+  }
+
+  /** The panel takes its width from the graph rather than covering it. */
+  private showPanel(on: boolean): void {
+    if (this.panel.hidden === !on) return;
+    this.panel.hidden = !on;
+    this.panel.parentElement?.classList.toggle('with-panel', on);
   }
 
   /** Edit mode's items of the node menu. */
@@ -212,6 +219,11 @@ export class Designer {
 
   /** A new structure is on screen: select a block the last gesture created, its id ready to rename. */
   modelShown(model: GraphModel): void {
+    if (this.fields !== undefined && !model.nodes.some((n) => n.id === this.fields?.block)) {
+      // The shown block is gone from the text (deleted, renamed, undone): the panel follows.
+      this.fields = undefined;
+      this.showPanel(false);
+    }
     const id = this.pendingSelect;
     if (id === undefined || !model.nodes.some((n) => n.id === id)) return;
     this.pendingSelect = undefined;

@@ -46,6 +46,8 @@ export class GraphView {
   private readonly litPath: SVGPathElement;
   /** Edit mode's selected edge, drawn on top. */
   private readonly pickedPath: SVGPathElement;
+  /** The edges inside a focus (upstream/downstream), drawn undimmed. */
+  private readonly focusPath: SVGPathElement;
   /** Edit mode's line from an output port to the pointer while a dependency is dragged. */
   readonly dragLine: SVGPathElement;
   private readonly index = new Map<string, number>();
@@ -67,6 +69,7 @@ export class GraphView {
     this.arrowPath = el('path', this.edgeLayer, { class: 'arrowhead' });
     this.litPath = el('path', this.edgeLayer, { class: 'edge lit' });
     this.pickedPath = el('path', this.edgeLayer, { class: 'edge picked' });
+    this.focusPath = el('path', this.edgeLayer, { class: 'edge focused' });
     this.nodeLayer = el('g', this.world, { class: 'nodes' });
     this.dragLine = el('path', this.world, { class: 'drag-line' });
     host.append(this.svg);
@@ -236,6 +239,22 @@ export class GraphView {
     this.litPath.setAttribute('d', d);
   }
 
+  /**
+   * Focus on part of the graph: every node outside `keep` (indexes) and every edge not between two
+   * kept nodes is dimmed; undefined shows everything again.
+   */
+  setFocus(keep: ReadonlySet<number> | undefined): void {
+    this.svg.classList.toggle('focusing', keep !== undefined);
+    this.nodes.forEach((parts, i) => parts.group.classList.toggle('dim', keep !== undefined && !keep.has(i)));
+    let d = '';
+    if (keep !== undefined) {
+      this.model.edges.forEach(([a, b], e) => {
+        if (keep.has(a) && keep.has(b)) d += pathOf(this.layoutShown?.routes[e] ?? []);
+      });
+    }
+    this.focusPath.setAttribute('d', d);
+  }
+
   /** Highlights one edge (edit mode's selection), or none. */
   pickEdge(edge: number | undefined): void {
     this.pickedPath.setAttribute('d', edge === undefined ? '' : pathOf(this.layoutShown?.routes[edge] ?? []));
@@ -320,6 +339,7 @@ export class GraphView {
     const paused = this.paused.has(node.id);
     if (paused) cls += ' paused';
     if (i === this.selectedIndex) cls += ' selected';
+    if (parts.group.classList.contains('dim')) cls += ' dim';
     parts.group.setAttribute('class', cls);
     // The status colour from core's table; a paused node keeps the debugger's colour from the stylesheet.
     if (state !== undefined && !paused) parts.group.style.setProperty('--status', statusColor(state.status));

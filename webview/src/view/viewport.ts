@@ -99,6 +99,21 @@ export class Viewport {
     this.set({ scale, x: view.width / 2 - (box.x + box.width / 2) * scale, y: view.height / 2 - (box.y + box.height / 2) * scale });
   }
 
+  /** Puts a layout point in the middle of the view, keeping the zoom. */
+  centreOn(x: number, y: number): void {
+    const view = this.size();
+    const { scale } = this.state;
+    this.set({ scale, x: view.width / 2 - x * scale, y: view.height / 2 - y * scale });
+  }
+
+  /** Shows a region whole (zoom to selection), between a readable zoom and 1:1 when it fits. */
+  show(box: { x: number; y: number; width: number; height: number }): void {
+    const view = this.size();
+    const pad = 48;
+    const scale = Math.min(1, Math.max(MIN_SCALE, Math.min((view.width - pad) / Math.max(1, box.width), (view.height - pad) / Math.max(1, box.height))));
+    this.set({ scale, x: view.width / 2 - (box.x + box.width / 2) * scale, y: view.height / 2 - (box.y + box.height / 2) * scale });
+  }
+
   /** Whether a box is at least partly visible. */
   shows(box: { x: number; y: number; width: number; height: number }): boolean {
     const view = this.size();
