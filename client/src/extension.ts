@@ -6,6 +6,7 @@ import type { ServerHealth } from './language/serverStatus.ts';
 import { disposeServerLog, serverLog } from './log.ts';
 import { registerHistoryFeatures } from './history/index.ts';
 import { registerGraphFeatures } from './graph/index.ts';
+import { registerTemplateFeatures } from './templates/index.ts';
 import { registerDebugFeatures } from './debug/index.ts';
 import { registerRunFeatures } from './run/index.ts';
 
@@ -42,6 +43,7 @@ export function activate(context: vscode.ExtensionContext): PipelineStudioApi {
   registerHistoryFeatures(context);
   registerGraphFeatures(context, (method, params) => server.request(method, params));
   registerDebugFeatures(context);
+  registerTemplateFeatures(context);
 
   return {
     languageServer: {
