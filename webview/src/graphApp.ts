@@ -5,6 +5,7 @@ import type { Direction, GraphLayout, GraphModel, HostMessage, PlanMark, RenderP
 import { Chrome } from './view/chrome.ts';
 import { Designer } from './view/designer.ts';
 import { Navigation } from './view/navigation.ts';
+import { ProgressBar } from './view/progressBar.ts';
 import { GraphView } from './view/graphView.ts';
 import { directionForShape } from './view/fitting.ts';
 import { PLAN_WORDS } from './view/statusStyle.ts';
@@ -53,6 +54,7 @@ export class GraphApp {
   private runId: number | undefined;
   private readonly designer: Designer;
   private readonly navigation: Navigation;
+  private readonly progress: ProgressBar;
 
   constructor(root: HTMLElement, api: VsCodeApi, workerUrl: string | undefined) {
     this.api = api;
@@ -82,6 +84,7 @@ export class GraphApp {
     });
     this.viewport = new Viewport(this.view.svg, this.view.world, () => this.scheduleDetails());
     this.designer = new Designer(root, this.chrome.graphHost, this.view, this.viewport, (message) => this.post(message), (id) => this.select(id));
+    this.progress = new ProgressBar(root, root.querySelector('.toolbar'), () => ({ model: this.view.graph, states: this.view.allStates }));
     this.navigation = new Navigation(root, this.chrome.graphHost, this.view, this.viewport, () => this.viewMoved());
     if (this.saved.viewport !== undefined) {
       this.viewport.set(this.saved.viewport);
@@ -120,12 +123,16 @@ export class GraphApp {
         this.runId = message.run?.runId;
         this.view.setStates(message.blocks);
         this.chrome.showRun(message.run);
+        for (const [block, state] of Object.entries(message.blocks)) this.progress.blockChanged(block, state);
+        this.progress.show(message.run, true);
         this.showPlan(undefined);
         return;
       case 'status':
         if (message.runId !== this.runId) return;
         this.view.setState(message.block, message.state);
         this.chrome.showRun(message.header);
+        this.progress.blockChanged(message.block, message.state);
+        this.progress.show(message.header, false);
         return;
       case 'runs':
         this.chrome.setRuns(message.runs, message.selected);
@@ -147,6 +154,9 @@ export class GraphApp {
         return;
       case 'fieldProblems':
         this.designer.showProblems(message.block, message.field, Array.isArray(message.problems) ? message.problems.filter((p) => typeof p === 'string') : []);
+        return;
+      case 'estimates':
+        if (message.runId === this.runId && typeof message.medians === 'object' && message.medians !== null) this.progress.setEstimates(message.medians);
         return;
       case 'snippets':
         this.designer.setSnippets(Array.isArray(message.names) ? message.names.filter((n) => typeof n === 'string') : []);
@@ -203,6 +213,7 @@ export class GraphApp {
     const firstPaint = this.view.layout === undefined;
     this.view.render(model, layout);
     this.navigation.clearFocus();
+    this.navigation.graphShown(model.nodes.length);
     this.navigation.minimap.setLayout(layout, () => undefined);
     // A block the last edit created can be selected only once it is drawn.
     this.designer.modelShown(model);

@@ -91,6 +91,8 @@ export type HostMessage =
   | { type: 'fields'; block: string; fields: BlockFields }
   /** Edit mode: what a field's value being typed would break (empty: nothing). */
   | { type: 'fieldProblems'; block: string; field: BlockField; problems: string[] }
+  /** Per block, its median duration (ms) in earlier completed runs: the progress bar's estimate. */
+  | { type: 'estimates'; runId: number; medians: Record<string, number> }
   /** The workspace's own block snippets, offered in the palette by name. */
   | { type: 'snippets'; names: string[] };
 

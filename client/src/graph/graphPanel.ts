@@ -6,6 +6,7 @@ import { structureHash } from '../../../webview/src/layout/structureHash.ts';
 import { StoreConnection } from '../history/storeConnection.ts';
 import { StoreWatcher } from '../history/storeWatcher.ts';
 import { storePathForReading } from '../run/storeLocation.ts';
+import { blockMedians } from './blockMedians.ts';
 import { GraphEditing, type ServerRequest } from './graphEditing.ts';
 import { graphHtml } from './graphHtml.ts';
 import { graphModelOf, type ModelResult } from './graphModel.ts';
@@ -245,6 +246,7 @@ export class GraphPanel implements vscode.Disposable {
     this.shownEmpty = false;
     if (before === undefined || before.header.runId !== runId) {
       this.post({ type: 'run', run: view.header, blocks: view.blocks });
+      this.post({ type: 'estimates', runId, medians: this.store.read((store) => blockMedians(store, this.file.fsPath, runId)) ?? {} });
       return;
     }
     for (const block of changedBlocks(before.blocks, view.blocks)) {

@@ -162,6 +162,10 @@ export class Designer {
     if (this.panel.hidden === !on) return;
     this.panel.hidden = !on;
     this.panel.parentElement?.classList.toggle('with-panel', on);
+    // The view just narrowed: keep the block being edited in sight.
+    const selected = this.view.selectedId;
+    const box = selected === undefined ? undefined : this.view.box(selected);
+    if (on && box !== undefined) this.viewport.centreOn(box.x + box.width / 2, box.y + box.height / 2);
   }
 
   /** Edit mode's items of the node menu. */

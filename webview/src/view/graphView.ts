@@ -183,6 +183,11 @@ export class GraphView {
     this.paintNode(i);
   }
 
+  /** Every block's state in the shown run. */
+  get allStates(): ReadonlyMap<string, BlockState> {
+    return this.states;
+  }
+
   stateOf(id: string): BlockState | undefined {
     return this.states.get(id);
   }

@@ -4,6 +4,8 @@ import { Minimap } from './minimap.ts';
 import type { Viewport } from './viewport.ts';
 
 const ZOOM_STEP = 1.25;
+/** Below this many blocks the whole graph is usually in view: the minimap stays hidden unless asked for. */
+const MINIMAP_FROM_NODES = 40;
 
 /**
  * Getting around a large graph: zoom buttons and keys, zoom to the selection, the minimap, and
@@ -30,6 +32,7 @@ export class Navigation {
     this.button(bar, '−', 'Zoom out (−)', 'zoom-out', () => this.zoom(1 / ZOOM_STEP));
     this.button(bar, 'Selection', 'Zoom to the selected block and its neighbours', 'zoom-selection', () => this.zoomToSelection());
     this.button(bar, 'Minimap', 'Show or hide the minimap', 'minimap-toggle', () => {
+      this.minimapChosen = true;
       this.minimap.hidden = !this.minimap.hidden;
       this.minimap.update();
     });
@@ -47,6 +50,13 @@ export class Navigation {
       else return;
       event.preventDefault();
     });
+  }
+
+  /** Whether the user showed or hid the minimap; until then it is shown for graphs large enough to need it. */
+  private minimapChosen = false;
+
+  graphShown(nodes: number): void {
+    if (!this.minimapChosen) this.minimap.hidden = nodes < MINIMAP_FROM_NODES;
   }
 
   /** The node menu's navigation items. */
