@@ -6,6 +6,7 @@ import type { ServerHealth } from './language/serverStatus.ts';
 import { disposeServerLog, serverLog } from './log.ts';
 import { registerHistoryFeatures } from './history/index.ts';
 import { registerGraphFeatures } from './graph/index.ts';
+import { registerTemplateFeatures } from './templates/index.ts';
 import { registerDebugFeatures } from './debug/index.ts';
 import { registerRunFeatures } from './run/index.ts';
 import { registerRunState } from './runState/index.ts';
@@ -43,9 +44,10 @@ export function activate(context: vscode.ExtensionContext): PipelineStudioApi {
   registerRunState(context); // first: every feature that shows runs subscribes to it
   registerRunFeatures(context);
   registerHistoryFeatures(context);
-  registerGraphFeatures(context);
+  registerGraphFeatures(context, (method, params) => server.request(method, params));
   registerDebugFeatures(context);
   registerTriggerFeatures(context);
+  registerTemplateFeatures(context);
 
   return {
     languageServer: {

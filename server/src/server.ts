@@ -1,16 +1,18 @@
 // The language server for `*.pipeline.yaml` files: started by the extension (client/) over stdio
 // or IPC, or by any LSP client with `node dist/server.cjs --stdio`. Every feature is a pure
 // function in core/src/language; the files next to this one translate between LSP and core.
-import { createConnection, ProposedFeatures, TextDocuments, TextDocumentSyncKind, type InitializeResult } from 'vscode-languageserver/node';
+import { createConnection, ProposedFeatures, RequestType, TextDocuments, TextDocumentSyncKind, type InitializeResult } from 'vscode-languageserver/node';
 import { TextDocument } from 'vscode-languageserver-textdocument';
 import { Analyses } from './analyses.ts';
 import { codeActions } from './codeActions.ts';
 import { completion, COMPLETION_TRIGGERS } from './completion.ts';
 import { changeDelay, DiagnosticsPublisher } from './diagnostics.ts';
 import { foldingRanges } from './folding.ts';
+import { graphEdit, readBlockFields } from './graphEditRequest.ts';
 import { guard, guardNotification } from './guard.ts';
 import { hover } from './hover.ts';
 import { definition, highlights, references } from './navigation.ts';
+import { BLOCK_FIELDS_METHOD, GRAPH_EDIT_METHOD, type BlockFields, type BlockFieldsParams, type GraphEditParams, type GraphEditResponse } from './protocol.ts';
 import { prepareRename, rename } from './rename.ts';
 import { documentSymbols } from './symbols.ts';
 
@@ -103,6 +105,10 @@ connection.onCodeAction(guard(log, 'codeAction', null, (params) => {
   const analysis = current(params.textDocument.uri);
   return analysis === undefined ? null : codeActions(analysis, params);
 }));
+
+connection.onRequest(new RequestType<GraphEditParams, GraphEditResponse, void>(GRAPH_EDIT_METHOD), guard(log, 'graphEdit', { error: 'The edit failed; see the language server log.' }, (params) => graphEdit(documents.get(params.textDocument.uri), params)));
+
+connection.onRequest(new RequestType<BlockFieldsParams, BlockFields | null, void>(BLOCK_FIELDS_METHOD), guard(log, 'blockFields', null, (params) => readBlockFields(documents.get(params.textDocument.uri), params)));
 
 documents.listen(connection);
 connection.listen();

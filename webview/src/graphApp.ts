@@ -3,7 +3,11 @@ import { LayoutClient } from './layout/layoutClient.ts';
 import { structureHash } from './layout/structureHash.ts';
 import type { Direction, GraphLayout, GraphModel, HostMessage, PlanMark, RenderPhase, WebviewMessage } from './protocol.ts';
 import { Chrome } from './view/chrome.ts';
+import { Designer } from './view/designer.ts';
+import { Navigation } from './view/navigation.ts';
+import { ProgressBar } from './view/progressBar.ts';
 import { GraphView } from './view/graphView.ts';
+import { directionForShape } from './view/fitting.ts';
 import { PLAN_WORDS } from './view/statusStyle.ts';
 import { Viewport, type ViewportState } from './view/viewport.ts';
 
@@ -21,6 +25,8 @@ const HOLD_BELOW_NODES = 100;
 /** What survives a reload of the webview (VS Code keeps it with the panel). */
 interface SavedState {
   direction: Direction;
+  /** The user picked the direction; until then it follows the panel's shape. */
+  directionChosen?: boolean;
   viewport?: ViewportState;
   selected?: string;
   layout?: GraphLayout;
@@ -46,17 +52,22 @@ export class GraphApp {
   /** Until the user pans or zooms, a new layout is fitted to the view; afterwards it is left alone. */
   private userMovedView = false;
   private runId: number | undefined;
+  private readonly designer: Designer;
+  private readonly navigation: Navigation;
+  private readonly progress: ProgressBar;
 
   constructor(root: HTMLElement, api: VsCodeApi, workerUrl: string | undefined) {
     this.api = api;
     this.saved = readSavedState(api.getState());
+    if (this.saved.directionChosen !== true) this.saved.direction = directionForShape(window.innerWidth, window.innerHeight);
     this.chrome = new Chrome(root, {
       run: () => this.post({ type: 'toolbar', command: 'runPipeline' }),
       dryRun: () => this.post({ type: 'toolbar', command: 'dryRun' }),
       cancel: () => this.post({ type: 'toolbar', command: 'cancelRun' }),
       fit: () => this.fit(),
-      toggleDirection: () => this.setDirection(this.saved.direction === 'RIGHT' ? 'DOWN' : 'RIGHT'),
+      toggleDirection: () => this.setDirection(this.saved.direction === 'RIGHT' ? 'DOWN' : 'RIGHT', true),
       search: (text) => this.search(text),
+      jumpToFound: () => this.view.focusSelected(),
       selectRun: (runId) => this.post({ type: 'selectRun', runId }),
       clearPlan: () => this.showPlan(undefined),
       blockCommand: (command, block) => this.post({ type: 'blockCommand', command, block }),
@@ -64,11 +75,17 @@ export class GraphApp {
     this.chrome.setDirection(this.saved.direction);
     this.view = new GraphView(this.chrome.graphHost, {
       select: (id) => this.select(id),
-      activate: (id) => this.post({ type: 'revealBlock', block: id }),
+      // In edit mode a click selects (the side panel shows the block); the text editor is not pulled forward.
+      activate: (id) => {
+        if (!this.designer.editing) this.post({ type: 'revealBlock', block: id });
+      },
       open: (id) => this.post({ type: 'blockCommand', command: 'openLog', block: id }),
-      contextMenu: (id, x, y) => this.chrome.openMenu(id, x, y),
+      contextMenu: (id, x, y) => this.chrome.openMenu(id, x, y, this.menuItems(id)),
     });
     this.viewport = new Viewport(this.view.svg, this.view.world, () => this.scheduleDetails());
+    this.designer = new Designer(root, this.chrome.graphHost, this.view, this.viewport, (message) => this.post(message), (id) => this.select(id));
+    this.progress = new ProgressBar(root, root.querySelector('.toolbar'), () => ({ model: this.view.graph, states: this.view.allStates }));
+    this.navigation = new Navigation(root, this.chrome.graphHost, this.view, this.viewport, () => this.viewMoved());
     if (this.saved.viewport !== undefined) {
       this.viewport.set(this.saved.viewport);
       this.userMovedView = true;
@@ -76,6 +93,11 @@ export class GraphApp {
     this.view.svg.addEventListener('wheel', () => this.viewMoved(), { passive: true });
     this.view.svg.addEventListener('pointerdown', () => this.viewMoved());
     this.view.svg.addEventListener('keydown', (event) => this.key(event));
+    let resizeTimer: ReturnType<typeof setTimeout> | undefined;
+    window.addEventListener('resize', () => {
+      clearTimeout(resizeTimer);
+      resizeTimer = setTimeout(() => this.followShape(), 200);
+    });
     this.layouts = new LayoutClient(workerUrl, (layout) => this.finalLayout(layout), (message) => this.post({ type: 'error', message }));
   }
 
@@ -101,12 +123,16 @@ export class GraphApp {
         this.runId = message.run?.runId;
         this.view.setStates(message.blocks);
         this.chrome.showRun(message.run);
+        for (const [block, state] of Object.entries(message.blocks)) this.progress.blockChanged(block, state);
+        this.progress.show(message.run, true);
         this.showPlan(undefined);
         return;
       case 'status':
         if (message.runId !== this.runId) return;
         this.view.setState(message.block, message.state);
         this.chrome.showRun(message.header);
+        this.progress.blockChanged(message.block, message.state);
+        this.progress.show(message.header, false);
         return;
       case 'runs':
         this.chrome.setRuns(message.runs, message.selected);
@@ -119,6 +145,21 @@ export class GraphApp {
         return;
       case 'focusBlock':
         this.focus(message.block);
+        return;
+      case 'editResult':
+        this.designer.result(typeof message.error === 'string' ? message.error : undefined, typeof message.select === 'string' ? message.select : undefined);
+        return;
+      case 'fields':
+        this.designer.showFields(message.block, message.fields);
+        return;
+      case 'fieldProblems':
+        this.designer.showProblems(message.block, message.field, Array.isArray(message.problems) ? message.problems.filter((p) => typeof p === 'string') : []);
+        return;
+      case 'estimates':
+        if (message.runId === this.runId && typeof message.medians === 'object' && message.medians !== null) this.progress.setEstimates(message.medians);
+        return;
+      case 'snippets':
+        this.designer.setSnippets(Array.isArray(message.names) ? message.names.filter((n) => typeof n === 'string') : []);
         return;
       case 'paused':
         this.view.setPaused(Array.isArray(message.blocks) ? message.blocks.filter((b) => typeof b === 'string') : []);
@@ -171,7 +212,12 @@ export class GraphApp {
   private paint(model: GraphModel, layout: GraphLayout, phase: RenderPhase): void {
     const firstPaint = this.view.layout === undefined;
     this.view.render(model, layout);
-    if (firstPaint || !this.userMovedView) this.viewport.fit(layout.width, layout.height);
+    this.navigation.clearFocus();
+    this.navigation.graphShown(model.nodes.length);
+    this.navigation.minimap.setLayout(layout, () => undefined);
+    // A block the last edit created can be selected only once it is drawn.
+    this.designer.modelShown(model);
+    if (firstPaint || !this.userMovedView) this.viewport.fit(layout.width, layout.height, this.model?.nodes.length ?? 0);
     this.scheduleDetails();
     if (phase === 'cached') this.remember(layout);
     this.reportPainted(phase);
@@ -190,7 +236,8 @@ export class GraphApp {
       return;
     }
     this.view.applyLayout(layout);
-    if (!this.userMovedView) this.viewport.fit(layout.width, layout.height);
+    this.navigation.minimap.setLayout(layout, () => undefined);
+    if (!this.userMovedView) this.viewport.fit(layout.width, layout.height, this.model?.nodes.length ?? 0);
     this.scheduleDetails();
     this.remember(layout);
     this.post({ type: 'layoutDone', layout });
@@ -203,8 +250,16 @@ export class GraphApp {
     requestAnimationFrame(() => setTimeout(() => this.post({ type: 'rendered', phase, ms: performance.now() - this.receivedAt, nodes }), 0));
   }
 
-  private setDirection(direction: Direction): void {
+  /** A panel whose shape flips (tall ⇄ wide) changes direction with it, until the user picks one. */
+  private followShape(): void {
+    if (this.saved.directionChosen === true) return;
+    const direction = directionForShape(window.innerWidth, window.innerHeight);
+    if (direction !== this.saved.direction) this.setDirection(direction, false);
+  }
+
+  private setDirection(direction: Direction, chosen: boolean): void {
     this.saved.direction = direction;
+    if (chosen) this.saved.directionChosen = true;
     this.chrome.setDirection(direction);
     this.userMovedView = false;
     this.post({ type: 'direction', direction });
@@ -231,6 +286,7 @@ export class GraphApp {
 
   private select(id: string): void {
     this.view.select(id);
+    this.designer.selected(id);
     this.saved.selected = id;
     this.save();
   }
@@ -259,7 +315,7 @@ export class GraphApp {
 
   private fit(): void {
     const layout = this.view.layout;
-    if (layout !== undefined) this.viewport.fit(layout.width, layout.height);
+    if (layout !== undefined) this.viewport.fit(layout.width, layout.height, this.model?.nodes.length ?? 0);
     this.userMovedView = false;
   }
 
@@ -274,7 +330,7 @@ export class GraphApp {
     if (event.key === 'Enter' || event.key === ' ') this.post({ type: 'revealBlock', block: current });
     else if (event.key === 'ContextMenu' || (event.key === 'F10' && event.shiftKey)) {
       const rect = (event.target as Element).getBoundingClientRect();
-      this.chrome.openMenu(current, rect.left + 20, rect.bottom);
+      this.chrome.openMenu(current, rect.left + 20, rect.bottom, this.menuItems(current));
     } else if (event.key === forward) next = this.nearest(current, this.view.neighbours(current, false));
     else if (event.key === back) next = this.nearest(current, this.view.neighbours(current, true));
     else if (across.includes(event.key)) next = this.sibling(current, event.key === across[1]);
@@ -315,8 +371,14 @@ export class GraphApp {
 
   private detailsPending = false;
 
+  private menuItems(id: string): { label: string; id: string; run: () => void }[] {
+    return [...this.navigation.menuItems(id), ...this.designer.menuItems(id)];
+  }
+
   /** Node texts follow the view: created for what is on screen, once per frame at most. */
   private scheduleDetails(): void {
+    // Constructed after the viewport, whose first change arrives before it exists.
+    (this.navigation as Navigation | undefined)?.minimap.update();
     if (this.detailsPending) return;
     this.detailsPending = true;
     requestAnimationFrame(() => {
@@ -353,6 +415,7 @@ function readSavedState(value: unknown): SavedState {
   const state = (typeof value === 'object' && value !== null ? value : {}) as Partial<SavedState>;
   return {
     direction: state.direction === 'DOWN' ? 'DOWN' : 'RIGHT',
+    directionChosen: state.directionChosen === true,
     viewport: state.viewport,
     selected: typeof state.selected === 'string' ? state.selected : undefined,
     layout: state.layout,

@@ -4,6 +4,9 @@
 // has not loaded its script yet are lost).
 
 import { BLOCK_STATUSES, RUN_STATUSES } from '../../core/src/model/status.ts';
+import type { BlockField, BlockFields, GraphGesture } from '../../server/src/graphEdit/gesture.ts';
+
+export type { BlockField, BlockFields, GraphGesture };
 
 // The statuses are the run store's, listed once in core's status table.
 export { BLOCK_STATUSES, RUN_STATUSES };
@@ -81,7 +84,17 @@ export type HostMessage =
   | { type: 'clearPlan' }
   | { type: 'focusBlock'; block: string }
   /** The blocks a debug session holds before they start (replaces the previous set; empty: none). */
-  | { type: 'paused'; blocks: string[] };
+  | { type: 'paused'; blocks: string[] }
+  /** Edit mode: a gesture was applied (`select`: the block to select, a new one ready to rename) or refused (`error`). */
+  | { type: 'editResult'; error?: string; select?: string }
+  /** Edit mode: the selected block's fields as the text has them (the panel follows the text). */
+  | { type: 'fields'; block: string; fields: BlockFields }
+  /** Edit mode: what a field's value being typed would break (empty: nothing). */
+  | { type: 'fieldProblems'; block: string; field: BlockField; problems: string[] }
+  /** Per block, its median duration (ms) in earlier completed runs: the progress bar's estimate. */
+  | { type: 'estimates'; runId: number; medians: Record<string, number> }
+  /** The workspace's own block snippets, offered in the palette by name. */
+  | { type: 'snippets'; names: string[] };
 
 export type BlockCommand = 'runBlock' | 'runUpToBlock' | 'runFromBlock' | 'openLog';
 export const BLOCK_COMMANDS: readonly BlockCommand[] = ['runBlock', 'runUpToBlock', 'runFromBlock', 'openLog'];
@@ -102,7 +115,16 @@ export type WebviewMessage =
   | { type: 'layoutDone'; layout: GraphLayout }
   /** The graph is painted; `ms` from receiving the model. Lets tests and the benchmark wait on it. */
   | { type: 'rendered'; phase: RenderPhase; ms: number; nodes: number }
-  | { type: 'error'; message: string };
+  | { type: 'error'; message: string }
+  /** Edit mode: apply a gesture to the file (through the language server, one undoable edit). */
+  | { type: 'edit'; gesture: GraphGesture }
+  /** Edit mode: check a field's value as it is typed, without applying it. */
+  | { type: 'checkField'; block: string; field: BlockField; value: string }
+  /** Edit mode: send the fields of this block (it was selected). */
+  | { type: 'requestFields'; block: string }
+  /** Rename a block with the language server's rename (references follow); no name: ask for one. */
+  | { type: 'rename'; block: string; newName?: string }
+  | { type: 'addSnippet'; name: string };
 
 /** Between the page and its layout worker. */
 export interface LayoutRequest {

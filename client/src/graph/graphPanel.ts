@@ -5,6 +5,8 @@ import type { Direction, HostMessage, PlanMark, WebviewMessage } from '../../../
 import { structureHash } from '../../../webview/src/layout/structureHash.ts';
 import { runState, type StoreHold } from '../runState/index.ts';
 import { storePathForReading } from '../runState/storeLocation.ts';
+import { blockMedians } from './blockMedians.ts';
+import { GraphEditing, type ServerRequest } from './graphEditing.ts';
 import { graphHtml } from './graphHtml.ts';
 import { graphModelOf, type ModelResult } from './graphModel.ts';
 import type { LayoutCache } from './layoutCache.ts';
@@ -54,9 +56,13 @@ export class GraphPanel implements vscode.Disposable {
   private pendingFocus: string | undefined;
   private paused: string[] = [];
   private readonly onDisposed: () => void;
+  private readonly editing: GraphEditing;
+  /** The block whose fields the side panel shows: sent again whenever the text changes. */
+  private fieldsBlock: string | undefined;
 
-  constructor(panel: vscode.WebviewPanel, file: vscode.Uri, extensionUri: vscode.Uri, cache: LayoutCache, onDisposed: () => void) {
+  constructor(panel: vscode.WebviewPanel, file: vscode.Uri, extensionUri: vscode.Uri, cache: LayoutCache, request: ServerRequest, onDisposed: () => void) {
     this.panel = panel;
+    this.editing = new GraphEditing(file, request, (message) => this.post(message));
     this.file = file;
     this.cache = cache;
     this.onDisposed = onDisposed;
@@ -149,6 +155,7 @@ export class GraphPanel implements vscode.Disposable {
         if (this.paused.length > 0) this.post({ type: 'paused', blocks: this.paused });
         if (this.pendingFocus !== undefined) this.post({ type: 'focusBlock', block: this.pendingFocus });
         this.pendingFocus = undefined;
+        await this.editing.sendSnippets();
         return;
       case 'revealBlock':
         await this.revealBlock(message.block);
@@ -173,6 +180,22 @@ export class GraphPanel implements vscode.Disposable {
         return;
       case 'rendered':
         return;
+      case 'edit':
+        if (await this.editing.apply(message.gesture)) await this.sendModel(await vscode.workspace.openTextDocument(this.file));
+        return;
+      case 'checkField':
+        await this.editing.check(message.block, { kind: 'setField', block: message.block, field: message.field, value: message.value });
+        return;
+      case 'requestFields':
+        this.fieldsBlock = message.block;
+        await this.editing.sendFields(message.block);
+        return;
+      case 'rename':
+        await this.editing.rename(message.block, (this.current ?? this.lastValid)?.idOffsets.get(message.block), message.newName);
+        return;
+      case 'addSnippet':
+        await this.editing.addSnippet(message.name);
+        return;
     }
   }
 
@@ -190,6 +213,7 @@ export class GraphPanel implements vscode.Disposable {
       return Promise.resolve();
     }
     if (result.errorCount === 0) this.lastValid = result;
+    if (this.fieldsBlock !== undefined && result.idOffsets.has(this.fieldsBlock)) void this.editing.sendFields(this.fieldsBlock);
     const cachedLayout = this.cache.get(structureHash(result.model, this.direction));
     this.post({ type: 'model', model: result.model, errorCount: result.errorCount, direction: this.direction, file: this.file.toString(), ...(cachedLayout !== undefined ? { cachedLayout } : {}) });
     return Promise.resolve();
@@ -222,6 +246,7 @@ export class GraphPanel implements vscode.Disposable {
     this.shownEmpty = false;
     if (before === undefined || before.header.runId !== runId) {
       this.post({ type: 'run', run: view.header, blocks: view.blocks });
+      this.post({ type: 'estimates', runId, medians: this.store.read((store) => blockMedians(store, this.file.fsPath, runId)) ?? {} });
       return;
     }
     for (const message of runViewUpdates(before, view)) this.post(message);

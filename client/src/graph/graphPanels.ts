@@ -1,4 +1,5 @@
 import * as vscode from 'vscode';
+import type { ServerRequest } from './graphEditing.ts';
 import { GRAPH_VIEW_TYPE, GraphPanel, type GraphPanelState } from './graphPanel.ts';
 import { LayoutCache } from './layoutCache.ts';
 
@@ -15,8 +16,11 @@ export class GraphPanels implements vscode.Disposable {
   /** Per file, the blocks a debugger holds: a graph opened while paused shows them too. */
   private readonly paused = new Map<string, string[]>();
 
-  constructor(extensionUri: vscode.Uri, state: vscode.Memento) {
+  private readonly request: ServerRequest;
+
+  constructor(extensionUri: vscode.Uri, state: vscode.Memento, request: ServerRequest) {
     this.extensionUri = extensionUri;
+    this.request = request;
     this.cache = new LayoutCache(state);
   }
 
@@ -37,7 +41,7 @@ export class GraphPanels implements vscode.Disposable {
   adopt(panel: vscode.WebviewPanel, file: vscode.Uri): GraphPanel {
     const key = file.toString();
     this.panels.get(key)?.dispose();
-    const graph = new GraphPanel(panel, file, this.extensionUri, this.cache, () => {
+    const graph = new GraphPanel(panel, file, this.extensionUri, this.cache, this.request, () => {
       if (this.panels.get(key) === graph) this.panels.delete(key);
     });
     this.panels.set(key, graph);

@@ -3,6 +3,7 @@ import { registerShowPipelineGraph } from '../commands/showPipelineGraph.ts';
 import { registerShowRunInGraph } from '../commands/showRunInGraph.ts';
 import { followDebugPauses } from './debugPaused.ts';
 import { GRAPH_VIEW_TYPE } from './graphPanel.ts';
+import type { ServerRequest } from './graphEditing.ts';
 import { GraphPanels } from './graphPanels.ts';
 
 export const GRAPH_STATE = 'pipelineStudio.internal.graphState';
@@ -11,8 +12,8 @@ export const GRAPH_STATE = 'pipelineStudio.internal.graphState';
  * The pipeline graph: "Show Pipeline Graph", "Show Run in Graph", panels restored after a reload,
  * and an internal command returning what each panel shows (for UI tests).
  */
-export function registerGraphFeatures(context: vscode.ExtensionContext): void {
-  const panels = new GraphPanels(context.extensionUri, context.workspaceState);
+export function registerGraphFeatures(context: vscode.ExtensionContext, request: ServerRequest): void {
+  const panels = new GraphPanels(context.extensionUri, context.workspaceState, request);
   context.subscriptions.push(
     panels,
     followDebugPauses(panels),

@@ -1,4 +1,5 @@
 import { BLOCK_ID_PATTERN } from '../../../core/src/model/schema.ts';
+import { BLOCK_FIELDS, PALETTE_ITEMS, type BlockField, type GraphGesture } from '../../../server/src/graphEdit/gesture.ts';
 import { BLOCK_COMMANDS, TOOLBAR_COMMANDS, type BlockCommand, type GraphLayout, type ToolbarCommand, type WebviewMessage } from '../../../webview/src/protocol.ts';
 
 /** A layout bigger than this is not cached (a few MB of JSON in the workspace state). */
@@ -43,6 +44,73 @@ export function parseWebviewMessage(raw: unknown, knownBlocks: ReadonlySet<strin
         : undefined;
     case 'error':
       return typeof m.message === 'string' ? { type: 'error', message: m.message.slice(0, 500) } : undefined;
+    case 'edit': {
+      const gesture = parseGesture(m.gesture, knownBlocks);
+      return gesture === undefined ? undefined : { type: 'edit', gesture };
+    }
+    case 'checkField': {
+      const id = block();
+      const field = fieldOf(m.field);
+      return id === undefined || field === undefined || !isText(m.value) ? undefined : { type: 'checkField', block: id, field, value: m.value };
+    }
+    case 'requestFields': {
+      const id = block();
+      return id === undefined ? undefined : { type: 'requestFields', block: id };
+    }
+    case 'rename': {
+      const id = block();
+      if (id === undefined) return undefined;
+      if (m.newName === undefined) return { type: 'rename', block: id };
+      return typeof m.newName === 'string' && m.newName.length <= 200 ? { type: 'rename', block: id, newName: m.newName } : undefined;
+    }
+    case 'addSnippet':
+      return typeof m.name === 'string' && m.name.length <= 200 ? { type: 'addSnippet', name: m.name } : undefined;
+    default:
+      return undefined;
+  }
+}
+
+/** Long enough for any command a block holds; a larger value is not something typed in a panel. */
+const MAX_FIELD_CHARS = 100_000;
+
+function isText(value: unknown): value is string {
+  return typeof value === 'string' && value.length <= MAX_FIELD_CHARS;
+}
+
+function fieldOf(value: unknown): BlockField | undefined {
+  return BLOCK_FIELDS.find((f) => f === value);
+}
+
+/** A designer gesture, each id one of the shown blocks. Snippets come from the host, never from the webview. */
+export function parseGesture(raw: unknown, knownBlocks: ReadonlySet<string>): GraphGesture | undefined {
+  if (typeof raw !== 'object' || raw === null) return undefined;
+  const g = raw as Record<string, unknown>;
+  const id = (value: unknown): string | undefined => (typeof value === 'string' && BLOCK_ID_PATTERN.test(value) && knownBlocks.has(value) ? value : undefined);
+  switch (g.kind) {
+    case 'addDependency':
+    case 'removeDependency': {
+      const from = id(g.from);
+      const to = id(g.to);
+      return from === undefined || to === undefined ? undefined : { kind: g.kind, from, to };
+    }
+    case 'addBlock': {
+      const item = PALETTE_ITEMS.find((i) => i === g.item);
+      return item === undefined ? undefined : { kind: 'addBlock', item };
+    }
+    case 'duplicateBlock':
+    case 'deleteBlock': {
+      const block = id(g.block);
+      return block === undefined ? undefined : { kind: g.kind, block };
+    }
+    case 'setDisabled': {
+      const block = id(g.block);
+      return block === undefined || typeof g.disabled !== 'boolean' ? undefined : { kind: 'setDisabled', block, disabled: g.disabled };
+    }
+    case 'setField': {
+      const block = id(g.block);
+      const field = fieldOf(g.field);
+      return block === undefined || field === undefined || !isText(g.value) ? undefined : { kind: 'setField', block, field, value: g.value };
+    }
     default:
       return undefined;
   }

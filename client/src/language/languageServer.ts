@@ -53,6 +53,12 @@ export class LanguageServer implements vscode.Disposable {
     return this.enqueue(() => this.startNow());
   }
 
+  /** A custom request (server/src/protocol.ts) to the running server; undefined when it is not running. */
+  request<P, R>(method: string, params: P): Promise<R> | undefined {
+    const client = this.client;
+    return client?.isRunning() === true ? client.sendRequest<R>(method, params) : undefined;
+  }
+
   /** A restart the user asked for: a fresh process, a fresh crash budget, the failure forgotten. */
   restart(): Promise<void> {
     return this.enqueue(async () => {

@@ -4,7 +4,7 @@
 // workbench, so the graph is looked up in whichever frame holds it. Screenshots: ui-graph-NN.png.
 // Environment: see uiRunner.cjs. Exit: 0 all passed, 1 a check failed, 2 harness error.
 'use strict';
-/* global document -- the frame.evaluate callbacks run in the webview's page, not in Node */
+/* global document, window -- the frame.evaluate callbacks run in the webview's page, not in Node */
 const { until, quickOpen, commandPalette, graphNodes, main } = require('./uiRunner.cjs');
 
 const BLOCKS = ['check', 'extract', 'load', 'transform'];
@@ -52,9 +52,17 @@ check('the finished graph, fitted again once the terminal panel is hidden', asyn
   await commandPalette(page, 'View: Hide Panel');
   await page.locator('.part.panel').waitFor({ state: 'hidden', timeout: 60000 });
   const found = await until(page, 'the graph still completed', () => graphNodes(page), (f) => f !== undefined && BLOCKS.every((b) => /\bs-completed\b/.test(f.nodes[b] || '')), 10000);
-  // Top to bottom suits a chain in a narrow panel: the nodes are drawn large enough to read.
-  await found.frame.getByRole('button', { name: 'Top to bottom' }).click();
+  // The panel beside the editor is taller than wide: the layout is top to bottom on its own, and
+  // Fit keeps the four blocks at a readable size (100%, centred) instead of shrinking them.
   await found.frame.getByRole('button', { name: 'Fit' }).click();
+  const shown = await until(
+    page,
+    'the nodes drawn at a readable size',
+    () => found.frame.evaluate(() => ({ direction: document.querySelector('vscode-button[title="Switch the layout direction"]')?.textContent, widths: [...document.querySelectorAll('svg.graph g.node rect.box')].map((r) => Math.round(r.getBoundingClientRect().width)) })),
+    (s) => s.widths.length === BLOCKS.length && s.widths.every((w) => w >= 138),
+  );
+  const size = await found.frame.evaluate(() => ({ width: window.innerWidth, height: window.innerHeight }));
+  if (size.height > size.width && shown.direction !== 'Left to right') throw new Error(`a tall panel (${JSON.stringify(size)}) is not laid out top to bottom: ${JSON.stringify(shown)}`);
   // The screenshot after this check is the one docs/images/graph.png is chosen from.
   await found.frame.locator('svg.graph g.node').first().waitFor({ state: 'visible', timeout: 60000 });
 });

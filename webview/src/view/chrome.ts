@@ -13,6 +13,8 @@ export interface ChromeHandlers {
   fit(): void;
   toggleDirection(): void;
   search(text: string): boolean;
+  /** Enter in the search field: keyboard focus moves to the found block (arrows then follow edges). */
+  jumpToFound(): void;
   selectRun(runId: number): void;
   clearPlan(): void;
   blockCommand(command: BlockCommand, block: string): void;
@@ -65,7 +67,13 @@ export class Chrome {
     this.searchStatus = add(bar, 'span', 'search-status');
     this.searchStatus.setAttribute('aria-live', 'polite');
     this.searchField.addEventListener('keydown', (event) => {
-      if (event.key === 'Enter') this.runSearch();
+      if (event.key === 'Enter' && this.runSearch()) handlers.jumpToFound();
+    });
+    document.addEventListener('keydown', (event) => {
+      if ((event.ctrlKey || event.metaKey) && event.key === 'f') {
+        event.preventDefault();
+        this.searchField.focus();
+      }
     });
     this.searchField.addEventListener('input', () => this.runSearch());
 
@@ -126,7 +134,8 @@ export class Chrome {
     if (selected !== undefined) this.runSelect.value = String(selected);
   }
 
-  openMenu(block: string, x: number, y: number): void {
+  /** The node's menu; `extra` adds edit mode's items (rename, duplicate, …) after the run commands. */
+  openMenu(block: string, x: number, y: number, extra: { label: string; id: string; run: () => void }[] = []): void {
     const items: [BlockCommand, string][] = [
       ['runBlock', 'Run Block'],
       ['runUpToBlock', 'Run Up To Here'],
@@ -146,10 +155,22 @@ export class Chrome {
         });
         return item;
       }),
+      ...extra.map((entry) => {
+        const item = document.createElement('button');
+        item.className = 'menu-item';
+        item.setAttribute('role', 'menuitem');
+        item.dataset.command = entry.id;
+        item.textContent = entry.label;
+        item.addEventListener('click', () => {
+          this.closeMenu();
+          entry.run();
+        });
+        return item;
+      }),
     );
     this.menu.setAttribute('aria-label', `Block ${block}`);
     this.menu.style.left = `${Math.max(0, Math.min(x, window.innerWidth - 180))}px`;
-    this.menu.style.top = `${Math.max(0, Math.min(y, window.innerHeight - 140))}px`;
+    this.menu.style.top = `${Math.max(0, Math.min(y, window.innerHeight - 140 - extra.length * 28))}px`;
     this.menu.hidden = false;
     (this.menu.firstElementChild as HTMLElement | null)?.focus();
   }
@@ -168,13 +189,15 @@ export class Chrome {
     event.preventDefault();
   }
 
-  private runSearch(): void {
+  private runSearch(): boolean {
     const text = this.searchField.value.trim();
     if (text === '') {
       this.searchStatus.textContent = '';
-      return;
+      return false;
     }
-    this.searchStatus.textContent = this.handlers.search(text) ? '' : 'No block matches';
+    const found = this.handlers.search(text);
+    this.searchStatus.textContent = found ? '' : 'No block matches';
+    return found;
   }
 
   private paintHeader(): void {

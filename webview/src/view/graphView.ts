@@ -44,6 +44,12 @@ export class GraphView {
   private readonly edgePath: SVGPathElement;
   private readonly arrowPath: SVGPathElement;
   private readonly litPath: SVGPathElement;
+  /** Edit mode's selected edge, drawn on top. */
+  private readonly pickedPath: SVGPathElement;
+  /** The edges inside a focus (upstream/downstream), drawn undimmed. */
+  private readonly focusPath: SVGPathElement;
+  /** Edit mode's line from an output port to the pointer while a dependency is dragged. */
+  readonly dragLine: SVGPathElement;
   private readonly index = new Map<string, number>();
   private readonly states = new Map<string, BlockState>();
   private plan = new Map<string, PlanMark>();
@@ -62,7 +68,10 @@ export class GraphView {
     this.edgePath = el('path', this.edgeLayer, { class: 'edge' });
     this.arrowPath = el('path', this.edgeLayer, { class: 'arrowhead' });
     this.litPath = el('path', this.edgeLayer, { class: 'edge lit' });
+    this.pickedPath = el('path', this.edgeLayer, { class: 'edge picked' });
+    this.focusPath = el('path', this.edgeLayer, { class: 'edge focused' });
     this.nodeLayer = el('g', this.world, { class: 'nodes' });
+    this.dragLine = el('path', this.world, { class: 'drag-line' });
     host.append(this.svg);
 
     const target = (event: Event): string | undefined => {
@@ -126,10 +135,15 @@ export class GraphView {
   applyLayout(layout: GraphLayout): void {
     this.layoutShown = layout;
     this.svg.setAttribute('data-hash', layout.hash);
+    const port = layout.direction === 'RIGHT' ? { cx: String(NODE_WIDTH), cy: String(NODE_HEIGHT / 2) } : { cx: String(NODE_WIDTH / 2), cy: String(NODE_HEIGHT) };
     for (let i = 0; i < this.nodes.length; i++) {
       const group = this.nodes[i]?.group;
       group?.setAttribute('transform', `translate(${layout.boxes[i * 4] ?? 0},${layout.boxes[i * 4 + 1] ?? 0})`);
+      const circle = group?.querySelector('.port');
+      circle?.setAttribute('cx', port.cx);
+      circle?.setAttribute('cy', port.cy);
     }
+    this.pickEdge(undefined);
     let edges = '';
     let arrows = '';
     for (const route of layout.routes) {
@@ -167,6 +181,11 @@ export class GraphView {
     if (i === undefined) return;
     this.states.set(id, state);
     this.paintNode(i);
+  }
+
+  /** Every block's state in the shown run. */
+  get allStates(): ReadonlyMap<string, BlockState> {
+    return this.states;
   }
 
   stateOf(id: string): BlockState | undefined {
@@ -225,6 +244,43 @@ export class GraphView {
     this.litPath.setAttribute('d', d);
   }
 
+  /**
+   * Focus on part of the graph: every node outside `keep` (indexes) and every edge not between two
+   * kept nodes is dimmed; undefined shows everything again.
+   */
+  setFocus(keep: ReadonlySet<number> | undefined): void {
+    this.svg.classList.toggle('focusing', keep !== undefined);
+    this.nodes.forEach((parts, i) => parts.group.classList.toggle('dim', keep !== undefined && !keep.has(i)));
+    let d = '';
+    if (keep !== undefined) {
+      this.model.edges.forEach(([a, b], e) => {
+        if (keep.has(a) && keep.has(b)) d += pathOf(this.layoutShown?.routes[e] ?? []);
+      });
+    }
+    this.focusPath.setAttribute('d', d);
+  }
+
+  /** Highlights one edge (edit mode's selection), or none. */
+  pickEdge(edge: number | undefined): void {
+    this.pickedPath.setAttribute('d', edge === undefined ? '' : pathOf(this.layoutShown?.routes[edge] ?? []));
+  }
+
+  /** The edge whose route passes within `tolerance` of a point (layout coordinates). */
+  edgeAt(x: number, y: number, tolerance: number): number | undefined {
+    let best: number | undefined;
+    let bestDistance = tolerance;
+    (this.layoutShown?.routes ?? []).forEach((route, e) => {
+      for (let i = 0; i + 3 < route.length; i += 2) {
+        const d = segmentDistance(x, y, route[i] ?? 0, route[i + 1] ?? 0, route[i + 2] ?? 0, route[i + 3] ?? 0);
+        if (d <= bestDistance) {
+          bestDistance = d;
+          best = e;
+        }
+      }
+    });
+    return best;
+  }
+
   focusSelected(): void {
     this.nodes[this.selectedIndex]?.group.focus({ preventScroll: true });
   }
@@ -255,6 +311,8 @@ export class GraphView {
     const group = el('g', parent, { class: disabled ? 'node disabled' : 'node', 'data-i': String(i), 'data-id': id, tabindex: '-1', role: 'button' });
     el('rect', group, { class: 'box', width: String(NODE_WIDTH), height: String(NODE_HEIGHT), rx: '4' });
     el('rect', group, { class: 'bar', width: '4', height: String(NODE_HEIGHT), rx: '2' });
+    // Edit mode's output port (hidden otherwise): drag from it to another node to add a dependency.
+    el('circle', group, { class: 'port', r: '6', cx: String(NODE_WIDTH), cy: String(NODE_HEIGHT / 2), 'aria-hidden': 'true' });
     return { group, details: undefined };
   }
 
@@ -286,6 +344,7 @@ export class GraphView {
     const paused = this.paused.has(node.id);
     if (paused) cls += ' paused';
     if (i === this.selectedIndex) cls += ' selected';
+    if (parts.group.classList.contains('dim')) cls += ' dim';
     parts.group.setAttribute('class', cls);
     // The status colour from core's table; a paused node keeps the debugger's colour from the stylesheet.
     if (state !== undefined && !paused) parts.group.style.setProperty('--status', statusColor(state.status));
@@ -306,6 +365,14 @@ export class GraphView {
     if (ups.length > 0) label.push(`depends on ${ups.slice(0, 5).join(', ')}${ups.length > 5 ? ` and ${ups.length - 5} more` : ''}`);
     parts.group.setAttribute('aria-label', label.join(', '));
   }
+}
+
+function segmentDistance(px: number, py: number, ax: number, ay: number, bx: number, by: number): number {
+  const dx = bx - ax;
+  const dy = by - ay;
+  const length = dx * dx + dy * dy;
+  const t = length === 0 ? 0 : Math.max(0, Math.min(1, ((px - ax) * dx + (py - ay) * dy) / length));
+  return Math.hypot(px - (ax + t * dx), py - (ay + t * dy));
 }
 
 function pathOf(points: readonly number[]): string {

@@ -1,3 +1,5 @@
+import { fitTransform } from './fitting.ts';
+
 export interface ViewportState {
   x: number;
   y: number;
@@ -80,18 +82,35 @@ export class Viewport {
     this.zoomAt(factor, width / 2, height / 2);
   }
 
-  /** The whole graph in view, never magnified beyond 1:1. */
-  fit(width: number, height: number): void {
-    const view = this.size();
-    const pad = 24;
-    const scale = Math.min(1, Math.max(MIN_SCALE, Math.min((view.width - pad) / Math.max(1, width), (view.height - pad) / Math.max(1, height))));
-    this.set({ scale, x: (view.width - width * scale) / 2, y: (view.height - height * scale) / 2 });
+  /** The whole graph in view, never magnified beyond 1:1; a small graph stays readable (see fitTransform). */
+  fit(width: number, height: number, nodes: number): void {
+    this.set(fitTransform(this.size(), { width, height }, nodes, MIN_SCALE));
+  }
+
+  /** The view's size in CSS pixels. */
+  get viewSize(): { width: number; height: number } {
+    return this.size();
   }
 
   /** Centres a box, zooming in to a readable size when the view is zoomed far out. */
   centre(box: { x: number; y: number; width: number; height: number }): void {
     const view = this.size();
     const scale = Math.max(this.state.scale, 0.8);
+    this.set({ scale, x: view.width / 2 - (box.x + box.width / 2) * scale, y: view.height / 2 - (box.y + box.height / 2) * scale });
+  }
+
+  /** Puts a layout point in the middle of the view, keeping the zoom. */
+  centreOn(x: number, y: number): void {
+    const view = this.size();
+    const { scale } = this.state;
+    this.set({ scale, x: view.width / 2 - x * scale, y: view.height / 2 - y * scale });
+  }
+
+  /** Shows a region whole (zoom to selection), between a readable zoom and 1:1 when it fits. */
+  show(box: { x: number; y: number; width: number; height: number }): void {
+    const view = this.size();
+    const pad = 48;
+    const scale = Math.min(1, Math.max(MIN_SCALE, Math.min((view.width - pad) / Math.max(1, box.width), (view.height - pad) / Math.max(1, box.height))));
     this.set({ scale, x: view.width / 2 - (box.x + box.width / 2) * scale, y: view.height / 2 - (box.y + box.height / 2) * scale });
   }
 
