@@ -84,6 +84,26 @@ export const SETTINGS = {
     restricted: false,
     description: 'Ask before running a whole pipeline of more blocks than this; `0` never asks.',
   },
+  'triggers.enabled': {
+    type: 'string',
+    enum: ['ask', 'on', 'off'],
+    enumDescriptions: [
+      'Ask "Enable triggers for this workspace?" the first time a pipeline file with triggers is opened; the answer is kept for the workspace.',
+      'Run triggers in every trusted workspace.',
+      'Never run triggers from the editor (a headless `pipeline-studio schedule` still can).',
+    ],
+    default: 'ask',
+    scope: 'window',
+    restricted: false,
+    description: "Whether pipelines' `triggers:` (and `schedule:`) fire while this workspace is open. Triggers never run in Restricted Mode. One scheduler per run store fires, however many windows and headless schedulers share it.",
+  },
+  'triggers.longRunningAlert': {
+    type: 'boolean',
+    default: true,
+    scope: 'window',
+    restricted: false,
+    description: "Alert when a triggered run takes more than 3× the median duration of its pipeline's last 20 completed runs.",
+  },
 } as const satisfies Record<string, SettingSpec>;
 
 export type SettingKey = keyof typeof SETTINGS;

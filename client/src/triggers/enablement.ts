@@ -2,7 +2,7 @@ import * as vscode from 'vscode';
 import { ALLOWED_STATE, ENABLED_SETTING } from './ids.ts';
 import type { TriggerController } from './triggerController.ts';
 import { triggersSetting } from './triggerSettings.ts';
-import { SETTINGS_SECTION } from '../settings.ts';
+import { SETTINGS_SECTION } from '../settings/settings.ts';
 
 const HAS_TRIGGERS = /^(triggers|schedule)[ \t]*:/m;
 const ENABLE = 'Enable';

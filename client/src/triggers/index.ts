@@ -16,7 +16,7 @@ import { registerTriggerStatusBar } from './statusBar.ts';
 import { TriggerCodeLensProvider } from './triggerCodeLens.ts';
 import { TriggerController } from './triggerController.ts';
 import { UpcomingTreeProvider } from './upcomingTree.ts';
-import { SETTINGS_SECTION } from '../settings.ts';
+import { SETTINGS_SECTION } from '../settings/settings.ts';
 
 /**
  * Triggers in the editor: the scheduler in the runner service of each workspace store (while the

@@ -7,7 +7,7 @@ import {
 } from '../../../core/src/triggers/triggerProtocol.ts';
 import { runsLog } from '../run/runsLog.ts';
 import { ServiceProcess } from '../run/serviceProcess.ts';
-import { storePathForRun } from '../run/storeLocation.ts';
+import { storePathForRun } from '../runState/storeLocation.ts';
 import { DISABLED_STATE } from './ids.ts';
 import { longRunningAlert } from './triggerSettings.ts';
 

@@ -1,14 +1,11 @@
-import * as vscode from 'vscode';
-import { SETTINGS_SECTION } from '../settings.ts';
-import { ENABLED_SETTING, LONG_RUNNING_SETTING } from './ids.ts';
+import { setting } from '../settings/settings.ts';
 
 export type TriggersSetting = 'ask' | 'on' | 'off';
 
 export function triggersSetting(): TriggersSetting {
-  const value = vscode.workspace.getConfiguration(SETTINGS_SECTION).get<string>(ENABLED_SETTING, 'ask');
-  return value === 'on' || value === 'off' ? value : 'ask';
+  return setting('triggers.enabled');
 }
 
 export function longRunningAlert(): boolean {
-  return vscode.workspace.getConfiguration(SETTINGS_SECTION).get<boolean>(LONG_RUNNING_SETTING, true);
+  return setting('triggers.longRunningAlert');
 }
