@@ -6,6 +6,7 @@ import type { ServerHealth } from './language/serverStatus.ts';
 import { disposeServerLog, serverLog } from './log.ts';
 import { registerHistoryFeatures } from './history/index.ts';
 import { registerGraphFeatures } from './graph/index.ts';
+import { registerDashboardFeatures } from './dashboard/index.ts';
 import { registerDebugFeatures } from './debug/index.ts';
 import { registerRunFeatures } from './run/index.ts';
 
@@ -39,8 +40,9 @@ export function activate(context: vscode.ExtensionContext): PipelineStudioApi {
 
   // Features of other issues register here, one line each: register…(context).
   registerRunFeatures(context);
-  registerHistoryFeatures(context);
+  const history = registerHistoryFeatures(context);
   registerGraphFeatures(context);
+  registerDashboardFeatures(context, history);
   registerDebugFeatures(context);
 
   return {

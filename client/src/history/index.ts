@@ -16,7 +16,7 @@ import { RunHistory } from './runHistory.ts';
  * The "Runs" view, block log documents and the history commands. Reading history needs no trust:
  * it only reads the store (deleting writes it, but runs nothing).
  */
-export function registerHistoryFeatures(context: vscode.ExtensionContext): void {
+export function registerHistoryFeatures(context: vscode.ExtensionContext): RunHistory {
   const history = new RunHistory();
   context.subscriptions.push(
     history,
@@ -32,4 +32,5 @@ export function registerHistoryFeatures(context: vscode.ExtensionContext): void 
     registerCreateExamplePipeline(),
     registerGetRunsTree(history),
   );
+  return history;
 }

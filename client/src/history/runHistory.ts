@@ -22,6 +22,9 @@ export class RunHistory implements vscode.Disposable {
   private watchers: StoreWatcher[] = [];
   private readonly disposables: vscode.Disposable[] = [];
   private pipelineFilesKnown: boolean | undefined;
+  private readonly storeChanges = new vscode.EventEmitter<string>();
+  /** A store of the view was written by any connection (its path). The executions dashboard listens. */
+  readonly onDidChangeStore = this.storeChanges.event;
 
   constructor() {
     this.tree = new RunsTreeProvider(this.model, () => this.showState());
@@ -29,6 +32,7 @@ export class RunHistory implements vscode.Disposable {
     this.disposables.push(
       this.view,
       this.tree,
+      this.storeChanges,
       this.logs,
       vscode.workspace.registerTextDocumentContentProvider(LOG_SCHEME, this.logs),
       vscode.workspace.onDidCloseTextDocument((document) => {
@@ -60,7 +64,7 @@ export class RunHistory implements vscode.Disposable {
       }));
     for (const watcher of this.watchers) watcher.dispose();
     this.model.setStores(locations);
-    this.watchers = locations.map((location) => new StoreWatcher(location.storePath, () => this.storeChanged()));
+    this.watchers = locations.map((location) => new StoreWatcher(location.storePath, () => this.storeChanged(location.storePath)));
     this.pipelineFilesKnown = undefined;
     this.tree.fire([undefined]);
   }
@@ -74,8 +78,9 @@ export class RunHistory implements vscode.Disposable {
   }
 
   /** Another connection wrote a store: re-render only what changed. */
-  storeChanged(): void {
+  storeChanged(storePath?: string): void {
     this.tree.fire(this.model.refresh());
+    for (const path of storePath === undefined ? this.model.stores.map((s) => s.storePath) : [storePath]) this.storeChanges.fire(path);
   }
 
   fire(nodes: readonly (HistoryNode | undefined)[]): void {
