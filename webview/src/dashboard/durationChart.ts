@@ -1,16 +1,13 @@
 import uPlot from 'uplot';
 import 'uplot/dist/uPlot.min.css';
+import { RUN_STATUSES, statusLabel, statusStyle } from '../../../core/src/model/status.ts';
 import type { ChartData } from './protocol.ts';
 
 // Duration per run (points over start time), one series per status so each has its theme colour.
 // Canvas cannot read CSS variables, so the colours are read from the theme when drawn.
 
-const GROUPS: { label: string; statuses: string[]; variable: string }[] = [
-  { label: 'completed', statuses: ['completed'], variable: '--vscode-testing-iconPassed' },
-  { label: 'failed', statuses: ['failed'], variable: '--vscode-testing-iconFailed' },
-  { label: 'cancelled / interrupted', statuses: ['cancelled', 'interrupted'], variable: '--vscode-charts-orange' },
-  { label: 'running', statuses: ['running', 'initial'], variable: '--vscode-charts-blue' },
-];
+// One series per run status, coloured as the status table says (its CSS value names a theme variable).
+const GROUPS = RUN_STATUSES.map((status) => ({ label: statusLabel(status), statuses: [status as string], variable: /var\((--[\w-]+)\)/.exec(statusStyle(status).cssColor)?.[1] ?? '--vscode-foreground' }));
 
 export class DurationChart {
   private readonly host: HTMLElement;
