@@ -84,12 +84,15 @@ check('sorting by pipeline (a header click) orders the rows; again reverses them
   await until(page, 'broken first (ascending)', () => dashboard(page), (d) => d.rows.length === 4 && d.rows[0][1] === 'broken');
 });
 
-check('select 3 (click, ctrl-click, shift-click) and export them as CSV through the save dialog', async (page) => {
+check('select 3 (click, shift-click, ctrl-click) and export them as CSV through the save dialog', async (page) => {
   const found = await until(page, 'the dashboard', () => dashboard(page), (d) => d !== undefined && d.rows.length === 4);
   const rows = found.frame.locator('.rows .row');
+  // Click the first, shift-click the third (a range of 3), ctrl-click the fourth in and out again.
   await rows.nth(0).click();
-  await rows.nth(1).click({ modifiers: ['Control'] });
   await rows.nth(2).click({ modifiers: ['Shift'] });
+  await rows.nth(3).click({ modifiers: ['Control'] });
+  await until(page, '4 selected', () => dashboard(page), (d) => /^4 selected/.test(d.selection));
+  await rows.nth(3).click({ modifiers: ['Control'] });
   const selected = await until(page, '3 selected', () => dashboard(page), (d) => /^3 selected/.test(d.selection));
   const ids = selected.rows.slice(0, 3).map(([id]) => id.replace('#', '')).sort();
   await found.frame.locator('vscode-button[data-action="exportCsv"]').click();
