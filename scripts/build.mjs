@@ -64,6 +64,16 @@ const bundles = [
     entryPoints: ['webview/src/main.ts'],
     outfile: 'dist/webview/main.js',
   },
+  // The executions dashboard (Show Executions): its own bundle and stylesheet (dashboard.js, dashboard.css).
+  {
+    bundle: true,
+    platform: 'browser',
+    format: 'iife',
+    target: 'es2022',
+    sourcemap: 'linked',
+    entryPoints: ['webview/src/dashboard/main.ts'],
+    outfile: 'dist/webview/dashboard.js',
+  },
   {
     bundle: true,
     platform: 'browser',

@@ -7,6 +7,7 @@ import { disposeServerLog, serverLog } from './log.ts';
 import { registerHistoryFeatures } from './history/index.ts';
 import { registerGraphFeatures } from './graph/index.ts';
 import { registerTemplateFeatures } from './templates/index.ts';
+import { registerDashboardFeatures } from './dashboard/index.ts';
 import { registerDebugFeatures } from './debug/index.ts';
 import { registerRunFeatures } from './run/index.ts';
 import { registerRunState } from './runState/index.ts';
@@ -45,6 +46,7 @@ export function activate(context: vscode.ExtensionContext): PipelineStudioApi {
   registerRunFeatures(context);
   registerHistoryFeatures(context);
   registerGraphFeatures(context, (method, params) => server.request(method, params));
+  registerDashboardFeatures(context);
   registerDebugFeatures(context);
   registerTriggerFeatures(context);
   registerTemplateFeatures(context);

@@ -17,7 +17,7 @@ import { RunHistory } from './runHistory.ts';
  * The "Runs" view, block log documents and the history commands. Reading history needs no trust:
  * it only reads the store (deleting writes it, but runs nothing).
  */
-export function registerHistoryFeatures(context: vscode.ExtensionContext): void {
+export function registerHistoryFeatures(context: vscode.ExtensionContext): RunHistory {
   const history = new RunHistory(runState());
   context.subscriptions.push(
     history,
@@ -33,4 +33,5 @@ export function registerHistoryFeatures(context: vscode.ExtensionContext): void 
     registerCreateExamplePipeline(),
     registerGetRunsTree(history),
   );
+  return history;
 }

@@ -108,7 +108,7 @@ function compileTerm(term: Term, params: SqlValue[], now: number): string {
       // A finished run by its length (an index on the expression); one still going has lasted until now,
       // i.e. by its start (a partial index): either side is an index range, not a scan.
       bind(term.ms, now - term.ms);
-      const startOp = { '>': '<', '>=': '<=', '<': '>', '<=': '>=' }[term.op];
+      const startOp = { '>': '<', '>=': '<=', '<': '>', '<=': '>=', '=': '=' }[term.op];
       return `(r.finished_at - r.started_at ${term.op} ? OR (r.finished_at IS NULL AND r.started_at ${startOp} ?))`;
     }
     case 'error':

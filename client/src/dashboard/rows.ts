@@ -1,0 +1,34 @@
+import { RUN_STATUSES, statusStyle } from '../../../core/src/model/status.ts';
+import { computeStats } from '../../../core/src/query/stats.ts';
+import type { RunFact, RunSummary } from '../../../core/src/store/index.ts';
+import type { ChartData, Metrics, Row } from '../../../webview/src/dashboard/protocol.ts';
+
+/** The chart shows the newest runs of the query; more points than this would not be seen apart. */
+export const CHART_POINTS = 3000;
+
+export function rowOf(run: RunSummary): Row {
+  const style = statusStyle(run.status);
+  const count = (s: keyof RunSummary['counts']): number => run.counts[s] ?? 0;
+  const total = Object.values(run.counts).reduce((a: number, b) => a + (b ?? 0), 0);
+  const variables = Object.entries(run.variables).map(([k, v]) => `${k}=${String(v)}`).join(' ');
+  return {
+    id: run.id, pipeline: run.pipelineName, file: run.pipelineFile, status: run.status, statusLabel: style.label, glyph: style.glyph, color: style.cssColor,
+    running: !style.final, trigger: run.trigger, startedAt: run.startedAt ?? run.createdAt, finishedAt: run.finishedAt,
+    blocksDone: count('completed') + count('cached'), blocksTotal: total, blocksFailed: count('failed'),
+    commit: run.git?.commit, branch: run.git?.branch, dirty: run.git?.dirty ?? false,
+    variables: variables.length > 200 ? `${variables.slice(0, 199)}…` : variables,
+  };
+}
+
+export function metricsOf(facts: readonly RunFact[]): Metrics {
+  const s = computeStats(facts);
+  return { runs: s.runs, successRate: s.successRate, failureRate: s.failureRate, averageMs: s.averageMs, p95Ms: s.p95Ms, runsPerDay: s.runsPerDay };
+}
+
+/** Facts come oldest first; the chart takes the newest CHART_POINTS, in start order. */
+export function chartOf(facts: readonly RunFact[]): ChartData {
+  const newest = facts.slice(-CHART_POINTS).slice().sort((a, b) => a.startedAt - b.startedAt);
+  return { starts: newest.map((f) => f.startedAt), durations: newest.map((f) => f.durationMs ?? null), statuses: newest.map((f) => f.status) };
+}
+
+export const STATUS_VALUES: readonly string[] = RUN_STATUSES;

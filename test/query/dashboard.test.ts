@@ -1,0 +1,61 @@
+// The dashboard's pure parts: completion of the query box, the check of webview messages, rows and metrics.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { parseDashboardMessage } from '../../client/src/dashboard/messageValidation.ts';
+import { chartOf, metricsOf, rowOf } from '../../client/src/dashboard/rows.ts';
+import { suggest } from '../../webview/src/dashboard/completion.ts';
+import type { Completions } from '../../webview/src/dashboard/protocol.ts';
+
+const VALUES: Completions = {
+  pipelines: ['orders-etl', 'mnist', 'with space'], branches: ['main', 'feature/x'], variables: ['epochs', 'env'],
+  statuses: ['initial', 'running', 'completed', 'failed', 'cancelled', 'interrupted'], triggers: ['manual', 'cli', 'schedule'], blocks: ['train'],
+};
+
+test('completion: keys at a word start, values after key:, the last item of a list, quoted when needed', () => {
+  const at = (text: string, caret = text.length): string[] => suggest(text, caret, VALUES).items.map((i) => i.insert);
+  assert.deepEqual(at('st'), ['status:']);
+  assert.deepEqual(at('-st'), ['-status:']);
+  assert.deepEqual(at('pipeline:orders-etl d'), ['dirty:', 'date:', 'duration:']);
+  assert.deepEqual(at('status:f'), ['status:failed']);
+  assert.deepEqual(at('status:failed,c'), ['status:failed,completed', 'status:failed,cancelled']);
+  assert.deepEqual(at('pipeline:w'), ['pipeline:"with space"']);
+  assert.deepEqual(at('var:e'), ['var:epochs', 'var:env']);
+  assert.deepEqual(at(''), []);
+  const middle = suggest('branch:ma status:failed', 9, VALUES);
+  assert.deepEqual([middle.start, middle.end, middle.items.map((i) => i.insert)], [0, 9, ['branch:main']]);
+});
+
+test('webview messages are checked field by field; anything else is dropped', () => {
+  assert.deepEqual(parseDashboardMessage({ type: 'ready' }), { type: 'ready' });
+  assert.deepEqual(parseDashboardMessage({ type: 'query', query: 'status:failed', sort: { field: 'duration', direction: 'asc' } }), { type: 'query', query: 'status:failed', sort: { field: 'duration', direction: 'asc' } });
+  assert.equal(parseDashboardMessage({ type: 'query', query: 'x', sort: { field: 'id; DROP', direction: 'asc' } }), undefined);
+  assert.equal(parseDashboardMessage({ type: 'query', query: 'x'.repeat(5000), sort: { field: 'id', direction: 'asc' } }), undefined);
+  assert.equal(parseDashboardMessage({ type: 'window', generation: 1, offset: 0, limit: 100_000 }), undefined);
+  assert.deepEqual(parseDashboardMessage({ type: 'action', action: 'cancelSelected', runIds: [3, 4], all: 'yes' }), { type: 'action', action: 'cancelSelected', runIds: [3, 4], all: false });
+  assert.equal(parseDashboardMessage({ type: 'action', action: 'rm -rf', runIds: [] }), undefined);
+  assert.equal(parseDashboardMessage({ type: 'action', action: 'deleteSelected', runIds: [1, -2] }), undefined);
+  assert.equal(parseDashboardMessage({ type: 'open', runId: 0, target: 'log' }), undefined);
+  assert.equal(parseDashboardMessage(null), undefined);
+  assert.equal(parseDashboardMessage(['ready']), undefined);
+});
+
+test('a row says its status from the status table, counts the latest attempts and shortens variables', () => {
+  const row = rowOf({
+    id: 7, pipelineName: 'etl', pipelineFile: '/ws/etl.pipeline.yaml', status: 'failed', trigger: 'cli', mode: 'all', selection: [], sourceRunId: undefined,
+    variables: { env: 'prod', long: 'x'.repeat(300) }, git: { commit: 'a3f9e2b7', branch: 'main', dirty: true }, createdAt: 1000, startedAt: 2000, finishedAt: 5000,
+    error: 'boom', ownerPid: 1, ownerHost: 'h', heartbeatAt: 0, counts: { completed: 2, cached: 1, failed: 1, upstream_failed: 1 },
+  });
+  assert.equal(row.statusLabel, 'failed');
+  assert.equal(row.glyph, '✕');
+  assert.equal(row.color, 'var(--vscode-testing-iconFailed)');
+  assert.deepEqual([row.blocksDone, row.blocksTotal, row.blocksFailed, row.running], [3, 5, 1, false]);
+  assert.equal(row.variables.length, 200);
+  assert.ok(row.variables.startsWith('env=prod long=xxx'));
+  const facts = [
+    { id: 1, pipelineName: 'a', status: 'completed' as const, startedAt: 0, durationMs: 1000 },
+    { id: 2, pipelineName: 'a', status: 'failed' as const, startedAt: 86_400_000 * 2, durationMs: 3000 },
+    { id: 3, pipelineName: 'a', status: 'running' as const, startedAt: 86_400_000 * 4, durationMs: undefined },
+  ];
+  assert.deepEqual(metricsOf(facts), { runs: 3, successRate: 0.5, failureRate: 0.5, averageMs: 2000, p95Ms: 3000, runsPerDay: 0.75 });
+  assert.deepEqual(chartOf(facts), { starts: [0, 172_800_000, 345_600_000], durations: [1000, 3000, null], statuses: ['completed', 'failed', 'running'] });
+});
