@@ -4,7 +4,7 @@ import { DebugClient } from '@vscode/debugadapter-testsupport';
 import type { DebugProtocol } from '@vscode/debugprotocol';
 import { openStore } from '../../core/src/store/index.ts';
 import type { RunRecord } from '../../core/src/store/index.ts';
-import { ROOT } from '../runner/support.ts';
+import { HANG_MS, ROOT } from '../runner/support.ts';
 
 /** The bundled adapter (npm run build), spoken to over stdio; its runner service runs the CLI from source. */
 export const ADAPTER = join(ROOT, 'dist', 'debugAdapter.cjs');
@@ -13,7 +13,9 @@ const CLI_SOURCE = join(ROOT, 'core', 'src', 'cli', 'main.ts');
 export async function startAdapter(): Promise<DebugClient> {
   if (!existsSync(ADAPTER)) throw new Error(`${ADAPTER} is missing: run scripts/node24.sh npm run build first`);
   const client = new DebugClient(process.execPath, ADAPTER, 'pipeline', { env: { ...process.env, PIPELINE_STUDIO_CLI: CLI_SOURCE } }, true);
-  client.defaultTimeout = 10_000;
+  // A hang guard, not a speed bound: the service it spawns runs from TypeScript source, and on a
+  // loaded machine starting it alone can take seconds.
+  client.defaultTimeout = HANG_MS;
   await client.start();
   return client;
 }

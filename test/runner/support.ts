@@ -86,7 +86,7 @@ export function sleep(ms: number): Promise<void> {
  * load average 16 on 2 cores) starting a service and two blocks took more than 10 s. Give a timeout
  * only where the time is the requirement (a process gone within N s).
  */
-const HANG_MS = 60_000;
+export const HANG_MS = 60_000;
 
 export async function waitFor(condition: () => boolean, timeoutMs = HANG_MS, what = 'condition'): Promise<void> {
   const end = Date.now() + timeoutMs;
