@@ -84,25 +84,24 @@ test('one squeue per poll for all of a run\'s jobs, one scontrol per job when it
   assert.equal(timer.pending.length, 0);
 });
 
-test('the interval: 2 s by default, growing by half after 3 quiet polls up to 10 s, back to 2 s on a change or a new job', async () => {
+test('the interval: 500 ms after a change or a new job, doubling to 2 s, then growing by half after 3 quiet polls up to 10 s', async () => {
   const cluster = new ScriptedCluster();
   const timer = new ManualTimer();
   const queue = new SlurmQueue(cluster, timer);
   cluster.states.set('1', 'PENDING|Priority');
   queue.watch('1', { onState: () => undefined, onFinished: () => undefined });
-  for (let i = 0; i < 9; i++) await timer.fire();
-  assert.deepEqual(timer.asked, [2000, 2000, 2000, 2000, 3000, 4500, 6750, 10000, 10000, 10000]);
+  for (let i = 0; i < 11; i++) await timer.fire();
+  // watch, first sight (a change), then quiet: 1 s, 2 s, three quiet polls at 2 s, growth to 10 s.
+  assert.deepEqual(timer.asked, [500, 500, 1000, 2000, 2000, 2000, 3000, 4500, 6750, 10000, 10000, 10000]);
   cluster.states.set('1', 'RUNNING|None');
   await timer.fire();
-  assert.equal(timer.asked[timer.asked.length - 1], 2000, 'a change brings the base interval back');
-  await timer.fire();
-  await timer.fire();
-  await timer.fire();
-  assert.equal(timer.asked[timer.asked.length - 1], 3000, 'the third quiet poll starts the growth');
+  assert.equal(timer.asked[timer.asked.length - 1], 500, 'a change brings the start interval back');
+  for (let i = 0; i < 5; i++) await timer.fire();
+  assert.deepEqual(timer.asked.slice(-5), [1000, 2000, 2000, 2000, 3000]);
   cluster.states.set('2', 'PENDING|None');
   queue.watch('2', { onState: () => undefined, onFinished: () => undefined });
   assert.equal(timer.pending.length, 1, 'a new job reschedules, it does not add a second poll');
-  assert.equal(timer.pending[0]?.ms, 2000);
+  assert.equal(timer.pending[0]?.ms, 500);
   queue.close();
 });
 
@@ -152,7 +151,7 @@ test('sbatch arguments: argv entries from the profile and the block\'s resources
   const files = jobFilesIn('/data/p q/.pipelines/slurm/t.1.1');
   assert.deepEqual(sbatchArgs(options, files, { profile, jobName: 'ps-train-t.1.1' }), [
     '--job-name=ps-train-t.1.1', '--output=/data/p q/.pipelines/slurm/t.1.1/stdout.log', '--error=/data/p q/.pipelines/slurm/t.1.1/stderr.log',
-    '--chdir=/data/p q', '--export=NONE', '--kill-on-invalid-dep=yes', '--partition=gpu', '--time=0-00:02:35', '--cpus-per-task=4', '--mem=512M', '--gres=gpu:2',
+    '--chdir=/data/p q', '--export=ALL', '--kill-on-invalid-dep=yes', '--partition=gpu', '--time=0-00:02:35', '--cpus-per-task=4', '--mem=512M', '--gres=gpu:2',
     '--account=ml team', '--qos=high', '/data/p q/.pipelines/slurm/t.1.1/job.sh',
   ]);
   assert.equal(slurmTime(2 * 3_600_000), '0-02:00:00');

@@ -39,8 +39,9 @@ export function sbatchArgs(options: AttemptOptions, files: JobFiles, ctx: Pick<S
   const resources = options.resources ?? {};
   const args = [
     `--job-name=${ctx.jobName}`, `--output=${files.stdout}`, `--error=${files.stderr}`, `--chdir=${options.cwd}`,
-    // Only the env file's variables (and SLURM's own): what reaches the job is what the engine resolved.
-    '--export=NONE', '--kill-on-invalid-dep=yes',
+    // sbatch itself runs with a nearly empty environment (commands.ts): what reaches the job is the
+    // env file, i.e. what the engine resolved, and SLURM's own variables.
+    '--export=ALL', '--kill-on-invalid-dep=yes',
   ];
   const partition = resources.extra?.['partition'] ?? profile?.partition;
   if (partition !== undefined) args.push(`--partition=${partition}`);

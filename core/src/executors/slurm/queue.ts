@@ -20,7 +20,9 @@ export interface JobListener {
 }
 
 export interface PollSettings {
-  /** The interval while something changes. Default 2 s. */
+  /** The first interval after a submission or a change, doubling up to `baseMs`: short jobs end within seconds. Default 500 ms. */
+  startMs: number;
+  /** The steady interval. Default 2 s. */
   baseMs: number;
   /** The longest interval while nothing changes. Default 10 s. */
   maxMs: number;
@@ -28,13 +30,13 @@ export interface PollSettings {
   quietPolls: number;
 }
 
-export const DEFAULT_POLL: PollSettings = { baseMs: 2000, maxMs: 10_000, quietPolls: 3 };
+export const DEFAULT_POLL: PollSettings = { startMs: 500, baseMs: 2000, maxMs: 10_000, quietPolls: 3 };
 
 /**
  * Follows every job of one run with ONE `squeue` call per poll, whatever the number of jobs, and
  * one `scontrol show job` per job when it ends (for its exit code and signal). The interval is
- * adaptive: `baseMs` after a change or a new job, growing by half each poll after `quietPolls`
- * polls without change, up to `maxMs`. Polls never overlap.
+ * adaptive: `startMs` after a new job or a change, doubling to `baseMs` (2 s), then growing by half
+ * each poll after `quietPolls` more polls without change, up to `maxMs`. Polls never overlap.
  */
 export class SlurmQueue {
   private readonly jobs = new Map<string, { listener: JobListener; last: string }>();
@@ -55,7 +57,8 @@ export class SlurmQueue {
     this.commands = commands;
     this.timer = timer;
     this.settings = { ...DEFAULT_POLL, ...settings };
-    this.interval = this.settings.baseMs;
+    this.settings.startMs = Math.min(this.settings.startMs, this.settings.baseMs);
+    this.interval = this.settings.startMs;
   }
 
   /** Follows a job; returns the function that stops following it. */
@@ -67,9 +70,9 @@ export class SlurmQueue {
     };
   }
 
-  /** Back to the base interval (a new job, a cancel): its change should be seen promptly. */
+  /** Back to the start interval (a new job, a cancel): its change should be seen promptly. */
   soon(): void {
-    this.interval = this.settings.baseMs;
+    this.interval = this.settings.startMs;
     this.quiet = 0;
     if (this.polling || this.closed) return;
     if (this.handle !== undefined) this.timer.clearTimeout(this.handle);
@@ -129,8 +132,10 @@ export class SlurmQueue {
       this.polling = false;
     }
     if (changed) {
-      this.interval = this.settings.baseMs;
+      this.interval = this.settings.startMs;
       this.quiet = 0;
+    } else if (this.interval < this.settings.baseMs) {
+      this.interval = Math.min(this.settings.baseMs, this.interval * 2);
     } else if (++this.quiet >= this.settings.quietPolls) {
       this.interval = Math.min(this.settings.maxMs, Math.round(this.interval * 1.5));
     }
