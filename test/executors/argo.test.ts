@@ -96,9 +96,12 @@ test('conditions: `when` where Argo can decide, a skipped block skips its depend
   const tasks = (((manifest['spec'] as Manifest)['templates'] as Manifest[])[0]?.['dag'] as Manifest)['tasks'] as Manifest[];
   const when = new Map(tasks.map((t) => [t['name'], t['when']]));
   assert.equal(when.get('build'), undefined);
-  assert.equal(when.get('publish'), "{{tasks.build.outputs.parameters.score}} > 0.9 && '{{workflow.parameters.env}}' == 'prod'");
+  // One expression tag: values are read by name inside it, never spliced into the expression text.
+  assert.equal(when.get('publish'), '{{=asFloat(tasks["build"].outputs.parameters["score"]) > 0.9 && workflow.parameters["env"] == "prod"}}');
   assert.equal(when.get('announce'), "'{{tasks.publish.status}}' != 'Skipped'");
-  assert.equal(when.get('rollback'), "'{{tasks.build.status}}' != 'Succeeded' || ('{{workflow.parameters.deploy}}' != '' && '{{workflow.parameters.deploy}}' != 'false' && '{{workflow.parameters.deploy}}' != '0')");
+  assert.equal(when.get('rollback'), `{{=tasks["build"].status != "Succeeded" || (workflow.parameters["deploy"] != '' && workflow.parameters["deploy"] != 'false' && workflow.parameters["deploy"] != '0')}}`);
+  // No variable or output reaches a \`when\` as a simple tag, whose value Argo would splice into the text.
+  for (const [name, text] of when) assert.doesNotMatch(String(text ?? ''), /\{\{(workflow\.parameters|tasks\.[^.}]+\.outputs)/, `when of ${String(name)}`);
 });
 
 test('what Argo cannot do is refused with a reason at its place in the file', () => {

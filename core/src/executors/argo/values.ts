@@ -87,10 +87,11 @@ export function textOf(text: string, pipeline: Pipeline, tasks: TaskNames, stati
 const STATUS_PHASE: Record<string, string> = { completed: 'Succeeded', cached: 'Succeeded', failed: 'Failed' };
 
 /**
- * A condition as an Argo `when` (govaluate after substitution). Decidable: comparisons, `&&`, `||`,
- * `!` over variables, upstream outputs and statuses, and literals. The values are substituted
- * into the expression text by Argo, so a string value holding a quote cannot be evaluated; the
- * task then fails rather than running (documented).
+ * A condition as an Argo `when`: one expression tag (`{{=…}}`, Argo's expr language, v3.1+) whose
+ * result, `true` or `false`, is all that reaches the `when` text. Inside the tag, variables and
+ * outputs are read as values (`workflow.parameters['x']`), never substituted into the expression
+ * text, so a value holding quotes or operators stays data. Decidable: comparisons, `&&`, `||`, `!`
+ * over variables, upstream outputs and statuses, and literals.
  */
 export function whenOf(condition: TextValue, pipeline: Pipeline, tasks: TaskNames, staticEnv: ReadonlyMap<string, string>): Translated {
   const text = condition.value.trim();
@@ -104,7 +105,8 @@ export function whenOf(condition: TextValue, pipeline: Pipeline, tasks: TaskName
     expr = parseExpression(text).expr;
   }
   if (expr === undefined) return { ok: false, why: 'the condition does not parse' };
-  return condOf(expr, { pipeline, tasks, staticEnv });
+  const translated = condOf(expr, { pipeline, tasks, staticEnv });
+  return translated.ok ? { ok: true, text: `{{=${translated.text}}}` } : translated;
 }
 
 interface Scope {
@@ -162,23 +164,52 @@ function statusComparison(op: string, ref: Expr, literal: Expr, s: Scope): Trans
   }
   const task = s.tasks.get(classified.block);
   if (task === undefined) return { ok: false, why: `block '${classified.block}' is not in the exported workflow` };
-  return { ok: true, text: `'{{tasks.${task}.status}}' ${op} '${STATUS_PHASE[literal.value] ?? ''}'` };
+  return { ok: true, text: `tasks[${exprString(task)}].status ${op} ${exprString(STATUS_PHASE[literal.value] ?? '')}` };
 }
 
-/** A side of a comparison: numbers bare, text single-quoted (govaluate's string syntax). */
+/** A side of a comparison in Argo's expr language: a value read by name, or a literal; numbers through asFloat. */
 function operand(expr: Expr, s: Scope, numeric: boolean): Translated {
   if (expr.kind === 'group') return operand(expr.inner, s, numeric);
   if (expr.kind === 'literal') {
     if (typeof expr.value === 'number') return { ok: true, text: String(expr.value) };
-    if (typeof expr.value === 'boolean') return { ok: true, text: numeric ? (expr.value ? '1' : '0') : `'${String(expr.value)}'` };
+    if (typeof expr.value === 'boolean') return { ok: true, text: numeric ? (expr.value ? '1' : '0') : exprString(String(expr.value)) };
     const text = expr.value ?? '';
-    if (/['\\{}]/.test(text)) return { ok: false, why: 'a text holding quotes, backslashes or braces cannot be written in an Argo `when`' };
-    return { ok: true, text: numeric ? text : `'${text}'` };
+    // Argo finds the end of the tag by its braces before expr parses it.
+    if (/[{}]/.test(text)) return { ok: false, why: 'a text holding braces cannot be written in an Argo `when`' };
+    return numeric ? (/^-?\d+(\.\d+)?$/.test(text) ? { ok: true, text } : { ok: false, why: `'${text}' is not a number` }) : { ok: true, text: exprString(text) };
   }
   if (expr.kind !== 'ref') return { ok: false, why: 'Argo cannot decide a comparison of computed values' };
-  const value = valueOf(expr, s.pipeline, s.tasks, s.staticEnv);
+  const value = exprValueOf(expr, s);
   if (!value.ok) return value;
-  return { ok: true, text: numeric ? value.text : `'${value.text}'` };
+  return { ok: true, text: numeric ? `asFloat(${value.text})` : value.text };
+}
+
+/** A reference as an expr-language value: read by name inside the tag, never spliced as text. */
+function exprValueOf(expr: Extract<Expr, { kind: 'ref' }>, s: Scope): Translated {
+  const ref = classifyReference(expr);
+  switch (ref.kind) {
+    case 'var':
+      return { ok: true, text: `workflow.parameters[${exprString(ref.name)}]` };
+    case 'blockOutput': {
+      const task = s.tasks.get(ref.block);
+      if (task === undefined) return { ok: false, why: `block '${ref.block}' is not in the exported workflow (disabled?)` };
+      return { ok: true, text: `tasks[${exprString(task)}].outputs.parameters[${exprString(ref.output)}]` };
+    }
+    case 'run':
+      return { ok: true, text: 'workflow.name' };
+    default: {
+      // The pipeline's name and static env are known now: literals.
+      const value = valueOf(expr, s.pipeline, s.tasks, s.staticEnv);
+      if (!value.ok) return value;
+      if (/[{}]/.test(value.text)) return { ok: false, why: 'a text holding braces cannot be written in an Argo `when`' };
+      return { ok: true, text: exprString(value.text) };
+    }
+  }
+}
+
+/** A string literal of Argo's expr language (double-quoted, JSON escapes). */
+function exprString(text: string): string {
+  return JSON.stringify(text);
 }
 
 function isNumberLiteral(expr: Expr): boolean {
