@@ -99,7 +99,8 @@ check('select 3 (click, shift-click, ctrl-click) and export them as CSV through 
   const input = page.locator('.quick-input-widget input');
   await input.waitFor({ state: 'visible', timeout: 60000 });
   await input.fill(exported);
-  await page.keyboard.press('Enter');
+  // The simple file dialog (code-server): its OK button saves; Enter may pick a folder of the list instead.
+  await page.locator('.quick-input-widget').getByRole('button', { name: 'OK' }).click();
   const text = await until(page, 'the CSV file', async () => (fs.existsSync(exported) ? fs.readFileSync(exported, 'utf8') : ''), (t) => t.split('\r\n').length >= 5);
   const records = parse(text, { columns: true });
   const got = records.map((r) => r.id).sort();
