@@ -98,9 +98,11 @@ check('select 3 (click, shift-click, ctrl-click) and export them as CSV through 
   await found.frame.locator('vscode-button[data-action="exportCsv"]').click();
   const input = page.locator('.quick-input-widget input');
   await input.waitFor({ state: 'visible', timeout: 60000 });
-  await input.fill(exported);
-  // The simple file dialog (code-server): its OK button saves; Enter may pick a folder of the list instead.
-  await page.locator('.quick-input-widget').getByRole('button', { name: 'OK' }).click();
+  // The simple file dialog (code-server), typed as a user types; Enter accepts the path.
+  await input.fill('');
+  await page.keyboard.type(exported, { delay: 5 });
+  await page.waitForTimeout(500);
+  await page.keyboard.press('Enter');
   const text = await until(page, 'the CSV file', async () => (fs.existsSync(exported) ? fs.readFileSync(exported, 'utf8') : ''), (t) => t.split('\r\n').length >= 5);
   const records = parse(text, { columns: true });
   const got = records.map((r) => r.id).sort();
