@@ -49,7 +49,7 @@ test('retry starts the store\'s runner service and waits; cancel stops a run of 
   const storePath = join(dir, '.pipelines', 'runs.sqlite');
   let service: SocketRunnerClient | undefined;
   let store: RunStore | undefined;
-  let servicePid: number | undefined;
+  const servicePids: number[] = [];
   const runProcess = cli(['run', 'slow.pipeline.yaml'], dir);
   try {
     // A failed run, then its retry through a runner service the CLI starts (none listens yet).
@@ -63,15 +63,17 @@ test('retry starts the store\'s runner service and waits; cancel stops a run of 
     assert.match(retried.out, new RegExp(`#${flakyRun.id}: retrying as run #(\\d+) in the runner service\\.\\n#\\d+ \\(retry of #${flakyRun.id}\\): completed\\.`));
     const retryRun = await until('the retry run', () => store?.listRuns({ text: 'trigger:retry' })[0]);
     assert.equal(retryRun.sourceRunId, flakyRun.id);
-    servicePid = retryRun.ownerPid;
-    assert.notEqual(servicePid, process.pid);
+    servicePids.push(retryRun.ownerPid);
+    assert.notEqual(retryRun.ownerPid, process.pid);
     assert.match((await cli(['retry', String(retryRun.id)], dir).done).out, /completed; nothing to retry/);
 
-    // "The editor": a client of that service starts a slow run; a CLI `run` in its own process owns another.
-    service = await SocketRunnerClient.connect(serviceSocketPath(storePath));
+    // "The editor": a client of the store's service (the one retry started, or a new one if that one
+    // has already gone idle) starts a slow run; a CLI `run` in its own process owns another.
+    service = await editorService(storePath, dir);
     const fromEditor = await service.startRun({ file: join(dir, 'slow.pipeline.yaml'), store: storePath, trigger: 'manual' });
+    servicePids.push(await until('the editor run to be recorded', () => store?.getRun(fromEditor.runId)?.ownerPid));
     const fromCli = await until('the CLI run to be running', () => store?.listRuns({ text: 'pipeline:slow trigger:cli status:running' })[0]);
-    assert.notEqual(fromCli.ownerPid, servicePid);
+    assert.ok(!servicePids.includes(fromCli.ownerPid), 'the CLI run is owned by its own process');
     await until('the editor run to be running', () => (store?.getRun(fromEditor.runId)?.status === 'running' ? true : undefined));
 
     const cancelled = await cli(['cancel', String(fromEditor.runId), String(fromCli.id), '999'], dir).done;
@@ -98,13 +100,28 @@ test('retry starts the store\'s runner service and waits; cancel stops a run of 
     runProcess.child.kill('SIGKILL');
     await service?.close();
     store?.close();
-    // The service the CLI started exits by itself once idle with no client; it must not stay behind.
-    if (servicePid !== undefined) {
-      const pid = servicePid;
+    // The services exit by themselves once idle with no client; none may stay behind.
+    for (const pid of new Set(servicePids)) {
       await until('the runner service to exit when idle', () => (alive(pid) ? undefined : true)).catch((error: unknown) => {
-        process.kill(pid, 'SIGKILL');
+        if (alive(pid)) process.kill(pid, 'SIGKILL');
         throw error;
       });
     }
   }
 });
+
+/** Connects to the store's runner service, starting one (as the editor does) when none listens. */
+async function editorService(storePath: string, cwd: string): Promise<SocketRunnerClient> {
+  const socket = serviceSocketPath(storePath);
+  const existing = await SocketRunnerClient.connect(socket).catch(() => undefined);
+  if (existing !== undefined) return existing;
+  const child = spawn(process.execPath, [CLI, 'serve', '--socket', socket, '--idle-ms', '1000'], { cwd, stdio: 'ignore', detached: true });
+  child.unref();
+  const end = Date.now() + 60_000;
+  for (;;) {
+    const client = await SocketRunnerClient.connect(socket).catch(() => undefined);
+    if (client !== undefined) return client;
+    if (Date.now() > end) throw new Error(`no runner service on ${socket}`);
+    await new Promise((r) => setTimeout(r, 50));
+  }
+}

@@ -249,7 +249,7 @@ export class DashboardPanel implements vscode.Disposable {
         const text = all || selected.length === 0 ? this.query : scope(`(${selected.map((id) => `#${id}`).join(' OR ')})`);
         const target = await vscode.window.showSaveDialog({
           title: `Export ${all || selected.length === 0 ? 'all matching' : `${selected.length} selected`} runs as ${format.toUpperCase()}`,
-          defaultUri: vscode.Uri.file(`runs.${format}`), filters: format === 'csv' ? { CSV: ['csv'] } : { JSON: ['json'] },
+          defaultUri: vscode.Uri.joinPath(vscode.workspace.workspaceFolders?.[0]?.uri ?? vscode.Uri.file(process.cwd()), `runs.${format}`), filters: format === 'csv' ? { CSV: ['csv'] } : { JSON: ['json'] },
         });
         if (target === undefined) return;
         const fd = openSync(target.fsPath, 'w');

@@ -21,7 +21,8 @@ const HELP = `pipeline-studio — validate and run *.pipeline.yaml files
 Commands:
   validate <files or folders…> [--format text|json|github|gitlab|sarif]   check pipelines; exit 1 on errors
   run <file> [--var K=V]… [--dry-run] …              run a pipeline; see 'run --help'
-  runs [--query Q] [--sort F] [--limit N]           recorded runs, newest first (--json for JSON)
+  runs [--pipeline P] [--status S] [--limit N]        recorded runs, newest first (--json for JSON)
+  runs --query Q [--sort F] [--offset N]             runs matching a query (docs: "Querying runs")
   stats [--query Q] [--by day|hour|pipeline]         success/failure rate, durations, runs per day
   export [--query Q] --format csv|json [--out F]     the matching runs as CSV or JSON
   cancel RUN…|--all-running [--pipeline P]           stop runs of any process (editor or CLI)

@@ -15,7 +15,7 @@ const root = path.join(__dirname, '..', '..', '..');
 const cli = path.join(root, 'dist', 'cli.cjs');
 const { parse } = require(path.join(root, 'node_modules', 'csv-parse', 'dist', 'cjs', 'sync.cjs'));
 const ws = path.resolve(process.env.E2E_WORKSPACE || '.');
-const exported = path.join(ws, 'selected-runs.csv');
+const exported = path.join(ws, 'runs.csv');
 let slow;
 
 const checks = [];
@@ -98,8 +98,9 @@ check('select 3 (click, shift-click, ctrl-click) and export them as CSV through 
   await found.frame.locator('vscode-button[data-action="exportCsv"]').click();
   const input = page.locator('.quick-input-widget input');
   await input.waitFor({ state: 'visible', timeout: 60000 });
-  await input.fill(exported);
-  await page.keyboard.press('Enter');
+  // The simple file dialog (code-server) offers runs.csv in the workspace folder; accept it as offered.
+  await until(page, 'the offered file name', () => input.inputValue(), (v) => typeof v === 'string' && v.endsWith('runs.csv'));
+  await page.locator('.quick-input-widget').getByRole('button', { name: 'OK' }).click();
   const text = await until(page, 'the CSV file', async () => (fs.existsSync(exported) ? fs.readFileSync(exported, 'utf8') : ''), (t) => t.split('\r\n').length >= 5);
   const records = parse(text, { columns: true });
   const got = records.map((r) => r.id).sort();
