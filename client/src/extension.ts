@@ -40,10 +40,10 @@ export function activate(context: vscode.ExtensionContext): PipelineStudioApi {
 
   // Features of other issues register here, one line each: register…(context).
   registerRunFeatures(context);
+  registerTriggerFeatures(context);
   registerHistoryFeatures(context);
   registerGraphFeatures(context);
   registerDebugFeatures(context);
-  registerTriggerFeatures(context);
 
   return {
     languageServer: {
