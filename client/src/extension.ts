@@ -3,7 +3,7 @@ import { registerRestartServer } from './commands/restartServer.ts';
 import { registerShowServerLogs } from './commands/showServerLogs.ts';
 import { LanguageServer } from './language/languageServer.ts';
 import type { ServerHealth } from './language/serverStatus.ts';
-import { disposeServerLog, serverLog } from './log.ts';
+import { disposeServerLog, serverLog, showErrorWithLogs } from './log.ts';
 import { registerHistoryFeatures } from './history/index.ts';
 import { registerGraphFeatures } from './graph/index.ts';
 import { registerTemplateFeatures } from './templates/index.ts';
@@ -41,15 +41,25 @@ export function activate(context: vscode.ExtensionContext): PipelineStudioApi {
     serverLog().info(`Activated: language client ready ${activationMs.toFixed(0)} ms after activate was called`);
   });
 
-  // Features of other issues register here, one line each: register…(context).
-  registerRunState(context); // first: every feature that shows runs subscribes to it
-  registerRunFeatures(context);
-  registerHistoryFeatures(context);
-  registerGraphFeatures(context, (method, params) => server.request(method, params));
-  registerDashboardFeatures(context);
-  registerDebugFeatures(context);
-  registerTriggerFeatures(context);
-  registerTemplateFeatures(context);
+  // Features of other issues register here, one line each. Each is isolated: one that fails to
+  // register is reported (with "Show Logs") and the others still come up.
+  const features: [string, () => unknown][] = [
+    ['run state', () => registerRunState(context)], // first: every feature that shows runs subscribes to it
+    ['runs', () => registerRunFeatures(context)],
+    ['triggers', () => registerTriggerFeatures(context)],
+    ['history', () => registerHistoryFeatures(context)],
+    ['graph', () => registerGraphFeatures(context, (method, params) => server.request(method, params))],
+    ['executions dashboard', () => registerDashboardFeatures(context)],
+    ['debugger', () => registerDebugFeatures(context)],
+    ['templates', () => registerTemplateFeatures(context)],
+  ];
+  for (const [name, register] of features) {
+    try {
+      register();
+    } catch (error) {
+      void showErrorWithLogs(`Pipeline Studio could not start its ${name} feature`, error);
+    }
+  }
 
   return {
     languageServer: {

@@ -17,7 +17,7 @@ export function pipeline(file: string, yaml: string): LoadedPipeline {
   const result = validatePipeline(yaml, { fileName: file });
   const errors = result.diagnostics.filter((d) => d.severity === 'error');
   assert.deepEqual(errors.map((d) => d.message), []);
-  return { file, text: yaml, pipeline: result.pipeline, refused: undefined };
+  return { file, pipeline: result.pipeline, refused: undefined };
 }
 
 export interface Launch {

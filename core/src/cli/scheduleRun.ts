@@ -7,6 +7,7 @@ import { RunRefused, startRun } from '../runner/index.ts';
 import { watchGlobs } from '../triggers/fileWatch.ts';
 import { loadPipelines, type LoadedPipeline } from '../triggers/loadPipelines.ts';
 import { runOnFailure } from '../triggers/onFailure.ts';
+import { releaseLoadMemory } from '../triggers/releaseMemory.ts';
 import { Scheduler, type Launcher } from '../triggers/scheduler.ts';
 import { findPipelineFiles, PIPELINE_FILE } from './files.ts';
 import { resolveStorePath } from './storeOptions.ts';
@@ -72,6 +73,10 @@ export async function runScheduler(options: SchedulerCliOptions, io: CliIo): Pro
   });
   log(`scheduler ${holder} on ${store.path}, ${files.length} pipeline file(s)`);
   scheduler.start(loaded);
+  // Arming a thousand triggers allocates most of what is to be given back. The collection pauses the
+  // process (a second or more on a loaded machine): only with a lease whose stale period outlasts that.
+  const release = (options.leaseHeartbeatMs ?? 5000) >= 2500 ? releaseLoadMemory : () => undefined;
+  release();
 
   // Pipeline files change while it runs: re-read them all (a file with errors keeps no triggers).
   let reloadTimer: NodeJS.Timeout | undefined;
@@ -83,6 +88,7 @@ export async function runScheduler(options: SchedulerCliOptions, io: CliIo): Pro
       try {
         loaded = loadPipelines(findPipelineFiles(options.paths));
         scheduler.load(loaded);
+        release();
       } catch (error) {
         log(`reload failed: ${error instanceof Error ? error.message : String(error)}`);
       }

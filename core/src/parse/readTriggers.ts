@@ -5,6 +5,7 @@ import {
   AFTER_STATUS_VALUES, CATCH_UP_VALUES, DEFAULT_DEBOUNCE_MS, ON_TIMEOUT_VALUES, OVERLAP_VALUES, TRIGGER_KINDS,
   type TriggerDef, type TriggerKind,
 } from '../model/triggers.ts';
+import { cronSurelyFires } from '../triggers/cronFastPath.ts';
 import { nextFireAfter } from '../triggers/nextFire.ts';
 import { parseAt, parseDays, parseWindow } from '../triggers/windows.ts';
 import { parseCron } from '../util/cron.ts';
@@ -222,6 +223,7 @@ function firesAtAll(r: NodeReader, trigger: TriggerDef, spec: Map<string, YPair>
   // An interval always fires at the opening of its (non-empty) window on its (non-empty) days.
   if (trigger.kind !== 'cron') return true;
   const limited = trigger.window !== undefined || trigger.days !== undefined;
+  if (!limited && trigger.cron !== undefined && cronSurelyFires(trigger.cron)) return true;
   if (nextFireAfter(trigger, NEVER_FIRES_REFERENCE, {}, limited ? WINDOW_HORIZON_DAYS : NEVER_FIRES_HORIZON_DAYS) !== undefined) return true;
   const pair = spec.get(limited ? (spec.has('between') ? 'between' : 'days') : trigger.kind);
   const at = pair?.value?.span ?? pair?.key.span ?? trigger.nameSpan;

@@ -1,10 +1,10 @@
 import { spawn } from 'node:child_process';
 import { dirname } from 'node:path';
-import type { Pipeline } from '../model/pipeline.ts';
+import type { ScheduledPipeline } from './loadPipelines.ts';
 
 export interface FailureContext {
   file: string;
-  pipeline: Pipeline;
+  pipeline: ScheduledPipeline;
   runId: number;
   /** `failed`, or `sla` for a missed SLA. */
   reason: string;

@@ -1,9 +1,8 @@
 import { dirname, resolve } from 'node:path';
-import type { Pipeline } from '../model/pipeline.ts';
 import type { TriggerDef } from '../model/triggers.ts';
 import type { TriggerStore } from '../store/triggerStore.ts';
 import type { RunStatus, RunTrigger } from '../store/types.ts';
-import type { LoadedPipeline } from './loadPipelines.ts';
+import type { LoadedPipeline, ScheduledPipeline } from './loadPipelines.ts';
 import { nextFireAfter } from './nextFire.ts';
 
 export interface SchedulerClock {
@@ -20,7 +19,7 @@ export const realClock: SchedulerClock = {
 
 export interface LaunchRequest {
   file: string;
-  pipeline: Pipeline;
+  pipeline: ScheduledPipeline;
   trigger: TriggerDef;
   /** What the run records as its trigger: `schedule:nightly`, `event:on-data`, … */
   label: RunTrigger;
@@ -48,7 +47,7 @@ export interface Alert {
 /** The end of a triggered run, for `on_failure`, the log and the tests. */
 export interface RunEnd {
   file: string;
-  pipeline: Pipeline;
+  pipeline: ScheduledPipeline;
   trigger: TriggerDef;
   label: RunTrigger;
   runId: number;
@@ -110,7 +109,7 @@ export function triggerKey(file: string, trigger: string): string {
 
 interface TriggerEntry {
   file: string;
-  pipeline: Pipeline;
+  pipeline: ScheduledPipeline;
   trigger: TriggerDef;
   state: PipelineState;
   timer: unknown;
@@ -134,7 +133,7 @@ interface InFlight {
 
 interface PipelineState {
   file: string;
-  pipeline: Pipeline;
+  pipeline: ScheduledPipeline;
   inFlight: Set<InFlight>;
   queued: { entry: TriggerEntry; fireId: number } | undefined;
   lastEndedAt: number | undefined;

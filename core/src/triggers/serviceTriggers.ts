@@ -10,6 +10,7 @@ import type { RunStore } from '../store/types.ts';
 import { loadPipelines } from './loadPipelines.ts';
 import { longRunningThreshold } from './longRunning.ts';
 import { runOnFailure } from './onFailure.ts';
+import { releaseLoadMemory } from './releaseMemory.ts';
 import { Scheduler, type Alert, type LaunchedRun, type LaunchRequest, type SchedulerClock } from './scheduler.ts';
 import {
   DisableTriggersRequest, EnableTriggersRequest, FileEventsNotification, RunTriggerNowRequest, TriggerAlertNotification, TriggerLogNotification,
@@ -144,6 +145,7 @@ class StoreTriggers {
   private load(): ReturnType<typeof loadPipelines> {
     const loaded = loadPipelines(findPipelineFiles(this.folders.filter((f) => existsSync(f))));
     for (const p of loaded) if (p.refused !== undefined) this.log(`not scheduled, it has errors: ${p.refused}`);
+    setImmediate(releaseLoadMemory);
     return loaded;
   }
 

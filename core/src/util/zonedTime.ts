@@ -21,8 +21,13 @@ const DAY_MS = 86_400_000;
 
 /** The machine's zone, as the runner and `cron` without `timezone` use it. */
 export function localTimeZone(): string {
-  return Intl.DateTimeFormat().resolvedOptions().timeZone;
+  // Asked for every trigger read; resolving it builds a formatter each time. Kept per TZ, which is what changes it.
+  const tz = process.env.TZ;
+  if (localZone === undefined || localZone.tz !== tz) localZone = { tz, zone: Intl.DateTimeFormat().resolvedOptions().timeZone };
+  return localZone.zone;
 }
+
+let localZone: { tz: string | undefined; zone: string } | undefined;
 
 export function isValidTimeZone(zone: string): boolean {
   if (zone.trim() === '' || zone !== zone.trim()) return false;
