@@ -1,0 +1,77 @@
+// The `pipeline` task type and the `$pipeline-studio` problem matcher, through VS Code's own task
+// system: the tasks offered in Run Task, a validate task whose output the matcher turns into
+// Problems, and a run task that runs through the runner service and records in the store.
+'use strict';
+const assert = require('node:assert/strict');
+const vscode = require('vscode');
+const { test } = require('./framework.cjs');
+const h = require('./helpers.cjs');
+const { readRun, blockStatuses, latestRunOf } = require('./runStore.cjs');
+
+const TASK_TIMEOUT_MS = 90000; // a hang guard: the machine running the tests may be loaded
+
+async function pipelineTasks() {
+  return vscode.tasks.fetchTasks({ type: 'pipeline' });
+}
+
+/** Executes a task; resolves with its exit code when its process ends. */
+async function runTask(task) {
+  const ended = new Promise((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error(`task "${task.name}" did not end within ${TASK_TIMEOUT_MS} ms`)), TASK_TIMEOUT_MS);
+    const sub = vscode.tasks.onDidEndTaskProcess((event) => {
+      if (event.execution.task.name !== task.name || event.execution.task.definition.type !== 'pipeline') return;
+      clearTimeout(timer);
+      sub.dispose();
+      resolve(event.exitCode);
+    });
+  });
+  await vscode.tasks.executeTask(task);
+  return ended;
+}
+
+test('Run Task offers run, dry run and validate for every pipeline file of the workspace', async () => {
+  const names = (await pipelineTasks()).map((t) => t.name);
+  for (const name of ['run good.pipeline.yaml', 'dry run good.pipeline.yaml', 'validate good.pipeline.yaml', 'validate broken.pipeline.yaml', 'run deploy.pipeline.yml']) {
+    assert.ok(names.includes(name), `"${name}" is not offered; offered: ${JSON.stringify(names)}`);
+  }
+}, { timeout: 60000 });
+
+test('a validate task fills the Problems panel through the $pipeline-studio problem matcher', async () => {
+  const uri = h.fixtureUri('broken.pipeline.yaml');
+  const fromMatcher = () => vscode.languages.getDiagnostics(uri).filter((d) => d.source === 'pipeline-studio');
+  assert.deepEqual(fromMatcher(), [], 'problems of the matcher before the task ran');
+  const task = (await pipelineTasks()).find((t) => t.name === 'validate broken.pipeline.yaml');
+  assert.ok(task, 'no validate task for broken.pipeline.yaml');
+  assert.equal(await runTask(task), 1, 'validate exits 1 on errors');
+  const problems = await h.poll('the matcher\'s problems', () => (fromMatcher().length >= 2 ? fromMatcher() : undefined), { timeoutMs: 60000 });
+  const seen = problems.map((d) => `${d.range.start.line + 1}:${d.range.start.character + 1} ${d.severity === vscode.DiagnosticSeverity.Error ? 'error' : 'other'} ${typeof d.code === 'object' ? d.code.value : d.code}`).sort();
+  // The same positions and codes as the language server reports (02-diagnostics), read from the CLI's output.
+  assert.deepEqual(seen, ['12:26 error unknown-block', '8:27 error unknown-dependency']);
+}, { timeout: 120000 });
+
+test('a run task from tasks.json runs the pipeline through the runner service with its variables, records it, and ends with exit code 0', async () => {
+  const file = h.fixtureUri('good.pipeline.yaml').fsPath;
+  const before = latestRunOf(file);
+  const label = 'e2e: run good with a region';
+  const tasksJson = vscode.Uri.joinPath(h.workspaceRoot(), '.vscode', 'tasks.json');
+  const definition = { label, type: 'pipeline', file: 'good.pipeline.yaml', variables: { region: 'task-region' } };
+  await vscode.workspace.fs.writeFile(tasksJson, require('node:buffer').Buffer.from(JSON.stringify({ version: '2.0.0', tasks: [definition] }, null, 2)));
+  try {
+    let configured;
+    const deadline = Date.now() + 60000;
+    while (!configured && Date.now() < deadline) {
+      configured = (await pipelineTasks()).find((t) => t.name === label);
+      if (!configured) await new Promise((resolve) => setTimeout(resolve, 200));
+    }
+    assert.ok(configured, 'the task of tasks.json is not offered');
+    assert.equal(await runTask(configured), 0, 'the task ended with a failure');
+    const after = latestRunOf(file);
+    assert.ok(after && (!before || after.id > before.id), 'no new run recorded');
+    const recorded = readRun(after.id);
+    assert.equal(recorded.run.status, 'completed');
+    assert.equal(recorded.run.variables.region, 'task-region');
+    assert.deepEqual(blockStatuses(recorded), { extract: 'completed', lint: 'completed', report: 'completed', transform: 'completed' });
+  } finally {
+    await vscode.workspace.fs.delete(tasksJson);
+  }
+}, { timeout: 150000 });
