@@ -75,3 +75,35 @@ test('a run task from tasks.json runs the pipeline through the runner service wi
     await vscode.workspace.fs.delete(tasksJson);
   }
 }, { timeout: 150000 });
+
+test('terminating a run task cancels its run: recorded cancelled, block processes gone', async () => {
+  const fs = require('node:fs');
+  const path = require('node:path');
+  const { processAlive } = require('./runHelpers.cjs');
+  const slow = h.fixtureUri('slow.pipeline.yaml').fsPath;
+  const pidsFile = path.join(h.workspaceRoot().fsPath, '.e2e-sleeper.pids');
+  fs.rmSync(pidsFile, { force: true });
+  const task = (await pipelineTasks()).find((t) => t.name === 'run slow.pipeline.yaml');
+  assert.ok(task, 'no run task for slow.pipeline.yaml');
+  // A terminated task may end without a process exit code: its end is what is waited for.
+  const ended = new Promise((resolve) => {
+    const sub = vscode.tasks.onDidEndTask((event) => {
+      if (event.execution.task.name !== task.name) return;
+      sub.dispose();
+      resolve();
+    });
+  });
+  const execution = await vscode.tasks.executeTask(task);
+  // Readiness: the block wrote the ids of its shell and of its background child.
+  const pids = await h.poll('the sleeper block to start', () => {
+    const ids = fs.existsSync(pidsFile) ? fs.readFileSync(pidsFile, 'utf8').trim().split(/\s+/).map(Number) : [];
+    return ids.length === 2 && ids.every((n) => n > 0) ? ids : undefined;
+  }, { timeoutMs: 60000 });
+  const live = latestRunOf(slow);
+  assert.equal(live.status, 'running');
+  execution.terminate();
+  await ended;
+  await h.poll('the run to be recorded cancelled', () => latestRunOf(slow).status === 'cancelled', { timeoutMs: 60000 });
+  assert.equal(latestRunOf(slow).id, live.id);
+  await h.poll(`block processes ${pids} to end`, () => !pids.some(processAlive), { timeoutMs: 30000 });
+}, { timeout: 180000 });
