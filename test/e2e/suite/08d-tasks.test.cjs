@@ -8,7 +8,7 @@ const { test } = require('./framework.cjs');
 const h = require('./helpers.cjs');
 const { readRun, blockStatuses, latestRunOf } = require('./runStore.cjs');
 
-const TASK_TIMEOUT_MS = 90000; // a hang guard: the machine running the tests may be loaded
+const TASK_TIMEOUT_MS = 120000; // a hang guard: a loaded machine may take a minute to run a task and read its output
 
 async function pipelineTasks() {
   return vscode.tasks.fetchTasks({ type: 'pipeline' });
@@ -38,16 +38,22 @@ test('Run Task offers run, dry run and validate for every pipeline file of the w
 
 test('a validate task fills the Problems panel through the $pipeline-studio problem matcher', async () => {
   const uri = h.fixtureUri('broken.pipeline.yaml');
+  // Open, as it usually is when someone runs the task: the matcher's problems sit beside the language server's.
+  await h.openFixture('broken.pipeline.yaml');
   const fromMatcher = () => vscode.languages.getDiagnostics(uri).filter((d) => d.source === 'pipeline-studio');
   assert.deepEqual(fromMatcher(), [], 'problems of the matcher before the task ran');
   const task = (await pipelineTasks()).find((t) => t.name === 'validate broken.pipeline.yaml');
   assert.ok(task, 'no validate task for broken.pipeline.yaml');
   assert.equal(await runTask(task), 1, 'validate exits 1 on errors');
-  const problems = await h.poll('the matcher\'s problems', () => (fromMatcher().length >= 2 ? fromMatcher() : undefined), { timeoutMs: 60000 });
+  const problems = await h.poll('the matcher\'s problems', () => (fromMatcher().length >= 2 ? fromMatcher() : undefined), { timeoutMs: 120000 }).catch((error) => {
+    const all = vscode.languages.getDiagnostics().map(([u, list]) => `${u.toString()}: ${list.map((d) => `${d.source}/${typeof d.code === 'object' ? d.code.value : d.code}@${d.range.start.line + 1}`).join(' ')}`);
+    // A failure says where the problems went, if anywhere.
+    throw new Error(`${error.message}\nexpected on ${uri.toString()}; problems now:\n${all.join('\n')}`);
+  });
   const seen = problems.map((d) => `${d.range.start.line + 1}:${d.range.start.character + 1} ${d.severity === vscode.DiagnosticSeverity.Error ? 'error' : 'other'} ${typeof d.code === 'object' ? d.code.value : d.code}`).sort();
   // The same positions and codes as the language server reports (02-diagnostics), read from the CLI's output.
   assert.deepEqual(seen, ['12:26 error unknown-block', '8:27 error unknown-dependency']);
-}, { timeout: 120000 });
+}, { timeout: 240000 });
 
 test('a run task from tasks.json runs the pipeline through the runner service with its variables, records it, and ends with exit code 0', async () => {
   const file = h.fixtureUri('good.pipeline.yaml').fsPath;
