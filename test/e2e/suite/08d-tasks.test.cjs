@@ -14,6 +14,19 @@ async function pipelineTasks() {
   return vscode.tasks.fetchTasks({ type: 'pipeline' });
 }
 
+/**
+ * The task of this name, asked again until it is offered: a provider that answers late (a busy
+ * extension host) is left out of that one listing by the workbench.
+ */
+async function findTask(name) {
+  const deadline = Date.now() + 60000;
+  for (;;) {
+    const found = (await pipelineTasks()).find((t) => t.name === name);
+    if (found || Date.now() > deadline) return found;
+    await new Promise((resolve) => setTimeout(resolve, 200));
+  }
+}
+
 /** Executes a task; resolves with its exit code when its process ends. */
 async function runTask(task) {
   const ended = new Promise((resolve, reject) => {
@@ -30,11 +43,10 @@ async function runTask(task) {
 }
 
 test('Run Task offers run, dry run and validate for every pipeline file of the workspace', async () => {
-  const names = (await pipelineTasks()).map((t) => t.name);
   for (const name of ['run good.pipeline.yaml', 'dry run good.pipeline.yaml', 'validate good.pipeline.yaml', 'validate broken.pipeline.yaml', 'run deploy.pipeline.yml']) {
-    assert.ok(names.includes(name), `"${name}" is not offered; offered: ${JSON.stringify(names)}`);
+    assert.ok(await findTask(name), `"${name}" is not offered; offered: ${JSON.stringify((await pipelineTasks()).map((t) => t.name))}`);
   }
-}, { timeout: 60000 });
+}, { timeout: 120000 });
 
 test('a validate task fills the Problems panel through the $pipeline-studio problem matcher', async () => {
   const uri = h.fixtureUri('broken.pipeline.yaml');
@@ -42,7 +54,7 @@ test('a validate task fills the Problems panel through the $pipeline-studio prob
   await h.openFixture('broken.pipeline.yaml');
   const fromMatcher = () => vscode.languages.getDiagnostics(uri).filter((d) => d.source === 'pipeline-studio');
   assert.deepEqual(fromMatcher(), [], 'problems of the matcher before the task ran');
-  const task = (await pipelineTasks()).find((t) => t.name === 'validate broken.pipeline.yaml');
+  const task = await findTask('validate broken.pipeline.yaml');
   assert.ok(task, 'no validate task for broken.pipeline.yaml');
   assert.equal(await runTask(task), 1, 'validate exits 1 on errors');
   const problems = await h.poll('the matcher\'s problems', () => (fromMatcher().length >= 2 ? fromMatcher() : undefined), { timeoutMs: 120000 }).catch((error) => {
@@ -63,12 +75,7 @@ test('a run task from tasks.json runs the pipeline through the runner service wi
   const definition = { label, type: 'pipeline', file: 'good.pipeline.yaml', variables: { region: 'task-region' } };
   await vscode.workspace.fs.writeFile(tasksJson, require('node:buffer').Buffer.from(JSON.stringify({ version: '2.0.0', tasks: [definition] }, null, 2)));
   try {
-    let configured;
-    const deadline = Date.now() + 60000;
-    while (!configured && Date.now() < deadline) {
-      configured = (await pipelineTasks()).find((t) => t.name === label);
-      if (!configured) await new Promise((resolve) => setTimeout(resolve, 200));
-    }
+    const configured = await findTask(label);
     assert.ok(configured, 'the task of tasks.json is not offered');
     assert.equal(await runTask(configured), 0, 'the task ended with a failure');
     const after = latestRunOf(file);
@@ -89,7 +96,7 @@ test('terminating a run task cancels its run: recorded cancelled, block processe
   const slow = h.fixtureUri('slow.pipeline.yaml').fsPath;
   const pidsFile = path.join(h.workspaceRoot().fsPath, '.e2e-sleeper.pids');
   fs.rmSync(pidsFile, { force: true });
-  const task = (await pipelineTasks()).find((t) => t.name === 'run slow.pipeline.yaml');
+  const task = await findTask('run slow.pipeline.yaml');
   assert.ok(task, 'no run task for slow.pipeline.yaml');
   // A terminated task may end without a process exit code: its end is what is waited for.
   const ended = new Promise((resolve) => {
