@@ -30,7 +30,8 @@ export class BlockCodeLensProvider implements vscode.CodeLensProvider, vscode.Di
     // the model has already merged bursts of changes into one per store.
     this.subscriptions.push(
       model.onDidChange((change) => {
-        if (this.lastRuns.has(change.storePath)) this.changed.fire();
+        const open = new Set(vscode.workspace.textDocuments.filter((d) => d.uri.scheme === 'file').map((d) => d.uri.fsPath));
+        if (this.lastRuns.changed(change.storePath, open)) this.changed.fire();
       }),
       vscode.workspace.onDidGrantWorkspaceTrust(() => this.changed.fire()),
     );

@@ -17,17 +17,34 @@ export interface LastBlockRun {
 export class LastBlockRuns {
   private readonly connections = new Map<string, StoreReader>();
   private readonly hold: (storePath: string) => StoreReader;
+  /** What the lenses of each (store, pipeline file) last showed, to tell whether a store change alters them. */
+  private readonly shown = new Map<string, { storePath: string; pipelineFile: string; signature: string }>();
 
   constructor(hold: (storePath: string) => StoreReader) {
     this.hold = hold;
   }
 
-  /** The stores read so far (the lenses change when one of them does). */
-  has(storePath: string): boolean {
-    return this.connections.has(storePath);
+  /**
+   * Whether the lenses shown for pipelines of this store would now read differently. A store changes
+   * many times a second while a run writes logs; asking VS Code to redraw lenses only when a block's
+   * last result changed keeps every other write from costing a redraw of every open pipeline.
+   */
+  changed(storePath: string, openFiles: ReadonlySet<string>): boolean {
+    let changed = false;
+    for (const [key, entry] of this.shown) {
+      if (!openFiles.has(entry.pipelineFile)) this.shown.delete(key);
+      else if (entry.storePath === storePath && !changed) changed = signature(this.compute(storePath, entry.pipelineFile)) !== entry.signature;
+    }
+    return changed;
   }
 
   read(storePath: string, pipelineFile: string): Map<string, LastBlockRun> {
+    const found = this.compute(storePath, pipelineFile);
+    this.shown.set(`${storePath}\0${pipelineFile}`, { storePath, pipelineFile, signature: signature(found) });
+    return found;
+  }
+
+  private compute(storePath: string, pipelineFile: string): Map<string, LastBlockRun> {
     const found = new Map<string, LastBlockRun>();
     const connection = this.connectionTo(storePath);
     // The file may have been deleted or replaced since the last read (history wiped by hand, the CLI
@@ -50,6 +67,7 @@ export class LastBlockRuns {
   dispose(): void {
     for (const connection of this.connections.values()) connection.release();
     this.connections.clear();
+    this.shown.clear();
   }
 
   private connectionTo(path: string): StoreReader {
@@ -60,4 +78,8 @@ export class LastBlockRuns {
     }
     return connection;
   }
+}
+
+function signature(found: ReadonlyMap<string, LastBlockRun>): string {
+  return JSON.stringify([...found].map(([block, { record }]) => [block, record.id, record.status, record.finishedAt, record.attempt]));
 }

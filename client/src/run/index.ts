@@ -18,6 +18,7 @@ import { disposeRunsLog } from './runsLog.ts';
 import { registerRunStatusBar } from './statusBar.ts';
 import { OPEN_STORED_LOG, registerOpenStoredLog } from './storedLog.ts';
 import { runState } from '../runState/index.ts';
+import { registerPipelineTasks } from '../tasks/taskProvider.ts';
 
 let controller: RunController | undefined;
 
@@ -51,6 +52,7 @@ export function registerRunFeatures(context: vscode.ExtensionContext): void {
     registerCancelRun(features),
     registerCancelBlock(features),
     registerSelectStoreLocation(),
+    registerPipelineTasks(runs, context.asAbsolutePath('dist/cli.cjs')),
     registerOpenStoredLog(views),
     vscode.commands.registerCommand(OPEN_LAST_BLOCK_LOG, (arg: unknown) => vscode.commands.executeCommand(OPEN_STORED_LOG, arg)),
   );
