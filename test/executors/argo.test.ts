@@ -101,7 +101,7 @@ test('conditions: `when` where Argo can decide, a skipped block skips its depend
   assert.equal(when.get('announce'), "'{{tasks.publish.status}}' != 'Skipped'");
   assert.equal(when.get('rollback'), `{{=tasks["build"].status != "Succeeded" || (workflow.parameters["deploy"] != '' && workflow.parameters["deploy"] != 'false' && workflow.parameters["deploy"] != '0')}}`);
   // No variable or output reaches a \`when\` as a simple tag, whose value Argo would splice into the text.
-  for (const [name, text] of when) assert.doesNotMatch(String(text ?? ''), /\{\{(workflow\.parameters|tasks\.[^.}]+\.outputs)/, `when of ${String(name)}`);
+  for (const [name, text] of when) assert.doesNotMatch(typeof text === 'string' ? text : '', /\{\{(workflow\.parameters|tasks\.[^.}]+\.outputs)/, `when of ${String(name)}`);
 });
 
 test('what Argo cannot do is refused with a reason at its place in the file', () => {
