@@ -130,7 +130,8 @@ export class DetailsRecorder {
     const runId = this.runId;
     if (attempt === undefined || runId === undefined) return;
     this.current.delete(block);
-    const figures = this.sampler?.finish(attempt.blockRunId);
+    const sampled = this.sampler?.finish(attempt.blockRunId);
+    const figures = sampled !== undefined && sampled.samples > 0 ? sampled : undefined;
     if (this.sampler !== undefined) {
       this.resources.push({
         blockRunId: attempt.blockRunId, runId, pid: attempt.pid, method: this.sampler.measured ? 'proc' : 'none',
