@@ -8,6 +8,7 @@ import { registerHistoryFeatures } from './history/index.ts';
 import { registerGraphFeatures } from './graph/index.ts';
 import { registerDebugFeatures } from './debug/index.ts';
 import { registerRunFeatures } from './run/index.ts';
+import { registerDetailsFeatures } from './details/index.ts';
 
 /** What activate() returns: read by the end-to-end tests to wait on the server instead of sleeping. */
 export interface PipelineStudioApi {
@@ -42,6 +43,7 @@ export function activate(context: vscode.ExtensionContext): PipelineStudioApi {
   registerHistoryFeatures(context);
   registerGraphFeatures(context);
   registerDebugFeatures(context);
+  registerDetailsFeatures(context);
 
   return {
     languageServer: {

@@ -50,6 +50,7 @@ export class DetailsRecorder {
   readonly hasher: FileHasher;
   error: string | undefined;
   private readonly options: RecorderOptions;
+  private readonly declaresFiles: boolean;
   private readonly file: string;
   private readonly text: string | undefined;
   private readonly gitPromise: Promise<GitExtras | undefined> | undefined;
@@ -69,6 +70,8 @@ export class DetailsRecorder {
     this.sampler = options.resources === false ? undefined : new ResourceSampler(options.sampler);
     this.hasher = new FileHasher((path) => this.details?.knownFile(path), options.hashLimitBytes);
     this.gitPromise = options.git === false ? undefined : gitExtras(dirname(this.file));
+    // A file without any `cache:` declares no files: skip parsing it again (a 1,000-block file costs ~0.1 s).
+    this.declaresFiles = options.artifacts !== false && /(^|\n)\s*cache\s*:/.test(this.text ?? '');
   }
 
   /** The listener to call with every event of the run (beside the caller's own). */
@@ -139,7 +142,7 @@ export class DetailsRecorder {
         readBytes: figures?.readBytes, writeBytes: figures?.writeBytes, samples: figures?.samples ?? 0,
       });
     }
-    if (completed && this.options.artifacts !== false && attempt.cwd !== undefined) {
+    if (completed && this.declaresFiles && attempt.cwd !== undefined) {
       const cwd = attempt.cwd;
       this.enqueue(() => this.recordArtifacts(runId, attempt.blockRunId, block, cwd));
     }
