@@ -1,7 +1,10 @@
 import * as vscode from 'vscode';
 import { runTargetOf } from '../history/targets.ts';
 import { currentRunController } from '../run/index.ts';
-import { DEFINITION_SCHEME, DefinitionProvider, DETAILS_VIEW_TYPE, DetailsPanel, type DetailsTarget } from './detailsPanel.ts';
+import { DEFINITION_SCHEME, DefinitionProvider, DETAILS_VIEW_TYPE, DetailsPanel, withDetails, type DetailsTarget } from './detailsPanel.ts';
+import { storePathForReading } from '../run/storeLocation.ts';
+import { statusLabel } from '../../../core/src/model/status.ts';
+import type { RunSummary } from '../../../core/src/store/index.ts';
 
 export const SHOW_RUN = 'pipelineStudio.showRun';
 export const COMPARE_RUNS = 'pipelineStudio.compareRuns';
@@ -22,10 +25,10 @@ export function registerDetailsFeatures(context: vscode.ExtensionContext): void 
   const controller = currentRunController();
   context.subscriptions.push(
     vscode.workspace.registerTextDocumentContentProvider(DEFINITION_SCHEME, new DefinitionProvider()),
-    vscode.commands.registerCommand(SHOW_RUN, (arg: unknown) => {
-      const target = runTargetOf(arg);
+    vscode.commands.registerCommand(SHOW_RUN, async (arg: unknown) => {
+      const target = runTargetOf(arg) ?? (arg === undefined ? await pickRun() : undefined);
       if (target === undefined) {
-        void vscode.window.showInformationMessage('Choose a run in the Runs view to show its details.');
+        if (arg !== undefined) void vscode.window.showInformationMessage('Choose a run in the Runs view to show its details.');
         return undefined;
       }
       return open({ kind: 'run', storePath: target.storePath, runId: target.runId }).state;
@@ -45,6 +48,27 @@ export function registerDetailsFeatures(context: vscode.ExtensionContext): void 
     })]),
     { dispose: () => { for (const p of [...panels]) p.dispose(); } },
   );
+}
+
+/** From the palette: a run of the active pipeline file's store, newest first. */
+async function pickRun(): Promise<{ storePath: string; runId: number } | undefined> {
+  const editor = vscode.window.activeTextEditor?.document.uri;
+  const folder = vscode.workspace.workspaceFolders?.[0]?.uri;
+  const anchor = editor?.scheme === 'file' ? editor : folder === undefined ? undefined : vscode.Uri.joinPath(folder, 'x.pipeline.yaml');
+  if (anchor === undefined) return undefined;
+  const storePath = storePathForReading(anchor);
+  let runs: RunSummary[] = [];
+  try {
+    runs = withDetails(storePath, (store) => store.listRuns({ limit: 50 }));
+  } catch {
+    // no store yet
+  }
+  if (runs.length === 0) {
+    void vscode.window.showInformationMessage('There are no recorded runs yet.');
+    return undefined;
+  }
+  const picked = await vscode.window.showQuickPick(runs.map((r) => ({ label: `#${r.id} ${r.pipelineName}`, description: `${statusLabel(r.status)} · ${new Date(r.startedAt ?? r.createdAt).toLocaleString()}`, runId: r.id })), { title: 'Show Run Details', placeHolder: 'Choose a run' });
+  return picked === undefined ? undefined : { storePath, runId: picked.runId };
 }
 
 /** `{ storePath, runIds }`, or the Runs view's (clicked, selected[]) pair. */

@@ -30,7 +30,13 @@ export class DetailsApp {
     if (message.type === 'details') {
       this.view = message.view;
       this.renderDetails(message.view);
-      requestAnimationFrame(() => this.api.postMessage({ type: 'rendered', ms: performance.now() - started, lanes: message.view.blocks.length }));
+      requestAnimationFrame(() => {
+        const ms = performance.now() - started;
+        // Also on the page, where the UI tests read it in the real browser.
+        document.body.dataset.renderMs = ms.toFixed(1);
+        document.body.dataset.lanes = String(message.view.blocks.length);
+        this.api.postMessage({ type: 'rendered', ms, lanes: message.view.blocks.length });
+      });
     } else if (message.type === 'compare') {
       this.renderCompare(message.view);
       requestAnimationFrame(() => this.api.postMessage({ type: 'rendered', ms: performance.now() - started, lanes: message.view.durations.length }));
