@@ -42,8 +42,9 @@ export function activate(context: vscode.ExtensionContext): PipelineStudioApi {
   registerRunFeatures(context);
   registerHistoryFeatures(context);
   registerGraphFeatures(context);
-  registerDebugFeatures(context);
+  // Before the debugger: its registration can throw where the extension is staged through links (see report).
   registerDetailsFeatures(context);
+  registerDebugFeatures(context);
 
   return {
     languageServer: {
