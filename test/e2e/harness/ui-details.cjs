@@ -27,12 +27,12 @@ function runStatuses() {
 }
 
 /** The webview frame whose page matches `selector`, with its text; undefined while there is none. */
-async function pageWith(page, selector) {
+async function pageWith(page, selector, textRe = /./) {
   for (const frame of page.frames()) {
     const found = await frame
       .evaluate((s) => (document.querySelector(s) === null ? undefined : { text: document.body.innerText, renderMs: document.body.dataset.renderMs, lanes: document.body.dataset.lanes }), selector)
       .catch(() => undefined);
-    if (found !== undefined) return { frame, ...found };
+    if (found !== undefined && textRe.test(found.text)) return { frame, ...found };
   }
   return undefined;
 }
@@ -89,8 +89,8 @@ check('the pipeline runs twice to completion', async (page) => {
 check('"Show Run Details" shows the run: header with git/host and actions, blocks, timeline with the critical path, resources, definition', async (page) => {
   await commandPalette(page, 'View: Hide Panel');
   await showRunDetails(page, '#2');
-  const found = await until(page, 'the details page of run #2', () => pageWith(page, '.grid'), (f) => f !== undefined && /run #2/.test(f.text) && f.renderMs !== undefined);
-  for (const expected of ['Completed', 'Host', 'Retry', 'Replay', 'Compare with previous', 'Timeline', 'Critical path:', 'Blocks (4)', 'Definition', 'Compare with current file']) {
+  const found = await until(page, 'the details page of run #2', () => pageWith(page, '.grid', /run #2\b/), (f) => f !== undefined && f.renderMs !== undefined);
+  for (const expected of ['completed', 'Host', 'Retry', 'Replay', 'Compare with previous', 'Timeline', 'Critical path:', 'Blocks (4)', 'Definition', 'Compare with current file']) {
     if (!found.text.includes(expected)) throw new Error(`'${expected}' is not on the page:\n${found.text.slice(0, 1500)}`);
   }
   // Sorting by duration (keyboard, on the column header) puts the longest block first.
@@ -108,7 +108,7 @@ check('"Show Run Details" shows the run: header with git/host and actions, block
 });
 
 check('"Compare with previous" opens the compare page of runs #1 and #2', async (page) => {
-  const details = await pageWith(page, '.grid');
+  const details = await pageWith(page, '.grid', /run #2\b/);
   await details.frame.getByRole('button', { name: 'Compare with previous' }).click();
   const found = await until(page, 'the compare page', () => pageWith(page, 'table.compare'), (f) => f !== undefined && /Compare #1, #2/.test(f.text));
   for (const expected of ['Variables', 'Blocks', 'Block durations', 'extract']) if (!found.text.includes(expected)) throw new Error(`'${expected}' is not on the compare page`);
@@ -117,7 +117,7 @@ check('"Compare with previous" opens the compare page of runs #1 and #2', async 
 check('a run of 3,000 block runs renders within 200 ms', async (page) => {
   const runId = insertLargeRun();
   await showRunDetails(page, `#${runId}`);
-  const found = await until(page, `the details page of run #${runId}`, () => pageWith(page, '.grid'), (f) => f !== undefined && new RegExp(`run #${runId}`).test(f.text) && f.lanes === '3000');
+  const found = await until(page, `the details page of run #${runId}`, () => pageWith(page, '.grid', new RegExp(`run #${runId}\\b`)), (f) => f !== undefined && f.lanes === '3000');
   const ms = Number(found.renderMs);
   console.log(`     3,000 block runs rendered in ${ms} ms`);
   if (!(ms <= 200)) throw new Error(`rendering 3,000 block runs took ${ms} ms (limit 200)`);
