@@ -91,7 +91,7 @@ export class DetailsApp {
       })),
     );
     const definition = el('section', { 'aria-label': 'Definition' }, el('h2', {}, 'Definition'),
-      v.definition === null ? el('p', {}, 'Not kept for this run.') : el('div', {}, this.button('Compare with current file', 'diffDefinition'), el('pre', { class: 'definition', tabindex: '0' }, v.definition)));
+      v.definition === null ? el('p', {}, 'Not kept for this run.') : el('div', {}, this.button('Compare with current file', 'diffDefinition'), this.definitionBox(v.definition)));
     this.root.replaceChildren(
       header,
       el('section', { 'aria-label': 'Timeline' }, el('h2', {}, 'Timeline'), el('p', { class: 'hint' }, `Critical path: ${v.criticalPath.join(' → ') || '–'}. Ctrl+wheel or +/- zooms, drag or arrows pan.`), this.timeline.element),
@@ -102,6 +102,17 @@ export class DetailsApp {
     );
     this.renderResources(v);
     this.timeline.draw();
+  }
+
+  /** Collapsed, and filled when opened: laying out a 9,000-line file would cost more than the rest of the page. */
+  private definitionBox(text: string): HTMLElement {
+    const pre = el('pre', { class: 'definition', tabindex: '0' });
+    const lines = text.split('\n').length;
+    const box = el('details', {}, el('summary', {}, `The pipeline file as it was when the run started (${lines} lines)`), pre);
+    box.addEventListener('toggle', () => {
+      if (box.open && pre.textContent === '') pre.textContent = text;
+    });
+    return box;
   }
 
   private renderResources(v: DetailsView): void {

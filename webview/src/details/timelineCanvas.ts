@@ -55,7 +55,7 @@ export class TimelineCanvas {
     this.t0 = starts.length === 0 ? 0 : Math.min(...starts);
     this.span = Math.max(1, (ends.length === 0 ? 1 : Math.max(...ends)) - this.t0);
     this.canvas.setAttribute('aria-label', `${this.blocks.length} blocks over ${formatMs(this.span)}; critical path ${criticalPath.join(', ') || 'none'}`);
-    this.draw();
+    // Drawn once the element is in the page (its width is known then): the caller calls draw().
   }
 
   draw(): void {
