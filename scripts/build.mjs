@@ -83,6 +83,16 @@ const bundles = [
     entryPoints: ['webview/src/layoutWorker.ts'],
     outfile: 'dist/webview/layoutWorker.js',
   },
+  // The run details and compare pages (client/src/details), a second webview bundle (+ details.css).
+  {
+    bundle: true,
+    platform: 'browser',
+    format: 'iife',
+    target: 'es2022',
+    sourcemap: 'linked',
+    entryPoints: ['webview/src/details/main.ts'],
+    outfile: 'dist/webview/details.js',
+  },
 ];
 
 /** @param {string} outfile @returns {import('esbuild').Plugin} */

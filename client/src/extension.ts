@@ -12,6 +12,7 @@ import { registerDebugFeatures } from './debug/index.ts';
 import { registerRunFeatures } from './run/index.ts';
 import { registerRunState } from './runState/index.ts';
 import { registerTriggerFeatures } from './triggers/index.ts';
+import { registerDetailsFeatures } from './details/index.ts';
 
 /** What activate() returns: read by the end-to-end tests to wait on the server instead of sleeping. */
 export interface PipelineStudioApi {
@@ -50,6 +51,7 @@ export function activate(context: vscode.ExtensionContext): PipelineStudioApi {
     ['history', () => registerHistoryFeatures(context)],
     ['graph', () => registerGraphFeatures(context, (method, params) => server.request(method, params))],
     ['executions dashboard', () => registerDashboardFeatures(context)],
+    ['run details', () => registerDetailsFeatures(context)],
     ['debugger', () => registerDebugFeatures(context)],
     ['templates', () => registerTemplateFeatures(context)],
   ];

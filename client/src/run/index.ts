@@ -61,6 +61,11 @@ export function registerRunFeatures(context: vscode.ExtensionContext): void {
   void runs.reattach(runState().workspaceStores.map((store) => store.storePath));
 }
 
+/** The window's run controller (run details follow its events for live runs); undefined before registration. */
+export function currentRunController(): RunController | undefined {
+  return controller;
+}
+
 /** For deactivate(): leaves the runner services; their runs go on, for the next window to reattach. */
 export function stopRunFeatures(): Promise<void> {
   const running = controller;

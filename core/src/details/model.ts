@@ -61,7 +61,7 @@ export function loadRunDetails(store: RunStore, details: DetailsStore, runId: nu
     const first = t.attempts[0];
     const startedAt = first?.startedAt;
     const finishedAt = t.attempts[t.attempts.length - 1]?.finishedAt;
-    const measured = t.attempts.map((a) => byRow.get(a.blockRunId)).filter((r): r is AttemptResources => r !== undefined && r.method === 'proc');
+    const measured = t.attempts.map((a) => byRow.get(a.blockRunId)).filter((r): r is AttemptResources => r !== undefined && r.method === 'proc' && r.samples > 0);
     const sum = (pick: (r: AttemptResources) => number | undefined): number | undefined => (measured.length === 0 ? undefined : measured.reduce((n, r) => n + (pick(r) ?? 0), 0));
     const ran = t.attempts.some((a) => a.status !== 'skipped' && a.status !== 'cached');
     const durationMs = startedAt !== undefined && finishedAt !== undefined && ran ? finishedAt - startedAt : undefined;

@@ -6,7 +6,7 @@ import { FINISHED_BLOCK_STATUSES, type RunStore } from '../store/types.ts';
 import type { RunEvent } from '../runner/events.ts';
 import { validatePipeline } from '../validate/validate.ts';
 import { declaredFiles } from './declaredFiles.ts';
-import { DetailsStore } from './detailsStore.ts';
+import { DetailsStore, type KnownFile } from './detailsStore.ts';
 import { FileHasher } from './fileHasher.ts';
 import { gitExtras } from './gitExtras.ts';
 import { hostInfo } from './host.ts';
@@ -50,6 +50,10 @@ export class DetailsRecorder {
   readonly hasher: FileHasher;
   error: string | undefined;
   private readonly options: RecorderOptions;
+  private readonly declaresFiles: boolean;
+  private readonly unsaved: NewArtifact[] = [];
+  private readonly recent = new Map<string, KnownFile>();
+  private readonly writers = new Map<string, number>();
   private readonly file: string;
   private readonly text: string | undefined;
   private readonly gitPromise: Promise<GitExtras | undefined> | undefined;
@@ -67,8 +71,10 @@ export class DetailsRecorder {
     this.file = resolve(options.file);
     this.text = options.text ?? readText(this.file);
     this.sampler = options.resources === false ? undefined : new ResourceSampler(options.sampler);
-    this.hasher = new FileHasher((path) => this.details?.knownFile(path), options.hashLimitBytes);
+    this.hasher = new FileHasher((path) => this.recent.get(path) ?? this.details?.knownFile(path), options.hashLimitBytes);
     this.gitPromise = options.git === false ? undefined : gitExtras(dirname(this.file));
+    // A file without any `cache:` declares no files: skip parsing it again (a 1,000-block file costs ~0.1 s).
+    this.declaresFiles = options.artifacts !== false && /(^|\n)\s*cache\s*:/.test(this.text ?? '');
   }
 
   /** The listener to call with every event of the run (beside the caller's own). */
@@ -130,7 +136,8 @@ export class DetailsRecorder {
     const runId = this.runId;
     if (attempt === undefined || runId === undefined) return;
     this.current.delete(block);
-    const figures = this.sampler?.finish(attempt.blockRunId);
+    const sampled = this.sampler?.finish(attempt.blockRunId);
+    const figures = sampled !== undefined && sampled.samples > 0 ? sampled : undefined;
     if (this.sampler !== undefined) {
       this.resources.push({
         blockRunId: attempt.blockRunId, runId, pid: attempt.pid, method: this.sampler.measured ? 'proc' : 'none',
@@ -138,7 +145,7 @@ export class DetailsRecorder {
         readBytes: figures?.readBytes, writeBytes: figures?.writeBytes, samples: figures?.samples ?? 0,
       });
     }
-    if (completed && this.options.artifacts !== false && attempt.cwd !== undefined) {
+    if (completed && this.declaresFiles && attempt.cwd !== undefined) {
       const cwd = attempt.cwd;
       this.enqueue(() => this.recordArtifacts(runId, attempt.blockRunId, block, cwd));
     }
@@ -163,10 +170,17 @@ export class DetailsRecorder {
         runId, blockRunId, pipelineFile: this.file, block: blockId, direction: file.direction, declared: file.declared, path: file.path,
         size: facts.size, mtimeMs: facts.mtimeMs, sha256: facts.sha256, hashNote: facts.hashNote,
         changed: before === undefined ? undefined : before.get(file.path) !== key,
-        lineageBlockRunId: file.direction === 'input' ? details.lastWriter(file.path) : undefined,
+        lineageBlockRunId: file.direction === 'input' ? (this.writers.get(file.path) ?? details.lastWriter(file.path)) : undefined,
       });
     }
-    details.saveArtifacts(records);
+    // Written in batches (one transaction per ~500 files, and at the end); until then lookups of this
+    // run's own files are answered from memory.
+    for (const r of records) {
+      if (r.sha256 !== undefined) this.recent.set(r.path, { size: r.size, mtimeMs: r.mtimeMs, sha256: r.sha256 });
+      if (r.direction === 'output') this.writers.set(r.path, r.blockRunId);
+    }
+    this.unsaved.push(...records);
+    if (this.unsaved.length >= 500) details.saveArtifacts(this.unsaved.splice(0));
   }
 
   private finished(): void {
@@ -175,6 +189,10 @@ export class DetailsRecorder {
     const runId = this.runId;
     const details = this.details;
     if (runId === undefined || details === undefined) return;
+    this.enqueue(() => {
+      details.saveArtifacts(this.unsaved.splice(0));
+      return Promise.resolve();
+    });
     const ready = this.ready.splice(0);
     const resources = this.resources.splice(0);
     this.enqueue(() => {

@@ -57,8 +57,9 @@ export class ResourceSampler {
   watch(key: number, pid: number): void {
     if (!this.measured) return;
     const watched: Watched = { pid, figures: { cpuUserMs: 0, cpuSystemMs: 0, peakRssBytes: 0, readBytes: 0, writeBytes: 0, samples: 0 } };
+    // No reading now: the first sweep comes within minIntervalMs, and a block that ends before it
+    // (most no-op blocks) costs nothing; its figures say 0 samples, i.e. not measured.
     this.watched.set(key, watched);
-    this.sample(watched);
     this.schedule();
   }
 
