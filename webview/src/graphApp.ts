@@ -3,6 +3,7 @@ import { LayoutClient } from './layout/layoutClient.ts';
 import { structureHash } from './layout/structureHash.ts';
 import type { Direction, GraphLayout, GraphModel, HostMessage, PlanMark, RenderPhase, WebviewMessage } from './protocol.ts';
 import { Chrome } from './view/chrome.ts';
+import { CompareList } from './view/compareList.ts';
 import { Designer } from './view/designer.ts';
 import { Navigation } from './view/navigation.ts';
 import { ProgressBar } from './view/progressBar.ts';
@@ -55,6 +56,7 @@ export class GraphApp {
   private readonly designer: Designer;
   private readonly navigation: Navigation;
   private readonly progress: ProgressBar;
+  private readonly compareList: CompareList;
 
   constructor(root: HTMLElement, api: VsCodeApi, workerUrl: string | undefined) {
     this.api = api;
@@ -85,6 +87,7 @@ export class GraphApp {
     this.viewport = new Viewport(this.view.svg, this.view.world, () => this.scheduleDetails());
     this.designer = new Designer(root, this.chrome.graphHost, this.view, this.viewport, (message) => this.post(message), (id) => this.select(id));
     this.progress = new ProgressBar(root, root.querySelector('.toolbar'), () => ({ model: this.view.graph, states: this.view.allStates }));
+    this.compareList = new CompareList(root, this.chrome.graphHost, (message) => this.post(message), (block) => this.focus(block));
     this.navigation = new Navigation(root, this.chrome.graphHost, this.view, this.viewport, () => this.viewMoved());
     if (this.saved.viewport !== undefined) {
       this.viewport.set(this.saved.viewport);
@@ -154,6 +157,15 @@ export class GraphApp {
         return;
       case 'fieldProblems':
         this.designer.showProblems(message.block, message.field, Array.isArray(message.problems) ? message.problems.filter((p) => typeof p === 'string') : []);
+        return;
+      case 'compare':
+        this.view.setCompare(message.view);
+        this.compareList.show(message.view);
+        this.showModel(message.model, 0, this.saved.direction, undefined);
+        return;
+      case 'compareOff':
+        this.view.setCompare(undefined);
+        this.compareList.show(undefined);
         return;
       case 'estimates':
         if (message.runId === this.runId && typeof message.medians === 'object' && message.medians !== null) this.progress.setEstimates(message.medians);

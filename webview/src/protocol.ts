@@ -18,6 +18,18 @@ export type GraphPlanAction = (typeof PLAN_ACTIONS)[number];
 
 export type Direction = 'RIGHT' | 'DOWN';
 
+export type CompareChange = 'added' | 'removed' | 'changed' | 'unchanged';
+
+/** Compare mode: the graph of the working copy against a base version (see client/src/graph/compare). */
+export interface CompareView {
+  /** What the working copy is compared with, e.g. "HEAD" or "a3f9e2b (main)". */
+  label: string;
+  nodes: Record<string, CompareChange>;
+  addedEdges: number[];
+  removedEdges: number[];
+  changes: { block: string; change: CompareChange }[];
+}
+
 export interface GraphNode {
   id: string;
   description?: string;
@@ -91,6 +103,9 @@ export type HostMessage =
   | { type: 'fields'; block: string; fields: BlockFields }
   /** Edit mode: what a field's value being typed would break (empty: nothing). */
   | { type: 'fieldProblems'; block: string; field: BlockField; problems: string[] }
+  /** Compare mode on: `model` holds both versions' blocks (see CompareView); off: the host sends the model again. */
+  | { type: 'compare'; model: GraphModel; view: CompareView }
+  | { type: 'compareOff' }
   /** Per block, its median duration (ms) in earlier completed runs: the progress bar's estimate. */
   | { type: 'estimates'; runId: number; medians: Record<string, number> }
   /** The workspace's own block snippets, offered in the palette by name. */
@@ -124,7 +139,11 @@ export type WebviewMessage =
   | { type: 'requestFields'; block: string }
   /** Rename a block with the language server's rename (references follow); no name: ask for one. */
   | { type: 'rename'; block: string; newName?: string }
-  | { type: 'addSnippet'; name: string };
+  | { type: 'addSnippet'; name: string }
+  /** Compare mode: pick a revision to compare with (`stop`: leave compare mode). */
+  | { type: 'compare'; stop?: boolean }
+  /** Compare mode: show the text diff of one changed block. */
+  | { type: 'openDiff'; block: string };
 
 /** Between the page and its layout worker. */
 export interface LayoutRequest {

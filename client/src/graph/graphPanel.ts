@@ -7,6 +7,7 @@ import { StoreConnection } from '../history/storeConnection.ts';
 import { StoreWatcher } from '../history/storeWatcher.ts';
 import { storePathForReading } from '../run/storeLocation.ts';
 import { blockMedians } from './blockMedians.ts';
+import { GraphCompare, type BaseTexts } from './compare/graphCompare.ts';
 import { GraphEditing, type ServerRequest } from './graphEditing.ts';
 import { graphHtml } from './graphHtml.ts';
 import { graphModelOf, type ModelResult } from './graphModel.ts';
@@ -58,11 +59,13 @@ export class GraphPanel implements vscode.Disposable {
   private paused: string[] = [];
   private readonly onDisposed: () => void;
   private readonly editing: GraphEditing;
+  private readonly compare: GraphCompare;
   /** The block whose fields the side panel shows: sent again whenever the text changes. */
   private fieldsBlock: string | undefined;
 
-  constructor(panel: vscode.WebviewPanel, file: vscode.Uri, extensionUri: vscode.Uri, cache: LayoutCache, request: ServerRequest, onDisposed: () => void) {
+  constructor(panel: vscode.WebviewPanel, file: vscode.Uri, extensionUri: vscode.Uri, cache: LayoutCache, request: ServerRequest, baseTexts: BaseTexts, onDisposed: () => void) {
     this.panel = panel;
+    this.compare = new GraphCompare(file, baseTexts);
     this.editing = new GraphEditing(file, request, (message) => this.post(message));
     this.file = file;
     this.cache = cache;
@@ -132,7 +135,7 @@ export class GraphPanel implements vscode.Disposable {
   }
 
   private async receive(raw: unknown): Promise<void> {
-    const known = new Set((this.lastValid ?? this.current)?.model.nodes.map((n) => n.id) ?? []);
+    const known = new Set([...((this.lastValid ?? this.current)?.model.nodes.map((n) => n.id) ?? []), ...this.compare.blocks]);
     const message = parseWebviewMessage(raw, known);
     if (message === undefined) return;
     try {
@@ -196,6 +199,18 @@ export class GraphPanel implements vscode.Disposable {
       case 'addSnippet':
         await this.editing.addSnippet(message.name);
         return;
+      case 'compare':
+        if (message.stop === true) {
+          this.compare.stop();
+          this.post({ type: 'compareOff' });
+        } else if (!(await this.compare.pick())) {
+          return;
+        }
+        await this.sendModel(await vscode.workspace.openTextDocument(this.file));
+        return;
+      case 'openDiff':
+        await this.compare.openDiff(message.block);
+        return;
     }
   }
 
@@ -214,6 +229,11 @@ export class GraphPanel implements vscode.Disposable {
     }
     if (result.errorCount === 0) this.lastValid = result;
     if (this.fieldsBlock !== undefined && result.idOffsets.has(this.fieldsBlock)) void this.editing.sendFields(this.fieldsBlock);
+    const comparing = this.compare.message(document.getText());
+    if (comparing !== undefined) {
+      this.post(comparing);
+      return Promise.resolve();
+    }
     const cachedLayout = this.cache.get(structureHash(result.model, this.direction));
     this.post({ type: 'model', model: result.model, errorCount: result.errorCount, direction: this.direction, file: this.file.toString(), ...(cachedLayout !== undefined ? { cachedLayout } : {}) });
     return Promise.resolve();
