@@ -34,6 +34,8 @@ export interface GraphNode {
   id: string;
   description?: string;
   disabled?: boolean;
+  /** A collapsed group of this many blocks (drawn by the webview itself, never sent by the host). */
+  members?: number;
 }
 
 /** The structure of a pipeline: nodes in file order, edges from upstream to downstream (indexes into nodes). */

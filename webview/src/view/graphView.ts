@@ -369,6 +369,7 @@ export class GraphView {
     if (parts.group.classList.contains('dim')) cls += ' dim';
     const change = this.compare?.nodes[node.id];
     if (change !== undefined && change !== 'unchanged') cls += ` cmp-${change}`;
+    if (node.members !== undefined) cls += ' group';
     parts.group.setAttribute('class', cls);
     // The status colour from core's table; a paused node keeps the debugger's colour from the stylesheet.
     if (state !== undefined && !paused) parts.group.style.setProperty('--status', statusColor(state.status));
@@ -382,7 +383,7 @@ export class GraphView {
       details.meta.textContent = meta.length > 0 ? meta.join(' · ') : state === undefined ? '' : statusWord(state.status);
       details.badge.textContent = planKind === undefined ? '' : PLAN_WORDS[planKind];
     }
-    const label = [`Block ${node.id}`, ...(paused ? [`${PAUSED_GLYPH} paused in the debugger`] : []), statusWord(state?.status), ...meta];
+    const label = [node.members !== undefined ? `Group ${node.id} of ${node.members} blocks, Enter expands it` : `Block ${node.id}`, ...(paused ? [`${PAUSED_GLYPH} paused in the debugger`] : []), statusWord(state?.status), ...meta];
     if (planKind !== undefined) label.push(`plan: ${PLAN_WORDS[planKind]}`);
     if (node.disabled === true) label.push('disabled');
     if (change !== undefined && change !== 'unchanged') label.push(`${change} since ${this.compare?.label ?? 'the base'}`);
