@@ -93,18 +93,26 @@ export class GraphApp {
     this.designer = new Designer(root, this.chrome.graphHost, this.view, this.viewport, (message) => this.post(message), (id) => this.select(id));
     this.progress = new ProgressBar(root, root.querySelector('.toolbar'), () => ({ model: this.view.graph, states: this.view.allStates }));
     this.compareList = new CompareList(root, this.chrome.graphHost, (message) => this.post(message), (block) => this.focus(block));
-    this.navigation = new Navigation(root, this.chrome.graphHost, this.view, this.viewport, () => this.viewMoved(), () => this.toggleAllGroups());
+    this.navigation = new Navigation(root, this.chrome.graphHost, this.view, this.viewport, () => this.viewMoved(), () => this.toggleAllGroups(), () => this.post({ type: 'toolbar', command: 'toggleMaximize' }));
     if (this.saved.viewport !== undefined) {
       this.viewport.set(this.saved.viewport);
       this.userMovedView = true;
     }
     this.view.svg.addEventListener('wheel', () => this.viewMoved(), { passive: true });
-    this.view.svg.addEventListener('pointerdown', () => this.viewMoved());
+    // Only a drag on the background pans; a click on a node (or its port) leaves the view fitted.
+    this.view.svg.addEventListener('pointerdown', (event) => {
+      if ((event.target as Element).closest('g.node') === null) this.viewMoved();
+    });
     this.view.svg.addEventListener('keydown', (event) => this.key(event));
     let resizeTimer: ReturnType<typeof setTimeout> | undefined;
     window.addEventListener('resize', () => {
       clearTimeout(resizeTimer);
-      resizeTimer = setTimeout(() => this.followShape(), 200);
+      resizeTimer = setTimeout(() => {
+        this.followShape();
+        // A view the user has not moved stays fitted to the panel as it is resized.
+        const layout = this.view.layout;
+        if (!this.userMovedView && layout !== undefined) this.viewport.fit(layout.width, layout.height, this.view.graph.nodes.length);
+      }, 200);
     });
     this.layouts = new LayoutClient(workerUrl, (layout) => this.finalLayout(layout), (message) => this.post({ type: 'error', message }));
   }

@@ -115,8 +115,8 @@ export type HostMessage =
 
 export type BlockCommand = 'runBlock' | 'runUpToBlock' | 'runFromBlock' | 'openLog';
 export const BLOCK_COMMANDS: readonly BlockCommand[] = ['runBlock', 'runUpToBlock', 'runFromBlock', 'openLog'];
-export type ToolbarCommand = 'runPipeline' | 'dryRun' | 'cancelRun';
-export const TOOLBAR_COMMANDS: readonly ToolbarCommand[] = ['runPipeline', 'dryRun', 'cancelRun'];
+export type ToolbarCommand = 'runPipeline' | 'dryRun' | 'cancelRun' | 'toggleMaximize';
+export const TOOLBAR_COMMANDS: readonly ToolbarCommand[] = ['runPipeline', 'dryRun', 'cancelRun', 'toggleMaximize'];
 
 export type RenderPhase = 'preliminary' | 'final' | 'cached';
 

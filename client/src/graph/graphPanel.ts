@@ -1,7 +1,7 @@
 import { basename } from 'node:path';
 import * as vscode from 'vscode';
 import type { RunPlan } from '../../../core/src/runner/plan.ts';
-import type { Direction, HostMessage, PlanMark, WebviewMessage } from '../../../webview/src/protocol.ts';
+import type { Direction, HostMessage, PlanMark, ToolbarCommand, WebviewMessage } from '../../../webview/src/protocol.ts';
 import { structureHash } from '../../../webview/src/layout/structureHash.ts';
 import { StoreConnection } from '../history/storeConnection.ts';
 import { StoreWatcher } from '../history/storeWatcher.ts';
@@ -301,8 +301,12 @@ export class GraphPanel implements vscode.Disposable {
     this.followRun(runId);
   }
 
-  private async toolbar(command: 'runPipeline' | 'dryRun' | 'cancelRun'): Promise<void> {
-    if (command === 'runPipeline') {
+  private async toolbar(command: ToolbarCommand): Promise<void> {
+    if (command === 'toggleMaximize') {
+      // Full screen: the panel's editor group maximised (the workbench's own "Maximize Editor Group").
+      this.panel.reveal(undefined, false);
+      await vscode.commands.executeCommand('workbench.action.toggleMaximizeEditorGroup');
+    } else if (command === 'runPipeline') {
       this.followRun(await vscode.commands.executeCommand<number | undefined>('pipelineStudio.runPipeline', this.file));
     } else if (command === 'cancelRun') {
       if (this.runId !== undefined) await vscode.commands.executeCommand('pipelineStudio.cancelRun', { runId: this.runId, storePath: this.store.path });

@@ -195,4 +195,12 @@ check('compare mode against HEAD shows one added, one removed and one changed bl
   await frame.locator('.compare-bar').waitFor({ state: 'visible', timeout: 60000 });
 });
 
+check('"Full screen" maximises the graph\'s editor group and restores it', async (page) => {
+  const textTab = page.locator('.tabs-container .tab', { hasText: FILE }).first();
+  await frame.locator('.nav-button.maximize').click();
+  await textTab.waitFor({ state: 'hidden', timeout: 60000 });
+  await frame.locator('.nav-button.maximize').click();
+  await textTab.waitFor({ state: 'visible', timeout: 60000 });
+});
+
 main(checks, 'ui-designer');
