@@ -2,7 +2,8 @@
 // workbench changes the document as its golden says (test/designer/workbench/*.golden, the same
 // edits the pure-function tests check), keeps every comment, and one Ctrl+Z restores the text
 // exactly; a dependency that would make a cycle is refused with the reason shown. The document is
-// read back by saving it (Ctrl+S) and reading the file. Screenshots: ui-designer-NN.png.
+// read back by saving it (Ctrl+S) and reading the file. Compare mode has its own suite (ui-compare.cjs).
+// Screenshots: ui-designer-NN.png.
 // Environment: see uiRunner.cjs. Exit: 0 all passed, 1 a check failed, 2 harness error.
 'use strict';
 /* global document -- the frame.evaluate callbacks run in the webview's page, not in Node */
@@ -161,50 +162,6 @@ check('the side panel validates as you type and applies a field on Enter', async
   await frame.locator('#field-timeout').fill('5m');
   await frame.locator('#field-timeout').press('Enter');
   await expectEditThenUndo(page, 'set-timeout');
-});
-
-check('compare mode against HEAD shows one added, one removed and one changed block, and opens the text diff', async (page) => {
-  const { execFileSync } = require('node:child_process');
-  const git = (...args) => execFileSync('git', ['-c', 'user.name=e2e', '-c', 'user.email=e2e@example.invalid', ...args], { cwd: process.env.E2E_WORKSPACE, encoding: 'utf8' });
-  git('init', '-q');
-  git('add', FILE);
-  git('commit', '-q', '-m', 'designer test base');
-  // Three edits from the graph: a new block, a deleted one, a changed one.
-  await frame.locator('.palette-item[data-item="shell"]').click();
-  await until(page, 'the new block', () => graphNodes(page), (f) => f !== undefined && 'shell' in f.nodes);
-  await menu(page, 'report', 'delete');
-  await until(page, 'report deleted', () => graphNodes(page), (f) => f !== undefined && !('report' in f.nodes));
-  await frame.getByRole('button', { name: 'Fit' }).click();
-  await frame.locator('g.node[data-id="extract"] rect.box').click();
-  await frame.locator('#field-timeout').fill('1m');
-  await frame.locator('#field-timeout').press('Enter');
-  await until(page, 'the timeout in the text', () => savedText(page), (t) => /timeout: 1m/.test(t));
-  await frame.locator('button.compare-toggle').click();
-  // The revision list opens in the workbench with HEAD first.
-  const first = page.locator('.quick-input-list .monaco-list-row').first();
-  await first.waitFor({ timeout: 60000 });
-  if (!/HEAD/.test(await first.textContent())) throw new Error(`HEAD is not offered first: ${await first.textContent()}`);
-  await page.keyboard.press('Enter');
-  const nodes = await until(page, 'the compared graph', () => graphNodes(page), (f) => f !== undefined && /cmp-removed/.test(f.nodes.report || ''));
-  const classes = nodes.nodes;
-  if (!/cmp-added/.test(classes.shell) || !/cmp-changed/.test(classes.extract) || /cmp-/.test(classes.transform)) throw new Error(`compare marks: ${JSON.stringify(classes)}`);
-  const summary = await frame.locator('.compare-summary').textContent();
-  if (!/1 added, 1 removed, 1 changed blocks/.test(summary)) throw new Error(`summary: ${summary}`);
-  const removedEdges = await frame.evaluate(() => (document.querySelector('path.edge.cmp-removed').getAttribute('d') || '').split('M').length - 1);
-  if (removedEdges !== 1) throw new Error(`removed dependencies drawn: ${removedEdges}`);
-  await frame.locator('.compare-item[data-block="extract"]').click();
-  await page.locator('.tabs-container .tab', { hasText: '↔' }).first().waitFor({ timeout: 60000 });
-  // Back in the graph for the screenshot of compare mode.
-  await page.locator('.tabs-container .tab', { hasText: 'Graph: flow.pipeline.yaml' }).first().click();
-  await frame.locator('.compare-bar').waitFor({ state: 'visible', timeout: 60000 });
-});
-
-check('"Full screen" maximises the graph\'s editor group and restores it', async (page) => {
-  const textTab = page.locator('.tabs-container .tab', { hasText: FILE }).first();
-  await frame.locator('.nav-button.maximize').click();
-  await textTab.waitFor({ state: 'hidden', timeout: 60000 });
-  await frame.locator('.nav-button.maximize').click();
-  await textTab.waitFor({ state: 'visible', timeout: 60000 });
 });
 
 main(checks, 'ui-designer');
