@@ -335,8 +335,7 @@ export class GraphApp {
     this.userMovedView = true;
     const box = this.view.box(found.id);
     if (box !== undefined) this.viewport.centre(box);
-    this.view.select(found.id);
-    this.saved.selected = found.id;
+    this.select(found.id);
     return true;
   }
 

@@ -27,9 +27,17 @@ async function savedText(page) {
   return fs.readFileSync(path.join(process.env.E2E_WORKSPACE, FILE), 'utf8');
 }
 
+/** Selects a block from the keyboard: find it by id, Enter jumps to it (the view centres it). */
+async function findBlock(page, block) {
+  await frame.locator('vscode-textfield.search input').fill(block);
+  await frame.locator('vscode-textfield.search input').press('Enter');
+  await until(page, `${block} focused`, () => frame.evaluate(() => document.activeElement && document.activeElement.getAttribute('data-id')), (id) => id === block);
+}
+
+/** The node menu from the keyboard (Shift+F10 on the focused block). */
 async function menu(page, block, command) {
-  await frame.getByRole('button', { name: 'Fit' }).click();
-  await frame.locator(`g.node[data-id="${block}"] rect.box`).click({ button: 'right' });
+  await findBlock(page, block);
+  await page.keyboard.press('Shift+F10');
   await frame.locator(`.context-menu .menu-item[data-command="${command}"]`).click();
 }
 
@@ -54,8 +62,9 @@ check('compare mode against HEAD shows one added, one removed and one changed bl
   await until(page, 'the new block', () => graphNodes(page), (f) => f !== undefined && 'shell' in f.nodes);
   await menu(page, 'report', 'delete');
   await until(page, 'report deleted', () => graphNodes(page), (f) => f !== undefined && !('report' in f.nodes));
-  await frame.getByRole('button', { name: 'Fit' }).click();
-  await frame.locator('g.node[data-id="extract"] rect.box').click();
+  await findBlock(page, 'extract');
+  await until(page, 'the panel showing extract', () => frame.locator('.panel-title').textContent(), (t) => t === 'Block extract');
+  await until(page, 'the fields of extract', () => frame.locator('#field-run').inputValue(), (v) => /echo extract/.test(v));
   await frame.locator('#field-timeout').fill('1m');
   await frame.locator('#field-timeout').press('Enter');
   await until(page, 'the timeout in the text', () => savedText(page), (t) => /timeout: 1m/.test(t));
