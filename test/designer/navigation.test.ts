@@ -91,8 +91,41 @@ describe('navigating a 3,000-block graph in Chromium', { timeout: 900_000 }, () 
     await page.page.screenshot({ path: join(ARTIFACTS, 'designer-minimap-3000.png') });
     assert.deepEqual(page.errors, []);
   });
+
+  test('the Groups button collapses blocks by id prefix; a click on a group expands it', async () => {
+    const grouped: GraphModel = { pipelineName: 'g', nodes: ['extract', 'load_a', 'load_b', 'load_c', 'report'].map((id) => ({ id })), edges: [[0, 1], [0, 2], [0, 3], [1, 4], [2, 4], [3, 4]] };
+    await page.clearPosted();
+    await page.send({ type: 'model', model: grouped, errorCount: 0, direction: 'RIGHT' });
+    await page.waitRendered(['preliminary', 'final']);
+    await page.page.click('.nav-button.groups-toggle', { force: true });
+    await page.page.waitForFunction(() => document.querySelector('g.node[data-id="load…"]') !== null, undefined, { timeout: 60_000 });
+    const ids = await page.page.evaluate(() => [...document.querySelectorAll('g.node')].map((g) => g.getAttribute('data-id')), undefined);
+    assert.deepEqual(ids, ['extract', 'load…', 'report']);
+    const label = await page.page.evaluate(() => document.querySelector('g.node[data-id="load…"]')?.getAttribute('aria-label') ?? '', undefined);
+    assert.match(label, /^Group load… of 3 blocks/);
+    await page.page.click('g.node[data-id="load…"]', { force: true });
+    await page.page.waitForFunction(() => document.querySelectorAll('g.node').length === 5, undefined, { timeout: 60_000 });
+    assert.deepEqual(page.errors, []);
+  });
 });
 
 function transform(page: GraphPage): Promise<string> {
   return page.page.evaluate(() => document.querySelector('g.world')?.getAttribute('transform') ?? '', undefined);
 }
+
+test('groups: blocks sharing an id prefix fold into one node, edges merged without duplicates or self-loops', async () => {
+  const { collapseGroups, groupKey, groupsOf } = await import('../../webview/src/view/groups.ts');
+  assert.equal(groupKey('load_orders'), 'load');
+  assert.equal(groupKey('extract'), undefined);
+  const m: GraphModel = {
+    pipelineName: 'g',
+    nodes: ['extract', 'load_a', 'load_b', 'report', 'solo_x'].map((id) => ({ id })),
+    edges: [[0, 1], [0, 2], [1, 2], [1, 3], [2, 3]],
+  };
+  assert.deepEqual([...groupsOf(m).keys()], ['load'], 'a prefix with one block is no group');
+  const folded = collapseGroups(m, new Set(['load']));
+  assert.deepEqual(folded.nodes.map((n) => n.id), ['extract', 'load…', 'report', 'solo_x']);
+  assert.equal(folded.nodes[1]?.members, 2);
+  assert.deepEqual(folded.edges, [[0, 1], [1, 2]]);
+  assert.equal(collapseGroups(m, new Set()), m);
+});

@@ -246,6 +246,7 @@ if [ "${E2E_UI:-1}" != 0 ]; then
   wanted ui-reload && run_ui ui-reload ui-reload.cjs '' "$E2E_HERE/reload-workspace"
   wanted ui-designer && run_ui ui-designer ui-designer.cjs '' "$E2E_ROOT/test/designer/workspace"
   wanted ui-triggers && run_ui ui-triggers ui-triggers.cjs '' "$E2E_HERE/triggers-workspace"
+  wanted ui-compare && run_ui ui-compare ui-compare.cjs '' "$E2E_ROOT/test/designer/workspace"
 fi
 
 cleanup

@@ -3,7 +3,9 @@ import { LayoutClient } from './layout/layoutClient.ts';
 import { structureHash } from './layout/structureHash.ts';
 import type { Direction, GraphLayout, GraphModel, HostMessage, PlanMark, RenderPhase, WebviewMessage } from './protocol.ts';
 import { Chrome } from './view/chrome.ts';
+import { CompareList } from './view/compareList.ts';
 import { Designer } from './view/designer.ts';
+import { collapseGroups, GROUP_MARK, groupsOf } from './view/groups.ts';
 import { Navigation } from './view/navigation.ts';
 import { ProgressBar } from './view/progressBar.ts';
 import { GraphView } from './view/graphView.ts';
@@ -55,6 +57,10 @@ export class GraphApp {
   private readonly designer: Designer;
   private readonly navigation: Navigation;
   private readonly progress: ProgressBar;
+  private readonly compareList: CompareList;
+  /** The structure as the host sent it; what is drawn is this with the collapsed groups folded. */
+  private hostModel: GraphModel | undefined;
+  private readonly collapsed = new Set<string>();
 
   constructor(root: HTMLElement, api: VsCodeApi, workerUrl: string | undefined) {
     this.api = api;
@@ -77,7 +83,8 @@ export class GraphApp {
       select: (id) => this.select(id),
       // In edit mode a click selects (the side panel shows the block); the text editor is not pulled forward.
       activate: (id) => {
-        if (!this.designer.editing) this.post({ type: 'revealBlock', block: id });
+        if (id.endsWith(GROUP_MARK)) this.toggleGroup(id.slice(0, -GROUP_MARK.length));
+        else if (!this.designer.editing) this.post({ type: 'revealBlock', block: id });
       },
       open: (id) => this.post({ type: 'blockCommand', command: 'openLog', block: id }),
       contextMenu: (id, x, y) => this.chrome.openMenu(id, x, y, this.menuItems(id)),
@@ -85,18 +92,27 @@ export class GraphApp {
     this.viewport = new Viewport(this.view.svg, this.view.world, () => this.scheduleDetails());
     this.designer = new Designer(root, this.chrome.graphHost, this.view, this.viewport, (message) => this.post(message), (id) => this.select(id));
     this.progress = new ProgressBar(root, root.querySelector('.toolbar'), () => ({ model: this.view.graph, states: this.view.allStates }));
-    this.navigation = new Navigation(root, this.chrome.graphHost, this.view, this.viewport, () => this.viewMoved());
+    this.compareList = new CompareList(root, this.chrome.graphHost, (message) => this.post(message), (block) => this.focus(block));
+    this.navigation = new Navigation(root, this.chrome.graphHost, this.view, this.viewport, () => this.viewMoved(), () => this.toggleAllGroups(), () => this.post({ type: 'toolbar', command: 'toggleMaximize' }));
     if (this.saved.viewport !== undefined) {
       this.viewport.set(this.saved.viewport);
       this.userMovedView = true;
     }
     this.view.svg.addEventListener('wheel', () => this.viewMoved(), { passive: true });
-    this.view.svg.addEventListener('pointerdown', () => this.viewMoved());
+    // Only a drag on the background pans; a click on a node (or its port) leaves the view fitted.
+    this.view.svg.addEventListener('pointerdown', (event) => {
+      if ((event.target as Element).closest('g.node') === null) this.viewMoved();
+    });
     this.view.svg.addEventListener('keydown', (event) => this.key(event));
     let resizeTimer: ReturnType<typeof setTimeout> | undefined;
     window.addEventListener('resize', () => {
       clearTimeout(resizeTimer);
-      resizeTimer = setTimeout(() => this.followShape(), 200);
+      resizeTimer = setTimeout(() => {
+        this.followShape();
+        // A view the user has not moved stays fitted to the panel as it is resized.
+        const layout = this.view.layout;
+        if (!this.userMovedView && layout !== undefined) this.viewport.fit(layout.width, layout.height, this.view.graph.nodes.length);
+      }, 200);
     });
     this.layouts = new LayoutClient(workerUrl, (layout) => this.finalLayout(layout), (message) => this.post({ type: 'error', message }));
   }
@@ -114,7 +130,8 @@ export class GraphApp {
           this.saved.file = message.file;
           this.save();
         }
-        this.showModel(message.model, message.errorCount, message.direction, message.cachedLayout);
+        this.hostModel = message.model;
+        this.showModel(this.folded(message.model), message.errorCount, message.direction, message.cachedLayout);
         return;
       case 'invalid':
         this.chrome.setErrors(message.errorCount);
@@ -154,6 +171,16 @@ export class GraphApp {
         return;
       case 'fieldProblems':
         this.designer.showProblems(message.block, message.field, Array.isArray(message.problems) ? message.problems.filter((p) => typeof p === 'string') : []);
+        return;
+      case 'compare':
+        this.view.setCompare(message.view);
+        this.compareList.show(message.view);
+        this.hostModel = message.model;
+        this.showModel(this.folded(message.model), 0, this.saved.direction, undefined);
+        return;
+      case 'compareOff':
+        this.view.setCompare(undefined);
+        this.compareList.show(undefined);
         return;
       case 'estimates':
         if (message.runId === this.runId && typeof message.medians === 'object' && message.medians !== null) this.progress.setEstimates(message.medians);
@@ -308,8 +335,7 @@ export class GraphApp {
     this.userMovedView = true;
     const box = this.view.box(found.id);
     if (box !== undefined) this.viewport.centre(box);
-    this.view.select(found.id);
-    this.saved.selected = found.id;
+    this.select(found.id);
     return true;
   }
 
@@ -327,7 +353,8 @@ export class GraphApp {
     const forward = this.saved.direction === 'RIGHT' ? 'ArrowRight' : 'ArrowDown';
     const back = this.saved.direction === 'RIGHT' ? 'ArrowLeft' : 'ArrowUp';
     let next: string | undefined;
-    if (event.key === 'Enter' || event.key === ' ') this.post({ type: 'revealBlock', block: current });
+    if ((event.key === 'Enter' || event.key === ' ') && current.endsWith(GROUP_MARK)) this.toggleGroup(current.slice(0, -GROUP_MARK.length));
+    else if (event.key === 'Enter' || event.key === ' ') this.post({ type: 'revealBlock', block: current });
     else if (event.key === 'ContextMenu' || (event.key === 'F10' && event.shiftKey)) {
       const rect = (event.target as Element).getBoundingClientRect();
       this.chrome.openMenu(current, rect.left + 20, rect.bottom, this.menuItems(current));
@@ -370,6 +397,30 @@ export class GraphApp {
   }
 
   private detailsPending = false;
+
+  private folded(model: GraphModel): GraphModel {
+    return collapseGroups(model, this.collapsed);
+  }
+
+  /** Collapses every group (blocks sharing an id prefix), or expands them all when some are collapsed. */
+  private toggleAllGroups(): void {
+    if (this.hostModel === undefined) return;
+    if (this.collapsed.size > 0) this.collapsed.clear();
+    else for (const key of groupsOf(this.hostModel).keys()) this.collapsed.add(key);
+    this.redrawGroups();
+  }
+
+  private toggleGroup(key: string): void {
+    if (this.collapsed.has(key)) this.collapsed.delete(key);
+    else this.collapsed.add(key);
+    this.redrawGroups();
+  }
+
+  private redrawGroups(): void {
+    if (this.hostModel === undefined) return;
+    this.userMovedView = false;
+    this.showModel(this.folded(this.hostModel), 0, this.saved.direction, undefined);
+  }
 
   private menuItems(id: string): { label: string; id: string; run: () => void }[] {
     return [...this.navigation.menuItems(id), ...this.designer.menuItems(id)];

@@ -18,10 +18,24 @@ export type GraphPlanAction = (typeof PLAN_ACTIONS)[number];
 
 export type Direction = 'RIGHT' | 'DOWN';
 
+export type CompareChange = 'added' | 'removed' | 'changed' | 'unchanged';
+
+/** Compare mode: the graph of the working copy against a base version (see client/src/graph/compare). */
+export interface CompareView {
+  /** What the working copy is compared with, e.g. "HEAD" or "a3f9e2b (main)". */
+  label: string;
+  nodes: Record<string, CompareChange>;
+  addedEdges: number[];
+  removedEdges: number[];
+  changes: { block: string; change: CompareChange }[];
+}
+
 export interface GraphNode {
   id: string;
   description?: string;
   disabled?: boolean;
+  /** A collapsed group of this many blocks (drawn by the webview itself, never sent by the host). */
+  members?: number;
 }
 
 /** The structure of a pipeline: nodes in file order, edges from upstream to downstream (indexes into nodes). */
@@ -91,6 +105,9 @@ export type HostMessage =
   | { type: 'fields'; block: string; fields: BlockFields }
   /** Edit mode: what a field's value being typed would break (empty: nothing). */
   | { type: 'fieldProblems'; block: string; field: BlockField; problems: string[] }
+  /** Compare mode on: `model` holds both versions' blocks (see CompareView); off: the host sends the model again. */
+  | { type: 'compare'; model: GraphModel; view: CompareView }
+  | { type: 'compareOff' }
   /** Per block, its median duration (ms) in earlier completed runs: the progress bar's estimate. */
   | { type: 'estimates'; runId: number; medians: Record<string, number> }
   /** The workspace's own block snippets, offered in the palette by name. */
@@ -98,8 +115,8 @@ export type HostMessage =
 
 export type BlockCommand = 'runBlock' | 'runUpToBlock' | 'runFromBlock' | 'openLog';
 export const BLOCK_COMMANDS: readonly BlockCommand[] = ['runBlock', 'runUpToBlock', 'runFromBlock', 'openLog'];
-export type ToolbarCommand = 'runPipeline' | 'dryRun' | 'cancelRun';
-export const TOOLBAR_COMMANDS: readonly ToolbarCommand[] = ['runPipeline', 'dryRun', 'cancelRun'];
+export type ToolbarCommand = 'runPipeline' | 'dryRun' | 'cancelRun' | 'toggleMaximize';
+export const TOOLBAR_COMMANDS: readonly ToolbarCommand[] = ['runPipeline', 'dryRun', 'cancelRun', 'toggleMaximize'];
 
 export type RenderPhase = 'preliminary' | 'final' | 'cached';
 
@@ -124,7 +141,11 @@ export type WebviewMessage =
   | { type: 'requestFields'; block: string }
   /** Rename a block with the language server's rename (references follow); no name: ask for one. */
   | { type: 'rename'; block: string; newName?: string }
-  | { type: 'addSnippet'; name: string };
+  | { type: 'addSnippet'; name: string }
+  /** Compare mode: pick a revision to compare with (`stop`: leave compare mode). */
+  | { type: 'compare'; stop?: boolean }
+  /** Compare mode: show the text diff of one changed block. */
+  | { type: 'openDiff'; block: string };
 
 /** Between the page and its layout worker. */
 export interface LayoutRequest {

@@ -24,7 +24,8 @@ export class GraphEditing {
     this.post = post;
   }
 
-  async apply(gesture: GraphGesture): Promise<boolean> {
+  /** Applies a gesture; computed again once if the document changed in between (a save, another edit). */
+  async apply(gesture: GraphGesture, retry = true): Promise<boolean> {
     const document = await vscode.workspace.openTextDocument(this.file);
     const answer = await this.ask(document, gesture);
     if ('error' in answer) {
@@ -32,12 +33,14 @@ export class GraphEditing {
       return false;
     }
     if (document.isClosed || answer.version !== document.version) {
+      if (retry) return this.apply(gesture, false);
       this.post({ type: 'editResult', error: 'The file changed while the graph was being edited; try again.' });
       return false;
     }
     const edit = new vscode.WorkspaceEdit();
     for (const e of answer.edits) edit.replace(this.file, rangeOf(e), e.newText);
     const applied = answer.edits.length === 0 || (await vscode.workspace.applyEdit(edit));
+    if (!applied && retry) return this.apply(gesture, false);
     this.post(applied ? { type: 'editResult', ...(answer.select !== undefined ? { select: answer.select } : {}) } : { type: 'editResult', error: 'VS Code did not apply the edit.' });
     return applied;
   }

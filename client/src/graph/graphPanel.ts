@@ -1,11 +1,12 @@
 import { basename } from 'node:path';
 import * as vscode from 'vscode';
 import type { RunPlan } from '../../../core/src/runner/plan.ts';
-import type { Direction, HostMessage, PlanMark, WebviewMessage } from '../../../webview/src/protocol.ts';
+import type { Direction, HostMessage, PlanMark, ToolbarCommand, WebviewMessage } from '../../../webview/src/protocol.ts';
 import { structureHash } from '../../../webview/src/layout/structureHash.ts';
 import { runState, type StoreHold } from '../runState/index.ts';
 import { storePathForReading } from '../runState/storeLocation.ts';
 import { blockMedians } from './blockMedians.ts';
+import { GraphCompare, type BaseTexts } from './compare/graphCompare.ts';
 import { GraphEditing, type ServerRequest } from './graphEditing.ts';
 import { graphHtml } from './graphHtml.ts';
 import { graphModelOf, type ModelResult } from './graphModel.ts';
@@ -57,11 +58,13 @@ export class GraphPanel implements vscode.Disposable {
   private paused: string[] = [];
   private readonly onDisposed: () => void;
   private readonly editing: GraphEditing;
+  private readonly compare: GraphCompare;
   /** The block whose fields the side panel shows: sent again whenever the text changes. */
   private fieldsBlock: string | undefined;
 
-  constructor(panel: vscode.WebviewPanel, file: vscode.Uri, extensionUri: vscode.Uri, cache: LayoutCache, request: ServerRequest, onDisposed: () => void) {
+  constructor(panel: vscode.WebviewPanel, file: vscode.Uri, extensionUri: vscode.Uri, cache: LayoutCache, request: ServerRequest, baseTexts: BaseTexts, onDisposed: () => void) {
     this.panel = panel;
+    this.compare = new GraphCompare(file, baseTexts);
     this.editing = new GraphEditing(file, request, (message) => this.post(message));
     this.file = file;
     this.cache = cache;
@@ -132,7 +135,7 @@ export class GraphPanel implements vscode.Disposable {
   }
 
   private async receive(raw: unknown): Promise<void> {
-    const known = new Set((this.lastValid ?? this.current)?.model.nodes.map((n) => n.id) ?? []);
+    const known = new Set([...((this.lastValid ?? this.current)?.model.nodes.map((n) => n.id) ?? []), ...this.compare.blocks]);
     const message = parseWebviewMessage(raw, known);
     if (message === undefined) return;
     try {
@@ -196,6 +199,18 @@ export class GraphPanel implements vscode.Disposable {
       case 'addSnippet':
         await this.editing.addSnippet(message.name);
         return;
+      case 'compare':
+        if (message.stop === true) {
+          this.compare.stop();
+          this.post({ type: 'compareOff' });
+        } else if (!(await this.compare.pick())) {
+          return;
+        }
+        await this.sendModel(await vscode.workspace.openTextDocument(this.file));
+        return;
+      case 'openDiff':
+        await this.compare.openDiff(message.block);
+        return;
     }
   }
 
@@ -214,6 +229,11 @@ export class GraphPanel implements vscode.Disposable {
     }
     if (result.errorCount === 0) this.lastValid = result;
     if (this.fieldsBlock !== undefined && result.idOffsets.has(this.fieldsBlock)) void this.editing.sendFields(this.fieldsBlock);
+    const comparing = this.compare.message(document.getText());
+    if (comparing !== undefined) {
+      this.post(comparing);
+      return Promise.resolve();
+    }
     const cachedLayout = this.cache.get(structureHash(result.model, this.direction));
     this.post({ type: 'model', model: result.model, errorCount: result.errorCount, direction: this.direction, file: this.file.toString(), ...(cachedLayout !== undefined ? { cachedLayout } : {}) });
     return Promise.resolve();
@@ -278,8 +298,12 @@ export class GraphPanel implements vscode.Disposable {
     this.followRun(runId);
   }
 
-  private async toolbar(command: 'runPipeline' | 'dryRun' | 'cancelRun'): Promise<void> {
-    if (command === 'runPipeline') {
+  private async toolbar(command: ToolbarCommand): Promise<void> {
+    if (command === 'toggleMaximize') {
+      // Full screen: the panel's editor group maximised (the workbench's own "Maximize Editor Group").
+      this.panel.reveal(undefined, false);
+      await vscode.commands.executeCommand('workbench.action.toggleMaximizeEditorGroup');
+    } else if (command === 'runPipeline') {
       this.followRun(await vscode.commands.executeCommand<number | undefined>('pipelineStudio.runPipeline', this.file));
     } else if (command === 'cancelRun') {
       if (this.runId !== undefined) await vscode.commands.executeCommand('pipelineStudio.cancelRun', { runId: this.runId, storePath: this.store.path });

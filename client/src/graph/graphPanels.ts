@@ -1,4 +1,5 @@
 import * as vscode from 'vscode';
+import type { BaseTexts } from './compare/graphCompare.ts';
 import type { ServerRequest } from './graphEditing.ts';
 import { GRAPH_VIEW_TYPE, GraphPanel, type GraphPanelState } from './graphPanel.ts';
 import { LayoutCache } from './layoutCache.ts';
@@ -17,10 +18,12 @@ export class GraphPanels implements vscode.Disposable {
   private readonly paused = new Map<string, string[]>();
 
   private readonly request: ServerRequest;
+  private readonly baseTexts: BaseTexts;
 
-  constructor(extensionUri: vscode.Uri, state: vscode.Memento, request: ServerRequest) {
+  constructor(extensionUri: vscode.Uri, state: vscode.Memento, request: ServerRequest, baseTexts: BaseTexts) {
     this.extensionUri = extensionUri;
     this.request = request;
+    this.baseTexts = baseTexts;
     this.cache = new LayoutCache(state);
   }
 
@@ -41,7 +44,7 @@ export class GraphPanels implements vscode.Disposable {
   adopt(panel: vscode.WebviewPanel, file: vscode.Uri): GraphPanel {
     const key = file.toString();
     this.panels.get(key)?.dispose();
-    const graph = new GraphPanel(panel, file, this.extensionUri, this.cache, this.request, () => {
+    const graph = new GraphPanel(panel, file, this.extensionUri, this.cache, this.request, this.baseTexts, () => {
       if (this.panels.get(key) === graph) this.panels.delete(key);
     });
     this.panels.set(key, graph);

@@ -3,6 +3,7 @@ import { registerShowPipelineGraph } from '../commands/showPipelineGraph.ts';
 import { registerShowRunInGraph } from '../commands/showRunInGraph.ts';
 import { followDebugPauses } from './debugPaused.ts';
 import { GRAPH_VIEW_TYPE } from './graphPanel.ts';
+import { BASE_SCHEME, BaseTexts } from './compare/graphCompare.ts';
 import type { ServerRequest } from './graphEditing.ts';
 import { GraphPanels } from './graphPanels.ts';
 
@@ -13,8 +14,10 @@ export const GRAPH_STATE = 'pipelineStudio.internal.graphState';
  * and an internal command returning what each panel shows (for UI tests).
  */
 export function registerGraphFeatures(context: vscode.ExtensionContext, request: ServerRequest): void {
-  const panels = new GraphPanels(context.extensionUri, context.workspaceState, request);
+  const baseTexts = new BaseTexts();
+  const panels = new GraphPanels(context.extensionUri, context.workspaceState, request, baseTexts);
   context.subscriptions.push(
+    vscode.workspace.registerTextDocumentContentProvider(BASE_SCHEME, baseTexts),
     panels,
     followDebugPauses(panels),
     registerShowPipelineGraph(panels),

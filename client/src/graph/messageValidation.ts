@@ -63,6 +63,12 @@ export function parseWebviewMessage(raw: unknown, knownBlocks: ReadonlySet<strin
       if (m.newName === undefined) return { type: 'rename', block: id };
       return typeof m.newName === 'string' && m.newName.length <= 200 ? { type: 'rename', block: id, newName: m.newName } : undefined;
     }
+    case 'compare':
+      return m.stop === true ? { type: 'compare', stop: true } : { type: 'compare' };
+    case 'openDiff': {
+      const id = block();
+      return id === undefined ? undefined : { type: 'openDiff', block: id };
+    }
     case 'addSnippet':
       return typeof m.name === 'string' && m.name.length <= 200 ? { type: 'addSnippet', name: m.name } : undefined;
     default:

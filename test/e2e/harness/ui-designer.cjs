@@ -2,7 +2,8 @@
 // workbench changes the document as its golden says (test/designer/workbench/*.golden, the same
 // edits the pure-function tests check), keeps every comment, and one Ctrl+Z restores the text
 // exactly; a dependency that would make a cycle is refused with the reason shown. The document is
-// read back by saving it (Ctrl+S) and reading the file. Screenshots: ui-designer-NN.png.
+// read back by saving it (Ctrl+S) and reading the file. Compare mode has its own suite (ui-compare.cjs).
+// Screenshots: ui-designer-NN.png.
 // Environment: see uiRunner.cjs. Exit: 0 all passed, 1 a check failed, 2 harness error.
 'use strict';
 /* global document -- the frame.evaluate callbacks run in the webview's page, not in Node */
@@ -152,8 +153,12 @@ check('the side panel validates as you type and applies a field on Enter', async
   await frame.locator('g.node[data-id="report"] rect.box').click();
   await frame.locator('.side-panel').waitFor({ state: 'visible', timeout: 60000 });
   await frame.locator('#field-shell').fill('fish');
-  await until(page, 'the shell problem', () => frame.locator('#field-shell ~ .problem').textContent(), (t) => /Unknown shell 'fish'/.test(t || ''));
-  await frame.locator('#field-shell').fill('');
+  try {
+    await until(page, 'the shell problem', () => frame.locator('#field-shell ~ .problem').textContent(), (t) => /Unknown shell 'fish'/.test(t || ''));
+  } finally {
+    // Back to what the text has, so that leaving the field applies nothing.
+    await frame.locator('#field-shell').fill('');
+  }
   await frame.locator('#field-timeout').fill('5m');
   await frame.locator('#field-timeout').press('Enter');
   await expectEditThenUndo(page, 'set-timeout');

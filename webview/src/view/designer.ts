@@ -181,8 +181,9 @@ export class Designer {
   }
 
   showFields(block: string, values: BlockFields): void {
-    this.fields = { block, values };
+    // Fields of a block selected earlier can arrive after another was selected: they are not this panel's.
     if (this.view.selectedId !== block) return;
+    this.fields = { block, values };
     if (document.activeElement !== this.idInput) this.idInput.value = block;
     for (const [field, { input }] of this.inputs) if (document.activeElement !== input) input.value = values[field];
   }

@@ -1,4 +1,4 @@
-import type { BlockState, GraphLayout, GraphModel, PlanMark } from '../protocol.ts';
+import type { BlockState, CompareView, GraphLayout, GraphModel, PlanMark } from '../protocol.ts';
 import { NODE_HEIGHT, NODE_WIDTH } from '../layout/geometry.ts';
 import { formatElapsed } from '../../../core/src/util/duration.ts';
 import { PLAN_WORDS, statusColor, statusGlyph, statusWord } from './statusStyle.ts';
@@ -46,6 +46,10 @@ export class GraphView {
   private readonly litPath: SVGPathElement;
   /** Edit mode's selected edge, drawn on top. */
   private readonly pickedPath: SVGPathElement;
+  /** Compare mode: edges only the working copy has, and edges only the base had. */
+  private readonly addedPath: SVGPathElement;
+  private readonly removedPath: SVGPathElement;
+  private compare: CompareView | undefined;
   /** The edges inside a focus (upstream/downstream), drawn undimmed. */
   private readonly focusPath: SVGPathElement;
   /** Edit mode's line from an output port to the pointer while a dependency is dragged. */
@@ -70,6 +74,8 @@ export class GraphView {
     this.litPath = el('path', this.edgeLayer, { class: 'edge lit' });
     this.pickedPath = el('path', this.edgeLayer, { class: 'edge picked' });
     this.focusPath = el('path', this.edgeLayer, { class: 'edge focused' });
+    this.addedPath = el('path', this.edgeLayer, { class: 'edge cmp-added' });
+    this.removedPath = el('path', this.edgeLayer, { class: 'edge cmp-removed' });
     this.nodeLayer = el('g', this.world, { class: 'nodes' });
     this.dragLine = el('path', this.world, { class: 'drag-line' });
     host.append(this.svg);
@@ -153,6 +159,7 @@ export class GraphView {
     this.edgePath.setAttribute('d', edges);
     this.arrowPath.setAttribute('d', arrows);
     this.paintLit();
+    this.paintCompareEdges();
   }
 
   /** Creates the texts of the nodes inside `area` (layout coordinates), when zoomed in enough to read them. */
@@ -260,6 +267,21 @@ export class GraphView {
     this.focusPath.setAttribute('d', d);
   }
 
+  /** Compare mode's marks (by block id and edge index of the shown model), or none. */
+  setCompare(view: CompareView | undefined): void {
+    this.compare = view;
+    this.svg.classList.toggle('comparing', view !== undefined);
+    for (let i = 0; i < this.nodes.length; i++) this.paintNode(i);
+    this.paintCompareEdges();
+  }
+
+  private paintCompareEdges(): void {
+    const routes = this.layoutShown?.routes ?? [];
+    const draw = (edges: readonly number[] | undefined): string => (edges ?? []).map((e) => pathOf(routes[e] ?? [])).join('');
+    this.addedPath.setAttribute('d', draw(this.compare?.addedEdges));
+    this.removedPath.setAttribute('d', draw(this.compare?.removedEdges));
+  }
+
   /** Highlights one edge (edit mode's selection), or none. */
   pickEdge(edge: number | undefined): void {
     this.pickedPath.setAttribute('d', edge === undefined ? '' : pathOf(this.layoutShown?.routes[edge] ?? []));
@@ -345,6 +367,9 @@ export class GraphView {
     if (paused) cls += ' paused';
     if (i === this.selectedIndex) cls += ' selected';
     if (parts.group.classList.contains('dim')) cls += ' dim';
+    const change = this.compare?.nodes[node.id];
+    if (change !== undefined && change !== 'unchanged') cls += ` cmp-${change}`;
+    if (node.members !== undefined) cls += ' group';
     parts.group.setAttribute('class', cls);
     // The status colour from core's table; a paused node keeps the debugger's colour from the stylesheet.
     if (state !== undefined && !paused) parts.group.style.setProperty('--status', statusColor(state.status));
@@ -358,9 +383,10 @@ export class GraphView {
       details.meta.textContent = meta.length > 0 ? meta.join(' · ') : state === undefined ? '' : statusWord(state.status);
       details.badge.textContent = planKind === undefined ? '' : PLAN_WORDS[planKind];
     }
-    const label = [`Block ${node.id}`, ...(paused ? [`${PAUSED_GLYPH} paused in the debugger`] : []), statusWord(state?.status), ...meta];
+    const label = [node.members !== undefined ? `Group ${node.id} of ${node.members} blocks, Enter expands it` : `Block ${node.id}`, ...(paused ? [`${PAUSED_GLYPH} paused in the debugger`] : []), statusWord(state?.status), ...meta];
     if (planKind !== undefined) label.push(`plan: ${PLAN_WORDS[planKind]}`);
     if (node.disabled === true) label.push('disabled');
+    if (change !== undefined && change !== 'unchanged') label.push(`${change} since ${this.compare?.label ?? 'the base'}`);
     const ups = this.neighbours(node.id, true);
     if (ups.length > 0) label.push(`depends on ${ups.slice(0, 5).join(', ')}${ups.length > 5 ? ` and ${ups.length - 5} more` : ''}`);
     parts.group.setAttribute('aria-label', label.join(', '));

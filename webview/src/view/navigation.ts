@@ -19,7 +19,7 @@ export class Navigation {
   private readonly clearButton: HTMLButtonElement;
   private readonly onMoved: () => void;
 
-  constructor(root: HTMLElement, graphHost: HTMLElement, view: GraphView, viewport: Viewport, onMoved: () => void) {
+  constructor(root: HTMLElement, graphHost: HTMLElement, view: GraphView, viewport: Viewport, onMoved: () => void, toggleGroups: () => void, toggleMaximize: () => void) {
     this.view = view;
     this.viewport = viewport;
     this.onMoved = onMoved;
@@ -36,6 +36,8 @@ export class Navigation {
       this.minimap.hidden = !this.minimap.hidden;
       this.minimap.update();
     });
+    this.button(bar, 'Groups', 'Collapse the blocks sharing an id prefix (load_a, load_b → load…) or expand them; Enter or a click on a group expands it', 'groups-toggle', toggleGroups);
+    this.button(bar, 'Full screen', 'Maximize the graph (the editor group) or restore it', 'maximize', toggleMaximize);
     this.minimap = new Minimap(graphHost, viewport);
     this.focusLabel = document.createElement('span');
     this.focusLabel.className = 'focus-label';
