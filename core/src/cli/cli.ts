@@ -9,6 +9,10 @@ import { runCommand } from './runCommand.ts';
 import { scheduleCommand } from './scheduleCommand.ts';
 import { serveCommand } from './serveCommand.ts';
 import { showCommand } from './showCommand.ts';
+import { approveCommand } from './approveCommand.ts';
+import { pauseCommand } from './pauseCommand.ts';
+import { rejectCommand } from './rejectCommand.ts';
+import { resumeCommand } from './resumeCommand.ts';
 
 const HELP = `pipeline-studio — validate and run *.pipeline.yaml files
 
@@ -20,11 +24,14 @@ Commands:
   logs RUN [BLOCK] [--follow]                         a run's stored output (RUN: a number or latest)
   schedule [folders…] [--store PATH] [--drain]        run the pipelines' triggers (foreground)
   schedule --list [folders…] [--at ISO] [--count N]   the upcoming trigger fires (--json for JSON)
+  pause RUN [--now] / resume RUN                      pause or resume a run of any process
+  approve RUN BLOCK / reject RUN BLOCK [--comment T]  decide a block's approval gate
 
 Run 'pipeline-studio <command> --help' for a command's options.`;
 
 type Command = (args: string[], io: CliIo) => number | Promise<number>;
-const COMMANDS: Record<string, Command> = { validate: validateCommand, runs: runsCommand, show: showCommand, logs: logsCommand, run: runCommand, serve: serveCommand, schedule: scheduleCommand };
+const COMMANDS: Record<string, Command> = { validate: validateCommand, runs: runsCommand, show: showCommand, logs: logsCommand, run: runCommand, serve: serveCommand, schedule: scheduleCommand,
+  pause: pauseCommand, resume: resumeCommand, approve: approveCommand, reject: rejectCommand };
 
 /** Runs the CLI and returns its exit code: 0 ok, 1 the work failed, 2 wrong usage. */
 export async function main(argv: string[], io: CliIo): Promise<number> {

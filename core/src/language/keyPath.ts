@@ -16,6 +16,7 @@ export function mapKindOf(path: readonly string[]): MapKind | undefined {
     if (d !== undefined) return undefined;
     if (c === 'retry') return 'retry';
     if (c === 'cache') return 'cache';
+    if (c === 'approval') return 'approval';
     if (c === 'env') return 'envNames';
     return undefined;
   }

@@ -54,6 +54,16 @@ export interface CacheSpec {
   span: Span;
 }
 
+/** `approval:`: the block waits for someone to approve or reject it before it runs. */
+export interface ApprovalSpec {
+  /** Shown to whoever decides; `${{ }}` values are substituted as text. */
+  prompt: TextValue | undefined;
+  timeoutMs: number | undefined;
+  /** What a timeout decides. */
+  onTimeout: 'approved' | 'rejected';
+  span: Span;
+}
+
 export interface Block {
   id: string;
   idSpan: Span;
@@ -76,6 +86,7 @@ export interface Block {
   /** Undefined when the block declares no outputs (then any name may be referenced). */
   outputs: Named[] | undefined;
   cache: CacheSpec | undefined;
+  approval: ApprovalSpec | undefined;
 }
 
 export interface Defaults {

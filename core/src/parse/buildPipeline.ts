@@ -1,4 +1,5 @@
 import { diagnostic, type Span } from '../model/diagnostic.ts';
+import { readApproval } from './readApproval.ts';
 import {
   SHELLS, VARIABLE_TYPES,
   type Block, type CacheSpec, type Defaults, type EnvEntry, type Pipeline, type RetryPolicy, type ShellName, type VariableDef, type VariableType,
@@ -274,7 +275,7 @@ function readBlock(r: NodeReader, id: string, entry: YPair): Block {
   const block: Block = {
     id, idSpan: entry.key.span, span: entry.span, keys: new Map(), run: undefined, description: undefined, dependsOn: [],
     shell: undefined, cwd: undefined, env: [], retry: undefined, timeoutMs: undefined, condition: undefined,
-    continueOnError: false, disabled: false, outputs: undefined, cache: undefined,
+    continueOnError: false, disabled: false, outputs: undefined, cache: undefined, approval: undefined,
   };
   const node = entry.value;
   if (node === undefined || node.kind !== 'map') {
@@ -324,6 +325,8 @@ function readBlock(r: NodeReader, id: string, entry: YPair): Block {
   }
   const cache = spec.get('cache');
   if (cache) block.cache = readCache(r, cache);
+  const approval = spec.get('approval');
+  if (approval) block.approval = readApproval(r, approval, id);
   return block;
 }
 

@@ -36,13 +36,26 @@ export function startAttempt(options: AttemptOptions, launch: Launcher = default
       sweepTagged(options.tag, 'SIGKILL');
     }, options.graceMs);
   };
+  // The engine enforces options.timeoutMs (see executor.ts), so that a frozen attempt does not time out.
+  let frozen = false;
+  const suspend = (): boolean => {
+    if (pid === undefined || frozen || stoppedBy !== undefined || process.platform === 'win32') return false;
+    frozen = signalGroup(pid, 'SIGSTOP');
+    return frozen;
+  };
+  const resume = (): boolean => {
+    if (pid === undefined || !frozen) return false;
+    frozen = false;
+    return signalGroup(pid, 'SIGCONT');
+  };
+
   const stop = (why: 'cancelled' | 'timeout'): void => {
     if (stoppedBy !== undefined) return;
     stoppedBy = why;
     signalNow();
+    // A frozen group holds the SIGTERM until it runs again.
+    if (frozen) resume();
   };
-  const timeoutTimer = options.timeoutMs === undefined ? undefined : setTimeout(() => stop('timeout'), options.timeoutMs);
-
   const done = new Promise<AttemptOutcome>((resolve) => {
     let exit: { code: number | null; signal: NodeJS.Signals | null } | undefined;
     let failure: NodeJS.ErrnoException | undefined;
@@ -50,7 +63,6 @@ export function startAttempt(options: AttemptOptions, launch: Launcher = default
     const settle = (): void => {
       if (settled) return;
       settled = true;
-      if (timeoutTimer !== undefined) clearTimeout(timeoutTimer);
       if (pid !== undefined && exit !== undefined) reapLeftovers(pid);
       if (exit === undefined && killTimer !== undefined) clearTimeout(killTimer);
       reportStart();
@@ -94,7 +106,7 @@ export function startAttempt(options: AttemptOptions, launch: Launcher = default
       },
     });
   });
-  return { done, stop };
+  return { done, stop, suspend, resume };
 }
 
 function outcome(
