@@ -6,6 +6,7 @@ import { userInfo } from 'node:os';
 import { join } from 'node:path';
 import { SocketRunnerClient } from '../../core/src/runner/client.ts';
 import { serviceSocketPath } from '../../core/src/runner/serviceSocket.ts';
+import { controlSocketPaths } from '../../core/src/runner/controlSocket.ts';
 import { openStore } from '../../core/src/store/index.ts';
 import { CLI, alive, readPid, sleep, tempDir, waitFor } from './support.ts';
 
@@ -111,12 +112,16 @@ test('a run whose owner is gone cannot be resumed, and says so', async () => {
   const run = startCliRun(dir);
   await waitFor(() => existsSync(join(dir, 'block.pid')) && run.out().includes('a | ▶ started'), undefined, 'the block to start');
   assert.equal(cli(['pause', '1'], dir).code, 0);
+  const [socket] = controlSocketPaths(join(dir, '.pipelines', 'runs.sqlite'), 1, run.child.pid ?? 0);
+  assert.match(socket ?? '', /pipeline-run-.*\/control\.sock$/, 'the run listens in its run folder');
+  assert.ok(existsSync(socket ?? ''));
   run.child.kill('SIGKILL');
   await run.closed;
   const blockPid = readPid(join(dir, 'block.pid'));
   const resumed = cli(['resume', '1'], dir);
   assert.equal(resumed.code, 1);
   assert.match(resumed.stderr, /run #1 has ended \(interrupted\): its owner \(pid \d+ on .*\) is gone; there is nothing to resume/);
+  assert.ok(!existsSync(socket ?? ''), 'its launch helpers or the store (marking the run interrupted) removed it with the run folder');
   // The block's group outlived its killed engine (see cli.test.ts); clean it up.
   try {
     process.kill(-blockPid, 'SIGKILL');

@@ -1,7 +1,7 @@
-import { userInfo } from 'node:os';
+import { hostname, userInfo } from 'node:os';
 import { statusLabel, isFinalStatus } from '../model/status.ts';
 import type { ControlAction } from '../runner/control.ts';
-import { sendControl } from '../runner/controlSocket.ts';
+import { removeDeadOwnersSocket, sendControl } from '../runner/controlSocket.ts';
 import { UsageError } from './files.ts';
 import { parseCommandArgs, parseRunId, resolveStorePath, withCliStore } from './storeOptions.ts';
 import type { CliIo } from './validateCommand.ts';
@@ -39,6 +39,7 @@ export async function controlCommand(
     if (run === undefined) return notFound();
     if (isFinalStatus(run.status)) {
       const gone = run.status === 'interrupted' ? `: its owner (pid ${run.ownerPid} on ${run.ownerHost}) is gone` : '';
+      if (run.status === 'interrupted' && run.ownerHost === hostname()) removeDeadOwnersSocket(path, run.id, run.ownerPid);
       io.err(`pipeline-studio ${name}: run #${run.id} has ended (${statusLabel(run.status)})${gone}; there is nothing to ${name}.`);
       return 1;
     }

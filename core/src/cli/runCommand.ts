@@ -113,7 +113,7 @@ async function execute(io: CliIo, options: Parameters<typeof startRun>[0]): Prom
   });
   approvals.attach(handle);
   // `pipeline-studio pause/resume/approve/reject` from another terminal reach the run here.
-  const control = await listenForControl(options.store.path, (id) => (id === handle.runId ? handle : undefined)).catch((error: unknown) => {
+  const control = await listenForControl(options.store.path, handle).catch((error: unknown) => {
     io.err(`pipeline-studio run: no control channel (pause, approve from elsewhere will not reach this run): ${error instanceof Error ? error.message : String(error)}`);
     return undefined;
   });

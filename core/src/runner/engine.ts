@@ -59,6 +59,8 @@ export interface RunResult {
 export interface RunHandle {
   readonly runId: number;
   readonly done: Promise<RunResult>;
+  /** The run's private temporary folder (removed when it ends): its outputs files, a CLI run's control socket. */
+  readonly folder: string;
   /** Cancels the run: running blocks get SIGTERM, then SIGKILL after the grace period; nothing new starts. */
   cancel(): void;
   /** Cancels one block (and so its dependents); false when it has already finished or does not exist. */
@@ -128,7 +130,7 @@ export async function startRun(options: StartRunOptions): Promise<RunHandle> {
   const run = new Run(prepared, scope, recorder, options, git, blocks, attempts, executors);
   run.start();
   return {
-    runId: record.id, done: run.done, cancel: () => run.control.stop('cancelled'), cancelBlock: (id) => run.cancelBlock(id),
+    runId: record.id, done: run.done, folder: attempts.outputDir, cancel: () => run.control.stop('cancelled'), cancelBlock: (id) => run.cancelBlock(id),
     pause: (now = false) => run.control.pause(now), resume: () => run.control.resume(), decide: (id, decision) => run.decide(id, decision),
   };
 }
