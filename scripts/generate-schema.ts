@@ -121,6 +121,7 @@ export function buildSchema(): Schema {
     max_delay: DURATION,
   }));
   const cache = objectOf('cache', { inputs: ONE_OR_LIST, outputs: ONE_OR_LIST });
+  const approval = objectOf('approval', { prompt: TEXT, timeout: DURATION, on_timeout: { enum: ['rejected', 'approved', null] } });
   const variable = objectOf('variable', {
     default: SCALAR,
     description: TEXT,
@@ -143,6 +144,7 @@ export function buildSchema(): Schema {
     disabled: BOOLEAN,
     outputs: { anyOf: [{ type: 'null' }, OUTPUT_NAME, { type: 'array', items: OUTPUT_NAME }] },
     cache: { ...cache, type: ['object', 'null'] },
+    approval: { ...approval, type: ['object', 'null'] },
     executor: TEXT,
     resources: { ...objectOf('resources', { cpus: { type: ['integer', 'null'], minimum: 1 }, memory: MEMORY, gpus: { type: ['integer', 'null'], minimum: 0 } }), type: ['object', 'null'] },
   });

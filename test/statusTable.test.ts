@@ -21,7 +21,7 @@ import { statusColor, statusGlyph, statusWord } from '../webview/src/view/status
 const ALL = [...new Set<RunSummary['status'] | BlockStatus>([...RUN_STATUSES, ...BLOCK_STATUSES])];
 
 test('every run and block-run status has a label, a codicon, a theme colour, its CSS variable, a glyph and finality', () => {
-  assert.equal(ALL.length, 11);
+  assert.equal(ALL.length, 13);
   for (const status of ALL) {
     const s = statusStyle(status);
     assert.ok(s.label !== '' && !s.label.includes('_'), `${status}: label '${s.label}'`);
@@ -30,14 +30,14 @@ test('every run and block-run status has a label, a codicon, a theme colour, its
     assert.match(s.themeColor ?? '', /^[a-zA-Z]+(\.[a-zA-Z]+)?$/, status);
     assert.equal(s.cssColor, `var(--vscode-${(s.themeColor ?? '').replace('.', '-')})`, status);
     assert.ok(s.glyph.length > 0, status);
-    assert.equal(s.final, !['initial', 'queued', 'running'].includes(status), status);
+    assert.equal(s.final, !['initial', 'queued', 'running', 'paused', 'waiting'].includes(status), status);
   }
   // The store's lists of final statuses are the table's.
   assert.deepEqual([...FINISHED_RUN_STATUSES].sort(), ['cancelled', 'completed', 'failed', 'interrupted']);
   assert.deepEqual([...FINISHED_BLOCK_STATUSES], [...TABLE_FINISHED_BLOCKS]);
   assert.deepEqual([...FINISHED_BLOCK_STATUSES].sort(), ['cached', 'cancelled', 'completed', 'condition_failed', 'failed', 'skipped', 'upstream_failed']);
   // A status from a newer engine still renders, as itself.
-  assert.deepEqual({ ...statusStyle('paused' as BlockStatus), cssColor: '' }, { label: 'paused', codicon: 'question', themeColor: undefined, cssColor: '', glyph: '?', final: true });
+  assert.deepEqual({ ...statusStyle('frozen' as BlockStatus), cssColor: '' }, { label: 'frozen', codicon: 'question', themeColor: undefined, cssColor: '', glyph: '?', final: true });
 });
 
 test('the Runs tree shows the table: icon and colour, run label, block description, counts', () => {

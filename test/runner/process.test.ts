@@ -2,7 +2,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import type { Clock } from '../../core/src/runner/clock.ts';
+import { realClock, type Clock } from '../../core/src/runner/clock.ts';
 import { alive, pipelineDir, readPid, runFile, runYaml, waitFor } from './support.ts';
 
 // Real processes through real shells, recorded in a real SQLite store.
@@ -10,7 +10,7 @@ import { alive, pipelineDir, readPid, runFile, runYaml, waitFor } from './suppor
 /** A clock that records the delays the runner asks for and fires at once: backoff is checked as numbers, not as wall-clock gaps. */
 function recordingClock(): Clock & { delays: number[] } {
   const delays: number[] = [];
-  return { delays, setTimeout: (callback, ms) => { delays.push(ms); return setTimeout(callback, 0); } };
+  return { ...realClock, delays, setTimeout: (callback, ms) => { delays.push(ms); return setTimeout(callback, 0); } };
 }
 
 test('a non-zero exit fails the block with its exit code', async () => {

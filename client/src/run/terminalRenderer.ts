@@ -52,6 +52,8 @@ export class TerminalRenderer {
         const code = event.status === 'failed' && event.exitCode !== undefined && event.reason === undefined ? ` (exit code ${event.exitCode})` : '';
         return this.statusLine(event.block, `${statusMark(event.status)} ${event.status}${why}${code}`, event.status);
       }
+      case 'run-status':
+        return this.endLine() + this.dim(`Run ${this.title} ${event.status === 'paused' ? (event.reason ?? 'paused') : 'resumed'}`) + '\r\n';
       case 'run-finished':
         return this.endLine() + this.summary(event.runId, event.status, event.error, event.blocks);
     }

@@ -15,6 +15,10 @@ import { cancelCommand } from './cancelCommand.ts';
 import { retryCommand } from './retryCommand.ts';
 import { compareCommand } from './compareCommand.ts';
 import { exportOutputsCommand } from './exportOutputsCommand.ts';
+import { approveCommand } from './approveCommand.ts';
+import { pauseCommand } from './pauseCommand.ts';
+import { rejectCommand } from './rejectCommand.ts';
+import { resumeCommand } from './resumeCommand.ts';
 
 const HELP = `pipeline-studio — validate and run *.pipeline.yaml files
 
@@ -35,6 +39,8 @@ Commands:
   schedule [folders…] [--store PATH] [--drain]        run the pipelines' triggers (foreground)
   schedule --list [folders…] [--at ISO] [--count N]   the upcoming trigger fires (--json for JSON)
   export FILE --to argo [--template] [--out F]        compile a pipeline to an Argo Workflow
+  pause RUN [--now] / resume RUN                      pause or resume a run of any process
+  approve RUN BLOCK / reject RUN BLOCK [--comment T]  decide a block's approval gate
 
 Run 'pipeline-studio <command> --help' for a command's options.`;
 
@@ -42,6 +48,7 @@ type Command = (args: string[], io: CliIo) => number | Promise<number>;
 const COMMANDS: Record<string, Command> = { validate: validateCommand, runs: runsCommand, show: showCommand, logs: logsCommand, run: runCommand, serve: serveCommand, schedule: scheduleCommand,
   stats: statsCommand, export: exportCommand, cancel: cancelCommand, retry: (args, io) => retryCommand(args, io),
   compare: compareCommand, 'export-outputs': exportOutputsCommand,
+  pause: pauseCommand, resume: resumeCommand, approve: approveCommand, reject: rejectCommand,
 };
 
 /** Runs the CLI and returns its exit code: 0 ok, 1 the work failed, 2 wrong usage. */

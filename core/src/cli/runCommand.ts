@@ -4,6 +4,8 @@ import { LineIndex } from '../text/lineIndex.ts';
 import { openStore, StoreError, type RunStore } from '../store/index.ts';
 import { parseVarAssignments, planRun, RunRefused, startRun, type RunEvent, type RunPlan, type RunResult, type Selection } from '../runner/index.ts';
 import { validatePipeline } from '../validate/validate.ts';
+import { listenForControl } from '../runner/controlSocket.ts';
+import { ApprovalPrompter } from './approvalPrompt.ts';
 import { statusStyle } from '../model/status.ts';
 import { readPipelineFile, UsageError } from './files.ts';
 import { formatTable, parseCommandArgs, resolveStorePath } from './storeOptions.ts';
@@ -103,7 +105,21 @@ export async function runCommand(args: string[], io: CliIo): Promise<number> {
 async function execute(io: CliIo, options: Parameters<typeof startRun>[0]): Promise<number> {
   const printer = new LivePrinter(io, process.stdout.isTTY === true && process.env.NO_COLOR === undefined);
   const details = new DetailsRecorder({ store: options.store, file: options.file, text: options.text, tool: 'pipeline-studio cli' });
-  const handle = await startRun({ ...options, trigger: 'cli', onEvent: (e) => { details.observe(e); printer.event(e); } });
+  const approvals = new ApprovalPrompter(io, process.stdin.isTTY === true);
+  const handle = await startRun({
+    ...options, trigger: 'cli',
+    onEvent: (e) => {
+      details.observe(e);
+      printer.event(e);
+      approvals.event(e);
+    },
+  });
+  approvals.attach(handle);
+  // `pipeline-studio pause/resume/approve/reject` from another terminal reach the run here.
+  const control = await listenForControl(options.store.path, handle).catch((error: unknown) => {
+    io.err(`pipeline-studio run: no control channel (pause, approve from elsewhere will not reach this run): ${error instanceof Error ? error.message : String(error)}`);
+    return undefined;
+  });
   let interrupted = false;
   const onSignal = (): void => {
     if (!interrupted) io.err('\nCancelling the run (Ctrl+C again is not needed; blocks get SIGTERM, then SIGKILL)…');
@@ -118,6 +134,8 @@ async function execute(io: CliIo, options: Parameters<typeof startRun>[0]): Prom
   } finally {
     process.off('SIGINT', onSignal);
     process.off('SIGTERM', onSignal);
+    approvals.close();
+    await control?.close();
   }
   printer.flushAll();
   await details.settled();
@@ -178,6 +196,9 @@ class LivePrinter {
         return;
       case 'block-attempt':
         this.line(e.block, `▶ started${e.attempt > 1 ? ` (attempt ${e.attempt})` : ''}`);
+        return;
+      case 'run-status':
+        this.io.out(`Run #${e.runId} ${e.status === 'paused' ? (e.reason ?? 'paused') : 'resumed'}`);
         return;
       case 'run-finished':
         this.flushAll();

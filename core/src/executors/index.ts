@@ -59,3 +59,14 @@ export function attemptResources(block: Block): AttemptResources | undefined {
   if (r.gpus !== undefined) out.gpus = r.gpus;
   return out;
 }
+
+/**
+ * Blocks whose executor is an Argo profile. Argo runs a whole pipeline as one Workflow
+ * (`export FILE --to argo`), not attempt by attempt, so a local run refuses them rather than
+ * quietly running them on this machine.
+ */
+export function argoBlocks(pipeline: Pipeline, override?: string): string[] {
+  return pipeline.blocks
+    .filter((block) => pipeline.executors.get(block.executor?.name ?? override ?? pipeline.executor?.name ?? '')?.type === 'argo')
+    .map((block) => block.id);
+}

@@ -17,6 +17,7 @@ export function mapKindOf(path: readonly string[]): MapKind | undefined {
     if (c === 'retry') return 'retry';
     if (c === 'cache') return 'cache';
     if (c === 'resources') return 'resources';
+    if (c === 'approval') return 'approval';
     if (c === 'env') return 'envNames';
     return undefined;
   }

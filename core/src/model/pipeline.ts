@@ -55,6 +55,16 @@ export interface CacheSpec {
   span: Span;
 }
 
+/** `approval:`: the block waits for someone to approve or reject it before it runs. */
+export interface ApprovalSpec {
+  /** Shown to whoever decides; `${{ }}` values are substituted as text. */
+  prompt: TextValue | undefined;
+  timeoutMs: number | undefined;
+  /** What a timeout decides. */
+  onTimeout: 'approved' | 'rejected';
+  span: Span;
+}
+
 export interface Block {
   id: string;
   idSpan: Span;
@@ -80,6 +90,7 @@ export interface Block {
   /** The profile named by the block's `executor:`; undefined means the pipeline's default. */
   executor: Named | undefined;
   resources: Resources | undefined;
+  approval: ApprovalSpec | undefined;
 }
 
 export interface Defaults {

@@ -14,7 +14,7 @@ export interface KeySpec {
   values?: readonly string[];
 }
 
-export type KeyContext = 'top' | 'block' | 'defaults' | 'retry' | 'cache' | 'variable' | 'trigger' | 'executor' | 'resources';
+export type KeyContext = 'top' | 'block' | 'defaults' | 'retry' | 'cache' | 'approval' | 'variable' | 'trigger' | 'executor' | 'resources';
 
 const SHELL_VALUES = ['bash', 'sh', 'zsh', 'pwsh', 'python', 'node'] as const;
 const DURATION_DOC = 'A duration: `90s`, `5m`, `1h30m`, `250ms`, `1d`, or a number of seconds.';
@@ -57,6 +57,7 @@ export const KEYS: Readonly<Record<KeyContext, ReadonlyMap<string, KeySpec>>> = 
     { name: 'cache', kind: 'map', doc: '`{ inputs: [globs], outputs: [paths] }`: the block is skipped as `cached` when its command, env, inputs and upstream did not change.' },
     { name: 'executor', kind: 'string', doc: 'Where this block runs: `local` or a profile under `executors` (default: the pipeline\'s `executor`).' },
     { name: 'resources', kind: 'map', doc: '`{ cpus, memory, gpus }`: what the block needs, which each executor maps to its own flags (SLURM `--cpus-per-task`/`--mem`/`--gres`, container `--cpus`/`--memory`/`--gpus`, Kubernetes requests and limits).' },
+    { name: 'approval', kind: 'map', doc: '`{ prompt, timeout, on_timeout }`: the block waits (status `waiting`) until someone approves it (it runs) or rejects it (it fails with reason `rejected`).' },
   ),
   defaults: keys(
     { name: 'shell', kind: 'string', doc: 'Default shell for every block.', values: SHELL_VALUES },
@@ -74,6 +75,11 @@ export const KEYS: Readonly<Record<KeyContext, ReadonlyMap<string, KeySpec>>> = 
   cache: keys(
     { name: 'inputs', kind: 'list', doc: 'Glob patterns of the files the block reads; their content is part of the fingerprint.' },
     { name: 'outputs', kind: 'list', doc: 'Paths the block writes; a cache hit needs them unchanged since the cached run.' },
+  ),
+  approval: keys(
+    { name: 'prompt', kind: 'text', doc: 'The question shown to whoever decides; `${{ }}` values are shown as text, never run.' },
+    { name: 'timeout', kind: 'duration', doc: `How long to wait for a decision; then \`on_timeout\` decides. ${DURATION_DOC}` },
+    { name: 'on_timeout', kind: 'string', doc: 'What a timeout decides: `rejected` (default) or `approved`.', values: ['rejected', 'approved'] },
   ),
   variable: keys(
     { name: 'default', kind: 'scalar', doc: 'The value used when a run does not set one.' },

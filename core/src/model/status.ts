@@ -20,11 +20,11 @@ export interface StatusStyle {
 }
 
 /** Run statuses, in the order they are offered (filters, `--status`). */
-export const RUN_STATUSES = ['initial', 'running', 'completed', 'failed', 'cancelled', 'interrupted'] as const satisfies readonly RunStatus[];
+export const RUN_STATUSES = ['initial', 'running', 'paused', 'completed', 'failed', 'cancelled', 'interrupted'] as const satisfies readonly RunStatus[];
 
 /** Block-run statuses, in the order counts are listed: what went well, what went wrong, what did not run. */
 export const BLOCK_STATUSES = [
-  'completed', 'cached', 'failed', 'running', 'queued', 'initial', 'cancelled', 'upstream_failed', 'condition_failed', 'skipped',
+  'completed', 'cached', 'failed', 'running', 'paused', 'waiting', 'queued', 'initial', 'cancelled', 'upstream_failed', 'condition_failed', 'skipped',
 ] as const satisfies readonly BlockStatus[];
 
 // Fails to compile when the store's types gain a status the lists above do not have.
@@ -40,6 +40,10 @@ const STATUSES: Readonly<Record<RunStatus | BlockStatus, StatusStyle>> = {
   initial: style('initial', 'circle-outline', 'testing.iconQueued', '○', false),
   queued: style('queued', 'clock', 'testing.iconQueued', '◷', false),
   running: style('running', 'sync~spin', 'charts.blue', '↻', false),
+  // A paused run starts nothing new; a paused block was frozen by "pause now" (SIGSTOP).
+  paused: style('paused', 'debug-pause', 'charts.yellow', '⏸', false),
+  // Held at an approval gate until someone approves or rejects it.
+  waiting: style('waiting for approval', 'person', 'charts.yellow', '⧖', false),
   completed: style('completed', 'pass', 'testing.iconPassed', '✓', true),
   failed: style('failed', 'error', 'testing.iconFailed', '✕', true),
   cancelled: style('cancelled', 'circle-slash', 'charts.orange', '⊘', true),

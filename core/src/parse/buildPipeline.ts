@@ -1,4 +1,5 @@
 import { diagnostic, type Span } from '../model/diagnostic.ts';
+import { readApproval } from './readApproval.ts';
 import {
   SHELLS, VARIABLE_TYPES,
   type Block, type CacheSpec, type Defaults, type EnvEntry, type Pipeline, type RetryPolicy, type ShellName, type VariableDef, type VariableType,
@@ -278,7 +279,7 @@ function readBlock(r: NodeReader, id: string, entry: YPair): Block {
   const block: Block = {
     id, idSpan: entry.key.span, span: entry.span, keys: new Map(), run: undefined, description: undefined, dependsOn: [],
     shell: undefined, cwd: undefined, env: [], retry: undefined, timeoutMs: undefined, condition: undefined,
-    continueOnError: false, disabled: false, outputs: undefined, cache: undefined, executor: undefined, resources: undefined,
+    continueOnError: false, disabled: false, outputs: undefined, cache: undefined, executor: undefined, resources: undefined, approval: undefined,
   };
   const node = entry.value;
   if (node === undefined || node.kind !== 'map') {
@@ -331,6 +332,8 @@ function readBlock(r: NodeReader, id: string, entry: YPair): Block {
   block.executor = readExecutorName(r, spec.get('executor'));
   const resources = spec.get('resources');
   if (resources) block.resources = readResources(r, resources, `block '${id}'`);
+  const approval = spec.get('approval');
+  if (approval) block.approval = readApproval(r, approval, id);
   return block;
 }
 

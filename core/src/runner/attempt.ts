@@ -1,48 +1,17 @@
 import { statSync } from 'node:fs';
-import type { ShellName } from '../model/pipeline.ts';
+import { finishedAttempt, type AttemptHandle, type AttemptOptions, type AttemptOutcome } from './executor.ts';
 import { defaultLauncher, type Launcher } from './launcher.ts';
 import { groupAlive, signalGroup, sweepTagged } from './processGroup.ts';
 import { shellCommand } from './shells.ts';
 
-/** One try of one block: a real child process through the block's shell, in its own process group. */
-export interface AttemptOptions {
-  shell: ShellName;
-  script: string;
-  /** Absolute; checked before spawning. */
-  cwd: string;
-  /** The complete environment of the process. */
-  env: Record<string, string>;
-  /** Its PIPELINE_PROCESS_TAG value, so escaped processes can be swept. */
-  tag: string;
-  timeoutMs: number | undefined;
-  /** Between SIGTERM and SIGKILL. */
-  graceMs: number;
-  onOutput: (stream: 'stdout' | 'stderr', text: string) => void;
-  /** Called once, before any output: with the process id, or undefined when it could not start. */
-  onStarted: (pid: number | undefined) => void;
-}
+export type { AttemptHandle, AttemptOptions, AttemptOutcome } from './executor.ts';
 
-export interface AttemptOutcome {
-  /** True when the process exited with status 0 and was not stopped. */
-  ok: boolean;
-  exitCode: number | undefined;
-  signal: string | undefined;
-  /** Why it failed, for people: `timeout`, `cancelled`, `command not found: foo`, … */
-  reason: string | undefined;
-  pid: number | undefined;
-}
-
-export interface AttemptHandle {
-  readonly done: Promise<AttemptOutcome>;
-  /** SIGTERM to the group now, SIGKILL after the grace period; the outcome's reason is `why`. */
-  stop(why: 'cancelled' | 'timeout'): void;
-}
-
+/** The local executor's attempt: a real child process through the block's shell, in its own process group. */
 export function startAttempt(options: AttemptOptions, launch: Launcher = defaultLauncher()): AttemptHandle {
   const cwdProblem = checkCwd(options.cwd);
   if (cwdProblem !== undefined) {
     options.onStarted(undefined);
-    return finished({ ok: false, exitCode: undefined, signal: undefined, reason: cwdProblem, pid: undefined });
+    return finishedAttempt({ ok: false, exitCode: undefined, signal: undefined, reason: cwdProblem, pid: undefined });
   }
 
   const command = shellCommand(options.shell, options.script, options.env.PATH);
@@ -67,13 +36,26 @@ export function startAttempt(options: AttemptOptions, launch: Launcher = default
       sweepTagged(options.tag, 'SIGKILL');
     }, options.graceMs);
   };
+  // The engine enforces options.timeoutMs (see executor.ts), so that a frozen attempt does not time out.
+  let frozen = false;
+  const suspend = (): boolean => {
+    if (pid === undefined || frozen || stoppedBy !== undefined || process.platform === 'win32') return false;
+    frozen = signalGroup(pid, 'SIGSTOP');
+    return frozen;
+  };
+  const resume = (): boolean => {
+    if (pid === undefined || !frozen) return false;
+    frozen = false;
+    return signalGroup(pid, 'SIGCONT');
+  };
+
   const stop = (why: 'cancelled' | 'timeout'): void => {
     if (stoppedBy !== undefined) return;
     stoppedBy = why;
     signalNow();
+    // A frozen group holds the SIGTERM until it runs again.
+    if (frozen) resume();
   };
-  const timeoutTimer = options.timeoutMs === undefined ? undefined : setTimeout(() => stop('timeout'), options.timeoutMs);
-
   const done = new Promise<AttemptOutcome>((resolve) => {
     let exit: { code: number | null; signal: NodeJS.Signals | null } | undefined;
     let failure: NodeJS.ErrnoException | undefined;
@@ -81,7 +63,6 @@ export function startAttempt(options: AttemptOptions, launch: Launcher = default
     const settle = (): void => {
       if (settled) return;
       settled = true;
-      if (timeoutTimer !== undefined) clearTimeout(timeoutTimer);
       if (pid !== undefined && exit !== undefined) reapLeftovers(pid);
       if (exit === undefined && killTimer !== undefined) clearTimeout(killTimer);
       reportStart();
@@ -125,7 +106,7 @@ export function startAttempt(options: AttemptOptions, launch: Launcher = default
       },
     });
   });
-  return { done, stop };
+  return { done, stop, suspend, resume };
 }
 
 function outcome(
@@ -165,10 +146,6 @@ function checkCwd(cwd: string): string | undefined {
   } catch {
     return `working directory ${cwd} does not exist`;
   }
-}
-
-function finished(result: AttemptOutcome): AttemptHandle {
-  return { done: Promise.resolve(result), stop: () => undefined };
 }
 
 function message(error: unknown): string {

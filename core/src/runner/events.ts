@@ -4,7 +4,7 @@ import type { BlockStatus, RunStatus } from '../store/types.ts';
  * What a run reports as it goes, to the CLI, the service process (which forwards them over
  * JSON-RPC) and through it the extension. Plain JSON data, so it crosses processes as is.
  */
-export type RunEvent = RunStartedEvent | BlockStatusEvent | BlockAttemptEvent | LogChunkEvent | RunFinishedEvent;
+export type RunEvent = RunStartedEvent | RunStatusEvent | BlockStatusEvent | BlockAttemptEvent | LogChunkEvent | RunFinishedEvent;
 
 export interface RunStartedEvent {
   type: 'run-started';
@@ -14,6 +14,16 @@ export interface RunStartedEvent {
   /** Every block in file order, with the status it starts with (`skipped` when not selected). */
   blocks: { id: string; status: BlockStatus }[];
   concurrency: number;
+  time: number;
+}
+
+/** The run was paused or resumed (its start and end have events of their own). */
+export interface RunStatusEvent {
+  type: 'run-status';
+  runId: number;
+  status: 'running' | 'paused';
+  /** `paused` or `paused now` (its running blocks suspended). */
+  reason?: string;
   time: number;
 }
 

@@ -2,6 +2,7 @@ import { NotificationType, RequestType } from 'vscode-jsonrpc';
 import type { Diagnostic } from '../model/diagnostic.ts';
 import type { RunTrigger } from '../store/types.ts';
 import type { LogChunkEvent, RunEvent } from './events.ts';
+import type { ControlAction, ControlAnswer } from './control.ts';
 import type { BlockGate } from './gate.ts';
 import type { RunPlan } from './plan.ts';
 import type { Selection } from './selection.ts';
@@ -122,3 +123,6 @@ export const LogChunkNotification = new NotificationType<LogChunkEvent & { store
  * later. A failed request (the client has gone or does not answer it) cancels the run.
  */
 export const BeforeBlockRequest = new RequestType<BlockGate & { store: string }, Record<string, never>, void>('pipeline/beforeBlock');
+
+/** Client → service (or a CLI run's control socket): pause, resume, approve or reject in a run this process owns. */
+export const ControlRunRequest = new RequestType<RunRef & ControlAction, ControlAnswer, void>('pipeline/controlRun');

@@ -15,9 +15,10 @@ import { LogForwarder } from './logForwarder.ts';
 import { planRun } from './plan.ts';
 import { RunRefused } from './prepare.ts';
 import {
-  AttachRunRequest, BeforeBlockRequest, CancelBlockRequest, CancelRunRequest, ListRunsRequest, PlanRequest, RunEventNotification, StartRunRequest,
+  AttachRunRequest, BeforeBlockRequest, CancelBlockRequest, CancelRunRequest, ControlRunRequest, ListRunsRequest, PlanRequest, RunEventNotification, StartRunRequest,
   type LiveRunInfo, type RunRefusedData, type StartRunParams,
 } from './protocol.ts';
+import { applyControl } from './control.ts';
 import { RunReplay } from './runReplay.ts';
 import { ServiceTriggers } from '../triggers/serviceTriggers.ts';
 
@@ -146,6 +147,10 @@ export class RunnerService {
       return { cancelled: handle !== undefined };
     });
     connection.onRequest(CancelBlockRequest, ({ runId, store, block }) => ({ cancelled: this.runs.get(`${resolve(store)}#${runId}`)?.handle?.cancelBlock(block) ?? false }));
+    connection.onRequest(ControlRunRequest, ({ runId, store, ...request }) => {
+      const handle = this.runs.get(`${resolve(store)}#${runId}`)?.handle;
+      return handle === undefined ? { ok: false, message: `Run #${runId} is not running in this service.` } : applyControl(handle, request);
+    });
     connection.onRequest(PlanRequest, (params) => {
       try {
         return planRun({ ...params, store: this.storeAt(this.storePath(params.file, params.store)) });

@@ -4,8 +4,8 @@ import { isOwnerGone, type RunOwner } from './ownerLiveness.ts';
 import { removeRunFolders } from './runFolders.ts';
 
 type Sql = (text: string) => SqlStatement;
-const UNFINISHED_RUN = "('initial', 'running')";
-const UNFINISHED_BLOCK = "('initial', 'queued', 'running')";
+const UNFINISHED_RUN = "('initial', 'running', 'paused')";
+const UNFINISHED_BLOCK = "('initial', 'queued', 'running', 'paused', 'waiting')";
 
 /** Unfinished runs whose owner process is certainly gone (see isOwnerGone). */
 export function findGoneOwners(sql: Sql): (RunOwner & { id: number })[] {

@@ -46,7 +46,7 @@ export function removeRunFolders(storePath: string, runId: number, ownerPid: num
   return removed;
 }
 
-function runFolderStem(storePath: string, runId: number, ownerPid: number): string {
+export function runFolderStem(storePath: string, runId: number, ownerPid: number): string {
   let path = storePath;
   try {
     path = realpathSync(storePath);

@@ -396,7 +396,7 @@ export class SqliteRunStore implements RunStore {
 
   /** Readers cannot write the `interrupted` mark, so they report it. */
   private present(run: RunRecord): RunRecord {
-    if (!this.readonly || (run.status !== 'initial' && run.status !== 'running') || !isOwnerGone(run)) return run;
+    if (!this.readonly || (run.status !== 'initial' && run.status !== 'running' && run.status !== 'paused') || !isOwnerGone(run)) return run;
     return { ...run, status: 'interrupted', finishedAt: Math.max(run.startedAt ?? run.heartbeatAt, run.heartbeatAt) };
   }
 

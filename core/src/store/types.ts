@@ -3,10 +3,12 @@
  * (reads). Implementations: SQLite through better-sqlite3, or node:sqlite where that cannot load.
  */
 
-export type RunStatus = 'initial' | 'running' | 'completed' | 'failed' | 'cancelled' | 'interrupted';
+export type RunStatus = 'initial' | 'running' | 'paused' | 'completed' | 'failed' | 'cancelled' | 'interrupted';
 export type BlockStatus =
   | 'initial' | 'queued' | 'running' | 'completed' | 'failed' | 'cancelled'
-  | 'upstream_failed' | 'condition_failed' | 'cached' | 'skipped';
+  | 'upstream_failed' | 'condition_failed' | 'cached' | 'skipped'
+  // Frozen by "pause now"; held at an approval gate.
+  | 'paused' | 'waiting';
 export type RunTrigger = 'manual' | 'cli' | 'schedule' | 'save' | 'retry' | 'replay' | 'debug'
   // A run started by a trigger: `schedule:nightly`, `event:on-data`, `chained:after-extract`, `always:keep-fresh`.
   | `${'schedule' | 'event' | 'chained' | 'always'}:${string}`;

@@ -60,6 +60,7 @@ export function collectExpressions(pipeline: Pipeline, report: (d: Diagnostic) =
   for (const block of pipeline.blocks) {
     add(block.run, block, 'run');
     add(block.cwd, block, 'cwd');
+    add(block.approval?.prompt, block, 'approval.prompt');
     for (const e of block.env) add(e.value, block, 'env');
     if (block.condition && typeof block.condition.value === 'string' && !/^(true|false)$/.test(block.condition.value)) add(block.condition, block, 'if', true);
   }
