@@ -261,8 +261,11 @@ export class DashboardPanel implements vscode.Disposable {
         }
         return this.notice(`Exported ${count ?? 0} runs to ${target.fsPath}.`);
       }
-      case 'compare':
-        return this.notice(`Compare runs ${selected.map((id) => `#${id}`).join(', ')}: the run comparison view is not in this build yet.`);
+      case 'compare': {
+        if (selected.length < 2 || selected.length > 5 || path === undefined) return this.notice('Select 2 to 5 runs to compare them.');
+        await vscode.commands.executeCommand('pipelineStudio.compareRuns', { storePath: path, runIds: selected });
+        return;
+      }
     }
   }
 
