@@ -39,6 +39,7 @@ export class ResourceSampler {
   private readonly minIntervalMs: number;
   private readonly maxIntervalMs: number;
   private timer: NodeJS.Timeout | undefined;
+  private dueAt = 0;
   private intervalMs: number;
   /** CPU time (ms) spent sampling, for the benchmark. */
   costMs = 0;
@@ -60,7 +61,10 @@ export class ResourceSampler {
     // No reading now: the first sweep comes within minIntervalMs, and a block that ends before it
     // (most no-op blocks) costs nothing; its figures say 0 samples, i.e. not measured.
     this.watched.set(key, watched);
-    this.schedule();
+    // A sweep far off (the interval grew while costly trees ran) would miss a short new attempt:
+    // its first reading comes within minIntervalMs whatever the interval.
+    if (this.timer !== undefined && this.dueAt - Date.now() > this.minIntervalMs) this.stop();
+    this.schedule(this.timer === undefined ? this.minIntervalMs : undefined);
   }
 
   current(key: number): ResourceFigures | undefined {
@@ -83,20 +87,23 @@ export class ResourceSampler {
     this.timer = undefined;
   }
 
-  private schedule(): void {
+  private schedule(delayMs = this.intervalMs): void {
     if (this.timer !== undefined || this.watched.size === 0) return;
+    this.dueAt = Date.now() + delayMs;
     this.timer = setTimeout(() => {
       this.timer = undefined;
       this.sweep();
       this.schedule();
-    }, this.intervalMs);
+    }, delayMs);
     this.timer.unref();
   }
 
   private sweep(): void {
-    const before = process.cpuUsage();
+    // This thread's time only: the process's (GC, the store's writes) is not the sampler's cost.
+    const usage = (previous?: NodeJS.CpuUsage): NodeJS.CpuUsage => (typeof process.threadCpuUsage === 'function' ? process.threadCpuUsage(previous) : process.cpuUsage(previous));
+    const before = usage();
     for (const watched of this.watched.values()) this.sample(watched);
-    const used = process.cpuUsage(before);
+    const used = usage(before);
     const ms = (used.user + used.system) / 1000;
     this.costMs += ms;
     this.sweeps++;
