@@ -35,8 +35,11 @@ test('the package for this platform holds its one SQLite binary, minified bundle
   // Minified: a bundle of at most a line per KB (the dev build has ~25), with no pointer to a map it does not carry.
   for (const bundle of ['extension.cjs', 'server.cjs', 'cli.cjs']) {
     const text = zipEntryData(zip, entries.find((e) => e.name === `extension/dist/${bundle}`) ?? assert.fail(`no ${bundle}`)).toString('utf8');
-    const lines = text.split('\n').length;
-    assert.ok(lines < text.length / 1000, `${bundle}: ${lines} lines in ${text.length} bytes is not minified`);
+    // Minified code is a few very long lines; multi-line template strings (help texts, job scripts)
+    // stay as written, so count the bytes on long lines rather than the lines.
+    const lines = text.split('\n');
+    const onLongLines = lines.filter((line) => line.length > 500).reduce((sum, line) => sum + line.length, 0);
+    assert.ok(onLongLines > 0.8 * text.length, `${bundle}: only ${Math.round((100 * onLongLines) / text.length)}% of ${text.length} bytes on lines over 500 characters (${lines.length} lines): not minified`);
     assert.doesNotMatch(text, /sourceMappingURL/, `${bundle} points to a source map`);
   }
 

@@ -103,7 +103,10 @@ test('export csv: RFC 4180 quoting and the formula guard survive a CSV parser; c
     assert.deepEqual(runs[1], show);
     assert.equal((await cli(['export', '--store', path, '--format', 'xml'])).code, 2);
     assert.equal((await cli(['export', '--store', path, '--format', 'csv', '--runs', '3,x'])).code, 2);
-    assert.match((await cli(['export', 'a.pipeline.yaml', '--to', 'argo'])).err, /unknown option '--to'/);
+    // With --to, export compiles a pipeline (issue 18) instead of exporting runs.
+    const compiled = await cli(['export', join(path, '..', 'missing.pipeline.yaml'), '--to', 'argo']);
+    assert.notEqual(compiled.code, 0);
+    assert.match(compiled.err, /missing\.pipeline\.yaml/);
     assert.equal(store.countRuns(), 8);
     void NOW;
   } finally {

@@ -1,4 +1,6 @@
 import { runExportTo } from './exportToCommand.ts';
+import { DetailsStore } from '../details/detailsStore.ts';
+import { loadRunDetails } from '../details/model.ts';
 import { closeSync, openSync, writeSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { CSV_COLUMNS, csvHeader, csvRecord } from '../query/exportRows.ts';
@@ -51,32 +53,42 @@ export function exportRuns(store: RunStore, options: { text: string | undefined;
   write(options.format === 'csv' ? csvHeader(columns) : '[');
   let before: number | undefined;
   let count = 0;
-  for (;;) {
-    const runs = store.listRuns({ text: options.text, before, limit: EXPORT_PAGE });
-    if (runs.length === 0) break;
-    const ids = runs.map((r) => r.id);
-    let chunk = '';
-    if (options.format === 'csv') {
-      const outputs = new Map<number, Map<string, string>>();
-      for (const o of store.outputsOf(ids)) {
-        let of = outputs.get(o.runId);
-        if (of === undefined) outputs.set(o.runId, (of = new Map<string, string>()));
-        of.set(`${o.block}.${o.name}`, o.value);
+  let details: DetailsStore | undefined;
+  try {
+    for (;;) {
+      const runs = store.listRuns({ text: options.text, before, limit: EXPORT_PAGE });
+      if (runs.length === 0) break;
+      const ids = runs.map((r) => r.id);
+      let chunk = '';
+      if (options.format === 'csv') {
+        const outputs = new Map<number, Map<string, string>>();
+        for (const o of store.outputsOf(ids)) {
+          let of = outputs.get(o.runId);
+          if (of === undefined) outputs.set(o.runId, (of = new Map<string, string>()));
+          of.set(`${o.block}.${o.name}`, o.value);
+        }
+        for (const run of runs) chunk += csvRecord(run, outputs.get(run.id) ?? new Map<string, string>(), columns);
+      } else {
+        const byRun = new Map<number, BlockRunRecord[]>();
+        for (const b of store.blockRunsOf(ids)) {
+          let list = byRun.get(b.runId);
+          if (list === undefined) byRun.set(b.runId, (list = []));
+          list.push(b);
+        }
+        // Everything `show --json` has, the run's details (host, queue times, resources, artifacts) included.
+        details ??= DetailsStore.open(store);
+        for (const { counts: _counts, ...run } of runs) {
+          const record = { run, blockRuns: byRun.get(run.id) ?? [], details: loadRunDetails(store, details, run.id) };
+          chunk += `${count + chunk.length === 0 ? '' : ','}\n${JSON.stringify(record)}`;
+        }
       }
-      for (const run of runs) chunk += csvRecord(run, outputs.get(run.id) ?? new Map<string, string>(), columns);
-    } else {
-      const byRun = new Map<number, BlockRunRecord[]>();
-      for (const b of store.blockRunsOf(ids)) {
-        let list = byRun.get(b.runId);
-        if (list === undefined) byRun.set(b.runId, (list = []));
-        list.push(b);
-      }
-      for (const { counts: _counts, ...run } of runs) chunk += `${count + chunk.length === 0 ? '' : ','}\n${JSON.stringify({ run, blockRuns: byRun.get(run.id) ?? [] })}`;
+      count += runs.length;
+      write(chunk);
+      before = runs[runs.length - 1]?.id;
+      if (runs.length < EXPORT_PAGE) break;
     }
-    count += runs.length;
-    write(chunk);
-    before = runs[runs.length - 1]?.id;
-    if (runs.length < EXPORT_PAGE) break;
+  } finally {
+    details?.close();
   }
   if (options.format === 'json') write(count === 0 ? ']\n' : '\n]\n');
   return count;
