@@ -53,6 +53,8 @@ const bundles = [
     external: [...nativeExternals, 'vscode'],
   },
   { ...nodeDefaults, entryPoints: ['server/src/server.ts'], outfile: 'dist/server.cjs' },
+  // The headless scheduler loads pipeline files in a child process (core/src/triggers/loadApart.ts).
+  { ...nodeDefaults, entryPoints: ['core/src/triggers/loadWorker.ts'], outfile: 'dist/triggerLoader.cjs' },
   // The pipeline debug adapter as a standalone DAP process (the extension runs the same session inline).
   { ...nodeDefaults, entryPoints: ['client/src/debug/standalone.ts'], outfile: 'dist/debugAdapter.cjs' },
   {

@@ -3,9 +3,9 @@ import { hostname } from 'node:os';
 import { resolve } from 'node:path';
 import { openStore, StoreError, type RunStore } from '../store/index.ts';
 import { TriggerStore } from '../store/triggerStore.ts';
-import { RunRefused, startRun } from '../runner/index.ts';
 import { watchGlobs } from '../triggers/fileWatch.ts';
-import { loadPipelines, type LoadedPipeline } from '../triggers/loadPipelines.ts';
+import { loadPipelinesApart } from '../triggers/loadApart.ts';
+import type { LoadedPipeline } from '../triggers/loadPipelines.ts';
 import { runOnFailure } from '../triggers/onFailure.ts';
 import { releaseLoadMemory } from '../triggers/releaseMemory.ts';
 import { Scheduler, type Launcher } from '../triggers/scheduler.ts';
@@ -43,8 +43,10 @@ export async function runScheduler(options: SchedulerCliOptions, io: CliIo): Pro
   }
   const log = (line: string): void => io.out(`${new Date().toISOString()} ${line}`);
   const holder = `${hostname()}:${process.pid}:${randomBytes(3).toString('hex')}`;
-  let loaded: LoadedPipeline[] = loadPipelines(files);
+  let loaded: LoadedPipeline[] = await loadPipelinesApart(files, (line) => io.err(line));
   const launch: Launcher = async (request) => {
+    // The engine loads with the first run: a scheduler whose triggers have not fired holds none of it.
+    const { RunRefused, startRun } = await import('../runner/index.ts');
     try {
       const handle = await startRun({ file: request.file, store, trigger: request.label, variables: request.variables });
       return { runId: handle.runId, done: handle.done.then((r) => ({ status: r.status, error: r.error })), cancel: () => handle.cancel() };
@@ -72,35 +74,44 @@ export async function runScheduler(options: SchedulerCliOptions, io: CliIo): Pro
     },
   });
   log(`scheduler ${holder} on ${store.path}, ${files.length} pipeline file(s)`);
-  scheduler.start(loaded);
-  // Arming a thousand triggers allocates most of what is to be given back. The collection pauses the
-  // process (a second or more on a loaded machine): only with a lease whose stale period outlasts that.
-  const release = (options.leaseHeartbeatMs ?? 5000) >= 2500 ? releaseLoadMemory : () => undefined;
-  release();
-
   // Pipeline files change while it runs: re-read them all (a file with errors keeps no triggers).
+  // Watched before the triggers start, so that `files:` triggers under these folders share its watcher.
   let reloadTimer: NodeJS.Timeout | undefined;
+  let reloading: Promise<void> = Promise.resolve();
+  const reload = async (): Promise<void> => {
+    log('pipeline files changed; reloading');
+    try {
+      loaded = await loadPipelinesApart(findPipelineFiles(options.paths), log);
+      if (!stopping) scheduler.load(loaded);
+      release();
+    } catch (error) {
+      log(`reload failed: ${error instanceof Error ? error.message : String(error)}`);
+    }
+  };
+  let stopping = false;
   const stopWatching = options.paths.map((p) => watchGlobs(resolve(p), ['**/*.pipeline.yaml', '**/*.pipeline.yml', '*.pipeline.yaml', '*.pipeline.yml'], (file) => {
     if (!PIPELINE_FILE.test(file)) return;
     if (reloadTimer !== undefined) clearTimeout(reloadTimer);
     reloadTimer = setTimeout(() => {
-      log('pipeline files changed; reloading');
-      try {
-        loaded = loadPipelines(findPipelineFiles(options.paths));
-        scheduler.load(loaded);
-        release();
-      } catch (error) {
-        log(`reload failed: ${error instanceof Error ? error.message : String(error)}`);
-      }
+      // One reload at a time, in order: the last one reads the files as they are now.
+      reloading = reloading.then(reload);
     }, RELOAD_DELAY_MS);
   }));
+  scheduler.start(loaded);
+  // Arming a thousand triggers (cron and time-zone arithmetic) grows the young generation that the
+  // idle scheduler never needs again. The collection pauses the process (a second or more on a
+  // loaded machine): only with a lease whose stale period outlasts that.
+  const release = (options.leaseHeartbeatMs ?? 5000) >= 2500 ? releaseLoadMemory : () => undefined;
+  release();
 
   const signal = await new Promise<NodeJS.Signals>((resolveSignal) => {
     process.once('SIGTERM', () => resolveSignal('SIGTERM'));
     process.once('SIGINT', () => resolveSignal('SIGINT'));
   });
   log(`${signal}: stopping${options.drain ? '; letting runs in flight finish (--drain)' : '; cancelling runs in flight'}`);
+  stopping = true;
   if (reloadTimer !== undefined) clearTimeout(reloadTimer);
+  await reloading;
   for (const stop of stopWatching) stop();
   await scheduler.stop({ drain: options.drain });
   await Promise.allSettled(failures);

@@ -1,9 +1,11 @@
-import { matchesGlob, relative, sep } from 'node:path';
+import { isAbsolute, matchesGlob, relative, sep } from 'node:path';
 import { watch, type FSWatcher } from 'chokidar';
 
 const IGNORED = /(^|[\\/])(node_modules|\.git|\.pipelines|\.tools)([\\/]|$)/;
 
 interface Subscriber {
+  /** The folder its globs are relative to: the hub's, or one under it. */
+  base: string;
   globs: string[];
   onFile: (path: string) => void;
   onError: ((error: unknown) => void) | undefined;
@@ -11,30 +13,37 @@ interface Subscriber {
 }
 
 interface Hub {
+  folder: string;
   watcher: FSWatcher;
   subscribers: Set<Subscriber>;
   /** The initial scan is over: changes from now on are reported. */
   ready: boolean;
 }
 
-/** One chokidar watcher per folder, however many triggers watch it: a thousand triggers must not mean a thousand watchers. */
+/**
+ * One chokidar watcher per folder, however many triggers watch it: a thousand triggers must not mean
+ * a thousand watchers. A folder under one already watched (recursively) shares that watcher.
+ */
 const hubs = new Map<string, Hub>();
 
 function hubOf(folder: string): Hub {
-  const hub = hubs.get(folder);
+  const hub = hubs.get(folder) ?? [...hubs.entries()].find(([watched]) => isUnder(watched, folder))?.[1];
   if (hub !== undefined) return hub;
   const watcher = watch(folder, { ignoreInitial: true, ignored: (path) => IGNORED.test(relative(folder, path)) });
   const subscribers = new Set<Subscriber>();
   const onEvent = (path: string): void => {
-    const rel = relative(folder, path).split(sep).join('/');
-    for (const s of subscribers) if (s.globs.some((glob) => matchesGlob(rel, glob.replace(/^\.\//, '')))) s.onFile(path);
+    for (const s of subscribers) {
+      if (!isUnder(s.base, path)) continue;
+      const rel = relative(s.base, path).split(sep).join('/');
+      if (s.globs.some((glob) => matchesGlob(rel, glob.replace(/^\.\//, '')))) s.onFile(path);
+    }
   };
   watcher.on('add', onEvent);
   watcher.on('change', onEvent);
   watcher.on('error', (error) => {
     for (const s of subscribers) s.onError?.(error);
   });
-  const created: Hub = { watcher, subscribers, ready: false };
+  const created: Hub = { folder, watcher, subscribers, ready: false };
   watcher.on('ready', () => {
     created.ready = true;
     for (const s of subscribers) s.onReady?.();
@@ -49,13 +58,19 @@ function hubOf(folder: string): Hub {
  */
 export function watchGlobs(folder: string, globs: string[], onFile: (path: string) => void, onError?: (error: unknown) => void, onReady?: () => void): () => void {
   const hub = hubOf(folder);
-  const subscriber: Subscriber = { globs, onFile, onError, onReady };
+  const subscriber: Subscriber = { base: folder, globs, onFile, onError, onReady };
   hub.subscribers.add(subscriber);
   if (hub.ready) onReady?.();
   return () => {
     hub.subscribers.delete(subscriber);
-    if (hub.subscribers.size > 0 || hubs.get(folder) !== hub) return;
-    hubs.delete(folder);
+    if (hub.subscribers.size > 0 || hubs.get(hub.folder) !== hub) return;
+    hubs.delete(hub.folder);
     void hub.watcher.close();
   };
+}
+
+/** `path` is `folder` or inside it. */
+function isUnder(folder: string, path: string): boolean {
+  const rel = relative(folder, path);
+  return rel === '' || (!rel.startsWith('..') && !isAbsolute(rel));
 }
