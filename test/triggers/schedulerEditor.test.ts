@@ -3,6 +3,7 @@ import assert from 'node:assert/strict';
 import { longRunningThreshold, median } from '../../core/src/triggers/longRunning.ts';
 import { Scheduler, triggerKey } from '../../core/src/triggers/scheduler.ts';
 import { pipeline, setup, T0 } from './schedulerSupport.ts';
+import { TriggerStore } from '../../core/src/store/triggerStore.ts';
 
 // What the editor asks of the scheduler: its list (Upcoming, code lenses), Disable/Enable, Run Now,
 // the long-running alert; and timers recomputed when the clock is set back. Virtual time throughout.
@@ -28,14 +29,51 @@ test('disable: a disabled trigger is listed as such and does not fire; enabled a
   const s = setup();
   s.scheduler.start([pipeline(A, TICK)]);
   await s.clock.advance(15_000);
-  s.scheduler.setDisabled(new Set([triggerKey(A, 'tick')]));
+  s.scheduler.setTriggerDisabled(A, 'tick', true);
   assert.equal(s.scheduler.list().find((t) => t.trigger === 'tick')?.disabled, true);
+  assert.deepEqual([...s.triggers.disabledKeys()], [triggerKey(A, 'tick')]);
   await s.clock.advance(30_000);
-  s.scheduler.setDisabled(new Set());
+  s.scheduler.setTriggerDisabled(A, 'tick', false);
   assert.equal(s.scheduler.list().find((t) => t.trigger === 'tick')?.disabled, false);
   await s.clock.advance(10_000);
   assert.deepEqual(s.runs.summary(), ['+10s #1 schedule:tick', '+50s #2 schedule:tick']);
   await s.scheduler.stop();
+});
+
+test('disable from another window: kept in the store, the scheduler that fires honours it at its next heartbeat, and so does a scheduler started later', async () => {
+  const s = setup();
+  // Another window's scheduler (or the headless one) on the same store: it does not hold the lease.
+  const other = new Scheduler({ triggers: s.triggers, holder: 'other-window', launch: s.runs.launch, clock: s.clock, leaseHeartbeatMs: 1000 });
+  s.scheduler.start([pipeline(A, TICK)]);
+  other.start([pipeline(A, TICK)]);
+  assert.equal(other.isLeader, false);
+  await s.clock.advance(10_000);
+  other.setTriggerDisabled(A, 'tick', true);
+  assert.equal(other.list().find((t) => t.trigger === 'tick')?.disabled, true);
+  // Within one heartbeat (1 s) the leader reads the store's set: the tick at +20s does not fire.
+  await s.clock.advance(30_000);
+  assert.equal(s.scheduler.list().find((t) => t.trigger === 'tick')?.disabled, true);
+  const late = new Scheduler({ triggers: s.triggers, holder: 'late', launch: s.runs.launch, clock: s.clock, leaseHeartbeatMs: 1000 });
+  late.start([pipeline(A, TICK)]);
+  assert.equal(late.list().find((t) => t.trigger === 'tick')?.disabled, true);
+  assert.deepEqual(s.runs.summary(), ['+10s #1 schedule:tick']);
+  await late.stop();
+  await other.stop();
+  await s.scheduler.stop();
+});
+
+test('alerts are claimed once per run and kind, whichever window or connection asks first', () => {
+  const s = setup();
+  const second = TriggerStore.openPath(s.path);
+  try {
+    assert.equal(s.triggers.claimAlert(7, 'failed', 'window-1'), true);
+    assert.equal(second.triggers.claimAlert(7, 'failed', 'window-2'), false);
+    assert.equal(second.triggers.claimAlert(7, 'long', 'window-2'), true);
+    assert.equal(s.triggers.claimAlert(7, 'long', 'window-1'), false);
+  } finally {
+    second.triggers.close();
+    second.store.close();
+  }
 });
 
 test('run now: a run with the trigger\'s variables and label, from a scheduler that does not hold the lease; an unknown trigger is refused', async () => {

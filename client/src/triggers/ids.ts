@@ -20,7 +20,7 @@ export const LONG_RUNNING_SETTING = 'triggers.longRunningAlert';
 
 /** Workspace state: the answer to "Enable triggers for this workspace?" (true, false, or not asked). */
 export const ALLOWED_STATE = 'pipelineStudio.triggers.allowed';
-/** Workspace state: triggers the user disabled, as `<file>#<trigger>` keys. */
+/** Workspace state of earlier versions: triggers the user disabled, as `<file>#<trigger>` keys (now kept in the store). */
 export const DISABLED_STATE = 'pipelineStudio.triggers.disabled';
 
 /** Context key: whether triggers run in this window (title buttons of the Upcoming view). */

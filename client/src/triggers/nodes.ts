@@ -29,7 +29,7 @@ export class TriggerNode extends UpcomingNode {
       : listing.next !== undefined ? `${formatWhen(listing.next, now)} (${formatRelative(listing.next, now)})` : (listing.waitsFor !== undefined ? `on ${listing.kind === 'files' ? 'change of' : 'end of'} ${listing.waitsFor}` : 'never fires again');
     item.description = `${listing.pipeline} · ${when}`;
     item.tooltip = new vscode.MarkdownString(
-      `**${listing.trigger}** (${listing.kind}) of **${listing.pipeline}**\n\n${listing.disabled ? 'Disabled in this workspace: it does not fire.' : listing.next !== undefined ? `Next fire: ${new Date(listing.next).toString()}` : when}\n\n${listing.file}`,
+      `**${listing.trigger}** (${listing.kind}) of **${listing.pipeline}**\n\n${listing.disabled ? 'Disabled on this store (every window and scheduler on it): it does not fire.' : listing.next !== undefined ? `Next fire: ${new Date(listing.next).toString()}` : when}\n\n${listing.file}`,
     );
     item.iconPath = new vscode.ThemeIcon(listing.disabled ? 'circle-slash' : KIND_ICONS[listing.kind]);
     item.contextValue = listing.disabled ? 'trigger.disabled' : 'trigger.enabled';

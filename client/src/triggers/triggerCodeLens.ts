@@ -54,13 +54,13 @@ export class TriggerCodeLensProvider implements vscode.CodeLensProvider, vscode.
         continue;
       }
       if (disabled) {
-        lenses.push(new vscode.CodeLens(range, { title: `disabled · ${when}`, command: ENABLE_TRIGGER, arguments: [ref], tooltip: 'Disabled in this workspace: click to enable it again' }));
+        lenses.push(new vscode.CodeLens(range, { title: `disabled · ${when}`, command: ENABLE_TRIGGER, arguments: [ref], tooltip: 'Disabled on this store, for every window and scheduler: click to enable it again' }));
         continue;
       }
       lenses.push(
         new vscode.CodeLens(range, { title: when, command: SHOW_UPCOMING, tooltip: next !== undefined ? new Date(next).toString() : 'Show the upcoming fires' }),
         new vscode.CodeLens(range, { title: 'Run now', command: RUN_TRIGGER_NOW, arguments: [ref], tooltip: `Run '${trigger.name}' now, with its variables` }),
-        new vscode.CodeLens(range, { title: 'Disable', command: DISABLE_TRIGGER, arguments: [ref], tooltip: 'Stop this trigger firing in this workspace (the file is not changed)' }),
+        new vscode.CodeLens(range, { title: 'Disable', command: DISABLE_TRIGGER, arguments: [ref], tooltip: 'Stop this trigger firing, for every window and scheduler on its store (the file is not changed)' }),
       );
     }
     return lenses;

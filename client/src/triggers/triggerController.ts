@@ -2,7 +2,7 @@ import * as vscode from 'vscode';
 import type { SocketRunnerClient } from '../../../core/src/runner/client.ts';
 import { triggerKey } from '../../../core/src/triggers/scheduler.ts';
 import {
-  DisableTriggersRequest, EnableTriggersRequest, FileEventsNotification, RunTriggerNowRequest, TriggerAlertNotification, TriggerLogNotification,
+  DisableTriggersRequest, EnableTriggersRequest, FileEventsNotification, RunTriggerNowRequest, SetTriggerDisabledRequest, TriggerAlertNotification, TriggerLogNotification,
   TriggerStateNotification, type TriggerAlert, type TriggerState,
 } from '../../../core/src/triggers/triggerProtocol.ts';
 import { runsLog } from '../run/runsLog.ts';
@@ -54,22 +54,26 @@ export class TriggerController implements vscode.Disposable {
     return [...this.states.values()];
   }
 
-  disabledKeys(): string[] {
+  /** Triggers this window turned off before they were kept in the store: moved there at the next enable. */
+  private legacyDisabledKeys(): string[] {
     return this.workspaceState.get<string[]>(DISABLED_STATE, []);
   }
 
+  /** Whether the store has the trigger turned off, as its scheduler last said. */
   isDisabled(file: string, trigger: string): boolean {
-    return this.disabledKeys().includes(triggerKey(file, trigger));
+    const key = triggerKey(file, trigger);
+    return this.allStates.some((state) => state.triggers.some((t) => t.disabled && triggerKey(t.file, t.trigger) === key));
   }
 
-  /** Disables or enables one trigger in this workspace (not in its file). */
+  /**
+   * Disables or enables one trigger (not in its file): in the store, so that every window and the
+   * headless scheduler on the store honour it.
+   */
   async setDisabled(file: string, trigger: string, disabled: boolean): Promise<void> {
-    const key = triggerKey(file, trigger);
-    const keys = new Set(this.disabledKeys());
-    if (disabled) keys.add(key);
-    else keys.delete(key);
-    await this.workspaceState.update(DISABLED_STATE, [...keys].sort());
-    await this.refresh();
+    const store = storePathForRun(vscode.Uri.file(file));
+    const client = await this.connect(store);
+    const state = await client.connection.sendRequest(SetTriggerDisabledRequest, { store, file, trigger, disabled });
+    if (this.active) this.apply(state);
   }
 
   /** Starts scheduling the workspace's folders (idempotent). */
@@ -130,7 +134,9 @@ export class TriggerController implements vscode.Disposable {
   private async enableStore(store: string, folders: string[]): Promise<void> {
     try {
       const client = await this.connect(store);
-      const state = await client.connection.sendRequest(EnableTriggersRequest, { store, folders, disabled: this.disabledKeys(), longRunningAlert: longRunningAlert() });
+      const legacy = this.legacyDisabledKeys();
+      const state = await client.connection.sendRequest(EnableTriggersRequest, { store, folders, disabled: legacy, longRunningAlert: longRunningAlert() });
+      if (legacy.length > 0) await this.workspaceState.update(DISABLED_STATE, undefined);
       if (this.active) this.apply(state);
     } catch (error) {
       runsLog().warn(`Could not enable the triggers of ${store}: ${error instanceof Error ? error.message : String(error)}`);

@@ -142,6 +142,27 @@ export class TriggerStore {
     );
   }
 
+  /** The triggers turned off on this store, as triggerKey gives them (`<file>#<trigger>`). */
+  disabledKeys(): Set<string> {
+    return this.guard(() => new Set(this.sql('SELECT pipeline_file, trigger FROM trigger_disabled').all().map((row) => `${String(row.pipeline_file)}#${String(row.trigger)}`)));
+  }
+
+  /** Turns a trigger off (or on again) for every scheduler and window on this store. */
+  setDisabled(pipelineFile: string, trigger: string, disabled: boolean, now = Date.now()): void {
+    this.write(() => {
+      if (disabled) this.sql('INSERT OR IGNORE INTO trigger_disabled (pipeline_file, trigger, disabled_at) VALUES (?, ?, ?)').run(pipelineFile, trigger, now);
+      else this.sql('DELETE FROM trigger_disabled WHERE pipeline_file = ? AND trigger = ?').run(pipelineFile, trigger);
+    });
+  }
+
+  /**
+   * Claims the showing of an alert (a run and a kind of alert) for `by`: true for the first claim
+   * only, so that of several windows on the store one shows it.
+   */
+  claimAlert(runId: number, kind: string, by: string, now = Date.now()): boolean {
+    return this.write(() => this.sql('INSERT OR IGNORE INTO trigger_alert_shown (run_id, kind, shown_at, shown_by) VALUES (?, ?, ?, ?)').run(runId, kind, now, by).changes > 0);
+  }
+
   fires(): FireRecord[] {
     return this.guard(() =>
       this.sql('SELECT id, pipeline_file, trigger, kind, scheduled_for, fired_at, holder, run_id, detail, upstream_run_id, outcome FROM trigger_fire ORDER BY id').all().map((row) => ({

@@ -188,6 +188,7 @@ export class Scheduler {
   }
 
   start(pipelines: readonly LoadedPipeline[]): void {
+    this.disabled = this.storedDisabled() ?? this.disabled;
     this.load(pipelines);
     this.renewLease();
   }
@@ -197,8 +198,17 @@ export class Scheduler {
     return this.loaded;
   }
 
-  /** Triggers the user turned off (keys from triggerKey): they are listed, not fired. */
-  setDisabled(keys: ReadonlySet<string>): void {
+  /**
+   * Turns a trigger off (or on again) in the store, for every scheduler and window on it (the others
+   * see it at their next lease heartbeat), and here at once.
+   */
+  setTriggerDisabled(file: string, trigger: string, disabled: boolean): void {
+    this.options.triggers.setDisabled(file, trigger, disabled, this.clock.now());
+    this.setDisabled(this.storedDisabled() ?? this.disabled);
+  }
+
+  /** Triggers turned off (keys from triggerKey): they are listed, not fired. The store's set, read at each heartbeat. */
+  private setDisabled(keys: ReadonlySet<string>): void {
     const same = keys.size === this.disabled.size && [...keys].every((k) => this.disabled.has(k));
     this.disabled = new Set(keys);
     if (!same) this.load(this.loaded);
@@ -307,6 +317,9 @@ export class Scheduler {
       leader = this.leader;
       this.log(`lease check failed: ${error instanceof Error ? error.message : String(error)}`);
     }
+    // Triggers turned off from another window or scheduler on this store: honoured within a heartbeat.
+    const disabled = this.storedDisabled();
+    if (disabled !== undefined) this.setDisabled(disabled);
     const was = this.leader;
     const became = leader && !was;
     if (leader !== this.leader) this.log(leader ? 'holds the lease: this scheduler fires' : 'lost the lease: another scheduler fires');
@@ -314,6 +327,16 @@ export class Scheduler {
     if (became) this.onBecameLeader();
     if (leader !== was) this.options.onChange?.();
     this.leaseTimer = this.clock.setTimer(() => this.renewLease(), this.heartbeatMs);
+  }
+
+  /** The store's disabled triggers, or undefined when the store cannot say now (busy): keep the last set. */
+  private storedDisabled(): Set<string> | undefined {
+    try {
+      return this.options.triggers.disabledKeys();
+    } catch (error) {
+      this.log(`could not read the disabled triggers: ${error instanceof Error ? error.message : String(error)}`);
+      return undefined;
+    }
   }
 
   private onBecameLeader(): void {

@@ -13,7 +13,7 @@ import { runOnFailure } from './onFailure.ts';
 import { releaseLoadMemory } from './releaseMemory.ts';
 import { Scheduler, type Alert, type LaunchedRun, type LaunchRequest, type SchedulerClock } from './scheduler.ts';
 import {
-  DisableTriggersRequest, EnableTriggersRequest, FileEventsNotification, RunTriggerNowRequest, TriggerAlertNotification, TriggerLogNotification,
+  DisableTriggersRequest, EnableTriggersRequest, FileEventsNotification, RunTriggerNowRequest, SetTriggerDisabledRequest, TriggerAlertNotification, TriggerLogNotification,
   TriggerStateNotification, type EnableTriggersParams, type TriggerState, type WatchRequest,
 } from './triggerProtocol.ts';
 
@@ -30,7 +30,6 @@ export interface ServiceTriggersOptions {
 
 interface Subscription {
   folders: string[];
-  disabled: string[];
   longRunningAlert: boolean;
 }
 
@@ -83,11 +82,10 @@ class StoreTriggers {
     });
   }
 
-  /** Applies the subscribers' folders and disabled triggers (starting the scheduler the first time). */
+  /** Applies the subscribers' folders (starting the scheduler the first time). Disabled triggers are the store's. */
   update(): void {
     const subs = [...this.subscribers.values()];
     const folders = [...new Set(subs.flatMap((s) => s.folders.map((f) => resolve(f))))].sort();
-    this.scheduler.setDisabled(new Set(subs.flatMap((s) => s.disabled)));
     if (!this.started) {
       this.started = true;
       this.folders = folders;
@@ -127,6 +125,12 @@ class StoreTriggers {
       this.log('pipeline files changed; reloading');
       this.scheduler.load(this.load());
     }, this.reloadDelayMs);
+  }
+
+  /** Turns a trigger off or on in the store (every window and scheduler on it honour the store's set). */
+  setDisabled(file: string, trigger: string, disabled: boolean): void {
+    this.scheduler.setTriggerDisabled(resolve(file), trigger, disabled);
+    this.stateChanged();
   }
 
   runNow(file: string, trigger: string): Promise<number> {
@@ -215,6 +219,17 @@ export class ServiceTriggers {
     connection.onNotification(FileEventsNotification, ({ paths }) => {
       for (const store of this.stores.values()) if (store.subscribers.has(connection)) store.filesChanged(paths);
     });
+    connection.onRequest(SetTriggerDisabledRequest, ({ store, file, trigger, disabled }) => {
+      const host = this.stores.get(resolve(store));
+      try {
+        if (host === undefined) throw new Error('Triggers are not enabled for this store.');
+        host.setDisabled(file, trigger, disabled);
+        return host.state();
+      } catch (error) {
+        const message = error instanceof Error ? error.message : String(error);
+        throw new ResponseError<RunRefusedData>(REFUSED, message, { problems: [message], diagnostics: [] });
+      }
+    });
     connection.onRequest(RunTriggerNowRequest, async ({ store, file, trigger }) => {
       const host = this.stores.get(resolve(store));
       try {
@@ -247,8 +262,13 @@ export class ServiceTriggers {
       host = new StoreTriggers(path, this.options.storeAt(path), this.options);
       this.stores.set(path, host);
     }
-    host.subscribers.set(connection, { folders: params.folders, disabled: params.disabled, longRunningAlert: params.longRunningAlert });
+    host.subscribers.set(connection, { folders: params.folders, longRunningAlert: params.longRunningAlert });
     host.update();
+    // A window's list from before disabled triggers were kept in the store: into the store, once.
+    for (const key of params.disabled) {
+      const at = key.lastIndexOf('#');
+      if (at > 0) host.setDisabled(key.slice(0, at), key.slice(at + 1), true);
+    }
     return host.state();
   }
 

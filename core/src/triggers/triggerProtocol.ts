@@ -16,7 +16,10 @@ export interface EnableTriggersParams {
   store: string;
   /** Folders whose pipeline files' triggers this window wants scheduled (absolute). */
   folders: string[];
-  /** Triggers the user turned off in this window (`<file>#<trigger>`, see triggerKey). */
+  /**
+   * Triggers this window had turned off before they were kept in the store (`<file>#<trigger>`, see
+   * triggerKey): the service turns them off in the store, once; the window then forgets its list.
+   */
   disabled: string[];
   /** Alert on runs that take 3× their pipeline's median duration. */
   longRunningAlert: boolean;
@@ -56,6 +59,9 @@ export const DisableTriggersRequest = new RequestType<{ store: string }, Record<
 
 /** Client → service: files created, changed or deleted, as the editor's watcher saw them (absolute paths). */
 export const FileEventsNotification = new NotificationType<{ paths: string[] }>('pipeline/triggers/files');
+
+/** Client → service: turn a trigger off (or on) in the store, for every window and scheduler on it; answers the state. */
+export const SetTriggerDisabledRequest = new RequestType<{ store: string; file: string; trigger: string; disabled: boolean }, TriggerState, RunRefusedData>('pipeline/triggers/setDisabled');
 
 /** Client → service: run a trigger now (the user asked), with its variables and label; refused like a startRun. */
 export const RunTriggerNowRequest = new RequestType<{ store: string; file: string; trigger: string }, { runId: number; store: string }, RunRefusedData>('pipeline/triggers/runNow');

@@ -3,7 +3,7 @@ import type { TriggerFeatures } from '../features.ts';
 import { DISABLE_TRIGGER } from '../ids.ts';
 import { triggerArgument } from './triggerArgument.ts';
 
-/** Disable: the trigger stops firing in this workspace; kept in the workspace state, the file is untouched. */
+/** Disable: the trigger stops firing for every window and scheduler on its store; kept in the store, the file is untouched. */
 export function registerDisableTrigger(features: TriggerFeatures): vscode.Disposable {
   return vscode.commands.registerCommand(DISABLE_TRIGGER, async (arg: unknown) => {
     const ref = triggerArgument(arg);
