@@ -103,3 +103,23 @@ test('export-outputs: one CSV row per run with the block outputs; a formula-like
   const csv = cli(['export-outputs', 'x', '--format', 'csv'], dir).stdout.trim().split('\n');
   assert.match(csv[1] ?? '', /,'=HYPERLINK\(1\)$/);
 });
+
+test('run --hash-limit (or PIPELINE_STUDIO_HASH_LIMIT): files over it are recorded without a hash; a bad size is a usage error', () => {
+  const { dir, file } = pipelineDir(`blocks:
+  write:
+    cache:
+      inputs: []
+      outputs: [out.txt]
+    run: printf 'more than 1K of text %.0s' $(seq 1 100) > out.txt
+`);
+  assert.equal(cli(['run', file, '--hash-limit', '1K'], dir).code, 0);
+  const json = JSON.parse(cli(['show', 'latest', '--json'], dir).stdout) as { details: { artifacts: { sha256?: string; hashNote?: string }[] } };
+  assert.match(json.details.artifacts[0]?.hashNote ?? '', /over size limit \(1024 bytes\)/);
+  assert.equal(json.details.artifacts[0]?.sha256, undefined);
+  const bad = cli(['run', file, '--hash-limit', 'lots'], dir);
+  assert.equal(bad.code, 2);
+  assert.match(bad.stderr, /--hash-limit: 'lots' is not a size/);
+  const fromEnv = spawnSync(process.execPath, [CLI, 'run', file], { cwd: dir, encoding: 'utf8', env: { ...process.env, PIPELINE_STUDIO_HASH_LIMIT: '2X' } });
+  assert.equal(fromEnv.status, 2);
+  assert.match(fromEnv.stderr, /PIPELINE_STUDIO_HASH_LIMIT: '2X' is not a size/);
+});

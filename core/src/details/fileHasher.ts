@@ -4,7 +4,9 @@ import { open, stat } from 'node:fs/promises';
 import type { FileStat } from './declaredFiles.ts';
 import type { KnownFile } from './detailsStore.ts';
 
-export const DEFAULT_HASH_LIMIT_BYTES = 1024 ** 3;
+import { DEFAULT_HASH_LIMIT_BYTES } from '../runner/fingerprint.ts';
+
+export { DEFAULT_HASH_LIMIT_BYTES };
 
 /** Files up to this size are read in one synchronous read: cheaper than four trips through the thread pool, and shorter than a tick. */
 const SMALL_FILE_BYTES = 64 * 1024;
