@@ -97,6 +97,15 @@ test('export-outputs: one CSV row per run with the block outputs; a formula-like
   const two = cli(['export-outputs', 'train', '--runs', '1,3', '--format', 'csv', '--store', store.path], import.meta.dirname);
   assert.deepEqual(two.stdout.trim().split('\n').slice(1).map((l) => l.split(',')[0]), ['3', '1']);
   assert.equal(cli(['export-outputs', 'train', '--format', 'xlsx', '--store', store.path], import.meta.dirname).code, 2);
+  // --query is the runs query language (run 3 failed); --runs narrows it further.
+  const completed = cli(['export-outputs', 'train', '--query', 'status:completed', '--format', 'csv', '--store', store.path], import.meta.dirname);
+  assert.equal(completed.code, 0, completed.stderr);
+  assert.deepEqual(completed.stdout.trim().split('\n').slice(1).map((l) => l.split(',')[0]), ['5', '4', '2', '1']);
+  const both = cli(['export-outputs', 'train', '--query', 'status:completed', '--runs', '1,3', '--format', 'csv', '--store', store.path], import.meta.dirname);
+  assert.deepEqual(both.stdout.trim().split('\n').slice(1).map((l) => l.split(',')[0]), ['1']);
+  const bad = cli(['export-outputs', 'train', '--query', 'status:', '--format', 'csv', '--store', store.path], import.meta.dirname);
+  assert.equal(bad.code, 2);
+  assert.match(bad.stderr, /bad --query/);
 
   const { dir, file } = pipelineDir('blocks:\n  x:\n    run: echo "v==HYPERLINK(1)" >> "$PIPELINE_OUTPUT"\n');
   assert.equal(cli(['run', file], dir).code, 0);
