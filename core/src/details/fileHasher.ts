@@ -32,11 +32,11 @@ export class FileHasher {
   /** How many files were read to hash them (tests count these). */
   hashCalls = 0;
   private readonly limitBytes: number;
-  private readonly known: (path: string) => KnownFile | undefined;
+  private readonly known: (path: string, stat: FileStat) => KnownFile | undefined;
   private readonly buffer = Buffer.allocUnsafe(CHUNK_BYTES);
   private bufferBusy = false;
 
-  constructor(known: (path: string) => KnownFile | undefined, limitBytes = DEFAULT_HASH_LIMIT_BYTES) {
+  constructor(known: (path: string, stat: FileStat) => KnownFile | undefined, limitBytes = DEFAULT_HASH_LIMIT_BYTES) {
     this.known = known;
     this.limitBytes = limitBytes;
   }
@@ -47,7 +47,7 @@ export class FileHasher {
     if (info === undefined) return { path, size: undefined, mtimeMs: undefined, sha256: undefined, hashNote: 'missing' };
     const facts: FileFacts = { path, size: info.size, mtimeMs: info.mtimeMs, sha256: undefined, hashNote: undefined };
     if (info.size > this.limitBytes) return { ...facts, hashNote: `over size limit (${this.limitBytes} bytes); not hashed` };
-    const known = this.known(path);
+    const known = this.known(path, info);
     if (known?.sha256 !== undefined && known.size === info.size && known.mtimeMs === info.mtimeMs) return { ...facts, sha256: known.sha256 };
     try {
       this.hashCalls++;

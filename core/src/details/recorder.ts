@@ -3,7 +3,7 @@ import { readFileSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { FINISHED_BLOCK_STATUSES, type RunStore } from '../store/types.ts';
 import type { RunEvent } from '../runner/events.ts';
-import { declaredFiles, type DeclaredCache, type StatCache } from './declaredFiles.ts';
+import { declaredFiles, type DeclaredCache, type FileStat, type StatCache } from './declaredFiles.ts';
 import { DetailsStore, type KnownFile } from './detailsStore.ts';
 import { FileHasher, type FileFacts } from './fileHasher.ts';
 import { gitExtras } from './gitExtras.ts';
@@ -54,6 +54,7 @@ export class DetailsRecorder {
   private readonly options: RecorderOptions;
   private readonly endedAttempts: { blockRunId: number; block: string; cwd: string; cache: DeclaredCache }[] = [];
   private previous: Map<string, Map<string, KnownFile>> | undefined;
+  private runStartedAt = Number.POSITIVE_INFINITY;
   private readonly previousByPath = new Map<string, KnownFile>();
   private sweepTimer: NodeJS.Timeout | undefined;
   private wakeSweep: (() => void) | undefined;
@@ -75,7 +76,7 @@ export class DetailsRecorder {
     this.file = resolve(options.file);
     this.text = options.text ?? readText(this.file);
     this.sampler = options.resources === false ? undefined : new ResourceSampler(options.sampler);
-    this.hasher = new FileHasher((path) => this.recent.get(path) ?? this.previousByPath.get(path) ?? this.details?.knownFile(path), options.hashLimitBytes);
+    this.hasher = new FileHasher((path, stat) => this.knownFile(path, stat), options.hashLimitBytes);
     this.gitPromise = options.git === false ? undefined : gitExtras(dirname(this.file));
   }
 
@@ -96,7 +97,8 @@ export class DetailsRecorder {
   private event(event: RunEvent): void {
     switch (event.type) {
       case 'run-started':
-        this.started(event.runId);
+        // The wall clock, not the event's (a test's clock may be fake): file times are wall-clock times.
+        this.started(event.runId, Date.now());
         return;
       case 'block-attempt':
         this.current.set(event.block, { blockRunId: event.blockRunId, pid: event.pid, cwd: event.cwd, cache: event.cache });
@@ -116,8 +118,20 @@ export class DetailsRecorder {
     }
   }
 
-  private started(runId: number): void {
+  /**
+   * The last record of a file, for skipping its hash. A file modified since this run started has
+   * no record from before it (a record is made after the modification it saw), so only this run's
+   * own records are asked: most outputs cost no store lookup.
+   */
+  private knownFile(path: string, stat: FileStat): KnownFile | undefined {
+    const mine = this.recent.get(path);
+    if (mine !== undefined || stat.mtimeMs >= this.runStartedAt) return mine;
+    return this.previousByPath.get(path) ?? this.details?.knownFile(path);
+  }
+
+  private started(runId: number, time: number): void {
     this.runId = runId;
+    this.runStartedAt = time;
     this.details = DetailsStore.open(this.options.store);
     const details = this.details;
     if (this.text !== undefined) details.saveDefinition(runId, this.text, createHash('sha256').update(this.text).digest('hex'));
