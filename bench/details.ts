@@ -15,7 +15,7 @@ import { generateNoopDag, noopPipelineYaml, type NoopDag } from './generate.ts';
 
 const quick = process.argv.includes('--quick');
 const SIZE = quick ? 200 : 1000;
-const REPEATS = quick ? 2 : 3;
+const REPEATS = quick ? 3 : 5;
 const dir = mkdtempSync(join(tmpdir(), 'ps-bench-details-'));
 
 function filePipelineYaml(dag: NoopDag): string {
@@ -45,7 +45,11 @@ async function timedRun(file: string, record: boolean, concurrency: number): Pro
   return { wallMs, cpuMs: (used.user + used.system) / 1000, samplerMs: recorder?.sampler?.costMs ?? 0, hashCalls: recorder?.hasher.hashCalls ?? 0 };
 }
 
-const median = (xs: number[]): number => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)] ?? 0;
+const median = (xs: number[]): number => {
+  const sorted = [...xs].sort((a, b) => a - b);
+  const mid = Math.floor(sorted.length / 2);
+  return sorted.length % 2 === 1 ? (sorted[mid] ?? 0) : ((sorted[mid - 1] ?? 0) + (sorted[mid] ?? 0)) / 2;
+};
 
 async function overhead(name: string, yaml: string): Promise<void> {
   const file = join(dir, `${name}.pipeline.yaml`);
@@ -66,7 +70,7 @@ async function overhead(name: string, yaml: string): Promise<void> {
   const cb = median(withDetails.map((x) => x.cpuMs));
   console.log(`${name} (${SIZE} blocks, concurrency 4, median of ${REPEATS}):`);
   console.log(`  wall: without ${a.toFixed(0)} ms, with details ${b.toFixed(0)} ms  → ${(((b - a) / a) * 100).toFixed(1)}% (target <= 5%)`);
-  console.log(`  engine CPU: without ${ca.toFixed(0)} ms, with ${cb.toFixed(0)} ms; sampler ${median(withDetails.map((x) => x.samplerMs)).toFixed(0)} ms; files hashed ${median(withDetails.map((x) => x.hashCalls))}`);
+  console.log(`  engine CPU: without ${ca.toFixed(0)} ms, with ${cb.toFixed(0)} ms → ${(((cb - ca) / ca) * 100).toFixed(1)}%; sampler ${median(withDetails.map((x) => x.samplerMs)).toFixed(0)} ms; files hashed ${median(withDetails.map((x) => x.hashCalls))}`);
   console.log(`  runs (wall ms): without [${without.map((x) => x.wallMs.toFixed(0)).join(', ')}], with [${withDetails.map((x) => x.wallMs.toFixed(0)).join(', ')}]`);
 }
 

@@ -81,4 +81,31 @@ test('a file over the size limit (a 2 GiB sparse file) is recorded without readi
   assert.equal(small?.size, 5);
   assert.ok(small?.sha256 !== undefined);
   assert.equal(r.recorder.hasher.hashCalls, 1, 'only the small file was read');
+  // Nor did the engine read it for the cache: the output folder's hash stands for the big file's size and mtime.
+  const row = r.store.blockRuns(r.result.runId).find((b) => b.block === 'big');
+  assert.match(row?.outputHashes?.out ?? '', /^dir:/);
+});
+
+test('the hash limit is a run option: the engine and the recorder read no file over it, and the cache compares such files by size and mtime', async () => {
+  const { dir, file } = pipelineDir(`blocks:
+  make:
+    cache:
+      inputs: [in.txt]
+      outputs: [out.txt]
+    run: cp in.txt out.txt
+`);
+  writeFileSync(join(dir, 'in.txt'), 'twelve bytes');
+  const store = openStore(join(tempDir('ps-details-'), 'runs.sqlite'));
+  const first = await recordRun(file, { store, hashLimitBytes: 4, recorder: { hashLimitBytes: 4 } });
+  assert.equal(first.recorder.hasher.hashCalls, 0);
+  assert.ok(first.details.artifacts(first.result.runId).every((a) => a.sha256 === undefined && /over size limit \(4 bytes\)/.test(a.hashNote ?? '')));
+  const row = first.store.blockRuns(first.result.runId)[0];
+  assert.match(row?.outputHashes?.['out.txt'] ?? '', /^unhashed:12:/);
+  // Unchanged: a cache hit without reading either file.
+  const second = await recordRun(file, { store, hashLimitBytes: 4 });
+  assert.equal(second.block('make').status, 'cached');
+  // Same size, new mtime: a miss, as make would decide.
+  writeFileSync(join(dir, 'in.txt'), 'twelve BYTES');
+  const third = await recordRun(file, { store, hashLimitBytes: 4 });
+  assert.equal(third.block('make').status, 'completed');
 });

@@ -97,9 +97,38 @@ test('export-outputs: one CSV row per run with the block outputs; a formula-like
   const two = cli(['export-outputs', 'train', '--runs', '1,3', '--format', 'csv', '--store', store.path], import.meta.dirname);
   assert.deepEqual(two.stdout.trim().split('\n').slice(1).map((l) => l.split(',')[0]), ['3', '1']);
   assert.equal(cli(['export-outputs', 'train', '--format', 'xlsx', '--store', store.path], import.meta.dirname).code, 2);
+  // --query is the runs query language (run 3 failed); --runs narrows it further.
+  const completed = cli(['export-outputs', 'train', '--query', 'status:completed', '--format', 'csv', '--store', store.path], import.meta.dirname);
+  assert.equal(completed.code, 0, completed.stderr);
+  assert.deepEqual(completed.stdout.trim().split('\n').slice(1).map((l) => l.split(',')[0]), ['5', '4', '2', '1']);
+  const both = cli(['export-outputs', 'train', '--query', 'status:completed', '--runs', '1,3', '--format', 'csv', '--store', store.path], import.meta.dirname);
+  assert.deepEqual(both.stdout.trim().split('\n').slice(1).map((l) => l.split(',')[0]), ['1']);
+  const bad = cli(['export-outputs', 'train', '--query', 'status:', '--format', 'csv', '--store', store.path], import.meta.dirname);
+  assert.equal(bad.code, 2);
+  assert.match(bad.stderr, /bad --query/);
 
   const { dir, file } = pipelineDir('blocks:\n  x:\n    run: echo "v==HYPERLINK(1)" >> "$PIPELINE_OUTPUT"\n');
   assert.equal(cli(['run', file], dir).code, 0);
   const csv = cli(['export-outputs', 'x', '--format', 'csv'], dir).stdout.trim().split('\n');
   assert.match(csv[1] ?? '', /,'=HYPERLINK\(1\)$/);
+});
+
+test('run --hash-limit (or PIPELINE_STUDIO_HASH_LIMIT): files over it are recorded without a hash; a bad size is a usage error', () => {
+  const { dir, file } = pipelineDir(`blocks:
+  write:
+    cache:
+      inputs: []
+      outputs: [out.txt]
+    run: printf 'more than 1K of text %.0s' $(seq 1 100) > out.txt
+`);
+  assert.equal(cli(['run', file, '--hash-limit', '1K'], dir).code, 0);
+  const json = JSON.parse(cli(['show', 'latest', '--json'], dir).stdout) as { details: { artifacts: { sha256?: string; hashNote?: string }[] } };
+  assert.match(json.details.artifacts[0]?.hashNote ?? '', /over size limit \(1024 bytes\)/);
+  assert.equal(json.details.artifacts[0]?.sha256, undefined);
+  const bad = cli(['run', file, '--hash-limit', 'lots'], dir);
+  assert.equal(bad.code, 2);
+  assert.match(bad.stderr, /--hash-limit: 'lots' is not a size/);
+  const fromEnv = spawnSync(process.execPath, [CLI, 'run', file], { cwd: dir, encoding: 'utf8', env: { ...process.env, PIPELINE_STUDIO_HASH_LIMIT: '2X' } });
+  assert.equal(fromEnv.status, 2);
+  assert.match(fromEnv.stderr, /PIPELINE_STUDIO_HASH_LIMIT: '2X' is not a size/);
 });

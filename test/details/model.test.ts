@@ -43,3 +43,19 @@ test('a real run: its critical path, per-block queue waits and resources, and a 
   assert.ok(model.totals.cpuMs !== undefined);
   assert.equal(model.detail?.definition, DIAMOND);
 });
+
+test('a run recorded where resources are not measured (not Linux) says so in the model that show and the details view read', async () => {
+  const { file } = pipelineDir('blocks:\n  a:\n    run: sleep 0.3\n');
+  const store = openStore(join(tempDir('ps-details-'), 'runs.sqlite'));
+  const r = await recordRun(file, { store });
+  const details = DetailsStore.open(store);
+  const measured = loadRunDetails(store, details, r.result.runId);
+  assert.equal(measured?.resourcesUnmeasured, false);
+  // What a recorder on macOS or Windows writes: method 'none' for every attempt.
+  const row = store.blockRuns(r.result.runId)[0];
+  assert.ok(row !== undefined);
+  details.saveResources([{ blockRunId: row.id, runId: r.result.runId, pid: undefined, method: 'none', cpuUserMs: undefined, cpuSystemMs: undefined, peakRssBytes: undefined, readBytes: undefined, writeBytes: undefined, samples: 0 }]);
+  const model = loadRunDetails(store, details, r.result.runId);
+  assert.equal(model?.resourcesUnmeasured, true);
+  assert.equal(model?.totals.cpuMs, undefined);
+});

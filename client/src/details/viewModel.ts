@@ -36,6 +36,7 @@ export function detailsViewOf(model: RunDetails, live: boolean): DetailsView {
       };
     }),
     totals: { cpuMs: nul(model.totals.cpuMs), peakRssBytes: nul(model.totals.peakRssBytes) },
+    resourcesUnmeasured: model.resourcesUnmeasured,
     definition: nul(detail?.definition),
   };
 }

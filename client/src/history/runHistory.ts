@@ -26,7 +26,8 @@ export class RunHistory implements vscode.Disposable {
     this.model = new HistoryModel({ hold: (path) => runState.hold(path) });
     this.logs = new LogContentProvider(runState);
     this.tree = new RunsTreeProvider(this.model, () => this.showState());
-    this.view = vscode.window.createTreeView(RUNS_VIEW, { treeDataProvider: this.tree, showCollapseAll: true });
+    // Several runs selected together: "Compare Runs" in their context menu (2-5 runs).
+    this.view = vscode.window.createTreeView(RUNS_VIEW, { treeDataProvider: this.tree, showCollapseAll: true, canSelectMany: true });
     this.disposables.push(
       this.view,
       this.tree,

@@ -97,6 +97,7 @@ export class RunController implements vscode.Disposable {
         trigger: request.trigger,
         store,
         logCapBytes: runSettings(request.file).logCapBytes,
+        hashLimitBytes: runSettings(request.file).hashLimitBytes,
       });
       answered = asked.catch(() => undefined);
       this.starting.add(answered);

@@ -48,6 +48,8 @@ export interface RunSettings {
   logCapBytes: number;
   /** Ask before running a whole pipeline of more blocks than this; 0 never asks. */
   confirmAboveBlocks: number;
+  /** Files over this are recorded and fingerprinted without reading them (`pipelineStudio.details.hashLimit`, MiB). */
+  hashLimitBytes: number;
 }
 
 export function runSettings(resource: vscode.Uri | undefined): RunSettings {
@@ -57,5 +59,6 @@ export function runSettings(resource: vscode.Uri | undefined): RunSettings {
     terminals: setting('run.terminals', resource),
     logCapBytes: Math.round(setting('run.logCapMegabytes', resource) * 1024 * 1024),
     confirmAboveBlocks: setting('run.confirmAboveBlocks', resource),
+    hashLimitBytes: Math.round(setting('details.hashLimit', resource) * 1024 * 1024),
   };
 }

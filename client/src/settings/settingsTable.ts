@@ -104,6 +104,14 @@ export const SETTINGS = {
     restricted: false,
     description: "Alert when a triggered run takes more than 3× the median duration of its pipeline's last 20 completed runs.",
   },
+  'details.hashLimit': {
+    type: 'number',
+    default: 1024,
+    minimum: 0,
+    scope: 'resource',
+    restricted: false,
+    description: "Files larger than this many MiB are not read to hash them: a run's details record them with size and modification time only, and the cache compares them by size and modification time. The CLI's `run --hash-limit` (or `PIPELINE_STUDIO_HASH_LIMIT`) says the same.",
+  },
 } as const satisfies Record<string, SettingSpec>;
 
 export type SettingKey = keyof typeof SETTINGS;

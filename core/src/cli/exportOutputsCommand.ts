@@ -1,16 +1,20 @@
 import { resolve } from 'node:path';
 import { DetailsStore } from '../details/detailsStore.ts';
+import type { RunStore } from '../store/types.ts';
+import { EXPORT_PAGE } from './exportCommand.ts';
 import { UsageError } from './files.ts';
+import { checkQuery, runsAndQuery } from './queryOption.ts';
 import { parseCommandArgs, resolveStorePath, withCliStore } from './storeOptions.ts';
 import type { CliIo } from './validateCommand.ts';
 
-const USAGE = `Usage: pipeline-studio export-outputs BLOCK [--pipeline FILE] [--runs 1,2,5] [--limit N] --format csv [--store PATH]
-  One CSV row per run (newest first) with the block's outputs (its latest attempt in that run).`;
+const USAGE = `Usage: pipeline-studio export-outputs BLOCK [--query "Q"] [--pipeline FILE] [--runs 1,2,5] [--limit N] --format csv [--store PATH]
+  One CSV row per run (newest first) with the block's outputs (its latest attempt in that run).
+  Q is the query language of \`runs --query\` (status:completed branch:main since:-7d …); --runs adds "and one of these runs".`;
 
 /** `export-outputs`: a block's outputs across runs as CSV, for a spreadsheet or a notebook. */
 export async function exportOutputsCommand(args: string[], io: CliIo): Promise<number> {
   const { values, positionals } = parseCommandArgs(args, {
-    pipeline: { type: 'string' }, runs: { type: 'string' }, limit: { type: 'string' }, format: { type: 'string' }, store: { type: 'string' }, help: { type: 'boolean', short: 'h' },
+    query: { type: 'string', short: 'q' }, pipeline: { type: 'string' }, runs: { type: 'string' }, limit: { type: 'string' }, format: { type: 'string' }, store: { type: 'string' }, help: { type: 'boolean', short: 'h' },
   }, USAGE);
   if (values.help === true) {
     io.out(USAGE);
@@ -18,13 +22,8 @@ export async function exportOutputsCommand(args: string[], io: CliIo): Promise<n
   }
   if (positionals.length !== 1) throw new UsageError(`${positionals.length === 0 ? 'Which block?' : `Unexpected argument '${positionals[1] ?? ''}'.`}\n${USAGE}`);
   if ((values.format ?? 'csv') !== 'csv') throw new UsageError(`--format: only csv is supported, not '${values.format ?? ''}'.\n${USAGE}`);
-  let runIds: number[] | undefined;
-  if (values.runs !== undefined) {
-    const parts = values.runs.split(',').map((s) => s.trim().replace(/^#/, ''));
-    const bad = parts.find((p) => !/^[1-9]\d{0,15}$/.test(p));
-    if (bad !== undefined) throw new UsageError(`--runs takes run numbers separated by commas; '${bad}' is not one.\n${USAGE}`);
-    runIds = parts.map(Number);
-  }
+  // --runs is a query term like any other, so that it combines with --query (and is checked the same way).
+  const query = checkQuery(runsAndQuery(values.runs, values.query, USAGE), USAGE);
   let limit: number | undefined;
   if (values.limit !== undefined) {
     if (!/^[1-9]\d{0,8}$/.test(values.limit)) throw new UsageError(`--limit must be a whole number from 1, not '${values.limit}'.\n${USAGE}`);
@@ -35,6 +34,7 @@ export async function exportOutputsCommand(args: string[], io: CliIo): Promise<n
   return withCliStore(io, 'export-outputs', path, (store) => {
     const details = DetailsStore.open(store);
     try {
+      const runIds = query === undefined ? undefined : matchingRunIds(store, query);
       const rows = details.blockOutputsByRun(block, { pipelineFile: values.pipeline === undefined ? undefined : resolve(values.pipeline), runIds, limit });
       const names = [...new Set(rows.flatMap((r) => Object.keys(r.outputs)))].sort();
       io.out(csvLine(['run', 'pipeline', 'status', 'finished', ...names]));
@@ -50,6 +50,18 @@ export async function exportOutputsCommand(args: string[], io: CliIo): Promise<n
     io.err(`pipeline-studio export-outputs: no run store at ${path}.`);
     return 1;
   });
+}
+
+/** Every run the query matches (ids only, a page at a time). */
+function matchingRunIds(store: RunStore, text: string): number[] {
+  const ids: number[] = [];
+  let before: number | undefined;
+  for (;;) {
+    const page = store.listRuns({ text, before, limit: EXPORT_PAGE });
+    for (const run of page) ids.push(run.id);
+    before = page[page.length - 1]?.id;
+    if (page.length < EXPORT_PAGE) return ids;
+  }
 }
 
 /**

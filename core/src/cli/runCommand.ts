@@ -11,10 +11,11 @@ import { readPipelineFile, UsageError } from './files.ts';
 import { formatTable, parseCommandArgs, resolveStorePath } from './storeOptions.ts';
 import type { CliIo } from './validateCommand.ts';
 import { formatDuration } from '../util/duration.ts';
+import { HASH_LIMIT_ENV, parseByteSize } from '../details/hashLimit.ts';
 import { DetailsRecorder } from '../details/recorder.ts';
 
 const USAGE = `Usage: pipeline-studio run <file> [--var NAME=VALUE]… [--only A,B | --upto BLOCK | --from BLOCK | --retry RUN | --replay RUN]
-                          [--dry-run] [--concurrency N] [--no-cache] [--store PATH]
+                          [--dry-run] [--concurrency N] [--no-cache] [--store PATH] [--hash-limit SIZE]
   RUN is a run number or 'latest' (the latest run of this pipeline).`;
 
 /** SGR colours that read on dark and light terminals; a block keeps its colour for the whole run. */
@@ -29,7 +30,7 @@ export async function runCommand(args: string[], io: CliIo): Promise<number> {
   const { values, positionals } = parseCommandArgs(args, {
     var: { type: 'string', multiple: true }, only: { type: 'string' }, upto: { type: 'string' }, from: { type: 'string' },
     retry: { type: 'string' }, replay: { type: 'string' }, 'dry-run': { type: 'boolean' }, concurrency: { type: 'string' },
-    'no-cache': { type: 'boolean' }, store: { type: 'string' }, help: { type: 'boolean', short: 'h' },
+    'no-cache': { type: 'boolean' }, store: { type: 'string' }, 'hash-limit': { type: 'string' }, help: { type: 'boolean', short: 'h' },
   }, USAGE);
   if (values.help === true) {
     io.out(USAGE);
@@ -46,6 +47,10 @@ export async function runCommand(args: string[], io: CliIo): Promise<number> {
     if (!/^[1-9]\d{0,4}$/.test(values.concurrency)) throw new UsageError(`--concurrency must be a whole number from 1, not '${values.concurrency}'.\n${USAGE}`);
     concurrency = Number(values.concurrency);
   }
+  // Files over it are recorded and fingerprinted by size and mtime, not read (default 1 GiB).
+  const hashLimitText = values['hash-limit'] ?? process.env[HASH_LIMIT_ENV];
+  const hashLimitBytes = hashLimitText === undefined || hashLimitText === '' ? undefined : parseByteSize(hashLimitText);
+  if (typeof hashLimitBytes === 'object') throw new UsageError(`${values['hash-limit'] === undefined ? HASH_LIMIT_ENV : '--hash-limit'}: ${hashLimitBytes.error}.\n${USAGE}`);
   let text: string;
   try {
     text = readPipelineFile(file);
@@ -86,7 +91,7 @@ export async function runCommand(args: string[], io: CliIo): Promise<number> {
             : values.retry !== undefined ? { mode: 'retry', runId: runRef('retry', values.retry) }
               : values.replay !== undefined ? { mode: 'replay', runId: runRef('replay', values.replay) }
                 : { mode: 'all' };
-    const common = { file, text, variables: vars.values, selection, concurrency, noCache: values['no-cache'] === true };
+    const common = { file, text, variables: vars.values, selection, concurrency, noCache: values['no-cache'] === true, hashLimitBytes };
     if (dryRun) {
       printPlan(io, planRun({ ...common, store }));
       return 0;
@@ -104,7 +109,7 @@ export async function runCommand(args: string[], io: CliIo): Promise<number> {
 
 async function execute(io: CliIo, options: Parameters<typeof startRun>[0]): Promise<number> {
   const printer = new LivePrinter(io, process.stdout.isTTY === true && process.env.NO_COLOR === undefined);
-  const details = new DetailsRecorder({ store: options.store, file: options.file, text: options.text, tool: 'pipeline-studio cli' });
+  const details = new DetailsRecorder({ store: options.store, file: options.file, text: options.text, tool: 'pipeline-studio cli', hashLimitBytes: options.hashLimitBytes });
   const approvals = new ApprovalPrompter(io, process.stdin.isTTY === true);
   const handle = await startRun({
     ...options, trigger: 'cli',

@@ -125,7 +125,8 @@ function describeDetails(model: RunDetails): string[] {
     ]);
     for (const line of formatTable([' block', 'queued', 'retry waits', 'duration', 'cpu', 'peak mem', 'read', 'written', 'slow'], rows, new Set([1, 2, 3, 4, 5, 6, 7]))) lines.push(`  ${line}`);
     const t = model.totals;
-    lines.push(`  run: cpu ${t.cpuMs === undefined ? '-' : formatDuration(Math.round(t.cpuMs))}, largest block peak ${mb(t.peakRssBytes)}, read ${mb(t.readBytes)}, written ${mb(t.writeBytes)}`);
+    if (model.resourcesUnmeasured) lines.push('  run: resources not measured (they are measured on Linux only)');
+    else lines.push(`  run: cpu ${t.cpuMs === undefined ? '-' : formatDuration(Math.round(t.cpuMs))}, largest block peak ${mb(t.peakRssBytes)}, read ${mb(t.readBytes)}, written ${mb(t.writeBytes)}`);
     if (model.criticalPath.length > 0) lines.push(`  critical path (*): ${model.criticalPath.join(' → ')}`);
   }
   if (model.artifacts.length > 0) {

@@ -4,7 +4,7 @@ import { DEFAULT_BUSY_TIMEOUT_MS } from '../store/openStore.ts';
 import { orNull } from '../store/rows.ts';
 import { toStoreError } from '../store/sqliteErrors.ts';
 import type { RunStore } from '../store/types.ts';
-import type { ArtifactDirection, ArtifactRecord, AttemptResources, GitExtras, HostInfo, NewArtifact, RunDetailRecord } from './types.ts';
+import type { ArtifactRecord, AttemptResources, GitExtras, HostInfo, NewArtifact, RunDetailRecord } from './types.ts';
 
 /** A file as last recorded: enough to skip hashing it again when size and mtime still match. */
 export interface KnownFile {
@@ -100,19 +100,26 @@ export class DetailsStore {
     return row === undefined ? undefined : { size: optionalNumber(row.size), mtimeMs: optionalNumber(row.mtime_ms), sha256: optionalString(row.sha256) };
   }
 
-  /** Path → hash of the block's files in its newest completed run before `runId`; undefined when it has none. */
-  previousFiles(pipelineFile: string, block: string, direction: ArtifactDirection, runId: number): Map<string, string | undefined> | undefined {
-    return this.guard(() => {
-      const last = this.sql(
-        `SELECT max(a.block_run_id) AS id FROM artifact a JOIN block_run b ON b.id = a.block_run_id
-         WHERE a.pipeline_file = ? AND a.block = ? AND a.direction = ? AND a.run_id < ? AND b.status = 'completed'`,
-      ).get(pipelineFile, block, direction, runId);
-      const id = optionalNumber(last?.id);
-      if (id === undefined) return undefined;
-      const rows = this.sql('SELECT path, sha256, size, mtime_ms FROM artifact WHERE block_run_id = ? AND direction = ?').all(id, direction);
-      // A file without a hash (over the limit) compares by size and mtime.
-      return new Map(rows.map((r) => [String(r.path), optionalString(r.sha256) ?? `size:${String(r.size)}:${String(r.mtime_ms)}`]));
-    });
+  /**
+   * For every block of the pipeline file and each direction, its files in the newest completed
+   * block run before `runId` (in one query: a run's recording asks this
+   * once instead of twice per block. Keyed `block\0direction`, then by path.
+   */
+  previousRunFiles(pipelineFile: string, runId: number): Map<string, Map<string, KnownFile>> {
+    const rows = this.guard(() => this.sql(
+      `WITH last AS (
+         SELECT a.block, a.direction, max(a.block_run_id) AS id FROM artifact a JOIN block_run b ON b.id = a.block_run_id
+         WHERE a.pipeline_file = ? AND a.run_id < ? AND b.status = 'completed' GROUP BY a.block, a.direction)
+       SELECT a.block, a.direction, a.path, a.sha256, a.size, a.mtime_ms FROM last JOIN artifact a ON a.block_run_id = last.id AND a.direction = last.direction`,
+    ).all(pipelineFile, runId));
+    const byBlock = new Map<string, Map<string, KnownFile>>();
+    for (const r of rows) {
+      const key = `${String(r.block)}\0${String(r.direction)}`;
+      let files = byBlock.get(key);
+      if (files === undefined) byBlock.set(key, (files = new Map<string, KnownFile>()));
+      files.set(String(r.path), { size: optionalNumber(r.size), mtimeMs: optionalNumber(r.mtime_ms), sha256: optionalString(r.sha256) });
+    }
+    return byBlock;
   }
 
   /** The block run that last recorded this file as an output. */

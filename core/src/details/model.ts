@@ -43,6 +43,8 @@ export interface RunDetails {
   artifacts: ArtifactRecord[];
   resources: AttemptResources[];
   totals: { cpuMs: number | undefined; peakRssBytes: number | undefined; readBytes: number | undefined; writeBytes: number | undefined };
+  /** Recorded where resources are not measured (not Linux): every attempt says `none`. */
+  resourcesUnmeasured: boolean;
 }
 
 /** Everything known about one run, from the run store and its details tables. */
@@ -91,6 +93,7 @@ export function loadRunDetails(store: RunStore, details: DetailsStore, runId: nu
       peakRssBytes: measuredBlocks.length === 0 ? undefined : Math.max(...measuredBlocks.map((b) => b.peakRssBytes ?? 0)),
       readBytes: total((b) => b.readBytes), writeBytes: total((b) => b.writeBytes),
     },
+    resourcesUnmeasured: resources.length > 0 && resources.every((r) => r.method === 'none'),
   };
 }
 

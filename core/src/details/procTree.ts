@@ -1,5 +1,4 @@
-import { spawnSync } from 'node:child_process';
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 
 /** One reading of a process tree: CPU of the live processes plus what their reaped children used. */
 export interface TreeReading {
@@ -11,22 +10,35 @@ export interface TreeReading {
   processes: number;
 }
 
-let pageBytes: number | undefined;
-let tickMs: number | undefined;
+let kernelUnits: { page: number; tick: number } | undefined;
 
-/** The kernel's units for /proc figures, asked once. */
+/** AT_PAGESZ and AT_CLKTCK in the auxiliary vector the kernel gave this process. */
+const AT_PAGESZ = 6n;
+const AT_CLKTCK = 17n;
+
+/**
+ * The kernel's units for /proc figures (page size, clock ticks per second), read once from
+ * /proc/self/auxv: no `getconf` process, which cost more than a whole sweep on a loaded machine.
+ */
 function units(): { page: number; tick: number } {
-  if (pageBytes === undefined || tickMs === undefined) {
-    pageBytes = getconf('PAGESIZE') ?? 4096;
-    tickMs = 1000 / (getconf('CLK_TCK') ?? 100);
+  if (kernelUnits === undefined) {
+    let page = 4096;
+    let hz = 100;
+    try {
+      const auxv = readFileSync('/proc/self/auxv');
+      // (type, value) pairs of native words; this reader assumes 64-bit little-endian (x64, arm64).
+      for (let at = 0; at + 16 <= auxv.length; at += 16) {
+        const type = auxv.readBigUInt64LE(at);
+        const value = Number(auxv.readBigUInt64LE(at + 8));
+        if (type === AT_PAGESZ && value > 0) page = value;
+        if (type === AT_CLKTCK && value > 0) hz = value;
+      }
+    } catch {
+      // not Linux, or /proc not mounted: the usual values
+    }
+    kernelUnits = { page, tick: 1000 / hz };
   }
-  return { page: pageBytes, tick: tickMs };
-}
-
-function getconf(name: string): number | undefined {
-  const out = spawnSync('getconf', [name], { encoding: 'utf8', timeout: 2000 });
-  const value = Number(out.stdout?.trim());
-  return out.status === 0 && Number.isFinite(value) && value > 0 ? value : undefined;
+  return kernelUnits;
 }
 
 export const PROC_AVAILABLE = process.platform === 'linux';
@@ -38,6 +50,8 @@ export const PROC_AVAILABLE = process.platform === 'linux';
  * readings is still counted once its parent has waited for it. Undefined when the root is gone.
  */
 export function readTree(root: number): TreeReading | undefined {
+  // An ended attempt's tree is usually gone by its last look: say so without a thrown ENOENT.
+  if (!existsSync(`/proc/${root}`)) return undefined;
   const { page, tick } = units();
   const reading: TreeReading = { cpuUserMs: 0, cpuSystemMs: 0, rssBytes: 0, readBytes: 0, writeBytes: 0, processes: 0 };
   const pending = [root];

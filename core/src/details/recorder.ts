@@ -1,13 +1,11 @@
 import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
-import type { Block } from '../model/pipeline.ts';
 import { FINISHED_BLOCK_STATUSES, type RunStore } from '../store/types.ts';
 import type { RunEvent } from '../runner/events.ts';
-import { validatePipeline } from '../validate/validate.ts';
-import { declaredFiles } from './declaredFiles.ts';
+import { declaredFiles, type DeclaredCache, type FileStat, type StatCache } from './declaredFiles.ts';
 import { DetailsStore, type KnownFile } from './detailsStore.ts';
-import { FileHasher } from './fileHasher.ts';
+import { FileHasher, type FileFacts } from './fileHasher.ts';
 import { gitExtras } from './gitExtras.ts';
 import { hostInfo } from './host.ts';
 import { ResourceSampler, type ResourceFigures, type SamplerOptions } from './resourceSampler.ts';
@@ -34,10 +32,14 @@ export interface RecorderOptions {
   onResources?: (block: string, figures: ResourceFigures) => void;
 }
 
+/** How long a sweep waits for more blocks to end before recording their files. */
+const SWEEP_DELAY_MS = 200;
+
 interface CurrentAttempt {
   blockRunId: number;
   pid: number | undefined;
   cwd: string | undefined;
+  cache: DeclaredCache | undefined;
 }
 
 /**
@@ -50,8 +52,12 @@ export class DetailsRecorder {
   readonly hasher: FileHasher;
   error: string | undefined;
   private readonly options: RecorderOptions;
-  private readonly declaresFiles: boolean;
-  private readonly unsaved: NewArtifact[] = [];
+  private readonly endedAttempts: { blockRunId: number; block: string; cwd: string; cache: DeclaredCache }[] = [];
+  private previous: Map<string, Map<string, KnownFile>> | undefined;
+  private runStartedAt = Number.POSITIVE_INFINITY;
+  private readonly previousByPath = new Map<string, KnownFile>();
+  private sweepTimer: NodeJS.Timeout | undefined;
+  private wakeSweep: (() => void) | undefined;
   private readonly recent = new Map<string, KnownFile>();
   private readonly writers = new Map<string, number>();
   private readonly file: string;
@@ -59,7 +65,6 @@ export class DetailsRecorder {
   private readonly gitPromise: Promise<GitExtras | undefined> | undefined;
   private details: DetailsStore | undefined;
   private runId: number | undefined;
-  private blocks: Map<string, Block> | undefined;
   private readonly current = new Map<string, CurrentAttempt>();
   private readonly ready: { block: string; at: number }[] = [];
   private readonly resources: AttemptResources[] = [];
@@ -71,10 +76,8 @@ export class DetailsRecorder {
     this.file = resolve(options.file);
     this.text = options.text ?? readText(this.file);
     this.sampler = options.resources === false ? undefined : new ResourceSampler(options.sampler);
-    this.hasher = new FileHasher((path) => this.recent.get(path) ?? this.details?.knownFile(path), options.hashLimitBytes);
+    this.hasher = new FileHasher((path, stat) => this.knownFile(path, stat), options.hashLimitBytes);
     this.gitPromise = options.git === false ? undefined : gitExtras(dirname(this.file));
-    // A file without any `cache:` declares no files: skip parsing it again (a 1,000-block file costs ~0.1 s).
-    this.declaresFiles = options.artifacts !== false && /(^|\n)\s*cache\s*:/.test(this.text ?? '');
   }
 
   /** The listener to call with every event of the run (beside the caller's own). */
@@ -94,10 +97,11 @@ export class DetailsRecorder {
   private event(event: RunEvent): void {
     switch (event.type) {
       case 'run-started':
-        this.started(event.runId);
+        // The wall clock, not the event's (a test's clock may be fake): file times are wall-clock times.
+        this.started(event.runId, Date.now());
         return;
       case 'block-attempt':
-        this.current.set(event.block, { blockRunId: event.blockRunId, pid: event.pid, cwd: event.cwd });
+        this.current.set(event.block, { blockRunId: event.blockRunId, pid: event.pid, cwd: event.cwd, cache: event.cache });
         if (event.pid !== undefined && event.blockRunId > 0) this.sampler?.watch(event.blockRunId, event.pid);
         return;
       case 'block-status': {
@@ -114,8 +118,20 @@ export class DetailsRecorder {
     }
   }
 
-  private started(runId: number): void {
+  /**
+   * The last record of a file, for skipping its hash. A file modified since this run started has
+   * no record from before it (a record is made after the modification it saw), so only this run's
+   * own records are asked: most outputs cost no store lookup.
+   */
+  private knownFile(path: string, stat: FileStat): KnownFile | undefined {
+    const mine = this.recent.get(path);
+    if (mine !== undefined || stat.mtimeMs >= this.runStartedAt) return mine;
+    return this.previousByPath.get(path) ?? this.details?.knownFile(path);
+  }
+
+  private started(runId: number, time: number): void {
     this.runId = runId;
+    this.runStartedAt = time;
     this.details = DetailsStore.open(this.options.store);
     const details = this.details;
     if (this.text !== undefined) details.saveDefinition(runId, this.text, createHash('sha256').update(this.text).digest('hex'));
@@ -145,42 +161,60 @@ export class DetailsRecorder {
         readBytes: figures?.readBytes, writeBytes: figures?.writeBytes, samples: figures?.samples ?? 0,
       });
     }
-    if (completed && this.declaresFiles && attempt.cwd !== undefined) {
-      const cwd = attempt.cwd;
-      this.enqueue(() => this.recordArtifacts(runId, attempt.blockRunId, block, cwd));
+    if (completed && this.options.artifacts !== false && attempt.cwd !== undefined && attempt.cache !== undefined) {
+      this.endedAttempts.push({ blockRunId: attempt.blockRunId, block, cwd: attempt.cwd, cache: attempt.cache });
+      this.scheduleSweep(runId);
     }
   }
 
-  private async recordArtifacts(runId: number, blockRunId: number, blockId: string, cwd: string): Promise<void> {
-    const block = this.blockDefinition(blockId);
+  /**
+   * Records the files of the blocks that ended since the last sweep, together: one stat per file
+   * for the whole sweep, the previous run's records loaded once per run, and one transaction.
+   * Yields to the event loop between blocks, so a finished child is never kept waiting long.
+   */
+  private async sweepArtifacts(runId: number): Promise<void> {
     const details = this.details;
-    if (block?.cache === undefined || details === undefined) return;
-    const files = declaredFiles(block, cwd);
-    if (files.length === 0) return;
-    const previous = {
-      input: details.previousFiles(this.file, blockId, 'input', runId),
-      output: details.previousFiles(this.file, blockId, 'output', runId),
-    };
+    const ended = this.endedAttempts.splice(0);
+    if (details === undefined || ended.length === 0) return;
+    if (this.previous === undefined) {
+      this.previous = details.previousRunFiles(this.file, runId);
+      for (const files of this.previous.values()) for (const [path, known] of files) if (known.sha256 !== undefined) this.previousByPath.set(path, known);
+    }
+    const stats: StatCache = new Map();
     const records: NewArtifact[] = [];
-    for (const file of files) {
-      const facts = await this.hasher.describe(file.path);
-      const before = previous[file.direction];
-      const key = facts.sha256 ?? `size:${String(facts.size)}:${String(facts.mtimeMs)}`;
-      records.push({
-        runId, blockRunId, pipelineFile: this.file, block: blockId, direction: file.direction, declared: file.declared, path: file.path,
-        size: facts.size, mtimeMs: facts.mtimeMs, sha256: facts.sha256, hashNote: facts.hashNote,
-        changed: before === undefined ? undefined : before.get(file.path) !== key,
-        lineageBlockRunId: file.direction === 'input' ? (this.writers.get(file.path) ?? details.lastWriter(file.path)) : undefined,
+    for (const { blockRunId, block: blockId, cwd, cache } of ended) {
+      for (const file of declaredFiles(cache, cwd, stats)) {
+        const facts = await this.hasher.describe(file.path, file.stat ?? null);
+        const before = this.previous.get(`${blockId}\0${file.direction}`);
+        const known = before?.get(file.path);
+        records.push({
+          runId, blockRunId, pipelineFile: this.file, block: blockId, direction: file.direction, declared: file.declared, path: file.path,
+          size: facts.size, mtimeMs: facts.mtimeMs, sha256: facts.sha256, hashNote: facts.hashNote,
+          // No records of this block before: nothing to compare with. A file it did not have before is a change.
+          changed: before === undefined ? undefined : known === undefined || comparisonKey(known) !== comparisonKey(facts),
+          lineageBlockRunId: file.direction === 'input' ? (this.writers.get(file.path) ?? details.lastWriter(file.path)) : undefined,
+        });
+        // Later blocks of this run (and files named twice) are answered from memory.
+        if (facts.sha256 !== undefined) this.recent.set(file.path, { size: facts.size, mtimeMs: facts.mtimeMs, sha256: facts.sha256 });
+        if (file.direction === 'output') this.writers.set(file.path, blockRunId);
+      }
+      await new Promise((resolve) => setImmediate(resolve));
+    }
+    details.saveArtifacts(records);
+  }
+
+  /** Sweeps come at most every SWEEP_DELAY_MS while blocks end, so blocks ending together share one. */
+  private scheduleSweep(runId: number): void {
+    if (this.sweepTimer !== undefined) return;
+    this.enqueue(async () => {
+      await new Promise<void>((resolve) => {
+        this.wakeSweep = resolve;
+        this.sweepTimer = setTimeout(resolve, SWEEP_DELAY_MS);
       });
-    }
-    // Written in batches (one transaction per ~500 files, and at the end); until then lookups of this
-    // run's own files are answered from memory.
-    for (const r of records) {
-      if (r.sha256 !== undefined) this.recent.set(r.path, { size: r.size, mtimeMs: r.mtimeMs, sha256: r.sha256 });
-      if (r.direction === 'output') this.writers.set(r.path, r.blockRunId);
-    }
-    this.unsaved.push(...records);
-    if (this.unsaved.length >= 500) details.saveArtifacts(this.unsaved.splice(0));
+      this.sweepTimer = undefined;
+      this.wakeSweep = undefined;
+      await this.sweepArtifacts(runId);
+    });
   }
 
   private finished(): void {
@@ -189,10 +223,9 @@ export class DetailsRecorder {
     const runId = this.runId;
     const details = this.details;
     if (runId === undefined || details === undefined) return;
-    this.enqueue(() => {
-      details.saveArtifacts(this.unsaved.splice(0));
-      return Promise.resolve();
-    });
+    // The last sweep need not wait for its timer.
+    if (this.sweepTimer !== undefined) clearTimeout(this.sweepTimer);
+    this.wakeSweep?.();
     const ready = this.ready.splice(0);
     const resources = this.resources.splice(0);
     this.enqueue(() => {
@@ -213,14 +246,6 @@ export class DetailsRecorder {
     }
   }
 
-  private blockDefinition(id: string): Block | undefined {
-    if (this.blocks === undefined) {
-      const { pipeline } = validatePipeline(this.text ?? '', { fileName: this.file });
-      this.blocks = new Map(pipeline.blocks.map((b) => [b.id, b]));
-    }
-    return this.blocks.get(id);
-  }
-
   private enqueue(job: () => Promise<void>): void {
     this.queue = this.queue.then(job).catch((error: unknown) => this.fail(error));
   }
@@ -228,6 +253,11 @@ export class DetailsRecorder {
   private fail(error: unknown): void {
     this.error ??= `run details: ${error instanceof Error ? error.message : String(error)}`;
   }
+}
+
+/** What decides "changed": the hash, or for a file recorded without one (over the limit, missing), its size and mtime. */
+function comparisonKey(file: KnownFile | FileFacts): string {
+  return file.sha256 ?? `size:${String(file.size)}:${String(file.mtimeMs)}`;
 }
 
 function readText(path: string): string | undefined {

@@ -83,7 +83,9 @@ export function launchAttempt(ctx: AttemptContext, state: BlockRun, onEnd: (end:
         recorder.status(state, { status: 'running' });
       }
       if (resolved.timeoutMs !== undefined) state.timeout = new PausableTimeout(clock, resolved.timeoutMs, () => state.handle?.stop('timeout'));
-      recorder.emit({ type: 'block-attempt', runId, block: state.block.id, attempt, blockRunId: rowId ?? 0, pid, cwd: resolved.cwd, time: now });
+      const cache = state.block.cache;
+      const declared = cache === undefined ? undefined : { inputs: cache.inputs.map((i) => i.value), outputs: cache.outputs.map((o) => o.value) };
+      recorder.emit({ type: 'block-attempt', runId, block: state.block.id, attempt, blockRunId: rowId ?? 0, pid, cwd: resolved.cwd, cache: declared, time: now });
     },
     onOutput: (stream, text) => {
       recorder.emit({ type: 'log-chunk', runId, block: state.block.id, attempt, stream, text, time: clock.now() });

@@ -52,6 +52,8 @@ export interface BlockAttemptEvent {
   pid: number | undefined;
   /** The attempt's working folder, where its declared cache files are (run details record them). */
   cwd?: string;
+  /** The block's declared `cache` files as written, relative to `cwd` (run details record what they match). */
+  cache?: { inputs: string[]; outputs: string[] };
   time: number;
 }
 

@@ -109,9 +109,9 @@ export function planRun(options: PlanOptions): RunPlan {
       entry.command = command;
       const knownUpstream = dag.directUpstream(id).map((u) => ({ id: u, view: predicted.get(u)?.view }));
       if (block.cache !== undefined && options.noCache !== true && options.store !== undefined && knownUpstream.every((u) => u.view !== undefined)) {
-        const fingerprint = fingerprintBlock(resolved, knownUpstream.map((u) => ({ id: u.id, fingerprint: u.view?.fingerprint, outputs: u.view?.outputs ?? {} })));
+        const fingerprint = fingerprintBlock(resolved, knownUpstream.map((u) => ({ id: u.id, fingerprint: u.view?.fingerprint, outputs: u.view?.outputs ?? {} })), prepared.hashLimitBytes);
         const hit = options.store.findCachedBlockRun(prepared.file, id, fingerprint);
-        if (hit !== undefined && sameHashes(hit.outputHashes, hashOutputs(resolved.cwd, block.cache.outputs.map((o) => o.value)))) {
+        if (hit !== undefined && sameHashes(hit.outputHashes, hashOutputs(resolved.cwd, block.cache.outputs.map((o) => o.value), prepared.hashLimitBytes))) {
           finish('cached', `same fingerprint as run #${hit.runId}`, false, { status: 'cached', outputs: hit.outputs, fingerprint });
           continue;
         }

@@ -7,6 +7,7 @@ import type { Dag } from '../graph/dag.ts';
 import { EvaluationError } from '../expr/index.ts';
 import type { RunStore } from '../store/types.ts';
 import { validatePipeline } from '../validate/validate.ts';
+import { DEFAULT_HASH_LIMIT_BYTES } from './fingerprint.ts';
 import { makeRunScope, type RunScope } from './resolve.ts';
 import { planSelection, SelectionRefused, type Selection, type SelectionPlan } from './selection.ts';
 import { resolveVariables, type VariableValue } from './variables.ts';
@@ -33,6 +34,8 @@ export interface PrepareOptions {
   concurrency?: number;
   /** Base environment of the block processes; default this process's. */
   env?: Record<string, string | undefined>;
+  /** Files over this size are fingerprinted by size and mtime, not read (default 1 GiB; the hashLimit setting). */
+  hashLimitBytes?: number;
 }
 
 export interface PreparedRun {
@@ -44,6 +47,7 @@ export interface PreparedRun {
   variables: Record<string, VariableValue>;
   processEnv: Record<string, string>;
   concurrency: number;
+  hashLimitBytes: number;
 }
 
 /** Everything decided before a run exists: the file is valid, variables resolve, the selection holds. */
@@ -70,7 +74,7 @@ export function prepareRun(options: PrepareOptions, store: RunStore | undefined)
   const resolved = resolveVariables(pipeline, { ...plan.baseVariables, ...(options.variables ?? {}) });
   if ('errors' in resolved) throw new RunRefused(resolved.errors);
   const concurrency = Math.max(1, Math.floor(options.concurrency ?? pipeline.concurrency ?? availableParallelism()));
-  return { file, folder: dirname(file), pipeline, dag, plan, variables: resolved.values, processEnv: cleanEnv(options.env ?? process.env), concurrency };
+  return { file, folder: dirname(file), pipeline, dag, plan, variables: resolved.values, processEnv: cleanEnv(options.env ?? process.env), concurrency, hashLimitBytes: options.hashLimitBytes ?? DEFAULT_HASH_LIMIT_BYTES };
 }
 
 /** The run-wide expression scope; a top-level or defaults `env` that cannot be evaluated refuses the run. */

@@ -38,6 +38,8 @@ export interface StartRunParams {
   graceMs?: number;
   /** Stored log per block run (head and tail kept); default 10 MiB. Applies from the store's first use by this service. */
   logCapBytes?: number;
+  /** Files over this are recorded (run details) and fingerprinted (cache) without being read; default 1 GiB. */
+  hashLimitBytes?: number;
   /** Ask the client (BeforeBlockRequest) before each block's first attempt: a debugger drives the run. */
   debug?: boolean;
 }

@@ -74,7 +74,7 @@ export function decideReadiness(ctx: ReadinessContext, state: BlockRun): Readine
 function cacheHit(ctx: ReadinessContext, state: BlockRun, resolved: ResolvedBlock): Omit<BlockRunUpdate, 'status'> | undefined {
   const ups = ctx.prepared.dag.directUpstream(state.block.id).map((id) => ctx.byId.get(id)).filter((s): s is BlockRun => s !== undefined);
   try {
-    state.fingerprint = fingerprintBlock(resolved, ups.map((u) => ({ id: u.block.id, fingerprint: u.fingerprint, outputs: u.outputs })));
+    state.fingerprint = fingerprintBlock(resolved, ups.map((u) => ({ id: u.block.id, fingerprint: u.fingerprint, outputs: u.outputs })), ctx.prepared.hashLimitBytes);
   } catch (error) {
     ctx.recorder.systemLog(state, `cache: cannot compute the fingerprint (${error instanceof Error ? error.message : String(error)}); running the block\n`);
     return undefined;
@@ -84,7 +84,7 @@ function cacheHit(ctx: ReadinessContext, state: BlockRun, resolved: ResolvedBloc
   if (ctx.noCache) return undefined;
   const hit = ctx.recorder.safe(() => ctx.recorder.store.findCachedBlockRun(ctx.prepared.file, state.block.id, fingerprint));
   if (hit === undefined) return undefined;
-  const current = hashOutputs(resolved.cwd, state.block.cache?.outputs.map((o) => o.value) ?? []);
+  const current = hashOutputs(resolved.cwd, state.block.cache?.outputs.map((o) => o.value) ?? [], ctx.prepared.hashLimitBytes);
   if (!sameHashes(hit.outputHashes, current)) return undefined;
   return { reason: `same fingerprint as run #${hit.runId}`, outputs: hit.outputs, fingerprint, outputHashes: current };
 }

@@ -330,7 +330,7 @@ export class Run {
     writer?.close();
     if (result.ok) {
       const cache = state.block.cache;
-      const outputHashes = cache !== undefined && state.resolved !== undefined ? hashOutputs(state.resolved.cwd, cache.outputs.map((o) => o.value)) : undefined;
+      const outputHashes = cache !== undefined && state.resolved !== undefined ? hashOutputs(state.resolved.cwd, cache.outputs.map((o) => o.value), this.prepared.hashLimitBytes) : undefined;
       this.finishBlock(state, 'succeed', { exitCode: result.exitCode, outputs, fingerprint: state.fingerprint, outputHashes });
     } else {
       this.finishBlock(state, cancelled ? 'cancel' : 'fail', { exitCode: result.exitCode, signal: result.signal, reason: cancelled ? 'cancelled' : result.reason });

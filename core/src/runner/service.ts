@@ -192,7 +192,7 @@ export class RunnerService {
     };
     live.store = this.storeAt(path, params.logCapBytes);
     // Run details (core/src/details): definition, git, host, queue times, artifacts, resources.
-    const details = new DetailsRecorder({ store: live.store, file: params.file, text: params.text, tool: 'pipeline-studio service' });
+    const details = new DetailsRecorder({ store: live.store, file: params.file, text: params.text, tool: 'pipeline-studio service', hashLimitBytes: params.hashLimitBytes });
     const handle = await startRun({
       ...rest,
       beforeBlock: debug ? askClient : undefined,

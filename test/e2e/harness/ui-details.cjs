@@ -114,6 +114,24 @@ check('"Compare with previous" opens the compare page of runs #1 and #2', async 
   for (const expected of ['Variables', 'Blocks', 'Block durations', 'extract']) if (!found.text.includes(expected)) throw new Error(`'${expected}' is not on the compare page`);
 });
 
+check('two runs selected in the Runs tree: "Compare Runs" in their context menu opens the compare page', async (page) => {
+  // The compare page "Compare with previous" opened is closed first, so that the page found is a new one.
+  await commandPalette(page, 'View: Close All Editors');
+  await until(page, 'no compare page', () => pageWith(page, 'table.compare'), (f) => f === undefined);
+  const runsPane = page.locator('.pane', { has: page.locator('.pane-header', { hasText: 'Runs' }) });
+  if (!(await runsPane.isVisible())) await page.locator('.activitybar .action-item a[aria-label^="Pipelines"]').click();
+  const rows = runsPane.locator('.monaco-list-row');
+  await until(page, 'both runs in the tree', () => rows.allInnerTexts().then((t) => t.join('\n')), (v) => /#1 completed/.test(v) && /#2 completed/.test(v));
+  await rows.filter({ hasText: '#2 completed' }).click();
+  await rows.filter({ hasText: '#1 completed' }).click({ modifiers: ['Control'] });
+  await rows.filter({ hasText: '#1 completed' }).click({ button: 'right' });
+  const item = page.locator('.context-view .monaco-menu .action-item', { hasText: 'Compare Runs' });
+  await item.waitFor({ timeout: 60000 });
+  await item.click();
+  const found = await until(page, 'the compare page of #1 and #2', () => pageWith(page, 'table.compare'), (f) => f !== undefined && /Compare #1, #2/.test(f.text));
+  if (!found.text.includes('Block durations')) throw new Error(`not the compare page:\n${found.text.slice(0, 800)}`);
+});
+
 check('a run of 3,000 block runs renders within 200 ms', async (page) => {
   const runId = insertLargeRun();
   await showRunDetails(page, `#${runId}`);

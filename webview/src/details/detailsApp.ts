@@ -131,7 +131,8 @@ export class DetailsApp {
     };
     section.replaceChildren(el('h2', {}, `Resources${this.live.size > 0 ? ' (live)' : ''}`),
       el('p', { class: 'hint' }, `Run: CPU ${formatMs(v.totals.cpuMs)}, largest block peak memory ${formatBytes(v.totals.peakRssBytes)}.`),
-      rows.length === 0 ? el('p', {}, 'Not measured (no block ran long enough to be sampled, or not on this platform).') :
+      v.resourcesUnmeasured ? el('p', {}, 'Not measured: resources are measured on Linux only.') :
+      rows.length === 0 ? el('p', {}, 'Not measured: no block ran long enough to be sampled (the first sample comes within 100 ms).') :
         el('div', { class: 'bars' }, ...rows.flatMap((r) => [el('span', { class: 'bar-label' }, r.block), bar(r.cpuMs, maxCpu, `CPU ${formatMs(r.cpuMs)}`, 'cpu'), bar(r.rss, maxRss, `memory ${formatBytes(r.rss)}`, 'mem')])));
   }
 

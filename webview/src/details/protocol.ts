@@ -61,6 +61,8 @@ export interface DetailsView {
   criticalPath: string[];
   artifacts: ArtifactView[];
   totals: { cpuMs: number | null; peakRssBytes: number | null };
+  /** Recorded on a platform where resources are not measured (they are on Linux only). */
+  resourcesUnmeasured: boolean;
   definition: string | null;
 }
 
