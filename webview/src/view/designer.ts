@@ -278,9 +278,7 @@ export class Designer {
   }
 
   private toWorld(clientX: number, clientY: number): { x: number; y: number } {
-    const rect = this.view.svg.getBoundingClientRect();
-    const { x, y, scale } = this.viewport.current;
-    return { x: (clientX - rect.left - x) / scale, y: (clientY - rect.top - y) / scale };
+    return this.viewport.toLayout(clientX, clientY);
   }
 
   /** Drag from a node's output port and drop on another node: that node then depends on the first. */
