@@ -80,10 +80,10 @@ describe('navigating a 3,000-block graph in Chromium', { timeout: 900_000 }, () 
       observer.disconnect();
       return { before, during, after: world.getAttribute('transform'), layer: svg.style.transform };
     }, undefined);
-    // During the gestures: only the svg's own style (its CSS transform) changed; no node, edge or the world group.
-    assert.deepEqual(result.during.changed, ['svg.style']);
+    // During the gestures: only the svg's own attributes changed (its CSS transform, the grabbing cursor's class); no node, edge or the world group.
+    assert.deepEqual(result.during.changed.filter((c) => c !== 'svg.class'), ['svg.style']);
     assert.equal(result.during.world, result.before);
-    assert.match(result.during.layer, /^translate\(50px, ?0px\) scale\(1\)$|^translate\([-\d.e]+px, ?[-\d.e]+px\) scale\([\d.e]+\)$/);
+    assert.match(result.during.layer, /^translate\([-\d.e]+px, ?[-\d.e]+px\) scale\(1\.[\d]+\)$/, 'the wheel zoomed in on the layer');
     assert.equal(result.during.layered, 'transform');
     // Settled: the world group has the new view and the layer is back in place.
     assert.notEqual(result.after, result.before);
