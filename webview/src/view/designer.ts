@@ -9,6 +9,7 @@ const PALETTE: { item: Extract<GraphGesture, { kind: 'addBlock' }>['item']; labe
   { item: 'sqlite', label: 'SQL (sqlite3)' },
   { item: 'duckdb', label: 'SQL (duckdb)' },
   { item: 'http', label: 'HTTP (curl)' },
+  { item: 'approval', label: 'Approval gate' },
 ];
 
 const FIELDS: { field: BlockField; label: string; multiline?: boolean; hint?: string }[] = [
