@@ -114,7 +114,7 @@ export class Designer {
       const p = this.toWorld(event.clientX, event.clientY);
       this.pickedEdge = view.edgeAt(p.x, p.y, 8 / this.viewport.current.scale);
       view.pickEdge(this.pickedEdge);
-      if (this.pickedEdge !== undefined) view.svg.focus();
+      if (this.pickedEdge !== undefined) view.svg.focus({ preventScroll: true });
     });
     view.svg.setAttribute('tabindex', '0');
     view.svg.addEventListener('keydown', (event) => {

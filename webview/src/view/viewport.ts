@@ -66,6 +66,12 @@ export class Viewport {
     svg.addEventListener('pointercancel', end);
     // On the host, not the svg: during a zoom-out gesture the svg's pixels shrink away from the pointer.
     const host = svg.parentElement ?? svg;
+    // The svg reaches beyond the host (overscan), so focusing something in it may scroll the host
+    // (overflow: hidden still scrolls programmatically), shifting the whole graph: undo that.
+    host.addEventListener('scroll', () => {
+      host.scrollTop = 0;
+      host.scrollLeft = 0;
+    });
     host.addEventListener(
       'wheel',
       (wheel) => {
