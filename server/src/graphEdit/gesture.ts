@@ -2,7 +2,7 @@
 // imports: the webview, the extension and the server all read it.
 
 /** The block fields the designer's side panel edits. */
-export const BLOCK_FIELDS = ['run', 'shell', 'cwd', 'retry', 'timeout', 'if', 'cache.inputs', 'cache.outputs'] as const;
+export const BLOCK_FIELDS = ['run', 'shell', 'cwd', 'retry', 'timeout', 'if', 'cache.inputs', 'cache.outputs', 'group'] as const;
 export type BlockField = (typeof BLOCK_FIELDS)[number];
 
 /** The component library: each entry becomes a new block (see palette.ts for its text). */

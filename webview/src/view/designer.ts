@@ -21,6 +21,7 @@ const FIELDS: { field: BlockField; label: string; multiline?: boolean; hint?: st
   { field: 'if', label: 'Condition (if)' },
   { field: 'cache.inputs', label: 'Cache inputs', hint: 'comma-separated paths' },
   { field: 'cache.outputs', label: 'Cache outputs', hint: 'comma-separated paths' },
+  { field: 'group', label: 'Group', hint: 'shown as one node by Groups' },
 ];
 
 const CHECK_DELAY_MS = 300;
