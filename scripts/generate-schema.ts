@@ -8,7 +8,7 @@
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import {
-  AFTER_STATUS_VALUES, BLOCK_ID_PATTERN, CONTAINER_ENGINES, EXECUTOR_KEYS, EXECUTOR_NAME_PATTERN, EXECUTOR_TYPES, MEMORY_PATTERN, CATCH_UP_VALUES, KEYS, ON_TIMEOUT_VALUES, OVERLAP_VALUES, SHELLS, TRIGGER_NAME_PATTERN, VARIABLE_NAME_PATTERN, VARIABLE_TYPES,
+  AFTER_STATUS_VALUES, BLOCK_ID_PATTERN, GROUP_NAME_PATTERN, MAX_GROUP_NAME, CONTAINER_ENGINES, EXECUTOR_KEYS, EXECUTOR_NAME_PATTERN, EXECUTOR_TYPES, MEMORY_PATTERN, CATCH_UP_VALUES, KEYS, ON_TIMEOUT_VALUES, OVERLAP_VALUES, SHELLS, TRIGGER_NAME_PATTERN, VARIABLE_NAME_PATTERN, VARIABLE_TYPES,
   type KeyContext,
 } from '../core/src/index.ts';
 
@@ -145,6 +145,7 @@ export function buildSchema(): Schema {
     outputs: { anyOf: [{ type: 'null' }, OUTPUT_NAME, { type: 'array', items: OUTPUT_NAME }] },
     cache: { ...cache, type: ['object', 'null'] },
     approval: { ...approval, type: ['object', 'null'] },
+    group: { type: ['string', 'null'], pattern: GROUP_NAME_PATTERN.source, maxLength: MAX_GROUP_NAME },
     executor: TEXT,
     resources: { ...objectOf('resources', { cpus: { type: ['integer', 'null'], minimum: 1 }, memory: MEMORY, gpus: { type: ['integer', 'null'], minimum: 0 } }), type: ['object', 'null'] },
   });

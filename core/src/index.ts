@@ -16,6 +16,7 @@ export { parseCron, nextCronTimes } from './util/cron.ts';
 export { nextFireAfter, nextFires, type RunState, type TimedTrigger } from './triggers/nextFire.ts';
 export { checkChainCycles, type ChainedFile } from './validate/chainCycles.ts';
 export { didYouMean } from './util/didYouMean.ts';
+export { GROUP_NAME_PATTERN, MAX_GROUP_NAME } from './parse/readGroup.ts';
 export * from './expr/index.ts';
 export * from './language/index.ts';
 export * from './store/index.ts';

@@ -49,6 +49,51 @@ describe('navigating a 3,000-block graph in Chromium', { timeout: 900_000 }, () 
     await page.page.waitForFunction((t) => document.querySelector('g.world')?.getAttribute('transform') !== t, before, { timeout: 60_000 });
   });
 
+  test('a pan or wheel gesture moves one composited layer and touches no node; the graph is drawn anew when it settles', async (t) => {
+    const result = await page.page.evaluate(async () => {
+      const svg = document.querySelector('svg.graph') as SVGSVGElement;
+      const world = document.querySelector('g.world') as SVGGElement;
+      const before = world.getAttribute('transform');
+      const changed: string[] = [];
+      const observer = new MutationObserver((records) => {
+        for (const r of records) changed.push(`${(r.target as Element).tagName}.${r.attributeName ?? r.type}`);
+      });
+      observer.observe(svg, { attributes: true, childList: true, subtree: true });
+      const r = svg.getBoundingClientRect();
+      const at = (x: number): PointerEventInit => ({ pointerId: 1, pointerType: 'mouse', button: 0, buttons: 1, clientX: x, clientY: r.top + r.height / 2, bubbles: true, isPrimary: true });
+      const frame = (): Promise<number> => new Promise((done) => requestAnimationFrame(done));
+      const x0 = r.left + r.width / 2;
+      svg.dispatchEvent(new PointerEvent('pointerdown', at(x0)));
+      // One step per frame; the frame rate is reported (bench/graphNav.ts compares the paths), not asserted: this machine may be busy.
+      const times: number[] = [];
+      for (let i = 1; i <= 60; i++) {
+        svg.dispatchEvent(new PointerEvent('pointermove', at(x0 + (i % 20 < 10 ? i % 10 : 10 - (i % 10)) * 5)));
+        times.push(await frame());
+      }
+      const fps = ((times.length - 1) / ((times.at(-1) ?? 0) - (times[0] ?? 0))) * 1000;
+      for (let i = 0; i < 5; i++) {
+        svg.dispatchEvent(new WheelEvent('wheel', { deltaY: -40, clientX: x0, clientY: r.top + r.height / 2, bubbles: true, cancelable: true }));
+        await frame();
+      }
+      const during = { changed: [...new Set(changed)], world: world.getAttribute('transform'), layer: svg.style.transform, layered: getComputedStyle(svg).willChange };
+      svg.dispatchEvent(new PointerEvent('pointerup', at(x0 + 50)));
+      // The wheel settles once it has been still for a moment.
+      const start = performance.now();
+      while (svg.style.transform !== '' && performance.now() - start < 60_000) await frame();
+      observer.disconnect();
+      return { before, during, after: world.getAttribute('transform'), layer: svg.style.transform, fps };
+    }, undefined);
+    t.diagnostic(`pan at 3,000 blocks: ${result.fps.toFixed(1)} frames per second`);
+    // During the gestures: only the svg's own attributes changed (its CSS transform, the grabbing cursor's class); no node, edge or the world group.
+    assert.deepEqual(result.during.changed.filter((c) => c !== 'svg.class'), ['svg.style']);
+    assert.equal(result.during.world, result.before);
+    assert.match(result.during.layer, /^translate\([-\d.e]+px, ?[-\d.e]+px\) scale\(1\.[\d]+\)$/, 'the wheel zoomed in on the layer');
+    assert.equal(result.during.layered, 'transform');
+    // Settled: the world group has the new view and the layer is back in place.
+    assert.notEqual(result.after, result.before);
+    assert.equal(result.layer, '');
+  });
+
   test('find by id centres the block, selects it, and Enter moves keyboard focus to it', async () => {
     const id = model.nodes[2500]?.id ?? '';
     await page.page.fill('vscode-textfield.search input', id);
@@ -128,4 +173,34 @@ test('groups: blocks sharing an id prefix fold into one node, edges merged witho
   assert.equal(folded.nodes[1]?.members, 2);
   assert.deepEqual(folded.edges, [[0, 1], [1, 2]]);
   assert.equal(collapseGroups(m, new Set()), m);
+});
+
+test('named groups: `group:` keys become the graph\'s groups instead of id prefixes, a named group of one included', async () => {
+  const { collapseGroups, groupsOf } = await import('../../webview/src/view/groups.ts');
+  const { graphModelOf } = await import('../../client/src/graph/graphModel.ts');
+  const text = `blocks:
+  load_a:
+    group: Data loading
+    run: echo a
+  fetch_b:
+    group: Data loading
+    run: echo b
+  load_c:
+    run: echo c
+  report:
+    group: output
+    depends_on: [load_a, fetch_b, load_c]
+    run: echo report
+`;
+  const { model, errorCount } = graphModelOf(text, 'g.pipeline.yaml');
+  assert.equal(errorCount, 0);
+  assert.deepEqual(model.nodes.map((n) => n.group), ['Data loading', 'Data loading', undefined, 'output']);
+  // load_a and load_c share a prefix, but the file names its groups: those are the only ones.
+  assert.deepEqual([...groupsOf(model)], [['Data loading', ['load_a', 'fetch_b']], ['output', ['report']]]);
+  const folded = collapseGroups(model, new Set(['Data loading']));
+  assert.deepEqual(folded.nodes.map((n) => n.id), ['Data loading…', 'load_c', 'report']);
+  assert.deepEqual(folded.edges, [[0, 2], [1, 2]]);
+  // Without any group: key, id prefixes as before.
+  const plain = graphModelOf(text.replace(/ {4}group: .*\n/g, ''), 'g.pipeline.yaml').model;
+  assert.deepEqual([...groupsOf(plain).keys()], ['load']);
 });

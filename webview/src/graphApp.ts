@@ -89,7 +89,8 @@ export class GraphApp {
       open: (id) => this.post({ type: 'blockCommand', command: 'openLog', block: id }),
       contextMenu: (id, x, y) => this.chrome.openMenu(id, x, y, this.menuItems(id)),
     });
-    this.viewport = new Viewport(this.view.svg, this.view.world, () => this.scheduleDetails());
+    // During a gesture only the minimap's outline follows; node texts wait until it settles.
+    this.viewport = new Viewport(this.view.svg, this.view.world, (settled) => (settled ? this.scheduleDetails() : (this.navigation as Navigation | undefined)?.minimap.update()));
     this.designer = new Designer(root, this.chrome.graphHost, this.view, this.viewport, (message) => this.post(message), (id) => this.select(id));
     this.progress = new ProgressBar(root, root.querySelector('.toolbar'), () => ({ model: this.view.graph, states: this.view.allStates }));
     this.compareList = new CompareList(root, this.chrome.graphHost, (message) => this.post(message), (block) => this.focus(block));
@@ -98,7 +99,7 @@ export class GraphApp {
       this.viewport.set(this.saved.viewport);
       this.userMovedView = true;
     }
-    this.view.svg.addEventListener('wheel', () => this.viewMoved(), { passive: true });
+    this.chrome.graphHost.addEventListener('wheel', () => this.viewMoved(), { passive: true });
     // Only a drag on the background pans; a click on a node (or its port) leaves the view fitted.
     this.view.svg.addEventListener('pointerdown', (event) => {
       if ((event.target as Element).closest('g.node') === null) this.viewMoved();

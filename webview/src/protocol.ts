@@ -36,6 +36,8 @@ export interface GraphNode {
   disabled?: boolean;
   /** A collapsed group of this many blocks (drawn by the webview itself, never sent by the host). */
   members?: number;
+  /** The block's `group:`: when any block has one, these are the graph's groups instead of id prefixes. */
+  group?: string;
 }
 
 /** The structure of a pipeline: nodes in file order, edges from upstream to downstream (indexes into nodes). */
@@ -142,8 +144,8 @@ export type WebviewMessage =
   /** Rename a block with the language server's rename (references follow); no name: ask for one. */
   | { type: 'rename'; block: string; newName?: string }
   | { type: 'addSnippet'; name: string }
-  /** Compare mode: pick a revision to compare with (`stop`: leave compare mode). */
-  | { type: 'compare'; stop?: boolean }
+  /** Compare mode: pick a git revision, or (`base: 'run'`) a run's recorded definition, to compare with (`stop`: leave compare mode). */
+  | { type: 'compare'; stop?: boolean; base?: 'git' | 'run' }
   /** Compare mode: show the text diff of one changed block. */
   | { type: 'openDiff'; block: string };
 

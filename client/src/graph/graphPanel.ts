@@ -203,7 +203,7 @@ export class GraphPanel implements vscode.Disposable {
         if (message.stop === true) {
           this.compare.stop();
           this.post({ type: 'compareOff' });
-        } else if (!(await this.compare.pick())) {
+        } else if (!(await (message.base === 'run' ? this.compare.pickRun(this.store.path) : this.compare.pick()))) {
           return;
         }
         await this.sendModel(await vscode.workspace.openTextDocument(this.file));

@@ -64,7 +64,8 @@ export function parseWebviewMessage(raw: unknown, knownBlocks: ReadonlySet<strin
       return typeof m.newName === 'string' && m.newName.length <= 200 ? { type: 'rename', block: id, newName: m.newName } : undefined;
     }
     case 'compare':
-      return m.stop === true ? { type: 'compare', stop: true } : { type: 'compare' };
+      if (m.stop === true) return { type: 'compare', stop: true };
+      return m.base === 'run' ? { type: 'compare', base: 'run' } : { type: 'compare' };
     case 'openDiff': {
       const id = block();
       return id === undefined ? undefined : { type: 'openDiff', block: id };

@@ -173,6 +173,7 @@ function valueItems(text: string, context: CursorContext, analysis: DocumentAnal
   }
   if (context.inList) return [];
   if (last === 'executor' && (path.length === 1 || (path.length === 3 && path[0] === 'blocks'))) return executorNameItems(analysis);
+  if (last === 'group' && path.length === 3 && path[0] === 'blocks') return groupNameItems(analysis);
   const keyContext: KeyContext | undefined = keyContextOfKey(path);
   const spec = keyContext === undefined ? undefined : KEYS[keyContext].get(last);
   if (spec?.values !== undefined) return spec.values.map((v) => ({ label: v, kind: 'value', detail: spec.name }));
@@ -195,6 +196,13 @@ function executorNameItems(analysis: DocumentAnalysis | undefined): CompletionIt
   const items: CompletionItem[] = profiles.map((p) => ({ label: p.name, kind: 'value', detail: `${p.type} executor` }));
   if (!profiles.some((p) => p.name === BUILTIN_EXECUTOR)) items.unshift({ label: BUILTIN_EXECUTOR, kind: 'value', detail: 'a process on this machine' });
   return items;
+}
+
+/** The group names other blocks of the file already use, with how many blocks each holds. */
+function groupNameItems(analysis: DocumentAnalysis | undefined): CompletionItem[] {
+  const counts = new Map<string, number>();
+  for (const block of analysis?.result.pipeline.blocks ?? []) if (block.group !== undefined) counts.set(block.group.name, (counts.get(block.group.name) ?? 0) + 1);
+  return [...counts].map(([name, n]) => ({ label: name, kind: 'value', detail: `group of ${n} block${n === 1 ? '' : 's'}` }));
 }
 
 /** A variable's default: its enum values, or true/false for a boolean. */

@@ -91,6 +91,8 @@ export interface Block {
   executor: Named | undefined;
   resources: Resources | undefined;
   approval: ApprovalSpec | undefined;
+  /** `group:`: the group the graph collapses this block into (instead of grouping by id prefix). */
+  group?: Named;
 }
 
 export interface Defaults {

@@ -58,6 +58,7 @@ export const KEYS: Readonly<Record<KeyContext, ReadonlyMap<string, KeySpec>>> = 
     { name: 'executor', kind: 'string', doc: 'Where this block runs: `local` or a profile under `executors` (default: the pipeline\'s `executor`).' },
     { name: 'resources', kind: 'map', doc: '`{ cpus, memory, gpus }`: what the block needs, which each executor maps to its own flags (SLURM `--cpus-per-task`/`--mem`/`--gres`, container `--cpus`/`--memory`/`--gpus`, Kubernetes requests and limits).' },
     { name: 'approval', kind: 'map', doc: '`{ prompt, timeout, on_timeout }`: the block waits (status `waiting`) until someone approves it (it runs) or rejects it (it fails with reason `rejected`).' },
+    { name: 'group', kind: 'string', doc: 'The group this block belongs to in the graph (`Groups` collapses each group into one node). When any block names a group, these names are the graph\'s groups instead of id prefixes. Letters, digits, spaces, `_ - . /`; at most 60 characters.' },
   ),
   defaults: keys(
     { name: 'shell', kind: 'string', doc: 'Default shell for every block.', values: SHELL_VALUES },

@@ -1,5 +1,6 @@
 import { diagnostic, type Span } from '../model/diagnostic.ts';
 import { readApproval } from './readApproval.ts';
+import { readGroup } from './readGroup.ts';
 import {
   SHELLS, VARIABLE_TYPES,
   type Block, type CacheSpec, type Defaults, type EnvEntry, type Pipeline, type RetryPolicy, type ShellName, type VariableDef, type VariableType,
@@ -334,6 +335,8 @@ function readBlock(r: NodeReader, id: string, entry: YPair): Block {
   if (resources) block.resources = readResources(r, resources, `block '${id}'`);
   const approval = spec.get('approval');
   if (approval) block.approval = readApproval(r, approval, id);
+  const group = readGroup(r, spec.get('group'));
+  if (group !== undefined) block.group = group;
   return block;
 }
 

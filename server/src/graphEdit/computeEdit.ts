@@ -331,5 +331,6 @@ export function blockFields(text: string, id: string, fileName?: string): Record
     if: block.condition?.source.trim() ?? '',
     'cache.inputs': block.cache?.inputs.map((i) => i.value).join(', ') ?? '',
     'cache.outputs': block.cache?.outputs.map((i) => i.value).join(', ') ?? '',
+    group: raw('group'),
   };
 }

@@ -2,11 +2,11 @@
 // imports: the webview, the extension and the server all read it.
 
 /** The block fields the designer's side panel edits. */
-export const BLOCK_FIELDS = ['run', 'shell', 'cwd', 'retry', 'timeout', 'if', 'cache.inputs', 'cache.outputs'] as const;
+export const BLOCK_FIELDS = ['run', 'shell', 'cwd', 'retry', 'timeout', 'if', 'cache.inputs', 'cache.outputs', 'group'] as const;
 export type BlockField = (typeof BLOCK_FIELDS)[number];
 
 /** The component library: each entry becomes a new block (see palette.ts for its text). */
-export const PALETTE_ITEMS = ['shell', 'script', 'python', 'sqlite', 'duckdb', 'http'] as const;
+export const PALETTE_ITEMS = ['shell', 'script', 'python', 'sqlite', 'duckdb', 'http', 'approval'] as const;
 export type PaletteItem = (typeof PALETTE_ITEMS)[number];
 
 /** A workspace snippet offered in the palette: a block's keys (or a whole `id:` entry) as YAML. */

@@ -35,4 +35,10 @@ export const PALETTE: Record<PaletteItem, PaletteEntry> = {
     baseId: 'http_request',
     body: (id) => ['timeout: 30s', 'retry: 3', `run: curl --fail --silent --show-error --location https://example.com/ --output ${id}.out`],
   },
+  approval: {
+    label: 'Approval gate',
+    baseId: 'approval_gate',
+    // Waits (status waiting) until someone approves it (it runs) or rejects it; blocks that depend on it wait too.
+    body: (id) => ['approval:', '  prompt: Go on with the blocks after this one?', '  timeout: 1h', `run: echo "${id} approved"`],
+  },
 };

@@ -1,7 +1,8 @@
 // UI suite of the graph's compare mode and full screen, on test/designer/workspace made a git
 // repository here: three edits from the graph (a new block, a deleted one, a changed field), then
 // "Compare…" against HEAD draws one added, one removed and one changed block and opens the text
-// diff of a change; "Full screen" maximises the graph's editor group. A suite of its own so that
+// diff of a change; "Compare with Run…" does the same against the definition recorded with a run
+// made before the edits; "Full screen" maximises the graph's editor group. A suite of its own so that
 // each stays well inside the suite timeout on a busy machine. Screenshots: ui-compare-NN.png.
 // Environment: see uiRunner.cjs. Exit: 0 all passed, 1 a check failed, 2 harness error.
 'use strict';
@@ -47,6 +48,9 @@ check('the flow pipeline and its graph in edit mode', async (page) => {
   await commandPalette(page, 'Pipeline Studio: Show Pipeline Graph');
   const found = await until(page, 'the graph', () => graphNodes(page), (f) => f !== undefined && Object.keys(f.nodes).length === 3);
   frame = found.frame;
+  // A run first, so that there is a recorded definition to compare with later (Compare with Run…).
+  await frame.locator('vscode-button[title="Run the whole pipeline"]').click();
+  await until(page, 'run #1 completed in the graph', () => graphNodes(page), (f) => f !== undefined && Object.values(f.nodes).length === 3 && Object.values(f.nodes).every((c) => /s-completed/.test(c || '')), 120000);
   await frame.locator('button.edit-toggle').click();
   await frame.locator('.palette').waitFor({ state: 'visible', timeout: 60000 });
 });
@@ -84,6 +88,25 @@ check('compare mode against HEAD shows one added, one removed and one changed bl
   await frame.locator('.compare-item[data-block="extract"]').click();
   await page.locator('.tabs-container .tab', { hasText: '↔' }).first().waitFor({ timeout: 60000 });
   // Back in the graph for the screenshot of compare mode.
+  await page.locator('.tabs-container .tab', { hasText: 'Graph: flow.pipeline.yaml' }).first().click();
+  await frame.locator('.compare-bar').waitFor({ state: 'visible', timeout: 60000 });
+});
+
+check('"Compare with Run…" compares with the definition recorded with run #1: the same added, removed and changed blocks, and the text diff', async (page) => {
+  await frame.locator('button.compare-stop').click();
+  await until(page, 'compare mode off', () => graphNodes(page), (f) => f !== undefined && !('report' in f.nodes));
+  await frame.locator('button.compare-run').click();
+  const first = page.locator('.quick-input-list .monaco-list-row').first();
+  await first.waitFor({ timeout: 60000 });
+  if (!/#1 /.test(await first.textContent())) throw new Error(`run #1 is not offered first: ${await first.textContent()}`);
+  await page.keyboard.press('Enter');
+  const nodes = await until(page, 'the graph compared with run #1', () => graphNodes(page), (f) => f !== undefined && /cmp-removed/.test(f.nodes.report || ''));
+  const classes = nodes.nodes;
+  if (!/cmp-added/.test(classes.shell) || !/cmp-changed/.test(classes.extract) || /cmp-/.test(classes.transform)) throw new Error(`compare marks: ${JSON.stringify(classes)}`);
+  const summary = await frame.locator('.compare-summary').textContent();
+  if (!/^Compared with run #1: 1 added, 1 removed, 1 changed blocks/.test(summary)) throw new Error(`summary: ${summary}`);
+  await frame.locator('.compare-item[data-block="report"]').click();
+  await page.locator('.tabs-container .tab', { hasText: '(run #1)' }).first().waitFor({ timeout: 60000 });
   await page.locator('.tabs-container .tab', { hasText: 'Graph: flow.pipeline.yaml' }).first().click();
   await frame.locator('.compare-bar').waitFor({ state: 'visible', timeout: 60000 });
 });

@@ -22,7 +22,12 @@ export class CompareList {
     start.textContent = 'Compare…';
     start.title = 'Compare the graph with an earlier version (git: HEAD, a commit or a branch)';
     start.addEventListener('click', () => post({ type: 'compare' }));
-    toolbar.append(start);
+    const withRun = document.createElement('button');
+    withRun.className = 'compare-toggle compare-run';
+    withRun.textContent = 'Compare with Run…';
+    withRun.title = 'Compare the graph with the definition recorded with a run of this pipeline';
+    withRun.addEventListener('click', () => post({ type: 'compare', base: 'run' }));
+    toolbar.append(start, withRun);
     this.element = document.createElement('div');
     this.element.className = 'compare-bar';
     this.element.setAttribute('role', 'region');

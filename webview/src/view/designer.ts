@@ -9,6 +9,7 @@ const PALETTE: { item: Extract<GraphGesture, { kind: 'addBlock' }>['item']; labe
   { item: 'sqlite', label: 'SQL (sqlite3)' },
   { item: 'duckdb', label: 'SQL (duckdb)' },
   { item: 'http', label: 'HTTP (curl)' },
+  { item: 'approval', label: 'Approval gate' },
 ];
 
 const FIELDS: { field: BlockField; label: string; multiline?: boolean; hint?: string }[] = [
@@ -20,6 +21,7 @@ const FIELDS: { field: BlockField; label: string; multiline?: boolean; hint?: st
   { field: 'if', label: 'Condition (if)' },
   { field: 'cache.inputs', label: 'Cache inputs', hint: 'comma-separated paths' },
   { field: 'cache.outputs', label: 'Cache outputs', hint: 'comma-separated paths' },
+  { field: 'group', label: 'Group', hint: 'shown as one node by Groups' },
 ];
 
 const CHECK_DELAY_MS = 300;
@@ -113,7 +115,7 @@ export class Designer {
       const p = this.toWorld(event.clientX, event.clientY);
       this.pickedEdge = view.edgeAt(p.x, p.y, 8 / this.viewport.current.scale);
       view.pickEdge(this.pickedEdge);
-      if (this.pickedEdge !== undefined) view.svg.focus();
+      if (this.pickedEdge !== undefined) view.svg.focus({ preventScroll: true });
     });
     view.svg.setAttribute('tabindex', '0');
     view.svg.addEventListener('keydown', (event) => {
@@ -278,9 +280,7 @@ export class Designer {
   }
 
   private toWorld(clientX: number, clientY: number): { x: number; y: number } {
-    const rect = this.view.svg.getBoundingClientRect();
-    const { x, y, scale } = this.viewport.current;
-    return { x: (clientX - rect.left - x) / scale, y: (clientY - rect.top - y) / scale };
+    return this.viewport.toLayout(clientX, clientY);
   }
 
   /** Drag from a node's output port and drop on another node: that node then depends on the first. */

@@ -1,4 +1,4 @@
-import type { GraphModel } from '../protocol.ts';
+import type { GraphModel, GraphNode } from '../protocol.ts';
 
 /** The mark that ends a collapsed group's node id; block ids cannot contain it, so it never collides. */
 export const GROUP_MARK = '…';
@@ -9,14 +9,28 @@ export function groupKey(id: string): string | undefined {
   return match?.[1];
 }
 
-/** The groups with at least two blocks, by key, their members in file order. */
+/** Whether the pipeline names its groups (`group:` on some block): then those are its only groups. */
+export function namesGroups(model: GraphModel): boolean {
+  return model.nodes.some((node) => node.group !== undefined);
+}
+
+/** A node's group: its `group:` when the pipeline names groups, else its id prefix. */
+function keyOf(node: GraphNode, named: boolean): string | undefined {
+  return named ? node.group : groupKey(node.id);
+}
+
+/**
+ * The groups by key, their members in file order: the named groups (`group:`) when the pipeline
+ * has any, whatever their size; else the id prefixes shared by at least two blocks.
+ */
 export function groupsOf(model: GraphModel): Map<string, string[]> {
+  const named = namesGroups(model);
   const groups = new Map<string, string[]>();
   for (const node of model.nodes) {
-    const key = groupKey(node.id);
+    const key = keyOf(node, named);
     if (key !== undefined) groups.set(key, [...(groups.get(key) ?? []), node.id]);
   }
-  for (const [key, members] of groups) if (members.length < 2) groups.delete(key);
+  if (!named) for (const [key, members] of groups) if (members.length < 2) groups.delete(key);
   return groups;
 }
 
@@ -27,11 +41,12 @@ export function groupsOf(model: GraphModel): Map<string, string[]> {
 export function collapseGroups(model: GraphModel, collapsed: ReadonlySet<string>): GraphModel {
   if (collapsed.size === 0) return model;
   const groups = groupsOf(model);
+  const named = namesGroups(model);
   const nodes: GraphModel['nodes'] = [];
   const target = new Map<number, number>();
   const groupIndex = new Map<string, number>();
   model.nodes.forEach((node, i) => {
-    const key = groupKey(node.id);
+    const key = keyOf(node, named);
     const members = key === undefined || !collapsed.has(key) ? undefined : groups.get(key);
     if (key === undefined || members === undefined) {
       target.set(i, nodes.length);

@@ -33,7 +33,7 @@ export class Minimap {
       const rect = this.canvas.getBoundingClientRect();
       const x = (event.clientX - rect.left) / this.scale;
       const y = (event.clientY - rect.top) / this.scale;
-      this.viewport.centreOn(x, y);
+      this.viewport.centreOn(x, y, true);
     };
     this.canvas.addEventListener('pointerdown', (event) => {
       dragging = true;
@@ -44,6 +44,7 @@ export class Minimap {
       if (dragging) moveTo(event);
     });
     this.canvas.addEventListener('pointerup', () => (dragging = false));
+    this.canvas.addEventListener('pointercancel', () => (dragging = false));
   }
 
   set hidden(value: boolean) {

@@ -36,7 +36,7 @@ export class Navigation {
       this.minimap.hidden = !this.minimap.hidden;
       this.minimap.update();
     });
-    this.button(bar, 'Groups', 'Collapse the blocks sharing an id prefix (load_a, load_b → load…) or expand them; Enter or a click on a group expands it', 'groups-toggle', toggleGroups);
+    this.button(bar, 'Groups', 'Collapse each group into one node (the blocks\' `group:` names, else blocks sharing an id prefix: load_a, load_b → load…) or expand them; Enter or a click on a group expands it', 'groups-toggle', toggleGroups);
     this.button(bar, 'Full screen', 'Maximize the graph (the editor group) or restore it', 'maximize', toggleMaximize);
     this.minimap = new Minimap(graphHost, viewport);
     this.focusLabel = document.createElement('span');

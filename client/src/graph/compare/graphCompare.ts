@@ -3,6 +3,7 @@ import * as vscode from 'vscode';
 import type { CompareView, HostMessage } from '../../../../webview/src/protocol.ts';
 import { compareTexts, type Comparison } from './compareModels.ts';
 import { repositoryOf, revisionsOf, textAt } from './gitRevisions.ts';
+import { recordedDefinition, recordedRuns } from './runDefinitions.ts';
 
 export const BASE_SCHEME = 'pipeline-studio-base';
 
@@ -24,9 +25,9 @@ export class BaseTexts implements vscode.TextDocumentContentProvider {
 
 /**
  * Compare mode's host side: the working copy's graph against the file at a git revision (HEAD by
- * default, or a commit or branch picked from a list). Recomputed as the text changes; a change in
- * the list opens the text diff. Run definitions recorded with runs are not offered yet: the store
- * does not keep them on this branch.
+ * default, or a commit or branch picked from a list), or against the definition recorded with a
+ * run of this pipeline (see core/src/details). Recomputed as the text changes; a change in the
+ * list opens the text diff.
  */
 export class GraphCompare {
   private readonly file: vscode.Uri;
@@ -67,10 +68,32 @@ export class GraphCompare {
     );
     if (picked === undefined) return false;
     const text = (await textAt(root, this.file.fsPath, picked.rev)) ?? '';
-    const uri = vscode.Uri.from({ scheme: BASE_SCHEME, path: this.file.path, query: picked.rev });
-    this.baseTexts.set(uri, text);
-    this.base = { label: picked.rev === 'HEAD' ? 'HEAD' : `${picked.label} (${picked.description})`, text, uri };
+    this.useBase(picked.rev === 'HEAD' ? 'HEAD' : `${picked.label} (${picked.description})`, text, picked.rev);
     return true;
+  }
+
+  /** Asks for a run of this pipeline whose definition was recorded (newest first); false when there is none or the user cancelled. */
+  async pickRun(storePath: string): Promise<boolean> {
+    const runs = recordedRuns(storePath, this.file.fsPath);
+    if (runs.length === 0) {
+      void vscode.window.showInformationMessage(`No run of ${basename(this.file.fsPath)} has a recorded definition to compare with: run the pipeline first.`);
+      return false;
+    }
+    const picked = await vscode.window.showQuickPick(
+      runs.map((r) => ({ label: r.label, runId: r.runId })),
+      { title: 'Compare the graph with the definition of run…', placeHolder: 'The pipeline text as it was when the run started' },
+    );
+    if (picked === undefined) return false;
+    const text = recordedDefinition(storePath, picked.runId);
+    if (text === undefined) return false;
+    this.useBase(`run #${picked.runId}`, text, `run-${picked.runId}`);
+    return true;
+  }
+
+  private useBase(label: string, text: string, query: string): void {
+    const uri = vscode.Uri.from({ scheme: BASE_SCHEME, path: this.file.path, query });
+    this.baseTexts.set(uri, text);
+    this.base = { label, text, uri };
   }
 
   /** The compare message for the working copy's text. */
