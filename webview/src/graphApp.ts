@@ -70,6 +70,7 @@ export class GraphApp {
       run: () => this.post({ type: 'toolbar', command: 'runPipeline' }),
       dryRun: () => this.post({ type: 'toolbar', command: 'dryRun' }),
       cancel: () => this.post({ type: 'toolbar', command: 'cancelRun' }),
+      runControl: (command) => this.post({ type: 'toolbar', command }),
       fit: () => this.fit(),
       toggleDirection: () => this.setDirection(this.saved.direction === 'RIGHT' ? 'DOWN' : 'RIGHT', true),
       search: (text) => this.search(text),
@@ -88,6 +89,7 @@ export class GraphApp {
       },
       open: (id) => this.post({ type: 'blockCommand', command: 'openLog', block: id }),
       contextMenu: (id, x, y) => this.chrome.openMenu(id, x, y, this.menuItems(id)),
+      gate: (id, decision) => this.post({ type: 'blockCommand', command: decision, block: id }),
     });
     this.viewport = new Viewport(this.view.svg, this.view.world, () => this.scheduleDetails());
     this.designer = new Designer(root, this.chrome.graphHost, this.view, this.viewport, (message) => this.post(message), (id) => this.select(id));
@@ -423,7 +425,10 @@ export class GraphApp {
   }
 
   private menuItems(id: string): { label: string; id: string; run: () => void }[] {
-    return [...this.navigation.menuItems(id), ...this.designer.menuItems(id)];
+    const gate = this.view.stateOf(id)?.status === 'waiting'
+      ? (['approve', 'reject'] as const).map((decision) => ({ label: decision === 'approve' ? 'Approve…' : 'Reject…', id: decision, run: () => this.post({ type: 'blockCommand', command: decision, block: id }) }))
+      : [];
+    return [...gate, ...this.navigation.menuItems(id), ...this.designer.menuItems(id)];
   }
 
   /** Node texts follow the view: created for what is on screen, once per frame at most. */

@@ -113,10 +113,12 @@ export type HostMessage =
   /** The workspace's own block snippets, offered in the palette by name. */
   | { type: 'snippets'; names: string[] };
 
-export type BlockCommand = 'runBlock' | 'runUpToBlock' | 'runFromBlock' | 'openLog';
-export const BLOCK_COMMANDS: readonly BlockCommand[] = ['runBlock', 'runUpToBlock', 'runFromBlock', 'openLog'];
-export type ToolbarCommand = 'runPipeline' | 'dryRun' | 'cancelRun' | 'toggleMaximize';
-export const TOOLBAR_COMMANDS: readonly ToolbarCommand[] = ['runPipeline', 'dryRun', 'cancelRun', 'toggleMaximize'];
+/** `approve` / `reject`: a block of the shown run waiting at its approval gate. */
+export type BlockCommand = 'runBlock' | 'runUpToBlock' | 'runFromBlock' | 'openLog' | 'approve' | 'reject';
+export const BLOCK_COMMANDS: readonly BlockCommand[] = ['runBlock', 'runUpToBlock', 'runFromBlock', 'openLog', 'approve', 'reject'];
+/** `pauseRun`, `pauseRunNow`, `resumeRun`: the shown run. */
+export type ToolbarCommand = 'runPipeline' | 'dryRun' | 'cancelRun' | 'toggleMaximize' | 'pauseRun' | 'pauseRunNow' | 'resumeRun';
+export const TOOLBAR_COMMANDS: readonly ToolbarCommand[] = ['runPipeline', 'dryRun', 'cancelRun', 'toggleMaximize', 'pauseRun', 'pauseRunNow', 'resumeRun'];
 
 export type RenderPhase = 'preliminary' | 'final' | 'cached';
 

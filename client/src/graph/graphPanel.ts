@@ -1,7 +1,7 @@
 import { basename } from 'node:path';
 import * as vscode from 'vscode';
 import type { RunPlan } from '../../../core/src/runner/plan.ts';
-import type { Direction, HostMessage, PlanMark, ToolbarCommand, WebviewMessage } from '../../../webview/src/protocol.ts';
+import type { BlockCommand, Direction, HostMessage, PlanMark, ToolbarCommand, WebviewMessage } from '../../../webview/src/protocol.ts';
 import { structureHash } from '../../../webview/src/layout/structureHash.ts';
 import { runState, type StoreHold } from '../runState/index.ts';
 import { storePathForReading } from '../runState/storeLocation.ts';
@@ -284,7 +284,11 @@ export class GraphPanel implements vscode.Disposable {
     editor.revealRange(range, vscode.TextEditorRevealType.InCenterIfOutsideViewport);
   }
 
-  private async blockCommand(command: 'runBlock' | 'runUpToBlock' | 'runFromBlock' | 'openLog', block: string): Promise<void> {
+  private async blockCommand(command: BlockCommand, block: string): Promise<void> {
+    if (command === 'approve' || command === 'reject') {
+      if (this.runId !== undefined) await vscode.commands.executeCommand(`pipelineStudio.${command}Block`, { runId: this.runId, storePath: this.store.path }, block);
+      return;
+    }
     if (command === 'openLog') {
       const runId = this.runId;
       if (runId === undefined || this.runView?.blocks[block] === undefined) {
@@ -305,6 +309,8 @@ export class GraphPanel implements vscode.Disposable {
       await vscode.commands.executeCommand('workbench.action.toggleMaximizeEditorGroup');
     } else if (command === 'runPipeline') {
       this.followRun(await vscode.commands.executeCommand<number | undefined>('pipelineStudio.runPipeline', this.file));
+    } else if (command === 'pauseRun' || command === 'pauseRunNow' || command === 'resumeRun') {
+      if (this.runId !== undefined) await vscode.commands.executeCommand(`pipelineStudio.${command}`, { runId: this.runId, storePath: this.store.path });
     } else if (command === 'cancelRun') {
       if (this.runId !== undefined) await vscode.commands.executeCommand('pipelineStudio.cancelRun', { runId: this.runId, storePath: this.store.path });
     } else {

@@ -1,5 +1,6 @@
 import * as vscode from 'vscode';
 import { ResponseError } from 'vscode-jsonrpc';
+import type { ControlAction, ControlAnswer } from '../../../core/src/runner/control.ts';
 import type { RunEvent } from '../../../core/src/runner/events.ts';
 import type { RunPlan } from '../../../core/src/runner/plan.ts';
 import type { LiveRunInfo, PlanParams, RunRefusedData } from '../../../core/src/runner/protocol.ts';
@@ -165,6 +166,11 @@ export class RunController implements vscode.Disposable {
   async cancelBlock(ref: { runId: number; store: string }, block: string): Promise<boolean> {
     const { cancelled } = await this.service.cancelBlock(ref, block);
     return cancelled;
+  }
+
+  /** Pause, resume, approve or reject through the store's service; undefined when no service runs there. */
+  controlRun(ref: { runId: number; store: string }, action: ControlAction): Promise<ControlAnswer | undefined> {
+    return this.service.controlRun(ref, action);
   }
 
   plan(params: PlanParams): Promise<RunPlan> {
