@@ -91,6 +91,23 @@ export interface Block {
   executor: Named | undefined;
   resources: Resources | undefined;
   approval: ApprovalSpec | undefined;
+  /** `pipeline:` and `with:`: the block runs another pipeline file as a child run (instead of `run`). */
+  subPipeline?: SubPipelineSpec | undefined;
+}
+
+export interface SubPipelineSpec {
+  /** As written, relative to this pipeline's folder. */
+  file: TextValue;
+  /** The child's variables; `${{ }}` values substituted as data. */
+  with: EnvEntry[];
+}
+
+/** `profiles:` entry: variable and env overrides a run can apply by name. */
+export interface ProfileDef {
+  name: string;
+  keySpan: Span;
+  variables: EnvEntry[];
+  env: EnvEntry[];
 }
 
 export interface Defaults {
@@ -125,6 +142,8 @@ export interface Pipeline {
   /** In file order. */
   blocks: Block[];
   blockById: Map<string, Block>;
+  /** `profiles:` by name (see ProfileDef). */
+  profiles?: Map<string, ProfileDef>;
   /** The YAML tree, for editor features that need keys the model does not keep. */
   root: YMap | undefined;
   rootNode: YNode | undefined;
