@@ -145,6 +145,8 @@ export function buildSchema(): Schema {
     outputs: { anyOf: [{ type: 'null' }, OUTPUT_NAME, { type: 'array', items: OUTPUT_NAME }] },
     cache: { ...cache, type: ['object', 'null'] },
     approval: { ...approval, type: ['object', 'null'] },
+    pipeline: { type: 'string', pattern: '\\S' },
+    with: ENV,
     executor: TEXT,
     resources: { ...objectOf('resources', { cpus: { type: ['integer', 'null'], minimum: 1 }, memory: MEMORY, gpus: { type: ['integer', 'null'], minimum: 0 } }), type: ['object', 'null'] },
   });
@@ -213,11 +215,16 @@ export function buildSchema(): Schema {
       additionalProperties: profile,
     },
     executor: TEXT,
+    profiles: {
+      type: ['object', 'null'],
+      propertyNames: { pattern: TRIGGER_NAME_PATTERN.source },
+      additionalProperties: { description: 'A profile: variable and env overrides applied by `run --profile NAME`.', type: ['object', 'null'], properties: { variables: ENV, env: ENV }, additionalProperties: false },
+    },
     blocks: {
       type: 'object',
       minProperties: 1,
       propertyNames: { pattern: BLOCK_ID_PATTERN.source },
-      additionalProperties: { description: 'A block: one shell command (`run`) and how to run it.', ...block, required: ['run'] },
+      additionalProperties: { description: 'A block: one shell command (`run`), or another pipeline file (`pipeline`), and how to run it.', ...block, anyOf: [{ properties: { run: true }, required: ['run'] }, { properties: { pipeline: true }, required: ['pipeline'] }] },
     },
   });
   return {

@@ -43,8 +43,6 @@ export const KEYS: Readonly<Record<KeyContext, ReadonlyMap<string, KeySpec>>> = 
     { name: 'profiles', kind: 'map', doc: 'Named sets of overrides for a run: `name: { variables: {…}, env: {…} }`. `run --profile NAME` (or Run with Profile…) applies one; `--test` applies `test` and records a test run, left out of success rates.' },
   ),
   block: keys(
-    { name: 'pipeline', kind: 'string', doc: 'Runs another pipeline file (relative to this one) as this block, instead of `run`: a child run, recorded and linked to this one; its status is the block\'s. A file may not include itself, directly or through others.' },
-    { name: 'with', kind: 'map', doc: 'The child pipeline\'s variables, for a `pipeline:` block: `name: value`; `${{ }}` values are substituted as data.' },
     { name: 'run', kind: 'text', doc: 'The shell command (required unless the block runs a `pipeline:`; several lines allowed with `|`). `${{ }}` values are substituted shell-quoted, so they are always data, never code.' },
     { name: 'description', kind: 'string', doc: 'What the block does.' },
     { name: 'depends_on', kind: 'ids', doc: 'Blocks that must finish before this one starts: a list of block ids, or one id.' },
@@ -61,6 +59,8 @@ export const KEYS: Readonly<Record<KeyContext, ReadonlyMap<string, KeySpec>>> = 
     { name: 'executor', kind: 'string', doc: 'Where this block runs: `local` or a profile under `executors` (default: the pipeline\'s `executor`).' },
     { name: 'resources', kind: 'map', doc: '`{ cpus, memory, gpus }`: what the block needs, which each executor maps to its own flags (SLURM `--cpus-per-task`/`--mem`/`--gres`, container `--cpus`/`--memory`/`--gpus`, Kubernetes requests and limits).' },
     { name: 'approval', kind: 'map', doc: '`{ prompt, timeout, on_timeout }`: the block waits (status `waiting`) until someone approves it (it runs) or rejects it (it fails with reason `rejected`).' },
+    { name: 'pipeline', kind: 'string', doc: 'Runs another pipeline file (relative to this one) as this block, instead of `run`: a child run, recorded and linked to this one; its status is the block\'s. A file may not include itself, directly or through others.' },
+    { name: 'with', kind: 'map', doc: 'The child pipeline\'s variables, for a `pipeline:` block: `name: value`; `${{ }}` values are substituted as data.' },
   ),
   defaults: keys(
     { name: 'shell', kind: 'string', doc: 'Default shell for every block.', values: SHELL_VALUES },

@@ -11,8 +11,11 @@ import { NodeReader } from '../parse/reader.ts';
 const MAX_FILES = 200;
 
 /** The `pipeline:` files a pipeline file includes, absolute, as its blocks name them. */
-export function includedFiles(pipeline: Pipeline, file: string): { block: string; file: string; span: Diagnostic['span'] }[] {
-  return pipeline.blocks.flatMap((b) => (b.subPipeline === undefined ? [] : [{ block: b.id, file: resolve(dirname(file), b.subPipeline.file.value.trim()), span: b.subPipeline.file.span }]));
+export function includedFiles(pipeline: Pipeline, file: string): { block: string; file: string; written: string; span: Diagnostic['span'] }[] {
+  return pipeline.blocks.flatMap((b) => {
+    const written = b.subPipeline?.file.value.trim();
+    return b.subPipeline === undefined || written === undefined ? [] : [{ block: b.id, file: resolve(dirname(file), written), written, span: b.subPipeline.file.span }];
+  });
 }
 
 /** Reads the blocks of a pipeline file on disk (only its structure); undefined when it cannot be read. */
@@ -35,14 +38,15 @@ export function readIncludes(file: string): Pipeline | undefined {
 /**
  * Sub-pipelines (issue 17): a `pipeline:` file that does not exist, and a file that includes itself,
  * directly or through others (its runs would start each other forever). Reported on the `pipeline:`
- * value with the chain. Needs the file's absolute path; `exists` tells whether a file is there.
+ * value with the chain. Needs the file's absolute path; `exists` tells whether a path (relative to the
+ * file's folder) is there.
  */
 export function checkSubPipelines(pipeline: Pipeline, fileName: string | undefined, exists: ((path: string) => boolean) | undefined, report: (d: Diagnostic) => void): void {
   if (fileName === undefined || !isAbsolute(fileName) || exists === undefined) return;
   const root = resolve(fileName);
   for (const include of includedFiles(pipeline, root)) {
-    if (!exists(include.file)) {
-      report(diagnostic('unknown-pipeline', 'error', include.span, `Block '${include.block}' runs '${include.file}', which does not exist.`));
+    if (include.file !== root && !exists(include.written)) {
+      report(diagnostic('unknown-pipeline', 'error', include.span, `Block '${include.block}' runs '${include.written}', which does not exist.`));
       continue;
     }
     const chain = findPathBack(include.file, root);
