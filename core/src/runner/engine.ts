@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import type { Block } from '../model/pipeline.ts';
 import { createRunFolder } from '../store/runFolders.ts';
+import { ExecutionLinks } from '../store/executionLinks.ts';
 import type { RunStatus, RunStore, RunTrigger } from '../store/types.ts';
 import { newBlockRun } from './blockMachine.ts';
 import { realClock, type Clock } from './clock.ts';
@@ -100,6 +101,14 @@ export async function startRun(options: StartRunOptions): Promise<RunHandle> {
     variables: prepared.variables,
     git,
   });
+  if (options.profile !== undefined) {
+    const links = ExecutionLinks.open(store);
+    try {
+      links.setProfile(record.id, options.profile);
+    } finally {
+      links.close();
+    }
+  }
   const refuse = (error: unknown): never => {
     store.updateRun(record.id, { status: 'failed', error: error instanceof Error ? error.message : String(error) });
     throw error;
