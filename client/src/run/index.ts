@@ -7,6 +7,7 @@ import { registerPauseRun } from '../commands/pauseRun.ts';
 import { registerPauseRunNow } from '../commands/pauseRunNow.ts';
 import { registerRejectBlock } from '../commands/rejectBlock.ts';
 import { registerResumeRun } from '../commands/resumeRun.ts';
+import { registerRunWithProfile } from '../commands/runWithProfile.ts';
 import { registerApprovalNotifier } from './approvalNotifier.ts';
 import { registerDryRun } from '../commands/dryRun.ts';
 import { registerReplayRun } from '../commands/replayRun.ts';
@@ -64,6 +65,7 @@ export function registerRunFeatures(context: vscode.ExtensionContext): void {
     registerApproveBlock(features),
     registerRejectBlock(features),
     registerApprovalNotifier(runs),
+    registerRunWithProfile(features),
     registerSelectStoreLocation(),
     registerPipelineTasks(runs, context.asAbsolutePath('dist/cli.cjs')),
     registerOpenStoredLog(views),

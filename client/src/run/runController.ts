@@ -28,6 +28,8 @@ export interface LaunchRequest {
   showProgress: boolean;
   /** Settle when the run has finished, not when it has started. */
   wait: boolean;
+  /** A `profiles:` entry of the file to apply (recorded with the run). */
+  profile?: string;
 }
 
 interface TrackedRun {
@@ -98,6 +100,7 @@ export class RunController implements vscode.Disposable {
         trigger: request.trigger,
         store,
         logCapBytes: runSettings(request.file).logCapBytes,
+        ...(request.profile === undefined ? {} : { profile: request.profile }),
       });
       answered = asked.catch(() => undefined);
       this.starting.add(answered);
