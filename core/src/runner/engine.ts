@@ -132,7 +132,7 @@ export async function startRun(options: StartRunOptions): Promise<RunHandle> {
   const subPipelines = prepared.pipeline.blocks.some((b) => b.subPipeline !== undefined)
     ? pipelineExecutor({
       store, startRun, ancestry: [...(options.ancestry ?? []), prepared.file], retryOf: plan.mode === 'retry' ? plan.sourceRunId : undefined,
-      inherit: { graceMs: options.graceMs, clock: options.clock, noCache: options.noCache, git: options.git, heartbeatMs: options.heartbeatMs, pauseLimitMs: options.pauseLimitMs, env: options.env },
+      inherit: { beforeBlock: options.beforeBlock, graceMs: options.graceMs, clock: options.clock, noCache: options.noCache, git: options.git, heartbeatMs: options.heartbeatMs, pauseLimitMs: options.pauseLimitMs, env: options.env },
     })
     : undefined;
   for (const block of prepared.pipeline.blocks) chosen.set(block, (block.subPipeline !== undefined ? subPipelines : undefined) ?? executorFor(block) ?? runDefault);

@@ -14,7 +14,7 @@ export interface PipelineExecutorOptions {
   /** The engine's startRun, passed in (engine.ts creates this executor). */
   startRun: (options: StartRunOptions) => Promise<RunHandle>;
   /** The parent run's settings that its children share. */
-  inherit: Pick<StartRunOptions, 'graceMs' | 'clock' | 'noCache' | 'git' | 'heartbeatMs' | 'pauseLimitMs' | 'env'>;
+  inherit: Pick<StartRunOptions, 'beforeBlock' | 'graceMs' | 'clock' | 'noCache' | 'git' | 'heartbeatMs' | 'pauseLimitMs' | 'env'>;
   /** A retried parent run: its child of the same block is retried rather than run afresh. */
   retryOf: number | undefined;
 }
