@@ -87,7 +87,8 @@ export class GraphApp {
         if (id.endsWith(GROUP_MARK)) this.toggleGroup(id.slice(0, -GROUP_MARK.length));
         else if (!this.designer.editing) this.post({ type: 'revealBlock', block: id });
       },
-      open: (id) => this.post({ type: 'blockCommand', command: 'openLog', block: id }),
+      // A sub-pipeline node opens the child's graph; others their latest log.
+      open: (id) => this.post({ type: 'blockCommand', command: this.view.graph.nodes.some((n) => n.id === id && n.pipeline !== undefined) ? 'openPipeline' : 'openLog', block: id }),
       contextMenu: (id, x, y) => this.chrome.openMenu(id, x, y, this.menuItems(id)),
       gate: (id, decision) => this.post({ type: 'blockCommand', command: decision, block: id }),
     });
@@ -428,7 +429,10 @@ export class GraphApp {
     const gate = this.view.stateOf(id)?.status === 'waiting'
       ? (['approve', 'reject'] as const).map((decision) => ({ label: decision === 'approve' ? 'Approve…' : 'Reject…', id: decision, run: () => this.post({ type: 'blockCommand', command: decision, block: id }) }))
       : [];
-    return [...gate, ...this.navigation.menuItems(id), ...this.designer.menuItems(id)];
+    const child = this.view.graph.nodes.some((n) => n.id === id && n.pipeline !== undefined)
+      ? [{ label: 'Open Pipeline Graph', id: 'openPipeline', run: () => this.post({ type: 'blockCommand', command: 'openPipeline', block: id }) }]
+      : [];
+    return [...gate, ...child, ...this.navigation.menuItems(id), ...this.designer.menuItems(id)];
   }
 
   /** Node texts follow the view: created for what is on screen, once per frame at most. */

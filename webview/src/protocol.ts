@@ -36,6 +36,8 @@ export interface GraphNode {
   disabled?: boolean;
   /** A collapsed group of this many blocks (drawn by the webview itself, never sent by the host). */
   members?: number;
+  /** A sub-pipeline block: the file it runs, as written; the node opens that file's graph. */
+  pipeline?: string;
 }
 
 /** The structure of a pipeline: nodes in file order, edges from upstream to downstream (indexes into nodes). */
@@ -113,9 +115,9 @@ export type HostMessage =
   /** The workspace's own block snippets, offered in the palette by name. */
   | { type: 'snippets'; names: string[] };
 
-/** `approve` / `reject`: a block of the shown run waiting at its approval gate. */
-export type BlockCommand = 'runBlock' | 'runUpToBlock' | 'runFromBlock' | 'openLog' | 'approve' | 'reject';
-export const BLOCK_COMMANDS: readonly BlockCommand[] = ['runBlock', 'runUpToBlock', 'runFromBlock', 'openLog', 'approve', 'reject'];
+/** `approve` / `reject`: a block of the shown run waiting at its approval gate; `openPipeline`: a sub-pipeline block's file (and child run). */
+export type BlockCommand = 'runBlock' | 'runUpToBlock' | 'runFromBlock' | 'openLog' | 'approve' | 'reject' | 'openPipeline';
+export const BLOCK_COMMANDS: readonly BlockCommand[] = ['runBlock', 'runUpToBlock', 'runFromBlock', 'openLog', 'approve', 'reject', 'openPipeline'];
 /** `pauseRun`, `pauseRunNow`, `resumeRun`: the shown run. */
 export type ToolbarCommand = 'runPipeline' | 'dryRun' | 'cancelRun' | 'toggleMaximize' | 'pauseRun' | 'pauseRunNow' | 'resumeRun';
 export const TOOLBAR_COMMANDS: readonly ToolbarCommand[] = ['runPipeline', 'dryRun', 'cancelRun', 'toggleMaximize', 'pauseRun', 'pauseRunNow', 'resumeRun'];

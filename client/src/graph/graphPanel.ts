@@ -1,6 +1,8 @@
 import { basename } from 'node:path';
 import * as vscode from 'vscode';
 import type { RunPlan } from '../../../core/src/runner/plan.ts';
+import { dirname, resolve as resolvePath } from 'node:path';
+import { ExecutionLinks } from '../../../core/src/store/executionLinks.ts';
 import type { BlockCommand, Direction, HostMessage, PlanMark, ToolbarCommand, WebviewMessage } from '../../../webview/src/protocol.ts';
 import { structureHash } from '../../../webview/src/layout/structureHash.ts';
 import { runState, type StoreHold } from '../runState/index.ts';
@@ -285,6 +287,10 @@ export class GraphPanel implements vscode.Disposable {
   }
 
   private async blockCommand(command: BlockCommand, block: string): Promise<void> {
+    if (command === 'openPipeline') {
+      await this.openSubPipeline(block);
+      return;
+    }
     if (command === 'approve' || command === 'reject') {
       if (this.runId !== undefined) await vscode.commands.executeCommand(`pipelineStudio.${command}Block`, { runId: this.runId, storePath: this.store.path }, block);
       return;
@@ -300,6 +306,24 @@ export class GraphPanel implements vscode.Disposable {
     }
     const runId = await vscode.commands.executeCommand<number | undefined>(`pipelineStudio.${command}`, this.file, block);
     this.followRun(runId);
+  }
+
+  /** A sub-pipeline node: the child file's graph, showing the shown run's child run of that block when there is one. */
+  private async openSubPipeline(block: string): Promise<void> {
+    const written = this.lastValid?.model.nodes.find((n) => n.id === block)?.pipeline;
+    if (written === undefined) return;
+    const child = vscode.Uri.file(resolvePath(dirname(this.file.fsPath), written));
+    const runId = this.runId;
+    const childRun = runId === undefined ? undefined : this.store.read((store) => {
+      const links = ExecutionLinks.open(store, { readonly: true });
+      try {
+        return links.childOf(runId, block);
+      } finally {
+        links.close();
+      }
+    });
+    if (childRun !== undefined) await vscode.commands.executeCommand('pipelineStudio.showRunInGraph', { runId: childRun, storePath: this.store.path, file: child.fsPath });
+    else await vscode.commands.executeCommand('pipelineStudio.showPipelineGraph', child);
   }
 
   private async toolbar(command: ToolbarCommand): Promise<void> {

@@ -14,6 +14,19 @@ const BLOCKS = ['announce', 'build', 'deploy', 'migrate'];
 const checks = [];
 const check = (name, fn) => checks.push({ name, fn });
 const status = (found, block) => ((found && found.nodes[block]) || '').match(/\bs-([a-z_]+)/)?.[1];
+/** The graph whose node ids are exactly `ids`, from whichever webview frame holds it (hidden graphs keep their frames). */
+async function graphWith(page, ids) {
+  for (const frame of page.frames()) {
+    const nodes = await frame
+      .evaluate(() => {
+        const svg = document.querySelector('svg.graph');
+        return svg === null ? undefined : Object.fromEntries([...svg.querySelectorAll('g.node')].map((g) => [g.getAttribute('data-id'), g.getAttribute('class')]));
+      })
+      .catch(() => undefined);
+    if (nodes !== undefined && Object.keys(nodes).sort().join() === ids) return { frame, nodes };
+  }
+  return undefined;
+}
 const header = (found) => found.frame.evaluate(() => document.querySelector('.run-header')?.textContent || '');
 let graph;
 
@@ -76,6 +89,23 @@ check('the Runs tree shows who approved deploy, when, and the comment', async (p
   await until(page, 'run #1 in the tree', () => rows.allInnerTexts(), (v) => v.join('\n').includes('#1'));
   await rows.filter({ hasText: '#1' }).first().click();
   await until(page, 'the decision on deploy', () => rows.filter({ hasText: /^deploy/ }).allInnerTexts(), (v) => /approved by \S+ at \d{4}-.*: ship it/.test(v.join('\n')));
+});
+
+check('a sub-pipeline: its node completes with the child run, and double-click opens the child graph with that run', async (page) => {
+  await quickOpen(page, 'parent.pipeline.yaml');
+  await commandPalette(page, 'Pipeline Studio: Show Pipeline Graph');
+  await page.locator('.tabs-container .tab', { hasText: 'Graph: parent.pipeline.yaml' }).waitFor({ timeout: 60000 });
+  const parentGraph = (p) => graphWith(p, 'prepare,train');
+  let parent = await until(page, 'the parent graph', () => parentGraph(page), (f) => f !== undefined);
+  if (!/\bsub-pipeline\b/.test(parent.nodes.train)) throw new Error(`train is not drawn as a sub-pipeline: ${parent.nodes.train}`);
+  await page.locator('.tabs-container .tab', { hasText: /^parent\.pipeline\.yaml/ }).first().click();
+  await commandPalette(page, 'Pipeline Studio: Run Pipeline with Defaults');
+  parent = await until(page, 'train completed in the parent graph', () => parentGraph(page), (f) => f !== undefined && status(f, 'train') === 'completed' && status(f, 'prepare') === 'completed');
+  await parent.frame.locator('g.node[data-id="train"]').dblclick();
+  await page.locator('.tabs-container .tab.active', { hasText: 'Graph: child.pipeline.yaml' }).waitFor({ timeout: 60000 });
+  const child = await until(page, 'the child graph with its run completed', () => graphWith(page, 'evaluate,fit'), (f) => f !== undefined && status(f, 'fit') === 'completed' && status(f, 'evaluate') === 'completed');
+  const shown = await header(child);
+  if (!/#3 · Completed/i.test(shown)) throw new Error(`the child graph does not show the child run #3: ${shown}`);
 });
 
 main(checks, 'ui-control');

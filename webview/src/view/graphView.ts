@@ -203,7 +203,9 @@ export class GraphView {
 
   setStates(states: Record<string, BlockState>): void {
     this.states.clear();
-    for (const [id, state] of Object.entries(states)) if (this.index.has(id)) this.states.set(id, state);
+    // Kept even for ids not drawn yet: a new panel may get its run before its first layout is rendered
+    // (render() drops the states of ids its model does not have).
+    for (const [id, state] of Object.entries(states)) this.states.set(id, state);
     for (let i = 0; i < this.nodes.length; i++) this.paintNode(i);
   }
 
@@ -394,7 +396,7 @@ export class GraphView {
     const meta = el('text', group, { class: 'meta', x: '34', y: '40', 'aria-hidden': 'true' });
     const badge = el('text', group, { class: 'badge', x: String(NODE_WIDTH - 8), y: '40', 'aria-hidden': 'true' });
     const title = el('title', group);
-    title.textContent = node.description === undefined ? node.id : `${node.id}\n${node.description}`;
+    title.textContent = [node.id, ...(node.description === undefined ? [] : [node.description]), ...(node.pipeline === undefined ? [] : [`runs ${node.pipeline} (double-click opens its graph)`])].join('\n');
     parts.details = { glyph, meta, badge };
   }
 
@@ -415,6 +417,7 @@ export class GraphView {
     const change = this.compare?.nodes[node.id];
     if (change !== undefined && change !== 'unchanged') cls += ` cmp-${change}`;
     if (node.members !== undefined) cls += ' group';
+    if (node.pipeline !== undefined) cls += ' sub-pipeline';
     parts.group.setAttribute('class', cls);
     this.paintGate(parts, node.id, state?.status === 'waiting');
     // The status colour from core's table; a paused node keeps the debugger's colour from the stylesheet.
@@ -427,11 +430,12 @@ export class GraphView {
     if (details !== undefined) {
       details.glyph.textContent = paused ? PAUSED_GLYPH : statusGlyph(state?.status);
       details.meta.textContent = meta.length > 0 ? meta.join(' · ') : state === undefined ? '' : statusWord(state.status);
-      details.badge.textContent = planKind === undefined ? '' : PLAN_WORDS[planKind];
+      details.badge.textContent = planKind === undefined ? (node.pipeline === undefined ? '' : 'sub-pipeline') : PLAN_WORDS[planKind];
     }
     const label = [node.members !== undefined ? `Group ${node.id} of ${node.members} blocks, Enter expands it` : `Block ${node.id}`, ...(paused ? [`${PAUSED_GLYPH} paused in the debugger`] : []), statusWord(state?.status), ...(state?.status === 'waiting' ? ['waiting for approval: Tab to its Approve and Reject buttons'] : []), ...meta];
     if (planKind !== undefined) label.push(`plan: ${PLAN_WORDS[planKind]}`);
     if (node.disabled === true) label.push('disabled');
+    if (node.pipeline !== undefined) label.push(`runs pipeline ${node.pipeline}: its graph is in the node menu`);
     if (change !== undefined && change !== 'unchanged') label.push(`${change} since ${this.compare?.label ?? 'the base'}`);
     const ups = this.neighbours(node.id, true);
     if (ups.length > 0) label.push(`depends on ${ups.slice(0, 5).join(', ')}${ups.length > 5 ? ` and ${ups.length - 5} more` : ''}`);
