@@ -53,8 +53,14 @@ check('at the approval gate: a notification with Approve / Reject, and the same 
 });
 
 check('Approve in the notification, with a comment, lets the gated block run', async (page) => {
-  const toast = page.locator('.notification-toast', { hasText: "'deploy' waits for approval" });
-  await toast.getByRole('button', { name: 'Approve' }).click();
+  const asked = "'deploy' waits for approval";
+  let approve = page.locator('.notification-toast', { hasText: asked }).getByRole('button', { name: 'Approve' });
+  // On a loaded machine the toast may have timed out into the notification centre, as it would for a user who looked away.
+  if (!(await approve.isVisible())) {
+    await commandPalette(page, 'Notifications: Show Notifications');
+    approve = page.locator('.notifications-center .monaco-list-row', { hasText: asked }).getByRole('button', { name: 'Approve' });
+  }
+  await approve.click({ timeout: 60000 });
   const input = page.locator('.quick-input-widget input');
   await input.waitFor({ state: 'visible', timeout: 60000 });
   await input.fill('ship it');
