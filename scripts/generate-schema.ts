@@ -146,6 +146,8 @@ export function buildSchema(): Schema {
     cache: { ...cache, type: ['object', 'null'] },
     approval: { ...approval, type: ['object', 'null'] },
     group: { type: ['string', 'null'], pattern: GROUP_NAME_PATTERN.source, maxLength: MAX_GROUP_NAME },
+    pipeline: { type: 'string', pattern: '\\S' },
+    with: ENV,
     executor: TEXT,
     resources: { ...objectOf('resources', { cpus: { type: ['integer', 'null'], minimum: 1 }, memory: MEMORY, gpus: { type: ['integer', 'null'], minimum: 0 } }), type: ['object', 'null'] },
   });
@@ -214,11 +216,16 @@ export function buildSchema(): Schema {
       additionalProperties: profile,
     },
     executor: TEXT,
+    profiles: {
+      type: ['object', 'null'],
+      propertyNames: { pattern: TRIGGER_NAME_PATTERN.source },
+      additionalProperties: { description: 'A profile: variable and env overrides applied by `run --profile NAME`.', type: ['object', 'null'], properties: { variables: ENV, env: ENV }, additionalProperties: false },
+    },
     blocks: {
       type: 'object',
       minProperties: 1,
       propertyNames: { pattern: BLOCK_ID_PATTERN.source },
-      additionalProperties: { description: 'A block: one shell command (`run`) and how to run it.', ...block, required: ['run'] },
+      additionalProperties: { description: 'A block: one shell command (`run`), or another pipeline file (`pipeline`), and how to run it.', ...block, anyOf: [{ properties: { run: true }, required: ['run'] }, { properties: { pipeline: true }, required: ['pipeline'] }] },
     },
   });
   return {

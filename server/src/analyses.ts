@@ -51,7 +51,7 @@ export class Analyses {
     // The old analysis is garbage once replaced; letting go of it first lowers the peak memory.
     this.entries.delete(document.uri);
     const started = performance.now();
-    const analysis = analyzeDocument(document.getText(), { fileName: fileNameOf(document.uri), cache, pipelineExists: pipelineExistsNextTo(document.uri) });
+    const analysis = analyzeDocument(document.getText(), { fileName: fileNameOf(document.uri), cache, pipelineExists: pipelineExistsNextTo(document.uri), filePath: filePathOf(document.uri) });
     this.entries.set(document.uri, { version: document.version, analysis, cache, costMs: performance.now() - started });
     return analysis;
   }
@@ -72,6 +72,16 @@ function pipelineExistsNextTo(uri: string): ((relativePath: string) => boolean) 
     return undefined;
   }
   return (relativePath) => existsSync(resolve(folder, relativePath));
+}
+
+/** The path on disk of a file: document (sub-pipeline includes are read next to it); undefined otherwise. */
+function filePathOf(uri: string): string | undefined {
+  if (!uri.startsWith('file:')) return undefined;
+  try {
+    return fileURLToPath(uri);
+  } catch {
+    return undefined;
+  }
 }
 
 function fileNameOf(uri: string): string | undefined {

@@ -70,6 +70,7 @@ export class GraphApp {
       run: () => this.post({ type: 'toolbar', command: 'runPipeline' }),
       dryRun: () => this.post({ type: 'toolbar', command: 'dryRun' }),
       cancel: () => this.post({ type: 'toolbar', command: 'cancelRun' }),
+      runControl: (command) => this.post({ type: 'toolbar', command }),
       fit: () => this.fit(),
       toggleDirection: () => this.setDirection(this.saved.direction === 'RIGHT' ? 'DOWN' : 'RIGHT', true),
       search: (text) => this.search(text),
@@ -86,8 +87,10 @@ export class GraphApp {
         if (id.endsWith(GROUP_MARK)) this.toggleGroup(id.slice(0, -GROUP_MARK.length));
         else if (!this.designer.editing) this.post({ type: 'revealBlock', block: id });
       },
-      open: (id) => this.post({ type: 'blockCommand', command: 'openLog', block: id }),
+      // A sub-pipeline node opens the child's graph; others their latest log.
+      open: (id) => this.post({ type: 'blockCommand', command: this.view.graph.nodes.some((n) => n.id === id && n.pipeline !== undefined) ? 'openPipeline' : 'openLog', block: id }),
       contextMenu: (id, x, y) => this.chrome.openMenu(id, x, y, this.menuItems(id)),
+      gate: (id, decision) => this.post({ type: 'blockCommand', command: decision, block: id }),
     });
     // During a gesture only the minimap's outline follows; node texts wait until it settles.
     this.viewport = new Viewport(this.view.svg, this.view.world, (settled) => (settled ? this.scheduleDetails() : (this.navigation as Navigation | undefined)?.minimap.update()));
@@ -424,7 +427,13 @@ export class GraphApp {
   }
 
   private menuItems(id: string): { label: string; id: string; run: () => void }[] {
-    return [...this.navigation.menuItems(id), ...this.designer.menuItems(id)];
+    const gate = this.view.stateOf(id)?.status === 'waiting'
+      ? (['approve', 'reject'] as const).map((decision) => ({ label: decision === 'approve' ? 'Approve…' : 'Reject…', id: decision, run: () => this.post({ type: 'blockCommand', command: decision, block: id }) }))
+      : [];
+    const child = this.view.graph.nodes.some((n) => n.id === id && n.pipeline !== undefined)
+      ? [{ label: 'Open Pipeline Graph', id: 'openPipeline', run: () => this.post({ type: 'blockCommand', command: 'openPipeline', block: id }) }]
+      : [];
+    return [...gate, ...child, ...this.navigation.menuItems(id), ...this.designer.menuItems(id)];
   }
 
   /** Node texts follow the view: created for what is on screen, once per frame at most. */

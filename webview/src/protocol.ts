@@ -38,6 +38,8 @@ export interface GraphNode {
   members?: number;
   /** The block's `group:`: when any block has one, these are the graph's groups instead of id prefixes. */
   group?: string;
+  /** A sub-pipeline block: the file it runs, as written; the node opens that file's graph. */
+  pipeline?: string;
 }
 
 /** The structure of a pipeline: nodes in file order, edges from upstream to downstream (indexes into nodes). */
@@ -115,10 +117,12 @@ export type HostMessage =
   /** The workspace's own block snippets, offered in the palette by name. */
   | { type: 'snippets'; names: string[] };
 
-export type BlockCommand = 'runBlock' | 'runUpToBlock' | 'runFromBlock' | 'openLog';
-export const BLOCK_COMMANDS: readonly BlockCommand[] = ['runBlock', 'runUpToBlock', 'runFromBlock', 'openLog'];
-export type ToolbarCommand = 'runPipeline' | 'dryRun' | 'cancelRun' | 'toggleMaximize';
-export const TOOLBAR_COMMANDS: readonly ToolbarCommand[] = ['runPipeline', 'dryRun', 'cancelRun', 'toggleMaximize'];
+/** `approve` / `reject`: a block of the shown run waiting at its approval gate; `openPipeline`: a sub-pipeline block's file (and child run). */
+export type BlockCommand = 'runBlock' | 'runUpToBlock' | 'runFromBlock' | 'openLog' | 'approve' | 'reject' | 'openPipeline';
+export const BLOCK_COMMANDS: readonly BlockCommand[] = ['runBlock', 'runUpToBlock', 'runFromBlock', 'openLog', 'approve', 'reject', 'openPipeline'];
+/** `pauseRun`, `pauseRunNow`, `resumeRun`: the shown run. */
+export type ToolbarCommand = 'runPipeline' | 'dryRun' | 'cancelRun' | 'toggleMaximize' | 'pauseRun' | 'pauseRunNow' | 'resumeRun';
+export const TOOLBAR_COMMANDS: readonly ToolbarCommand[] = ['runPipeline', 'dryRun', 'cancelRun', 'toggleMaximize', 'pauseRun', 'pauseRunNow', 'resumeRun'];
 
 export type RenderPhase = 'preliminary' | 'final' | 'cached';
 

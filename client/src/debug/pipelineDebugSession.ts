@@ -124,7 +124,8 @@ export class PipelineDebugSession extends LoggingDebugSession {
       return;
     }
     const frame = run.frame(args.threadId);
-    const source = new Source(basename(run.file), this.convertDebuggerPathToClient(run.file));
+    const file = frame.file ?? run.file;
+    const source = new Source(basename(file), this.convertDebuggerPathToClient(file));
     // The thread id doubles as the frame id: each thread has exactly one frame.
     response.body = { stackFrames: [new StackFrame(args.threadId, frame.name, source, this.convertDebuggerLineToClient(frame.line), this.convertDebuggerColumnToClient(0))], totalFrames: 1 };
     this.sendResponse(response);
@@ -169,11 +170,14 @@ export class PipelineDebugSession extends LoggingDebugSession {
     this.sendResponse(response);
   }
 
-  /** Stepping into a block's script (Python, Node) is out of scope: Step Into is Step Over. */
+  /**
+   * Step Into a `pipeline:` block pauses before the first block of its child run (in the child's
+   * file); into any other block (its script) is out of scope, so it is Step Over.
+   */
   protected override stepInRequest(response: DebugProtocol.StepInResponse, args: DebugProtocol.StepInArguments): void {
     this.variableHandles.reset();
     this.releasePaused(args.threadId);
-    this.run?.stepOver(args.threadId);
+    this.run?.stepIn(args.threadId);
     this.sendResponse(response);
   }
 

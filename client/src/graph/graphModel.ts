@@ -18,7 +18,7 @@ export function graphModelOf(text: string, fileName: string): ModelResult {
     if (index.has(block.id)) continue;
     index.set(block.id, nodes.length);
     idOffsets.set(block.id, block.idSpan.start);
-    nodes.push({ id: block.id, ...(block.description !== undefined ? { description: block.description } : {}), ...(block.disabled ? { disabled: true } : {}), ...(block.group !== undefined ? { group: block.group.name } : {}) });
+    nodes.push({ id: block.id, ...(block.description !== undefined ? { description: block.description } : {}), ...(block.disabled ? { disabled: true } : {}), ...(block.group !== undefined ? { group: block.group.name } : {}), ...(block.subPipeline !== undefined ? { pipeline: block.subPipeline.file.value.trim() } : {}) });
   }
   const edges: GraphModel['edges'] = [];
   for (const id of dag.ids) {

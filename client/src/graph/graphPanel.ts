@@ -1,7 +1,9 @@
 import { basename } from 'node:path';
 import * as vscode from 'vscode';
 import type { RunPlan } from '../../../core/src/runner/plan.ts';
-import type { Direction, HostMessage, PlanMark, ToolbarCommand, WebviewMessage } from '../../../webview/src/protocol.ts';
+import { dirname, resolve as resolvePath } from 'node:path';
+import { ExecutionLinks } from '../../../core/src/store/executionLinks.ts';
+import type { BlockCommand, Direction, HostMessage, PlanMark, ToolbarCommand, WebviewMessage } from '../../../webview/src/protocol.ts';
 import { structureHash } from '../../../webview/src/layout/structureHash.ts';
 import { runState, type StoreHold } from '../runState/index.ts';
 import { storePathForReading } from '../runState/storeLocation.ts';
@@ -284,7 +286,15 @@ export class GraphPanel implements vscode.Disposable {
     editor.revealRange(range, vscode.TextEditorRevealType.InCenterIfOutsideViewport);
   }
 
-  private async blockCommand(command: 'runBlock' | 'runUpToBlock' | 'runFromBlock' | 'openLog', block: string): Promise<void> {
+  private async blockCommand(command: BlockCommand, block: string): Promise<void> {
+    if (command === 'openPipeline') {
+      await this.openSubPipeline(block);
+      return;
+    }
+    if (command === 'approve' || command === 'reject') {
+      if (this.runId !== undefined) await vscode.commands.executeCommand(`pipelineStudio.${command}Block`, { runId: this.runId, storePath: this.store.path }, block);
+      return;
+    }
     if (command === 'openLog') {
       const runId = this.runId;
       if (runId === undefined || this.runView?.blocks[block] === undefined) {
@@ -298,6 +308,24 @@ export class GraphPanel implements vscode.Disposable {
     this.followRun(runId);
   }
 
+  /** A sub-pipeline node: the child file's graph, showing the shown run's child run of that block when there is one. */
+  private async openSubPipeline(block: string): Promise<void> {
+    const written = this.lastValid?.model.nodes.find((n) => n.id === block)?.pipeline;
+    if (written === undefined) return;
+    const child = vscode.Uri.file(resolvePath(dirname(this.file.fsPath), written));
+    const runId = this.runId;
+    const childRun = runId === undefined ? undefined : this.store.read((store) => {
+      const links = ExecutionLinks.open(store, { readonly: true });
+      try {
+        return links.childOf(runId, block);
+      } finally {
+        links.close();
+      }
+    });
+    if (childRun !== undefined) await vscode.commands.executeCommand('pipelineStudio.showRunInGraph', { runId: childRun, storePath: this.store.path, file: child.fsPath });
+    else await vscode.commands.executeCommand('pipelineStudio.showPipelineGraph', child);
+  }
+
   private async toolbar(command: ToolbarCommand): Promise<void> {
     if (command === 'toggleMaximize') {
       // Full screen: the panel's editor group maximised (the workbench's own "Maximize Editor Group").
@@ -305,6 +333,8 @@ export class GraphPanel implements vscode.Disposable {
       await vscode.commands.executeCommand('workbench.action.toggleMaximizeEditorGroup');
     } else if (command === 'runPipeline') {
       this.followRun(await vscode.commands.executeCommand<number | undefined>('pipelineStudio.runPipeline', this.file));
+    } else if (command === 'pauseRun' || command === 'pauseRunNow' || command === 'resumeRun') {
+      if (this.runId !== undefined) await vscode.commands.executeCommand(`pipelineStudio.${command}`, { runId: this.runId, storePath: this.store.path });
     } else if (command === 'cancelRun') {
       if (this.runId !== undefined) await vscode.commands.executeCommand('pipelineStudio.cancelRun', { runId: this.runId, storePath: this.store.path });
     } else {

@@ -12,6 +12,9 @@ export class RunProgress {
   readonly pipelineFile: string;
   private readonly status = new Map<string, BlockStatus>();
   private selected = new Set<string>();
+  /** Blocks waiting at their approval gate, with the gate's prompt. */
+  readonly waiting = new Map<string, string>();
+  paused = false;
   finished: RunFinishedEvent | undefined;
 
   constructor(runId: number, store: string, pipelineName: string, pipelineFile: string) {
@@ -56,9 +59,15 @@ export class RunProgress {
         return;
       case 'block-status':
         this.status.set(event.block, event.status);
+        if (event.status === 'waiting') this.waiting.set(event.block, event.reason ?? '');
+        else this.waiting.delete(event.block);
+        return;
+      case 'run-status':
+        this.paused = event.status === 'paused';
         return;
       case 'run-finished':
         this.finished = event;
+        this.waiting.clear();
         for (const b of event.blocks) this.status.set(b.block, b.status);
         return;
       default:

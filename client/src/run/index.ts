@@ -1,7 +1,14 @@
 import * as vscode from 'vscode';
 import { BlockCodeLensProvider, OPEN_LAST_BLOCK_LOG } from '../codeLens/blockCodeLensProvider.ts';
 import { registerCancelBlock } from '../commands/cancelBlock.ts';
+import { registerApproveBlock } from '../commands/approveBlock.ts';
 import { registerCancelRun } from '../commands/cancelRun.ts';
+import { registerPauseRun } from '../commands/pauseRun.ts';
+import { registerPauseRunNow } from '../commands/pauseRunNow.ts';
+import { registerRejectBlock } from '../commands/rejectBlock.ts';
+import { registerResumeRun } from '../commands/resumeRun.ts';
+import { registerRunWithProfile } from '../commands/runWithProfile.ts';
+import { registerApprovalNotifier } from './approvalNotifier.ts';
 import { registerDryRun } from '../commands/dryRun.ts';
 import { registerReplayRun } from '../commands/replayRun.ts';
 import { registerRetryFailedBlocks } from '../commands/retryFailedBlocks.ts';
@@ -51,6 +58,14 @@ export function registerRunFeatures(context: vscode.ExtensionContext): void {
     registerDryRun(features),
     registerCancelRun(features),
     registerCancelBlock(features),
+    // Execution control (issue 17): pause/resume and approval gates.
+    registerPauseRun(features),
+    registerPauseRunNow(features),
+    registerResumeRun(features),
+    registerApproveBlock(features),
+    registerRejectBlock(features),
+    registerApprovalNotifier(runs),
+    registerRunWithProfile(features),
     registerSelectStoreLocation(),
     registerPipelineTasks(runs, context.asAbsolutePath('dist/cli.cjs')),
     registerOpenStoredLog(views),

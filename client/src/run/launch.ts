@@ -26,6 +26,8 @@ export interface FileRunSpec {
   /** Which blocks; undefined when the user backed out. */
   selection: (pipeline: Pipeline) => Promise<Selection | undefined>;
   withDefaults?: boolean;
+  /** A `profiles:` entry to apply (Run with Profile…); undefined when the user backed out. */
+  profile?: (pipeline: Pipeline) => Promise<string | undefined>;
 }
 
 /**
@@ -42,6 +44,8 @@ export async function runFile(features: RunFeatures, args: readonly unknown[], s
     const { pipeline } = readPipeline(file);
     const selection = await spec.selection(pipeline);
     if (selection === undefined) return undefined;
+    const profile = spec.profile === undefined ? undefined : await spec.profile(pipeline);
+    if (spec.profile !== undefined && profile === undefined) return undefined;
     const variables = await chooseVariables(features, file, pipeline, options, spec);
     if (variables === undefined) return undefined;
     const threshold = runSettings(file).confirmAboveBlocks;
@@ -50,8 +54,8 @@ export async function runFile(features: RunFeatures, args: readonly unknown[], s
       if (go !== 'Run') return undefined;
     }
     const runId = await features.controller.launch({
-      file, pipelineName: pipeline.name, selection, variables, trigger: 'manual', concurrency: options.concurrency, noCache: options.noCache,
-      showProgress: args.length === 0, wait: options.wait === true,
+      file, pipelineName: pipeline.name, selection, variables, trigger: profile === 'test' ? 'test' : 'manual', concurrency: options.concurrency, noCache: options.noCache,
+      showProgress: args.length === 0, wait: options.wait === true, ...(profile === undefined ? {} : { profile }),
     });
     if (runId !== undefined && Object.keys(variables).length > 0) await rememberVariables(features.workspaceState, file, variables);
     return runId;

@@ -1,5 +1,6 @@
 import * as vscode from 'vscode';
 import { ResponseError } from 'vscode-jsonrpc';
+import type { ControlAction, ControlAnswer } from '../../../core/src/runner/control.ts';
 import type { RunEvent } from '../../../core/src/runner/events.ts';
 import type { RunPlan } from '../../../core/src/runner/plan.ts';
 import type { LiveRunInfo, PlanParams, RunRefusedData } from '../../../core/src/runner/protocol.ts';
@@ -27,6 +28,8 @@ export interface LaunchRequest {
   showProgress: boolean;
   /** Settle when the run has finished, not when it has started. */
   wait: boolean;
+  /** A `profiles:` entry of the file to apply (recorded with the run). */
+  profile?: string;
 }
 
 interface TrackedRun {
@@ -98,6 +101,7 @@ export class RunController implements vscode.Disposable {
         store,
         logCapBytes: runSettings(request.file).logCapBytes,
         hashLimitBytes: runSettings(request.file).hashLimitBytes,
+        ...(request.profile === undefined ? {} : { profile: request.profile }),
       });
       answered = asked.catch(() => undefined);
       this.starting.add(answered);
@@ -166,6 +170,11 @@ export class RunController implements vscode.Disposable {
   async cancelBlock(ref: { runId: number; store: string }, block: string): Promise<boolean> {
     const { cancelled } = await this.service.cancelBlock(ref, block);
     return cancelled;
+  }
+
+  /** Pause, resume, approve or reject through the store's service; undefined when no service runs there. */
+  controlRun(ref: { runId: number; store: string }, action: ControlAction): Promise<ControlAnswer | undefined> {
+    return this.service.controlRun(ref, action);
   }
 
   plan(params: PlanParams): Promise<RunPlan> {

@@ -2,6 +2,7 @@ import { spawn } from 'node:child_process';
 import { closeSync, existsSync, openSync, readFileSync, statSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { SocketRunnerClient } from '../../../core/src/runner/client.ts';
+import type { ControlAction, ControlAnswer } from '../../../core/src/runner/control.ts';
 import type { LogChunkEvent, RunEvent } from '../../../core/src/runner/events.ts';
 import type { RunPlan } from '../../../core/src/runner/plan.ts';
 import type { AttachRunResult, LiveRunInfo, PlanParams, RunRef, StartRunParams, StartRunResult } from '../../../core/src/runner/protocol.ts';
@@ -63,6 +64,11 @@ export class ServiceProcess {
 
   async cancelBlock(ref: RunRef, block: string): Promise<{ cancelled: boolean }> {
     return (await this.existing(ref.store))?.cancelBlock(ref, block) ?? { cancelled: false };
+  }
+
+  /** Pause, resume, approve or reject through the store's service; undefined when no service runs there. */
+  async controlRun(ref: RunRef, action: ControlAction): Promise<ControlAnswer | undefined> {
+    return (await this.existing(ref.store))?.controlRun(ref, action);
   }
 
   /**

@@ -15,8 +15,10 @@ import { HASH_LIMIT_ENV, parseByteSize } from '../details/hashLimit.ts';
 import { DetailsRecorder } from '../details/recorder.ts';
 
 const USAGE = `Usage: pipeline-studio run <file> [--var NAME=VALUE]… [--only A,B | --upto BLOCK | --from BLOCK | --retry RUN | --replay RUN]
-                          [--dry-run] [--concurrency N] [--no-cache] [--store PATH] [--hash-limit SIZE]
-  RUN is a run number or 'latest' (the latest run of this pipeline).`;
+                          [--profile NAME | --test] [--dry-run] [--concurrency N] [--no-cache] [--store PATH] [--hash-limit SIZE]
+  RUN is a run number or 'latest' (the latest run of this pipeline).
+  --profile NAME applies the file's profiles.NAME (its variables and env); --test is --profile test,
+  recorded as a test run (trigger test), which success rates leave out unless asked.`;
 
 /** SGR colours that read on dark and light terminals; a block keeps its colour for the whole run. */
 const COLOURS = [36, 33, 35, 32, 34, 91, 96, 93, 95, 92, 94];
@@ -31,6 +33,7 @@ export async function runCommand(args: string[], io: CliIo): Promise<number> {
     var: { type: 'string', multiple: true }, only: { type: 'string' }, upto: { type: 'string' }, from: { type: 'string' },
     retry: { type: 'string' }, replay: { type: 'string' }, 'dry-run': { type: 'boolean' }, concurrency: { type: 'string' },
     'no-cache': { type: 'boolean' }, store: { type: 'string' }, 'hash-limit': { type: 'string' }, help: { type: 'boolean', short: 'h' },
+    profile: { type: 'string' }, test: { type: 'boolean' },
   }, USAGE);
   if (values.help === true) {
     io.out(USAGE);
@@ -91,13 +94,15 @@ export async function runCommand(args: string[], io: CliIo): Promise<number> {
             : values.retry !== undefined ? { mode: 'retry', runId: runRef('retry', values.retry) }
               : values.replay !== undefined ? { mode: 'replay', runId: runRef('replay', values.replay) }
                 : { mode: 'all' };
-    const common = { file, text, variables: vars.values, selection, concurrency, noCache: values['no-cache'] === true, hashLimitBytes };
+    if (values.test === true && values.profile !== undefined && values.profile !== 'test') throw new UsageError(`--test is --profile test; it cannot be combined with --profile ${values.profile}.\n${USAGE}`);
+    const profile = values.test === true ? 'test' : values.profile;
+    const common = { file, text, variables: vars.values, selection, concurrency, noCache: values['no-cache'] === true, hashLimitBytes, ...(profile === undefined ? {} : { profile }) };
     if (dryRun) {
       printPlan(io, planRun({ ...common, store }));
       return 0;
     }
     if (store === undefined) return 1;
-    return await execute(io, { ...common, store });
+    return await execute(io, { ...common, store, ...(values.test === true ? { trigger: 'test' as const } : {}) });
   } catch (error) {
     if (!(error instanceof RunRefused)) throw error;
     for (const problem of error.problems) io.err(`pipeline-studio run: ${problem}`);
@@ -112,7 +117,7 @@ async function execute(io: CliIo, options: Parameters<typeof startRun>[0]): Prom
   const details = new DetailsRecorder({ store: options.store, file: options.file, text: options.text, tool: 'pipeline-studio cli', hashLimitBytes: options.hashLimitBytes });
   const approvals = new ApprovalPrompter(io, process.stdin.isTTY === true);
   const handle = await startRun({
-    ...options, trigger: 'cli',
+    trigger: 'cli', ...options,
     onEvent: (e) => {
       details.observe(e);
       printer.event(e);

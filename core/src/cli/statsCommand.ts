@@ -5,20 +5,24 @@ import { checkQuery } from './queryOption.ts';
 import { formatTable, formatTime, parseCommandArgs, resolveStorePath, withCliStore } from './storeOptions.ts';
 import type { CliIo } from './validateCommand.ts';
 
-const USAGE = `Usage: pipeline-studio stats [--query "Q"] [--by day|hour|pipeline] [--json] [--store PATH]
-  Count, success and failure rate (of finished runs), average / p50 / p95 duration and runs per day of the matching runs.`;
+const USAGE = `Usage: pipeline-studio stats [--query "Q"] [--by day|hour|pipeline] [--json] [--include-test] [--store PATH]
+  Count, success and failure rate (of finished runs), average / p50 / p95 duration and runs per day of the matching runs.
+  Test runs (run --test) are left out unless --include-test.`;
 
 /** `stats`: figures over the runs a query matches, overall or per day, hour or pipeline. */
 export async function statsCommand(args: string[], io: CliIo): Promise<number> {
   const { values, positionals } = parseCommandArgs(args, {
     query: { type: 'string', short: 'q' }, by: { type: 'string' }, json: { type: 'boolean' }, store: { type: 'string' }, help: { type: 'boolean', short: 'h' },
+    'include-test': { type: 'boolean' },
   }, USAGE);
   if (values.help === true) {
     io.out(USAGE);
     return 0;
   }
   if (positionals.length > 0) throw new UsageError(`Unexpected argument '${positionals[0]}'.\n${USAGE}`);
-  const text = checkQuery(values.query, USAGE);
+  const asked = checkQuery(values.query, USAGE);
+  // Test runs (`run --test`) are left out of the figures unless asked for.
+  const text = values['include-test'] === true ? asked : asked === undefined ? '-trigger:test' : `(${asked}) -trigger:test`;
   const by = values.by;
   if (by !== undefined && by !== 'day' && by !== 'hour' && by !== 'pipeline') throw new UsageError(`--by takes day, hour or pipeline, not '${by}'.\n${USAGE}`);
   const json = values.json === true;

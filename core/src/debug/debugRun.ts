@@ -1,5 +1,5 @@
 import { readFileSync } from 'node:fs';
-import { resolve } from 'node:path';
+import { dirname, resolve } from 'node:path';
 import type { Dag } from '../graph/dag.ts';
 import type { Pipeline } from '../model/pipeline.ts';
 import type { LogChunkEvent, RunEvent, RunFinishedEvent } from '../runner/events.ts';
@@ -62,7 +62,18 @@ export interface FrameView {
   /** Zero-based. */
   line: number;
   block: string | undefined;
+  /** The file the frame is in, when not the debugged one (a block of a sub-pipeline's child run). */
+  file?: string;
 }
+
+/** A block of a sub-pipeline's child run, paused after Step Into (issue 17). */
+interface ChildBlock extends TrackedBlock {
+  runId: number;
+  file: string | undefined;
+}
+
+/** Thread ids of child runs' blocks start here, clear of the debugged file's blocks. */
+const FIRST_CHILD_THREAD = 100_000;
 
 /**
  * A pipeline run under a debugger: decides which blocks pause (entry, breakpoints and their
@@ -85,6 +96,14 @@ export class DebugRun {
   private finished: RunFinishedEvent | undefined;
   private finishWaiters: (() => void)[] = [];
   private rawBreakpoints: BreakpointRequest[] = [];
+  /** Step Into on a `pipeline:` block: pause before the first block of its child run. */
+  private stepIntoFile: string | undefined;
+  /** Child runs' files, by run id, as Step Into learnt them. */
+  private readonly childFiles = new Map<number, string>();
+  private readonly childBlocks = new Map<number, ChildBlock>();
+  private nextChildThread = FIRST_CHILD_THREAD;
+  /** The debugged run's id, from its first gate when the start has not been answered yet. */
+  private gatedRunId: number | undefined;
 
   constructor(launch: DebugLaunch, driver: DebugDriver, listener: (event: DebugRunEvent) => void) {
     this.file = resolve(launch.file);
@@ -123,6 +142,10 @@ export class DebugRun {
   async start(): Promise<{ runId: number; store: string }> {
     this.finished = undefined;
     this.runId = undefined;
+    this.gatedRunId = undefined;
+    this.stepIntoFile = undefined;
+    this.childFiles.clear();
+    this.childBlocks.clear();
     this.pauseNext = this.launch.stopOnEntry === true;
     this.resetBlocks();
     const params: StartRunParams = {
@@ -142,11 +165,14 @@ export class DebugRun {
   threads(): ThreadView[] {
     const run: ThreadView = { id: RUN_THREAD, name: `${this.pipeline.name}${this.runId !== undefined ? ` #${this.runId}` : ''}` };
     const live = [...this.blocks.values()].filter((b) => b.gate !== undefined && !isFinal(b.status));
-    return [run, ...live.map((b) => ({ id: b.threadId, name: `${b.id} (${b.release !== undefined ? 'paused' : 'running'})` }))];
+    const children = [...this.childBlocks.values()].map((b) => ({ id: b.threadId, name: `${b.id} (child #${b.runId}, paused)` }));
+    return [run, ...live.map((b) => ({ id: b.threadId, name: `${b.id} (${b.release !== undefined ? 'paused' : 'running'})` })), ...children];
   }
 
   /** The one frame of a thread: the block's id line, or the top of the file for the run. */
   frame(threadId: number): FrameView {
+    const child = this.childBlocks.get(threadId);
+    if (child !== undefined) return { name: `before ${child.id} (child run #${child.runId})`, line: child.lines?.first ?? 0, block: child.id, ...(child.file === undefined ? {} : { file: child.file }) };
     const block = this.byThread(threadId);
     if (block === undefined) return { name: `run ${this.pipeline.name}`, line: 0, block: undefined };
     return { name: block.release !== undefined ? `before ${block.id}` : block.id, line: block.lines?.first ?? 0, block: block.id };
@@ -169,11 +195,32 @@ export class DebugRun {
   /** Continue: every paused block starts. */
   continueAll(): void {
     for (const block of this.blocks.values()) this.releaseBlock(block);
+    for (const child of [...this.childBlocks.values()]) this.releaseChild(child);
+  }
+
+  /**
+   * Step Into: on a paused `pipeline:` block, start it and pause before the first block of its child
+   * run (in the child's file); on any other block, Step Over.
+   */
+  stepIn(threadId: number): void {
+    const block = this.byThread(threadId);
+    const sub = block === undefined ? undefined : this.pipeline.blockById.get(block.id)?.subPipeline;
+    if (block?.release === undefined || sub === undefined) {
+      this.stepOver(threadId);
+      return;
+    }
+    this.stepIntoFile = resolve(dirname(this.file), sub.file.value.trim());
+    this.releaseBlock(block);
   }
 
   /** Step Over: start the thread's paused block (or all, from the run thread) and pause before the next block that becomes ready. */
   stepOver(threadId: number): void {
     this.pauseNext = true;
+    const child = this.childBlocks.get(threadId);
+    if (child !== undefined) {
+      this.releaseChild(child);
+      return;
+    }
     const block = this.byThread(threadId);
     if (block?.release !== undefined) this.releaseBlock(block);
     else this.continueAll();
@@ -191,6 +238,7 @@ export class DebugRun {
     if (ref !== undefined) await this.driver.cancelRun(ref);
     // The engine has already ended held blocks as cancelled; this only settles the promises.
     for (const block of this.blocks.values()) this.releaseBlock(block);
+    for (const child of [...this.childBlocks.values()]) this.releaseChild(child);
     if (ref !== undefined) await this.whenFinished(timeoutMs);
   }
 
@@ -206,6 +254,8 @@ export class DebugRun {
   }
 
   private onGate(gate: BlockGate): Promise<void> {
+    const runId = this.runId ?? (this.gatedRunId ??= gate.runId);
+    if (gate.runId !== runId) return this.onChildGate(gate);
     const block = this.blocks.get(gate.block);
     if (block === undefined) return Promise.resolve();
     block.gate = gate;
@@ -217,6 +267,38 @@ export class DebugRun {
       const where = `${this.pipeline.name}: paused before block '${block.id}'`;
       this.listener({ type: 'stopped', reason: decision.reason, threadId: block.threadId, block: block.id, description: where, breakpointLines: decision.lines });
     });
+  }
+
+  /**
+   * A block of a sub-pipeline's child run is about to start: it pauses after Step Into (its first
+   * block) or while stepping inside the child; otherwise it starts at once.
+   */
+  private onChildGate(gate: BlockGate): Promise<void> {
+    const into = this.stepIntoFile;
+    if (into !== undefined && !this.childFiles.has(gate.runId)) this.childFiles.set(gate.runId, into);
+    const known = this.childFiles.has(gate.runId);
+    if (!(into !== undefined && known) && !(this.pauseNext && known)) return Promise.resolve();
+    this.stepIntoFile = undefined;
+    this.pauseNext = false;
+    const file = this.childFiles.get(gate.runId);
+    const child: ChildBlock = {
+      id: gate.block, threadId: this.nextChildThread++, lines: file === undefined ? undefined : childLines(file, gate.block),
+      gate, release: undefined, status: 'queued', runId: gate.runId, file,
+    };
+    this.childBlocks.set(child.threadId, child);
+    this.listener({ type: 'thread', reason: 'started', threadId: child.threadId });
+    return new Promise((release) => {
+      child.release = release;
+      this.listener({ type: 'stopped', reason: 'step', threadId: child.threadId, block: child.id, description: `${gate.pipelineName} (child run #${gate.runId}): paused before block '${child.id}'`, breakpointLines: [] });
+    });
+  }
+
+  private releaseChild(child: ChildBlock): void {
+    this.childBlocks.delete(child.threadId);
+    const release = child.release;
+    child.release = undefined;
+    release?.();
+    this.listener({ type: 'thread', reason: 'exited', threadId: child.threadId });
   }
 
   private shouldPause(block: TrackedBlock, gate: BlockGate): { reason: StopReason; lines: number[] } | undefined {
@@ -285,7 +367,7 @@ export class DebugRun {
   }
 
   private byThread(threadId: number): TrackedBlock | undefined {
-    return [...this.blocks.values()].find((b) => b.threadId === threadId);
+    return this.childBlocks.get(threadId) ?? [...this.blocks.values()].find((b) => b.threadId === threadId);
   }
 
   private lastGated(): TrackedBlock | undefined {
@@ -308,5 +390,15 @@ export class DebugRun {
       id: b.id, threadId: index + 2, lines: this.lines.find((l) => l.block === b.id), gate: undefined, release: undefined, status: 'initial',
     }]));
     if (this.rawBreakpoints.length > 0) this.setBreakpoints(this.rawBreakpoints);
+  }
+}
+
+/** Where a block of a child run's file is, for its frame; undefined when the file cannot be read. */
+function childLines(file: string, block: string): BlockLines | undefined {
+  try {
+    const text = readFileSync(file, 'utf8');
+    return blockLines(validatePipeline(text, { fileName: file }).pipeline, text).find((l) => l.block === block);
+  } catch {
+    return undefined;
   }
 }

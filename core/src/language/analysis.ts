@@ -17,10 +17,12 @@ export interface AnalyzeOptions {
   cache?: CstCache;
   /** Looks up the pipeline files that triggers' `after:` name (see ValidateOptions). */
   pipelineExists?: PipelineExists;
+  /** The file's absolute path on disk, for the sub-pipeline checks (see ValidateOptions). */
+  filePath?: string;
 }
 
 /** Validates `text` (never throws; see validatePipeline) and indexes its lines. */
 export function analyzeDocument(text: string, options: AnalyzeOptions = {}): DocumentAnalysis {
-  const result = validatePipeline(text, { fileName: options.fileName, cache: options.cache, pipelineExists: options.pipelineExists });
+  const result = validatePipeline(text, { fileName: options.fileName, cache: options.cache, pipelineExists: options.pipelineExists, filePath: options.filePath });
   return { text, result, lines: new LineIndex(text) };
 }

@@ -93,6 +93,23 @@ export interface Block {
   approval: ApprovalSpec | undefined;
   /** `group:`: the group the graph collapses this block into (instead of grouping by id prefix). */
   group?: Named;
+  /** `pipeline:` and `with:`: the block runs another pipeline file as a child run (instead of `run`). */
+  subPipeline?: SubPipelineSpec | undefined;
+}
+
+export interface SubPipelineSpec {
+  /** As written, relative to this pipeline's folder. */
+  file: TextValue;
+  /** The child's variables; `${{ }}` values substituted as data. */
+  with: EnvEntry[];
+}
+
+/** `profiles:` entry: variable and env overrides a run can apply by name. */
+export interface ProfileDef {
+  name: string;
+  keySpan: Span;
+  variables: EnvEntry[];
+  env: EnvEntry[];
 }
 
 export interface Defaults {
@@ -127,6 +144,8 @@ export interface Pipeline {
   /** In file order. */
   blocks: Block[];
   blockById: Map<string, Block>;
+  /** `profiles:` by name (see ProfileDef). */
+  profiles?: Map<string, ProfileDef>;
   /** The YAML tree, for editor features that need keys the model does not keep. */
   root: YMap | undefined;
   rootNode: YNode | undefined;

@@ -40,9 +40,10 @@ export const KEYS: Readonly<Record<KeyContext, ReadonlyMap<string, KeySpec>>> = 
     { name: 'executors', kind: 'map', doc: 'Named executor profiles: where blocks run. A map of name to `{ type: local | container | slurm | argo, … }` with the keys of that type.' },
     { name: 'executor', kind: 'string', doc: 'The executor profile every block runs on unless it names its own: `local` (default) or a name under `executors`.' },
     { name: 'blocks', kind: 'blocks', doc: 'The blocks of the pipeline: a map of block id to block. Ids match `^[A-Za-z_][A-Za-z0-9_-]*$`.' },
+    { name: 'profiles', kind: 'map', doc: 'Named sets of overrides for a run: `name: { variables: {…}, env: {…} }`. `run --profile NAME` (or Run with Profile…) applies one; `--test` applies `test` and records a test run, left out of success rates.' },
   ),
   block: keys(
-    { name: 'run', kind: 'text', doc: 'The shell command (required; several lines allowed with `|`). `${{ }}` values are substituted shell-quoted, so they are always data, never code.' },
+    { name: 'run', kind: 'text', doc: 'The shell command (required unless the block runs a `pipeline:`; several lines allowed with `|`). `${{ }}` values are substituted shell-quoted, so they are always data, never code.' },
     { name: 'description', kind: 'string', doc: 'What the block does.' },
     { name: 'depends_on', kind: 'ids', doc: 'Blocks that must finish before this one starts: a list of block ids, or one id.' },
     { name: 'shell', kind: 'string', doc: 'The shell that runs `run`: `bash` (default, with `-eo pipefail`), `sh`, `zsh`, `pwsh`, `python` or `node`.', values: SHELL_VALUES },
@@ -59,6 +60,8 @@ export const KEYS: Readonly<Record<KeyContext, ReadonlyMap<string, KeySpec>>> = 
     { name: 'resources', kind: 'map', doc: '`{ cpus, memory, gpus }`: what the block needs, which each executor maps to its own flags (SLURM `--cpus-per-task`/`--mem`/`--gres`, container `--cpus`/`--memory`/`--gpus`, Kubernetes requests and limits).' },
     { name: 'approval', kind: 'map', doc: '`{ prompt, timeout, on_timeout }`: the block waits (status `waiting`) until someone approves it (it runs) or rejects it (it fails with reason `rejected`).' },
     { name: 'group', kind: 'string', doc: 'The group this block belongs to in the graph (`Groups` collapses each group into one node). When any block names a group, these names are the graph\'s groups instead of id prefixes. Letters, digits, spaces, `_ - . /`; at most 60 characters.' },
+    { name: 'pipeline', kind: 'string', doc: 'Runs another pipeline file (relative to this one) as this block, instead of `run`: a child run, recorded and linked to this one; its status is the block\'s. A file may not include itself, directly or through others.' },
+    { name: 'with', kind: 'map', doc: 'The child pipeline\'s variables, for a `pipeline:` block: `name: value`; `${{ }}` values are substituted as data.' },
   ),
   defaults: keys(
     { name: 'shell', kind: 'string', doc: 'Default shell for every block.', values: SHELL_VALUES },

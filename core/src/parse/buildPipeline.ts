@@ -1,6 +1,7 @@
 import { diagnostic, type Span } from '../model/diagnostic.ts';
 import { readApproval } from './readApproval.ts';
 import { readGroup } from './readGroup.ts';
+import { readProfiles, readSubPipeline } from './readSubPipeline.ts';
 import {
   SHELLS, VARIABLE_TYPES,
   type Block, type CacheSpec, type Defaults, type EnvEntry, type Pipeline, type RetryPolicy, type ShellName, type VariableDef, type VariableType,
@@ -72,6 +73,8 @@ export function buildPipeline(root: YNode | undefined, text: string, fileName: s
       else pipeline.schedule = value;
     }
   }
+  const profiles = top.get('profiles');
+  if (profiles) pipeline.profiles = readProfiles(r, profiles);
   readTriggerKeys(r, top, pipeline);
   readExecutorKeys(r, top, pipeline);
   const blocks = top.get('blocks');
@@ -294,8 +297,10 @@ function readBlock(r: NodeReader, id: string, entry: YPair): Block {
   const spec = r.pairs(node, 'block', `block '${id}'`);
   block.keys = spec;
   const run = spec.get('run');
-  if (!run) r.error('missing-run', entry.key.span, `Block '${id}' has no \`run\` command.`);
-  else {
+  block.subPipeline = readSubPipeline(r, spec, id);
+  if (!run) {
+    if (!spec.has('pipeline')) r.error('missing-run', entry.key.span, `Block '${id}' has no \`run\` command.`);
+  } else {
     block.run = r.textValue(run.value, '`run`', run.key.span, true);
     if (block.run && block.run.value.trim() === '') r.error('missing-run', run.value?.span ?? run.key.span, `The \`run\` command of block '${id}' is empty.`);
   }

@@ -1,6 +1,6 @@
 import { attemptResources } from '../executors/index.ts';
 import { readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { join, resolve as resolvePath } from 'node:path';
 import type { Block } from '../model/pipeline.ts';
 import type { LogWriter } from '../store/types.ts';
 import { move, type BlockRun } from './blockMachine.ts';
@@ -72,6 +72,7 @@ export function launchAttempt(ctx: AttemptContext, state: BlockRun, onEnd: (end:
   const handle = ctx.executorFor(state.block).start({
     shell: resolved.shell, script: resolved.script, cwd: resolved.cwd, env, tag,
     timeoutMs: resolved.timeoutMs, graceMs: ctx.graceMs, runId, block: state.block.id, attempt, resources: attemptResources(state.block),
+    ...(state.block.subPipeline === undefined ? {} : { subPipeline: { file: resolvePath(ctx.prepared.folder, state.block.subPipeline.file.value.trim()), with: resolved.with ?? {} } }),
     onQueued: (reason) => {
       if (state.phase !== 'running' && state.phase !== 'submitted') return;
       move(state, 'outside_queue');

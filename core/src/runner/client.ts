@@ -4,10 +4,11 @@ import {
   createMessageConnection, SocketMessageReader, SocketMessageWriter, StreamMessageReader, StreamMessageWriter, type MessageConnection,
 } from 'vscode-jsonrpc/node';
 import type { LogChunkEvent, RunEvent, RunFinishedEvent } from './events.ts';
+import type { ControlAction, ControlAnswer } from './control.ts';
 import type { BlockGate } from './gate.ts';
 import type { RunPlan } from './plan.ts';
 import {
-  AttachRunRequest, BeforeBlockRequest, CancelBlockRequest, CancelRunRequest, ListRunsRequest, LogChunkNotification, PlanRequest, RunEventNotification, StartRunRequest,
+  AttachRunRequest, BeforeBlockRequest, CancelBlockRequest, CancelRunRequest, ControlRunRequest, ListRunsRequest, LogChunkNotification, PlanRequest, RunEventNotification, StartRunRequest,
   type AttachRunResult, type LiveRunInfo, type PlanParams, type RunRef, type StartRunParams, type StartRunResult,
 } from './protocol.ts';
 
@@ -63,6 +64,11 @@ export class RunnerConnection {
 
   cancelBlock(ref: RunRef, block: string): Promise<{ cancelled: boolean }> {
     return this.connection.sendRequest(CancelBlockRequest, { ...ref, block });
+  }
+
+  /** Pause, resume, approve or reject in a run of this service. */
+  controlRun(ref: RunRef, action: ControlAction): Promise<ControlAnswer> {
+    return this.connection.sendRequest(ControlRunRequest, { ...ref, ...action });
   }
 
   plan(params: PlanParams): Promise<RunPlan> {

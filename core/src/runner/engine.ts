@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import type { Block } from '../model/pipeline.ts';
 import { createRunFolder } from '../store/runFolders.ts';
+import { ExecutionLinks } from '../store/executionLinks.ts';
 import type { RunStatus, RunStore, RunTrigger } from '../store/types.ts';
 import { newBlockRun } from './blockMachine.ts';
 import { realClock, type Clock } from './clock.ts';
@@ -11,6 +12,7 @@ import type { BlockGateHandler } from './gate.ts';
 import { gitInfo } from './git.ts';
 import { prestartLauncher } from './launcher.ts';
 import { LOCAL_EXECUTOR } from './localExecutor.ts';
+import { pipelineExecutor } from './pipelineExecutor.ts';
 import { prepareRun, RunRefused, scopeFor, type PrepareOptions } from './prepare.ts';
 import type { RunScope } from './resolve.ts';
 import { Run, type ApprovalDecision } from './run.ts';
@@ -48,6 +50,8 @@ export interface StartRunOptions extends PrepareOptions {
   executorFor?: ExecutorChooser;
   /** A run paused longer than this is cancelled; default: it stays paused. */
   pauseLimitMs?: number;
+  /** A sub-pipeline's child run: the files of the runs above it, outermost first (recursion is refused). */
+  ancestry?: string[];
 }
 
 export interface RunResult {
@@ -97,6 +101,14 @@ export async function startRun(options: StartRunOptions): Promise<RunHandle> {
     variables: prepared.variables,
     git,
   });
+  if (options.profile !== undefined) {
+    const links = ExecutionLinks.open(store);
+    try {
+      links.setProfile(record.id, options.profile);
+    } finally {
+      links.close();
+    }
+  }
   const refuse = (error: unknown): never => {
     store.updateRun(record.id, { status: 'failed', error: error instanceof Error ? error.message : String(error) });
     throw error;
@@ -116,7 +128,14 @@ export async function startRun(options: StartRunOptions): Promise<RunHandle> {
   // Each block's `executor:` (else the pipeline's) picks its profile: SLURM, container, or local.
   const executorFor = options.executorFor ?? executorChooser(prepared.pipeline);
   const chosen = new Map<Block, Executor>();
-  for (const block of prepared.pipeline.blocks) chosen.set(block, executorFor(block) ?? runDefault);
+  // `pipeline:` blocks run a child run of another file in this engine and store (pipelineExecutor.ts).
+  const subPipelines = prepared.pipeline.blocks.some((b) => b.subPipeline !== undefined)
+    ? pipelineExecutor({
+      store, startRun, ancestry: [...(options.ancestry ?? []), prepared.file], retryOf: plan.mode === 'retry' ? plan.sourceRunId : undefined,
+      inherit: { beforeBlock: options.beforeBlock, graceMs: options.graceMs, clock: options.clock, noCache: options.noCache, git: options.git, heartbeatMs: options.heartbeatMs, pauseLimitMs: options.pauseLimitMs, env: options.env },
+    })
+    : undefined;
+  for (const block of prepared.pipeline.blocks) chosen.set(block, (block.subPipeline !== undefined ? subPipelines : undefined) ?? executorFor(block) ?? runDefault);
   const executors = [...new Set(chosen.values())];
   const token = randomBytes(12).toString('hex');
   const executorRun = { runId: record.id, token, pipelineName: prepared.pipeline.name, pipelineFile: prepared.file, folder: prepared.folder };

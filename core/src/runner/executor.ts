@@ -92,6 +92,8 @@ export interface AttemptOptions {
   block?: string;
   attempt?: number;
   resources?: AttemptResources;
+  /** A `pipeline:` block (issue 17): the file to run as a child run (absolute) and its variables. */
+  subPipeline?: { file: string; with: Record<string, string> };
 }
 
 export interface AttemptOutcome {
@@ -112,6 +114,11 @@ export interface AttemptHandle {
   suspend?(): boolean;
   /** Lets a frozen attempt go on; false when it was not frozen. */
   resume?(): boolean;
+  /**
+   * The run was paused (true) without freezing, or resumed (false): an attempt that schedules work
+   * of its own (a sub-pipeline's child run) holds it too.
+   */
+  hold?(held: boolean): void;
 }
 
 /** Chooses each block's executor; undefined means the run's default. */

@@ -36,6 +36,8 @@ export interface PrepareOptions {
   env?: Record<string, string | undefined>;
   /** Files over this size are fingerprinted by size and mtime, not read (default 1 GiB; the hashLimit setting). */
   hashLimitBytes?: number;
+  /** A `profiles:` entry to apply: its variables under `variables`, its env over the pipeline's `env`. */
+  profile?: string;
 }
 
 export interface PreparedRun {
@@ -71,10 +73,28 @@ export function prepareRun(options: PrepareOptions, store: RunStore | undefined)
     if (error instanceof SelectionRefused) throw new RunRefused([error.message]);
     throw error;
   }
-  const resolved = resolveVariables(pipeline, { ...plan.baseVariables, ...(options.variables ?? {}) });
+  const profileVariables = applyProfile(pipeline, options.profile);
+  const resolved = resolveVariables(pipeline, { ...plan.baseVariables, ...profileVariables, ...(options.variables ?? {}) });
   if ('errors' in resolved) throw new RunRefused(resolved.errors);
   const concurrency = Math.max(1, Math.floor(options.concurrency ?? pipeline.concurrency ?? availableParallelism()));
   return { file, folder: dirname(file), pipeline, dag, plan, variables: resolved.values, processEnv: cleanEnv(options.env ?? process.env), concurrency, hashLimitBytes: options.hashLimitBytes ?? DEFAULT_HASH_LIMIT_BYTES };
+}
+
+/**
+ * Applies a profile (issue 17): its env entries replace the pipeline's of the same name (expressions
+ * in them are evaluated like the pipeline's), its variables are returned as run values (explicit
+ * `--var`s still win). An unknown profile refuses the run, naming the ones there are.
+ */
+function applyProfile(pipeline: Pipeline, name: string | undefined): Record<string, VariableValue> {
+  if (name === undefined) return {};
+  const profile = pipeline.profiles?.get(name);
+  if (profile === undefined) {
+    const known = [...(pipeline.profiles?.keys() ?? [])];
+    throw new RunRefused([`there is no profile '${name}' in ${pipeline.name}${known.length > 0 ? `; its profiles: ${known.join(', ')}` : ' (it has no `profiles:`)'}`]);
+  }
+  const overridden = new Set(profile.env.map((e) => e.name));
+  pipeline.env = [...pipeline.env.filter((e) => !overridden.has(e.name)), ...profile.env];
+  return Object.fromEntries(profile.variables.map((v) => [v.name, v.value.value]));
 }
 
 /** The run-wide expression scope; a top-level or defaults `env` that cannot be evaluated refuses the run. */

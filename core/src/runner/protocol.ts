@@ -42,6 +42,8 @@ export interface StartRunParams {
   hashLimitBytes?: number;
   /** Ask the client (BeforeBlockRequest) before each block's first attempt: a debugger drives the run. */
   debug?: boolean;
+  /** A `profiles:` entry to apply (recorded with the run); with trigger `test`, a test run. */
+  profile?: string;
 }
 
 export interface StartRunResult {

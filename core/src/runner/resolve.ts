@@ -47,6 +47,8 @@ export interface ResolvedBlock {
   exprEnv: Record<string, string>;
   timeoutMs: number | undefined;
   retry: RetryPolicy | undefined;
+  /** A `pipeline:` block's `with:` values, rendered as text (they become the child run's variables, as data). */
+  with?: Record<string, string>;
 }
 
 /** Evaluates the top-level `env` and `defaults.env`, each seeing the layers before it. */
@@ -85,6 +87,7 @@ export function resolveBlock(scope: RunScope, block: Block, upstream: Upstream):
     block, shell, cwd, script: substituted.script, display: substituted.display, definedEnv, exprEnv: substituted.env,
     timeoutMs: block.timeoutMs ?? pipeline.defaults.timeoutMs,
     retry: block.retry ?? pipeline.defaults.retry,
+    ...(block.subPipeline === undefined ? {} : { with: renderEnv(block.subPipeline.with, lookup) }),
   };
 }
 

@@ -166,6 +166,8 @@ export class Run {
 
   /** Holds (or lets go) the run's timeout and the approval gates' timeouts. */
   holdRunTimeout(held: boolean): void {
+    // A plain pause also holds what running attempts schedule themselves (a sub-pipeline's child run).
+    for (const state of this.blocks) if (state.phase === 'running') state.handle?.hold?.(held);
     for (const timer of [this.runTimeout, ...this.blocks.filter((b) => b.phase === 'waiting').map((b) => b.timeout)]) {
       if (held) timer?.pause();
       else timer?.resume();

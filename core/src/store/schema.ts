@@ -2,6 +2,7 @@ import type { SqlDriver } from './driver.ts';
 import { StoreError } from './types.ts';
 import { TRIGGER_TABLES } from './triggerTables.ts';
 import { TRIGGER_SHARED_TABLE_NAMES, TRIGGER_SHARED_TABLES } from './triggerSharedTables.ts';
+import { EXECUTION_TABLES, EXECUTION_TABLE_NAMES } from './executionTables.ts';
 import { QUERY_INDEXES, QUERY_TABLES } from './queryIndexes.ts';
 import { DETAILS_TABLE_NAMES, DETAILS_TABLES } from './detailsTables.ts';
 
@@ -82,10 +83,12 @@ export const MIGRATIONS: readonly string[] = [
   DETAILS_TABLES,
   // Disabled triggers and shown alerts, shared by every window and scheduler (see triggerSharedTables.ts).
   TRIGGER_SHARED_TABLES,
+  // Sub-pipeline links and run profiles (see executionTables.ts).
+  EXECUTION_TABLES,
 ];
 
 export const SCHEMA_VERSION = MIGRATIONS.length;
-const OUR_TABLES = new Set(['pipeline_run', 'block_run', 'block_log', 'sqlite_sequence', 'scheduler_lease', 'trigger_fire', ...QUERY_TABLES, ...DETAILS_TABLE_NAMES, ...TRIGGER_SHARED_TABLE_NAMES]);
+const OUR_TABLES = new Set(['pipeline_run', 'block_run', 'block_log', 'sqlite_sequence', 'scheduler_lease', 'trigger_fire', ...QUERY_TABLES, ...DETAILS_TABLE_NAMES, ...TRIGGER_SHARED_TABLE_NAMES, ...EXECUTION_TABLE_NAMES]);
 
 export function schemaVersion(driver: SqlDriver): number {
   return Number(driver.prepare('PRAGMA user_version').get()?.user_version ?? 0);

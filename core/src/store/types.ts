@@ -9,7 +9,8 @@ export type BlockStatus =
   | 'upstream_failed' | 'condition_failed' | 'cached' | 'skipped'
   // Frozen by "pause now"; held at an approval gate.
   | 'paused' | 'waiting';
-export type RunTrigger = 'manual' | 'cli' | 'schedule' | 'save' | 'retry' | 'replay' | 'debug'
+// `test`: a test run (`run --test`), left out of success rates; `pipeline`: a sub-pipeline's child run.
+export type RunTrigger = 'manual' | 'cli' | 'schedule' | 'save' | 'retry' | 'replay' | 'debug' | 'test' | 'pipeline'
   // A run started by a trigger: `schedule:nightly`, `event:on-data`, `chained:after-extract`, `always:keep-fresh`.
   | `${'schedule' | 'event' | 'chained' | 'always'}:${string}`;
 export type RunMode = 'all' | 'only' | 'upto' | 'from' | 'retry' | 'replay';

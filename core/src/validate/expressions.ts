@@ -57,11 +57,13 @@ export function collectExpressions(pipeline: Pipeline, report: (d: Diagnostic) =
   for (const e of pipeline.env) add(e.value, undefined, 'env');
   for (const e of pipeline.defaults.env) add(e.value, undefined, 'defaults.env');
   add(pipeline.defaults.cwd, undefined, 'defaults.cwd');
+  for (const profile of pipeline.profiles?.values() ?? []) for (const e of profile.env) add(e.value, undefined, 'profiles.env');
   for (const block of pipeline.blocks) {
     add(block.run, block, 'run');
     add(block.cwd, block, 'cwd');
     add(block.approval?.prompt, block, 'approval.prompt');
     for (const e of block.env) add(e.value, block, 'env');
+    for (const e of block.subPipeline?.with ?? []) add(e.value, block, 'with');
     if (block.condition && typeof block.condition.value === 'string' && !/^(true|false)$/.test(block.condition.value)) add(block.condition, block, 'if', true);
   }
   return found;

@@ -8,6 +8,7 @@ import { buildPipeline } from '../parse/buildPipeline.ts';
 import { NodeReader } from '../parse/reader.ts';
 import { checkCacheOutputs, checkCycles, checkDependencies } from './graphChecks.ts';
 import { checkExecutorNames } from './executorChecks.ts';
+import { checkSubPipelines } from './subPipelineChecks.ts';
 import { checkAfterTargets, type PipelineExists } from './triggerChecks.ts';
 import { checkReferences, collectExpressions, type FoundExpression } from './expressions.ts';
 
@@ -20,6 +21,8 @@ export interface ValidateOptions {
   cache?: CstCache;
   /** Tells whether a pipeline named by a trigger's `after:` exists; without it, `after:` targets are not looked up. */
   pipelineExists?: PipelineExists;
+  /** The file's absolute path on disk: `pipeline:` includes are looked up and followed (recursion) from it; default `fileName` when absolute. */
+  filePath?: string;
 }
 
 export interface ValidationResult {
@@ -60,6 +63,7 @@ export function validatePipeline(input: string, options: ValidateOptions = {}): 
     checkCacheOutputs(pipeline, report);
     checkExecutorNames(pipeline, report);
     checkAfterTargets(pipeline, options.fileName, options.pipelineExists, report);
+    checkSubPipelines(pipeline, options.filePath ?? options.fileName, options.pipelineExists === undefined ? undefined : (path) => options.pipelineExists?.(path) !== false, report);
     const expressions = collectExpressions(pipeline, report);
     const used = new Set<string>();
     checkReferences(pipeline, dag, expressions, used, report, unknownDependencies);

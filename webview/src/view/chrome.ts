@@ -10,6 +10,8 @@ export interface ChromeHandlers {
   run(): void;
   dryRun(): void;
   cancel(): void;
+  /** Pause (new blocks wait), pause now (running blocks are suspended too), resume: the shown run. */
+  runControl(command: 'pauseRun' | 'pauseRunNow' | 'resumeRun'): void;
   fit(): void;
   toggleDirection(): void;
   search(text: string): boolean;
@@ -35,6 +37,9 @@ export class Chrome {
   private readonly searchStatus: HTMLElement;
   private readonly directionButton: HTMLElement;
   private readonly cancelButton: Element_;
+  private readonly pauseButton: Element_;
+  private readonly pauseNowButton: Element_;
+  private readonly resumeButton: Element_;
   private readonly menu: HTMLElement;
   private readonly handlers: ChromeHandlers;
   private header: RunHeader | undefined;
@@ -59,6 +64,10 @@ export class Chrome {
     button(bar, 'Dry Run', 'Show what a run would do', () => handlers.dryRun(), true);
     this.cancelButton = button(bar, 'Cancel', 'Cancel the shown run', () => handlers.cancel(), true);
     this.cancelButton.disabled = true;
+    this.pauseButton = button(bar, 'Pause', 'Pause the shown run: no new block starts, running ones finish', () => handlers.runControl('pauseRun'), true);
+    this.pauseNowButton = button(bar, 'Pause Now', 'Pause the shown run and suspend its running blocks', () => handlers.runControl('pauseRunNow'), true);
+    this.resumeButton = button(bar, 'Resume', 'Resume the shown run', () => handlers.runControl('resumeRun'), true);
+    for (const control of [this.pauseButton, this.pauseNowButton, this.resumeButton]) control.classList.add('run-control');
     button(bar, 'Fit', 'Fit the graph to the view', () => handlers.fit(), true);
     this.directionButton = button(bar, 'Top to bottom', 'Switch the layout direction', () => handlers.toggleDirection(), true);
     this.searchField = add(bar, 'vscode-textfield', 'search') as Element_;
@@ -113,6 +122,10 @@ export class Chrome {
   showRun(header: RunHeader | undefined): void {
     this.header = header;
     this.cancelButton.disabled = header === undefined || isFinalStatus(header.status);
+    // Only the controls that apply are shown: Pause and Pause Now while it runs, Resume while paused.
+    this.pauseButton.hidden = header?.status !== 'running';
+    this.pauseNowButton.hidden = header?.status !== 'running';
+    this.resumeButton.hidden = header?.status !== 'paused';
     this.paintHeader();
     const live = header !== undefined && header.finishedAt === undefined && !isFinalStatus(header.status);
     if (live && this.ticker === undefined) this.ticker = setInterval(() => this.paintHeader(), 1000);

@@ -13,12 +13,16 @@ export interface GraphViewHandlers {
   /** Double-click: open its latest log. */
   open(id: string): void;
   contextMenu(id: string, clientX: number, clientY: number): void;
+  /** A button on a node waiting at its approval gate. */
+  gate(id: string, decision: 'approve' | 'reject'): void;
 }
 
 interface NodeParts {
   group: SVGGElement;
   /** Texts, created only once the node is shown large enough to read them (see showDetails). */
   details: { glyph: SVGTextElement; meta: SVGTextElement; badge: SVGTextElement } | undefined;
+  /** Approve / Reject buttons, while the block waits at its approval gate. */
+  gate: SVGGElement | undefined;
 }
 
 const PAUSED_GLYPH = '⏸';
@@ -85,13 +89,33 @@ export class GraphView {
       const i = Number(group?.getAttribute('data-i') ?? NaN);
       return Number.isInteger(i) ? this.model.nodes[i]?.id : undefined;
     };
+    const gateButton = (event: Event): { id: string; decision: 'approve' | 'reject' } | undefined => {
+      const button = (event.target as Element | null)?.closest('.gate-button');
+      const id = button === null || button === undefined ? undefined : target(event);
+      const decision = button?.getAttribute('data-decision');
+      return id !== undefined && (decision === 'approve' || decision === 'reject') ? { id, decision } : undefined;
+    };
     this.nodeLayer.addEventListener('click', (event) => {
+      const gate = gateButton(event);
+      if (gate !== undefined) {
+        event.stopPropagation();
+        handlers.gate(gate.id, gate.decision);
+        return;
+      }
       const id = target(event);
       if (id === undefined) return;
       handlers.select(id);
       handlers.activate(id);
     });
+    this.nodeLayer.addEventListener('keydown', (event) => {
+      const gate = event.key === 'Enter' || event.key === ' ' ? gateButton(event) : undefined;
+      if (gate === undefined) return;
+      event.preventDefault();
+      event.stopPropagation();
+      handlers.gate(gate.id, gate.decision);
+    });
     this.nodeLayer.addEventListener('dblclick', (event) => {
+      if (gateButton(event) !== undefined) return;
       const id = target(event);
       if (id !== undefined) handlers.open(id);
     });
@@ -179,7 +203,9 @@ export class GraphView {
 
   setStates(states: Record<string, BlockState>): void {
     this.states.clear();
-    for (const [id, state] of Object.entries(states)) if (this.index.has(id)) this.states.set(id, state);
+    // Kept even for ids not drawn yet: a new panel may get its run before its first layout is rendered
+    // (render() drops the states of ids its model does not have).
+    for (const [id, state] of Object.entries(states)) this.states.set(id, state);
     for (let i = 0; i < this.nodes.length; i++) this.paintNode(i);
   }
 
@@ -335,7 +361,28 @@ export class GraphView {
     el('rect', group, { class: 'bar', width: '4', height: String(NODE_HEIGHT), rx: '2' });
     // Edit mode's output port (hidden otherwise): drag from it to another node to add a dependency.
     el('circle', group, { class: 'port', r: '6', cx: String(NODE_WIDTH), cy: String(NODE_HEIGHT / 2), 'aria-hidden': 'true' });
-    return { group, details: undefined };
+    return { group, details: undefined, gate: undefined };
+  }
+
+  /** Shows (or removes) the node's Approve / Reject buttons; SVG groups with a role, focusable, labelled. */
+  private paintGate(parts: NodeParts, id: string, waiting: boolean): void {
+    if (!waiting) {
+      parts.gate?.remove();
+      parts.gate = undefined;
+      return;
+    }
+    if (parts.gate !== undefined) return;
+    const gate = el('g', parts.group, { class: 'gate', transform: `translate(${NODE_WIDTH - 58},4)` });
+    const buttons: ['approve' | 'reject', string, string, number][] = [['approve', '✓', 'Approve', 0], ['reject', '✗', 'Reject', 28]];
+    for (const [decision, glyph, word, x] of buttons) {
+      const button = el('g', gate, { class: `gate-button gate-${decision}`, 'data-decision': decision, role: 'button', tabindex: '0', 'aria-label': `${word} ${id}`, transform: `translate(${x},0)` });
+      el('rect', button, { width: '24', height: '20', rx: '3' });
+      const text = el('text', button, { x: '12', y: '14' });
+      text.textContent = glyph;
+      const title = el('title', button);
+      title.textContent = `${word} '${id}'`;
+    }
+    parts.gate = gate;
   }
 
   private addDetails(i: number): void {
@@ -349,7 +396,7 @@ export class GraphView {
     const meta = el('text', group, { class: 'meta', x: '34', y: '40', 'aria-hidden': 'true' });
     const badge = el('text', group, { class: 'badge', x: String(NODE_WIDTH - 8), y: '40', 'aria-hidden': 'true' });
     const title = el('title', group);
-    title.textContent = node.description === undefined ? node.id : `${node.id}\n${node.description}`;
+    title.textContent = [node.id, ...(node.description === undefined ? [] : [node.description]), ...(node.pipeline === undefined ? [] : [`runs ${node.pipeline} (double-click opens its graph)`])].join('\n');
     parts.details = { glyph, meta, badge };
   }
 
@@ -370,7 +417,9 @@ export class GraphView {
     const change = this.compare?.nodes[node.id];
     if (change !== undefined && change !== 'unchanged') cls += ` cmp-${change}`;
     if (node.members !== undefined) cls += ' group';
+    if (node.pipeline !== undefined) cls += ' sub-pipeline';
     parts.group.setAttribute('class', cls);
+    this.paintGate(parts, node.id, state?.status === 'waiting');
     // The status colour from core's table; a paused node keeps the debugger's colour from the stylesheet.
     if (state !== undefined && !paused) parts.group.style.setProperty('--status', statusColor(state.status));
     else parts.group.style.removeProperty('--status');
@@ -381,11 +430,12 @@ export class GraphView {
     if (details !== undefined) {
       details.glyph.textContent = paused ? PAUSED_GLYPH : statusGlyph(state?.status);
       details.meta.textContent = meta.length > 0 ? meta.join(' · ') : state === undefined ? '' : statusWord(state.status);
-      details.badge.textContent = planKind === undefined ? '' : PLAN_WORDS[planKind];
+      details.badge.textContent = planKind === undefined ? (node.pipeline === undefined ? '' : 'sub-pipeline') : PLAN_WORDS[planKind];
     }
-    const label = [node.members !== undefined ? `Group ${node.id} of ${node.members} blocks, Enter expands it` : `Block ${node.id}`, ...(paused ? [`${PAUSED_GLYPH} paused in the debugger`] : []), statusWord(state?.status), ...meta];
+    const label = [node.members !== undefined ? `Group ${node.id} of ${node.members} blocks, Enter expands it` : `Block ${node.id}`, ...(paused ? [`${PAUSED_GLYPH} paused in the debugger`] : []), statusWord(state?.status), ...(state?.status === 'waiting' ? ['waiting for approval: Tab to its Approve and Reject buttons'] : []), ...meta];
     if (planKind !== undefined) label.push(`plan: ${PLAN_WORDS[planKind]}`);
     if (node.disabled === true) label.push('disabled');
+    if (node.pipeline !== undefined) label.push(`runs pipeline ${node.pipeline}: its graph is in the node menu`);
     if (change !== undefined && change !== 'unchanged') label.push(`${change} since ${this.compare?.label ?? 'the base'}`);
     const ups = this.neighbours(node.id, true);
     if (ups.length > 0) label.push(`depends on ${ups.slice(0, 5).join(', ')}${ups.length > 5 ? ` and ${ups.length - 5} more` : ''}`);
