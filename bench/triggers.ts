@@ -86,4 +86,6 @@ try {
   console.log(`Target: <= 60 MB RSS with ${PIPELINES * TRIGGERS_PER_PIPELINE} triggers.`);
 } finally {
   rmSync(root, { recursive: true, force: true });
+  // Not left in dist/: the workbench tests stage dist/ as the extension, and a second set of bundles confuses them.
+  rmSync(OUT, { recursive: true, force: true });
 }

@@ -1,8 +1,7 @@
-// The increment of triggers inside the runner service (`pipeline-studio serve --socket`, production
-// build from bench/triggers.ts, run that first): its RSS idle with a window connected, then after
-// the window enables triggers on 1,000 triggers over 200 pipelines, in the same process.
-//   node bench/triggers.ts && node bench/triggersService.ts
-import { spawn } from 'node:child_process';
+// The increment of triggers inside the runner service (`pipeline-studio serve --socket`, the
+// production build): its RSS idle with a window connected, then after the window enables triggers
+// on 1,000 triggers over 200 pipelines, in the same process.   node bench/triggersService.ts
+import { execFileSync, spawn } from 'node:child_process';
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -11,7 +10,9 @@ import { SocketRunnerClient } from '../core/src/runner/client.ts';
 import { EnableTriggersRequest, DisableTriggersRequest } from '../core/src/triggers/triggerProtocol.ts';
 import { FOLDERS, PIPELINES, pipelineText, TRIGGERS_PER_PIPELINE } from './triggersFixture.ts';
 
-const CLI = join(import.meta.dirname, '..', 'dist', 'bench-production', 'cli.cjs');
+const OUT = join(import.meta.dirname, '..', 'dist', 'bench-production');
+const CLI = join(OUT, 'cli.cjs');
+execFileSync(process.execPath, [join(import.meta.dirname, '..', 'scripts', 'build.mjs'), '--production', '--outdir', OUT], { stdio: 'ignore' });
 const root = mkdtempSync(join(tmpdir(), 'ps-bench-service-'));
 const rss = (pid: number): number => Number(/VmRSS:\s+(\d+)/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'))?.[1]) / 1024;
 try {
@@ -41,4 +42,5 @@ try {
   await new Promise((resolve) => child.once('exit', resolve));
 } finally {
   rmSync(root, { recursive: true, force: true });
+  rmSync(OUT, { recursive: true, force: true });
 }

@@ -5,6 +5,7 @@ import { openStore, StoreError, type RunStore } from '../store/index.ts';
 import { TriggerStore } from '../store/triggerStore.ts';
 import { watchGlobs } from '../triggers/fileWatch.ts';
 import { loadPipelinesApart } from '../triggers/loadApart.ts';
+import { preferMemoryToPeakSpeed } from '../triggers/leanRuntime.ts';
 import type { LoadedPipeline } from '../triggers/loadPipelines.ts';
 import { runOnFailure } from '../triggers/onFailure.ts';
 import { releaseLoadMemory } from '../triggers/releaseMemory.ts';
@@ -29,6 +30,7 @@ const RELOAD_DELAY_MS = 300;
  * firing, cancels the runs in flight (or lets them finish with --drain), records them, and exits 0.
  */
 export async function runScheduler(options: SchedulerCliOptions, io: CliIo): Promise<number> {
+  preferMemoryToPeakSpeed();
   const files = findPipelineFiles(options.paths);
   const path = resolveStorePath(options.storeOption, { create: true });
   let store: RunStore;

@@ -7,10 +7,11 @@ import { findPipelineFiles, PIPELINE_FILE } from '../cli/files.ts';
 import type { RunRefusedData } from '../runner/protocol.ts';
 import { TriggerStore } from '../store/triggerStore.ts';
 import type { RunStore } from '../store/types.ts';
-import { loadPipelines } from './loadPipelines.ts';
+import { loadPipelinesApart } from './loadApart.ts';
+import { releaseLoadMemory } from './releaseMemory.ts';
+import type { LoadedPipeline } from './loadPipelines.ts';
 import { longRunningThreshold } from './longRunning.ts';
 import { runOnFailure } from './onFailure.ts';
-import { releaseLoadMemory } from './releaseMemory.ts';
 import { Scheduler, type Alert, type LaunchedRun, type LaunchRequest, type SchedulerClock } from './scheduler.ts';
 import {
   DisableTriggersRequest, EnableTriggersRequest, FileEventsNotification, RunTriggerNowRequest, SetTriggerDisabledRequest, TriggerAlertNotification, TriggerLogNotification,
@@ -51,6 +52,9 @@ class StoreTriggers {
   private stateTimer: NodeJS.Timeout | undefined;
   private folders: string[] = [];
   private started = false;
+  private stopped = false;
+  /** Loads one at a time, in order: the last one reads the files as they are now. */
+  private loading: Promise<void> = Promise.resolve();
   readonly store: string;
   private readonly runs: RunStore;
 
@@ -82,19 +86,24 @@ class StoreTriggers {
     });
   }
 
-  /** Applies the subscribers' folders (starting the scheduler the first time). Disabled triggers are the store's. */
-  update(): void {
+  /**
+   * Applies the subscribers' folders (starting the scheduler the first time); resolves once their
+   * pipelines are loaded. Disabled triggers are the store's.
+   */
+  update(): Promise<void> {
     const subs = [...this.subscribers.values()];
     const folders = [...new Set(subs.flatMap((s) => s.folders.map((f) => resolve(f))))].sort();
     if (!this.started) {
       this.started = true;
       this.folders = folders;
-      this.scheduler.start(this.load());
-    } else if (folders.join('\n') !== this.folders.join('\n')) {
+      return this.queueLoad((loaded) => this.scheduler.start(loaded));
+    }
+    if (folders.join('\n') !== this.folders.join('\n')) {
       this.folders = folders;
-      this.scheduler.load(this.load());
+      return this.queueLoad((loaded) => this.scheduler.load(loaded));
     }
     this.stateChanged();
+    return this.loading;
   }
 
   state(): TriggerState {
@@ -123,7 +132,7 @@ class StoreTriggers {
     clearTimeout(this.reloadTimer);
     this.reloadTimer = setTimeout(() => {
       this.log('pipeline files changed; reloading');
-      this.scheduler.load(this.load());
+      void this.queueLoad((loaded) => this.scheduler.load(loaded));
     }, this.reloadDelayMs);
   }
 
@@ -139,18 +148,31 @@ class StoreTriggers {
 
   /** No window wants triggers here any more: stop firing; runs in flight finish. */
   async stop(): Promise<void> {
+    this.stopped = true;
     clearTimeout(this.reloadTimer);
+    await this.loading;
     clearTimeout(this.stateTimer);
     await this.scheduler.stop({ drain: true });
     await Promise.allSettled([...this.failures]);
     this.triggers.close();
   }
 
-  private load(): ReturnType<typeof loadPipelines> {
-    const loaded = loadPipelines(findPipelineFiles(this.folders.filter((f) => existsSync(f))));
-    for (const p of loaded) if (p.refused !== undefined) this.log(`not scheduled, it has errors: ${p.refused}`);
-    setImmediate(releaseLoadMemory);
-    return loaded;
+  /**
+   * Reads the folders' pipelines in a short-lived child process (loadApart.ts): the service keeps the
+   * triggers, not the parsed files nor the garbage of checking them (bench/triggersService.ts).
+   */
+  private queueLoad(apply: (loaded: LoadedPipeline[]) => void): Promise<void> {
+    this.loading = this.loading.then(async () => {
+      if (this.stopped) return;
+      const loaded = await loadPipelinesApart(findPipelineFiles(this.folders.filter((f) => existsSync(f))), (line) => this.log(line));
+      for (const p of loaded) if (p.refused !== undefined) this.log(`not scheduled, it has errors: ${p.refused}`);
+      if (this.stopped) return;
+      apply(loaded);
+      // Arming the triggers (cron and time-zone arithmetic) grew the young generation; give it back.
+      setImmediate(releaseLoadMemory);
+      this.stateChanged();
+    }).catch((error: unknown) => this.log(`could not load the pipelines: ${error instanceof Error ? error.message : String(error)}`));
+    return this.loading;
   }
 
   private alert(alert: Alert): void {
@@ -255,7 +277,7 @@ export class ServiceTriggers {
     await Promise.allSettled([...this.stopping]);
   }
 
-  private enable(connection: MessageConnection, params: EnableTriggersParams): TriggerState {
+  private async enable(connection: MessageConnection, params: EnableTriggersParams): Promise<TriggerState> {
     const path = resolve(params.store);
     let host = this.stores.get(path);
     if (host === undefined) {
@@ -263,7 +285,7 @@ export class ServiceTriggers {
       this.stores.set(path, host);
     }
     host.subscribers.set(connection, { folders: params.folders, longRunningAlert: params.longRunningAlert });
-    host.update();
+    await host.update();
     // A window's list from before disabled triggers were kept in the store: into the store, once.
     for (const key of params.disabled) {
       const at = key.lastIndexOf('#');
@@ -276,7 +298,7 @@ export class ServiceTriggers {
     const host = this.stores.get(path);
     if (host === undefined || !host.subscribers.delete(connection)) return;
     if (host.subscribers.size > 0) {
-      host.update();
+      void host.update();
       return;
     }
     this.stores.delete(path);

@@ -67,6 +67,16 @@ test('triggers: enabled, an every-5s trigger fires runs that appear in the Runs 
   }, GUARD_MS);
 }, { timeout: 4 * GUARD_MS });
 
+/** Triggers disabled in the store, for every window and scheduler on it: ['<file>#<trigger>']. */
+function disabledInStore() {
+  const db = new DatabaseSync(defaultStorePath(), { readOnly: true });
+  try {
+    return db.prepare('SELECT pipeline_file, trigger FROM trigger_disabled ORDER BY 1, 2').all().map((r) => `${r.pipeline_file}#${r.trigger}`);
+  } finally {
+    db.close();
+  }
+}
+
 test('triggers: Disable keeps a trigger listed as disabled and stops it; Run Now runs it with its variables; Go to Definition opens it', async () => {
   const row = (await upcoming()).triggers.find((t) => t.trigger === 'tick');
   await command('triggers.disableTrigger', { file: row.file, trigger: 'tick' });
@@ -74,6 +84,8 @@ test('triggers: Disable keeps a trigger listed as disabled and stops it; Run Now
     const r = tickRow(await upcoming());
     return (r !== undefined && r.contextValue === 'trigger.disabled' && /disabled/.test(r.description)) || JSON.stringify(r);
   }, GUARD_MS);
+  // Kept in the store, not in this window: another window or the headless scheduler honours it too.
+  assert.deepEqual(disabledInStore(), [`${row.file}#tick`]);
   // Runs fired before the disable may still be finishing; after them, none starts.
   await untilResolved('the runs in flight to end', () => triggeredRuns().every((r) => r.status !== 'running' && r.status !== 'initial') || JSON.stringify(triggeredRuns()), GUARD_MS);
   const settled = triggeredRuns().length;
@@ -95,6 +107,7 @@ test('triggers: Disable keeps a trigger listed as disabled and stops it; Run Now
   assert.ok(titles.some((t) => /^next: \S+ 03:00 \(in \d+ h\)$/.test(t)), JSON.stringify(titles));
   assert.ok(titles.includes('Run now'), JSON.stringify(titles));
   await command('triggers.enableTrigger', { file: row.file, trigger: 'tick' });
+  await untilResolved('tick enabled again in the store', () => disabledInStore().length === 0 || JSON.stringify(disabledInStore()), GUARD_MS);
   await command('triggers.disableForWorkspace');
   assert.equal((await upcoming()).active, false);
   await vscode.commands.executeCommand('workbench.action.closeAllEditors');
