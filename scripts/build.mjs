@@ -2,7 +2,8 @@
 // The development build (dist/) is readable, with linked source maps for debugging and tests.
 // --production (used by scripts/package.ts) minifies into DIR (dist/x.cjs -> DIR/x.cjs) and writes the maps beside the
 // bundles without a sourceMappingURL comment, so the packager can keep them out of the .vsix.
-import { chmodSync, existsSync } from 'node:fs';
+import { spawnSync } from 'node:child_process';
+import { chmodSync, existsSync, mkdirSync } from 'node:fs';
 import { dirname, join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import * as esbuild from 'esbuild';
@@ -124,7 +125,20 @@ const options = bundles.map((b) => ({
   logLevel: 'info',
   ...(production ? { ...productionOptions, outfile: join(outRoot ?? '', relative('dist', b.outfile)), plugins: [] } : {}),
 }));
+// The native launch helper (native/launch.c): where a C compiler is, blocks start through posix_spawn
+// instead of a Node process forking; without one (or on Windows) the Node helper does, so a failed
+// compile is a note, never a failed build.
+function buildNativeLauncher() {
+  if (process.platform === 'win32') return;
+  const out = join(outRoot ?? join(root, 'dist'), 'native', 'ps-launch');
+  mkdirSync(dirname(out), { recursive: true });
+  const cc = process.env.CC || 'cc';
+  const r = spawnSync(cc, ['-O2', '-Wall', '-o', out, join(root, 'native', 'launch.c')], { encoding: 'utf8' });
+  if (r.status !== 0) console.error(`build: the native launch helper was not built (${r.error?.message ?? r.stderr.trim()}); blocks start through the Node helper`);
+}
+
 try {
+  buildNativeLauncher();
   if (watch) {
     for (const o of options) await (await esbuild.context(o)).watch();
     console.error('build: watching for changes (Ctrl+C to stop)');

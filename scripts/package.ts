@@ -68,7 +68,9 @@ function packTarget(t: PackageTarget, outFile: string, staging: string): string 
   for (const asset of ASSETS) {
     if (existsSync(join(root, asset))) cpSync(join(root, asset), join(dir, asset), { recursive: true });
   }
-  cpSync(production, join(dir, 'dist'), { recursive: true, filter: (src) => !src.endsWith('.map') });
+  // The native launch helper is shipped only to the platform it was compiled for (elsewhere the Node helper starts blocks).
+  const foreignLauncher = (src: string): boolean => src.endsWith(join('native', 'ps-launch')) && binaryMismatch(readFileSync(src), t) !== undefined;
+  cpSync(production, join(dir, 'dist'), { recursive: true, filter: (src) => !src.endsWith('.map') && !foreignLauncher(src) });
   const staged = join(dir, 'dist', 'node_modules', 'better-sqlite3');
   for (const file of DRIVER_FILES) cpSync(join(driver, file), join(staged, file), { recursive: true });
   cpSync(join(driver, 'prebuilds', `${t.prebuild}.node`), join(staged, 'prebuilds', `${t.prebuild}.node`));

@@ -2,6 +2,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { availableParallelism } from 'node:os';
 import { DRAIN_MS, HELPER_SOURCE } from './launchHelperScript.ts';
+import { NativeLaunchHelper, nativeLauncherPath, type HelperProcess } from './nativeLauncher.ts';
 import { SUPERVISOR_TAG_VAR } from './processGroup.ts';
 import type { ShellCommand } from './shells.ts';
 
@@ -14,7 +15,9 @@ export { DRAIN_MS };
  * blocks are started by tiny helper processes that stay at Node's minimum size, whatever the
  * engine holds: up to one per CPU (see HelperPool), started ahead of the first block or on demand;
  * if one cannot start or dies, the engine falls back to spawning directly.
- * `PIPELINE_STUDIO_SPAWN=direct` forces that.
+ * `PIPELINE_STUDIO_SPAWN=direct` forces that. Where the native helper was built (native/launch.c,
+ * posix_spawn: no fork of a Node process per block) it takes the Node helper's place;
+ * `PIPELINE_STUDIO_SPAWN=node` keeps the Node helper.
  *
  * The helpers are also the supervisors of what they start: when the engine dies without warning,
  * they stop its blocks (see launchHelperScript.ts). A block spawned directly is watched by a
@@ -131,7 +134,7 @@ function throttle(stream: NodeJS.ReadableStream): void {
 }
 
 /** One helper process; idle, it does not keep the engine alive. */
-class LaunchHelper {
+class LaunchHelper implements HelperProcess {
   private child: ChildProcess | undefined;
   private broken = false;
   private readonly onLost: () => void;
@@ -282,7 +285,7 @@ class LaunchHelper {
  * from a bigger process).
  */
 class HelperPool {
-  private readonly helpers: LaunchHelper[] = [];
+  private readonly helpers: HelperProcess[] = [];
   private broken = false;
   private readonly max: number;
 
@@ -300,17 +303,19 @@ class HelperPool {
     if (!this.broken && this.helpers.length === 0) this.add().prestart();
   }
 
-  private pick(): LaunchHelper | undefined {
-    let best: LaunchHelper | undefined;
+  private pick(): HelperProcess | undefined {
+    let best: HelperProcess | undefined;
     for (const helper of this.helpers) if (best === undefined || helper.load < best.load) best = helper;
     if ((best === undefined || best.load > 0) && this.helpers.length < this.max) return this.add();
     return best;
   }
 
-  private add(): LaunchHelper {
-    const helper = new LaunchHelper(() => {
+  private add(): HelperProcess {
+    const lost = (): void => {
       this.broken = true;
-    });
+    };
+    const native = process.env.PIPELINE_STUDIO_SPAWN === 'node' ? undefined : nativeLauncherPath();
+    const helper = native === undefined ? new LaunchHelper(lost) : new NativeLaunchHelper(native, supervisorTag(), lost, throttle);
     this.helpers.push(helper);
     return helper;
   }
