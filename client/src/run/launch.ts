@@ -26,6 +26,8 @@ export interface FileRunSpec {
   /** Which blocks; undefined when the user backed out. */
   selection: (pipeline: Pipeline) => Promise<Selection | undefined>;
   withDefaults?: boolean;
+  /** "Run on…": asks for the executor profile; undefined when the user backed out. */
+  executor?: (pipeline: Pipeline) => Promise<string | undefined>;
 }
 
 /**
@@ -42,6 +44,8 @@ export async function runFile(features: RunFeatures, args: readonly unknown[], s
     const { pipeline } = readPipeline(file);
     const selection = await spec.selection(pipeline);
     if (selection === undefined) return undefined;
+    const executor = options.executor ?? (spec.executor === undefined ? undefined : await spec.executor(pipeline));
+    if (spec.executor !== undefined && executor === undefined) return undefined;
     const variables = await chooseVariables(features, file, pipeline, options, spec);
     if (variables === undefined) return undefined;
     const threshold = runSettings(file).confirmAboveBlocks;
@@ -50,7 +54,7 @@ export async function runFile(features: RunFeatures, args: readonly unknown[], s
       if (go !== 'Run') return undefined;
     }
     const runId = await features.controller.launch({
-      file, pipelineName: pipeline.name, selection, variables, trigger: 'manual', concurrency: options.concurrency, noCache: options.noCache,
+      file, pipelineName: pipeline.name, selection, variables, trigger: 'manual', concurrency: options.concurrency, noCache: options.noCache, executor,
       showProgress: args.length === 0, wait: options.wait === true,
     });
     if (runId !== undefined && Object.keys(variables).length > 0) await rememberVariables(features.workspaceState, file, variables);

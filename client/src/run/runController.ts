@@ -23,6 +23,8 @@ export interface LaunchRequest {
   store?: string;
   concurrency?: number;
   noCache?: boolean;
+  /** "Run on…": an executor profile for the blocks without their own `executor:`. */
+  executor?: string;
   /** Also show a cancellable progress notification (runs started from the command palette). */
   showProgress: boolean;
   /** Settle when the run has finished, not when it has started. */
@@ -97,6 +99,7 @@ export class RunController implements vscode.Disposable {
         trigger: request.trigger,
         store,
         logCapBytes: runSettings(request.file).logCapBytes,
+        ...(request.executor === undefined ? {} : { executorOverride: request.executor }),
       });
       answered = asked.catch(() => undefined);
       this.starting.add(answered);

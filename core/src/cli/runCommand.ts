@@ -14,8 +14,9 @@ import { formatDuration } from '../util/duration.ts';
 import { DetailsRecorder } from '../details/recorder.ts';
 
 const USAGE = `Usage: pipeline-studio run <file> [--var NAME=VALUE]… [--only A,B | --upto BLOCK | --from BLOCK | --retry RUN | --replay RUN]
-                          [--dry-run] [--concurrency N] [--no-cache] [--store PATH]
-  RUN is a run number or 'latest' (the latest run of this pipeline).`;
+                          [--dry-run] [--concurrency N] [--no-cache] [--executor NAME] [--store PATH]
+  RUN is a run number or 'latest' (the latest run of this pipeline).
+  --executor NAME runs the blocks without their own 'executor:' on profile NAME ('local' or one of 'executors:').`;
 
 /** SGR colours that read on dark and light terminals; a block keeps its colour for the whole run. */
 const COLOURS = [36, 33, 35, 32, 34, 91, 96, 93, 95, 92, 94];
@@ -29,7 +30,7 @@ export async function runCommand(args: string[], io: CliIo): Promise<number> {
   const { values, positionals } = parseCommandArgs(args, {
     var: { type: 'string', multiple: true }, only: { type: 'string' }, upto: { type: 'string' }, from: { type: 'string' },
     retry: { type: 'string' }, replay: { type: 'string' }, 'dry-run': { type: 'boolean' }, concurrency: { type: 'string' },
-    'no-cache': { type: 'boolean' }, store: { type: 'string' }, help: { type: 'boolean', short: 'h' },
+    'no-cache': { type: 'boolean' }, executor: { type: 'string' }, store: { type: 'string' }, help: { type: 'boolean', short: 'h' },
   }, USAGE);
   if (values.help === true) {
     io.out(USAGE);
@@ -86,7 +87,10 @@ export async function runCommand(args: string[], io: CliIo): Promise<number> {
             : values.retry !== undefined ? { mode: 'retry', runId: runRef('retry', values.retry) }
               : values.replay !== undefined ? { mode: 'replay', runId: runRef('replay', values.replay) }
                 : { mode: 'all' };
-    const common = { file, text, variables: vars.values, selection, concurrency, noCache: values['no-cache'] === true };
+    const common = {
+      file, text, variables: vars.values, selection, concurrency, noCache: values['no-cache'] === true,
+      ...(values.executor === undefined ? {} : { executorOverride: values.executor }),
+    };
     if (dryRun) {
       printPlan(io, planRun({ ...common, store }));
       return 0;

@@ -40,6 +40,8 @@ export interface StartRunParams {
   logCapBytes?: number;
   /** Ask the client (BeforeBlockRequest) before each block's first attempt: a debugger drives the run. */
   debug?: boolean;
+  /** "Run on…": this executor profile instead of the pipeline's `executor:` for blocks without their own. */
+  executorOverride?: string;
 }
 
 export interface StartRunResult {

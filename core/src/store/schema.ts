@@ -3,6 +3,7 @@ import { StoreError } from './types.ts';
 import { TRIGGER_TABLES } from './triggerTables.ts';
 import { QUERY_INDEXES, QUERY_TABLES } from './queryIndexes.ts';
 import { DETAILS_TABLE_NAMES, DETAILS_TABLES } from './detailsTables.ts';
+import { EXECUTOR_COLUMNS } from './executorColumns.ts';
 
 /**
  * Forward migrations, applied in order; the schema version is `PRAGMA user_version`, i.e. the
@@ -79,6 +80,8 @@ export const MIGRATIONS: readonly string[] = [
   QUERY_INDEXES,
   // Run details (see detailsTables.ts).
   DETAILS_TABLES,
+  // Which executor ran each attempt (see executorColumns.ts).
+  EXECUTOR_COLUMNS,
 ];
 
 export const SCHEMA_VERSION = MIGRATIONS.length;

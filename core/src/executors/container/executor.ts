@@ -48,6 +48,7 @@ export function containerExecutor(profile: ExecutorProfile, options: ContainerEx
   const folders = new Map<number, string>();
   return {
     name: profile.name,
+    type: 'container',
     prepare(run: ExecutorRun): Promise<void> {
       folders.set(run.runId, run.folder);
       return Promise.resolve();
@@ -118,6 +119,7 @@ export function startContainerAttempt(options: AttemptOptions, ctx: ContainerCon
       options.onStarted(undefined);
     };
     child.on('spawn', () => {
+      options.onJob?.(name);
       start();
       if (stoppedBy !== undefined) kill(false);
     });

@@ -140,6 +140,7 @@ export function followJob(options: AttemptOptions, ctx: SlurmAttemptContext, fil
     };
     jobIdPromise.then((id) => {
       jobId = id;
+      options.onJob?.(id);
       const record: JobRecord = {
         jobId: id, jobName: ctx.jobName, tag: options.tag, block: options.block, attempt: options.attempt, runId: options.runId,
         engineOutput: options.env['PIPELINE_OUTPUT'], submittedAt: new Date().toISOString(),
