@@ -1,7 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { chmodSync, mkdirSync, writeFileSync } from 'node:fs';
+import { chmodSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { openStore } from '../../core/src/store/index.ts';
 import { executorLabel, ranOffLocal } from '../../core/src/executors/label.ts';
@@ -86,4 +86,22 @@ test('executorLabel: profile, type and job, and nothing when nothing was recorde
   assert.equal(executorLabel({ executor: 'gpu', executorType: 'slurm', executorJob: '42' }), 'gpu (slurm, job 42)');
   assert.equal(executorLabel({ executor: 'local', executorType: 'local' }), 'local');
   assert.equal(executorLabel({}), undefined);
+});
+
+test('stand-in podman: --container-engine and PIPELINE_STUDIO_CONTAINER_ENGINE say what a profile\'s engine: auto means', () => {
+  const where = setup();
+  const bin = String(where.env['STUB_DIR']);
+  const podman = join(bin, 'podman');
+  writeFileSync(podman, `#!/bin/sh\necho "podman $1" >> '${join(bin, 'engines')}'\nexec '${process.execPath}' '${join(import.meta.dirname, 'fixtures', 'docker-stub.mjs')}' "$@"\n`);
+  chmodSync(podman, 0o755);
+  const flag = cli(['run', 'p.pipeline.yaml', '--executor', 'box', '--container-engine', 'podman'], where);
+  assert.equal(flag.code, 0, flag.out);
+  const runs = (): number => readFileSync(join(bin, 'engines'), 'utf8').split('\n').filter((l) => l === 'podman run').length;
+  assert.equal(runs(), 1, 'the block ran through podman although docker is on PATH');
+  const byEnv = cli(['run', 'p.pipeline.yaml', '--executor', 'box', '--no-cache'], { dir: where.dir, env: { ...where.env, PIPELINE_STUDIO_CONTAINER_ENGINE: 'podman' } });
+  assert.equal(byEnv.code, 0, byEnv.out);
+  assert.equal(runs(), 2);
+  const bad = cli(['run', 'p.pipeline.yaml', '--container-engine', 'lxc'], where);
+  assert.equal(bad.code, 2);
+  assert.match(bad.out, /--container-engine is one of auto, docker, podman, not 'lxc'/);
 });

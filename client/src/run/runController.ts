@@ -100,6 +100,7 @@ export class RunController implements vscode.Disposable {
         store,
         logCapBytes: runSettings(request.file).logCapBytes,
         ...(request.executor === undefined ? {} : { executorOverride: request.executor }),
+        containerEngine: runSettings(request.file).containerEngine,
       });
       answered = asked.catch(() => undefined);
       this.starting.add(answered);

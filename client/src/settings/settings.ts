@@ -48,6 +48,8 @@ export interface RunSettings {
   logCapBytes: number;
   /** Ask before running a whole pipeline of more blocks than this; 0 never asks. */
   confirmAboveBlocks: number;
+  /** `pipelineStudio.executors.containerEngine`: what a container profile's `engine: auto` means. */
+  containerEngine: 'auto' | 'docker' | 'podman';
 }
 
 export function runSettings(resource: vscode.Uri | undefined): RunSettings {
@@ -57,5 +59,6 @@ export function runSettings(resource: vscode.Uri | undefined): RunSettings {
     terminals: setting('run.terminals', resource),
     logCapBytes: Math.round(setting('run.logCapMegabytes', resource) * 1024 * 1024),
     confirmAboveBlocks: setting('run.confirmAboveBlocks', resource),
+    containerEngine: setting('executors.containerEngine', resource),
   };
 }

@@ -104,6 +104,15 @@ export const SETTINGS = {
     restricted: false,
     description: "Alert when a triggered run takes more than 3× the median duration of its pipeline's last 20 completed runs.",
   },
+  'executors.containerEngine': {
+    type: 'string',
+    enum: ['auto', 'docker', 'podman'],
+    enumDescriptions: ['docker when it is on PATH, else podman.', 'Always docker.', 'Always podman.'],
+    default: 'auto',
+    scope: 'machine-overridable',
+    restricted: true,
+    description: "Which container engine runs the blocks of `type: container` executor profiles whose `engine` is `auto` (a profile's own `docker` or `podman` wins). The CLI's `--container-engine` and the `PIPELINE_STUDIO_CONTAINER_ENGINE` environment variable do the same.",
+  },
 } as const satisfies Record<string, SettingSpec>;
 
 export type SettingKey = keyof typeof SETTINGS;

@@ -1,3 +1,4 @@
+import { CONTAINER_ENGINES, type ContainerEngineChoice } from '../model/executors.ts';
 import { existsSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { LineIndex } from '../text/lineIndex.ts';
@@ -14,9 +15,11 @@ import { formatDuration } from '../util/duration.ts';
 import { DetailsRecorder } from '../details/recorder.ts';
 
 const USAGE = `Usage: pipeline-studio run <file> [--var NAME=VALUE]… [--only A,B | --upto BLOCK | --from BLOCK | --retry RUN | --replay RUN]
-                          [--dry-run] [--concurrency N] [--no-cache] [--executor NAME] [--store PATH]
+                          [--dry-run] [--concurrency N] [--no-cache] [--executor NAME]
+                          [--container-engine auto|docker|podman] [--store PATH]
   RUN is a run number or 'latest' (the latest run of this pipeline).
-  --executor NAME runs the blocks without their own 'executor:' on profile NAME ('local' or one of 'executors:').`;
+  --executor NAME runs the blocks without their own 'executor:' on profile NAME ('local' or one of 'executors:').
+  --container-engine: what a container profile's 'engine: auto' means (default: $PIPELINE_STUDIO_CONTAINER_ENGINE, else auto).`;
 
 /** SGR colours that read on dark and light terminals; a block keeps its colour for the whole run. */
 const COLOURS = [36, 33, 35, 32, 34, 91, 96, 93, 95, 92, 94];
@@ -30,7 +33,7 @@ export async function runCommand(args: string[], io: CliIo): Promise<number> {
   const { values, positionals } = parseCommandArgs(args, {
     var: { type: 'string', multiple: true }, only: { type: 'string' }, upto: { type: 'string' }, from: { type: 'string' },
     retry: { type: 'string' }, replay: { type: 'string' }, 'dry-run': { type: 'boolean' }, concurrency: { type: 'string' },
-    'no-cache': { type: 'boolean' }, executor: { type: 'string' }, store: { type: 'string' }, help: { type: 'boolean', short: 'h' },
+    'no-cache': { type: 'boolean' }, executor: { type: 'string' }, 'container-engine': { type: 'string' }, store: { type: 'string' }, help: { type: 'boolean', short: 'h' },
   }, USAGE);
   if (values.help === true) {
     io.out(USAGE);
@@ -47,6 +50,8 @@ export async function runCommand(args: string[], io: CliIo): Promise<number> {
     if (!/^[1-9]\d{0,4}$/.test(values.concurrency)) throw new UsageError(`--concurrency must be a whole number from 1, not '${values.concurrency}'.\n${USAGE}`);
     concurrency = Number(values.concurrency);
   }
+  const engine = values['container-engine'];
+  if (engine !== undefined && !(CONTAINER_ENGINES as readonly string[]).includes(engine)) throw new UsageError(`--container-engine is one of ${CONTAINER_ENGINES.join(', ')}, not '${engine}'.\n${USAGE}`);
   let text: string;
   try {
     text = readPipelineFile(file);
@@ -90,6 +95,7 @@ export async function runCommand(args: string[], io: CliIo): Promise<number> {
     const common = {
       file, text, variables: vars.values, selection, concurrency, noCache: values['no-cache'] === true,
       ...(values.executor === undefined ? {} : { executorOverride: values.executor }),
+      ...(engine === undefined ? {} : { containerEngine: engine as ContainerEngineChoice }),
     };
     if (dryRun) {
       printPlan(io, planRun({ ...common, store }));

@@ -1,5 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import type { Block } from '../model/pipeline.ts';
+import type { ContainerEngineChoice } from '../model/executors.ts';
 import { createRunFolder } from '../store/runFolders.ts';
 import type { RunStatus, RunStore, RunTrigger } from '../store/types.ts';
 import { newBlockRun } from './blockMachine.ts';
@@ -48,6 +49,8 @@ export interface StartRunOptions extends PrepareOptions {
   executorFor?: ExecutorChooser;
   /** `run --executor NAME`: this profile instead of the pipeline's `executor:` for blocks without their own. */
   executorOverride?: string;
+  /** What a container profile's `engine: auto` means: the setting or `--container-engine`; default PIPELINE_STUDIO_CONTAINER_ENGINE, else auto. */
+  containerEngine?: ContainerEngineChoice;
   /** A run paused longer than this is cancelled; default: it stays paused. */
   pauseLimitMs?: number;
 }
@@ -118,7 +121,7 @@ export async function startRun(options: StartRunOptions): Promise<RunHandle> {
     return refuse(new RunRefused([`block${onArgo.length === 1 ? '' : 's'} ${onArgo.map((b) => `'${b}'`).join(', ')} run${onArgo.length === 1 ? 's' : ''} on an Argo profile: Argo runs the whole pipeline as one Workflow, so compile it with 'pipeline-studio export FILE --to argo' and submit that; a run from here does not send single blocks to Argo`]));
   }
   // Each block's `executor:` (else the pipeline's) picks its profile: SLURM, container, or local.
-  const executorFor = options.executorFor ?? executorChooser(prepared.pipeline, override);
+  const executorFor = options.executorFor ?? executorChooser(prepared.pipeline, override, { container: { defaultEngine: options.containerEngine } });
   const chosen = new Map<Block, Executor>();
   for (const block of prepared.pipeline.blocks) chosen.set(block, executorFor(block) ?? runDefault);
   const executors = [...new Set(chosen.values())];
