@@ -53,7 +53,7 @@ class ScriptedCluster implements SlurmCommands {
   }
 }
 
-test('one squeue per poll for all of a run\'s jobs, one scontrol per job when it ends', async () => {
+test('one squeue per poll for all of a run\'s jobs, one scontrol per job when it ends other than COMPLETED (exit 0 by definition)', async () => {
   const cluster = new ScriptedCluster();
   const timer = new ManualTimer();
   const queue = new SlurmQueue(cluster, timer);
@@ -74,7 +74,7 @@ test('one squeue per poll for all of a run\'s jobs, one scontrol per job when it
   events.length = 0;
   cluster.calls.length = 0;
   await timer.fire();
-  assert.deepEqual(cluster.calls.map((c) => c.split(' ')[0]), ['squeue', 'scontrol', 'scontrol']);
+  assert.deepEqual(cluster.calls, ['squeue ' + Array.from({ length: 200 }, (_, i) => i + 1).join(','), 'scontrol 11']);
   assert.deepEqual(events, ['7 RUNNING None', '9 end COMPLETED 0', '11 end FAILED 3']);
   cluster.calls.length = 0;
   await timer.fire();
@@ -105,12 +105,36 @@ test('the interval: 500 ms after a change or a new job, doubling to 2 s, then gr
   queue.close();
 });
 
+test('a job whose script has ended (its marker file seen) is polled at the start interval, not doubling, until SLURM reports it ended', async () => {
+  const cluster = new ScriptedCluster();
+  const timer = new ManualTimer();
+  const queue = new SlurmQueue(cluster, timer);
+  cluster.states.set('1', 'RUNNING|None');
+  let ended = '';
+  queue.watch('1', { onState: () => undefined, onFinished: (f) => void (ended = f.state) });
+  for (let i = 0; i < 5; i++) await timer.fire();
+  assert.equal(timer.pending[0]?.ms, 2000, 'a quiet running job is polled every 2 s');
+  cluster.states.set('1', 'COMPLETING|None');
+  queue.ending('1');
+  assert.equal(timer.pending[0]?.ms, 200, 'the marker brings the next poll forward');
+  await timer.fire();
+  await timer.fire();
+  assert.deepEqual(timer.asked.slice(-2), [200, 200], 'still ending: no doubling');
+  cluster.states.set('1', 'COMPLETED|None');
+  await timer.fire();
+  assert.equal(ended, 'COMPLETED');
+  assert.ok(!cluster.calls.some((c) => c.startsWith('scontrol')), 'COMPLETED needs no scontrol');
+  queue.ending('1');
+  assert.equal(timer.pending.length, 0, 'a finished job is not polled again');
+  queue.close();
+});
+
 test('a job still COMPLETING in scontrol is asked about again; a job the controller forgot ends as unknown', async () => {
   const cluster = new ScriptedCluster();
   const timer = new ManualTimer();
   const queue = new SlurmQueue(cluster, timer);
   const ends: string[] = [];
-  cluster.states.set('5', 'COMPLETED|None');
+  // Gone from squeue, still settling in scontrol.
   cluster.finals.set('5', 'JobState=COMPLETING Reason=None ExitCode=0:0');
   queue.watch('5', { onState: () => undefined, onFinished: (f) => void ends.push(`5 ${f.state}`) });
   queue.watch('6', { onState: () => undefined, onFinished: (f) => void ends.push(`6 ${f.state} ${f.reason}`) });
@@ -119,6 +143,7 @@ test('a job still COMPLETING in scontrol is asked about again; a job the control
   cluster.finals.set('5', 'JobState=COMPLETED Reason=None ExitCode=0:0');
   await timer.fire();
   assert.deepEqual(ends.slice(1), ['5 COMPLETED']);
+  assert.equal(cluster.calls.filter((c) => c === 'scontrol 5').length, 2);
   queue.close();
 });
 

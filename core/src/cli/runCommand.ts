@@ -1,3 +1,4 @@
+import { executeOnArgo, isArgoProfile } from './runOnArgo.ts';
 import { CONTAINER_ENGINES, type ContainerEngineChoice } from '../model/executors.ts';
 import { existsSync } from 'node:fs';
 import { resolve } from 'node:path';
@@ -102,6 +103,8 @@ export async function runCommand(args: string[], io: CliIo): Promise<number> {
       return 0;
     }
     if (store === undefined) return 1;
+    // An argo profile runs the whole pipeline as one Workflow, not block by block here.
+    if (values.executor !== undefined && isArgoProfile(common, values.executor)) return await executeOnArgo(io, { ...common, store, executor: values.executor });
     return await execute(io, { ...common, store });
   } catch (error) {
     if (!(error instanceof RunRefused)) throw error;

@@ -1,4 +1,4 @@
-import { copyFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { copyFileSync, existsSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import type { ExecutorProfile } from '../../model/executors.ts';
 import { finishedAttempt, type AttemptHandle, type AttemptOptions, type AttemptOutcome, type StopReason } from '../../runner/executor.ts';
 import type { SlurmCommands } from './commands.ts';
@@ -105,11 +105,14 @@ export function followJob(options: AttemptOptions, ctx: SlurmAttemptContext, fil
   const drain = (final: boolean): void => {
     const o = final ? out.finish() : out.read();
     const e = final ? err.finish() : err.read();
+    // Output means the job runs, whether or not a poll has seen it RUNNING yet.
+    if (o !== '' || e !== '') start();
     if (o !== '') options.onOutput('stdout', o);
     if (e !== '') options.onOutput('stderr', e);
   };
   const tail = (): void => {
     drain(false);
+    if (jobId !== undefined && existsSync(files.endedFile)) ctx.queue.ending(jobId);
     tailTimer = setTimeout(tail, ctx.tailEveryMs ?? 250);
   };
   const cancelJob = (): void => {
@@ -150,13 +153,13 @@ export function followJob(options: AttemptOptions, ctx: SlurmAttemptContext, fil
         onState: (entry) => {
           const phase = phaseOf(entry.state);
           if (phase === 'queued' && !started) options.onQueued?.(queuedReason(entry.reason));
-          if (phase === 'running' && !started) {
-            start();
-            tail();
-          }
+          if (phase === 'running' && !started) start();
         },
         onFinished: (final: FinalState) => finish(outcomeOf(final, stoppedBy)),
       });
+      // Followed from the submission, not from the first RUNNING poll: the job's output and its
+      // `ended` marker are seen within a tail interval, however the poll interval has grown.
+      tail();
       if (stoppedBy !== undefined) cancelJob();
     }, (error: unknown) => {
       finish({ ok: false, exitCode: undefined, signal: undefined, reason: stoppedBy ?? message(error), pid: undefined });

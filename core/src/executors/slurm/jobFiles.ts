@@ -19,6 +19,8 @@ export interface JobFiles {
   outputFile: string;
   /** The job id and what the job is, for reconciling after a killed CLI. */
   recordFile: string;
+  /** Written by the job script as its last act (the exit status): the follower polls SLURM at once. */
+  endedFile: string;
 }
 
 export function jobFilesIn(dir: string): JobFiles {
@@ -31,6 +33,7 @@ export function jobFilesIn(dir: string): JobFiles {
     stderr: join(dir, 'stderr.log'),
     outputFile: join(dir, 'output'),
     recordFile: join(dir, 'job.json'),
+    endedFile: join(dir, 'ended'),
   };
 }
 
@@ -77,6 +80,8 @@ export function writeJobFiles(dir: string, shell: ShellName, script: string, env
     `  n=$((n + 1)); [ "$n" -gt ${graceTenths} ] && kill -KILL -"$child" 2>/dev/null`,
     '  sleep 0.1',
     'done',
+    // A hint for the follower, not the record: the exit code still comes from SLURM.
+    `echo "$status" > ${quotePosix(files.endedFile)} 2>/dev/null`,
     'exit "$status"',
     '',
   ].join('\n'), { mode: 0o700 });
