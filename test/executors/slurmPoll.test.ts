@@ -4,7 +4,10 @@ import type { SlurmCommands } from '../../core/src/executors/slurm/commands.ts';
 import { SlurmQueue, type PollTimer } from '../../core/src/executors/slurm/queue.ts';
 import { outcomeOf, parseScontrol, parseSqueue, phaseOf, queuedReason } from '../../core/src/executors/slurm/states.ts';
 import { envFileText } from '../../core/src/executors/slurm/jobFiles.ts';
-import { sbatchArgs, slurmTime } from '../../core/src/executors/slurm/attempt.ts';
+import { followJob, sbatchArgs, slurmTime } from '../../core/src/executors/slurm/attempt.ts';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { jobFilesIn } from '../../core/src/executors/slurm/jobFiles.ts';
 import type { AttemptOptions } from '../../core/src/runner/executor.ts';
 import type { ExecutorProfile } from '../../core/src/index.ts';
@@ -186,4 +189,36 @@ test('sbatch arguments: argv entries from the profile and the block\'s resources
 
 test('the env file quotes every value as data and leaves out names a shell cannot assign', () => {
   assert.equal(envFileText({ A: "it's $(id) `x`\nline", 'BASH_FUNC_f%%': '() { :; }', B: '' }), "export A='it'\\''s $(id) `x`\nline'\nexport B=''\n");
+});
+
+test('the ended marker: "0 0" ends the attempt as a success without waiting for SLURM; any other marker waits for SLURM\'s final state', async () => {
+  const root = mkdtempSync(join(tmpdir(), 'slurm-marker-'));
+  try {
+    const run = async (marker: string, id: string): Promise<{ ok: boolean; reason: string | undefined; calls: string[] }> => {
+      const cluster = new ScriptedCluster();
+      cluster.states.set(id, 'RUNNING|None');
+      cluster.finals.set(id, `JobState=TIMEOUT Reason=TimeLimit ExitCode=0:15`);
+      const queue = new SlurmQueue(cluster, undefined, { startMs: 50, baseMs: 50, endingMs: 20 });
+      const dir = join(root, id);
+      mkdirSync(dir);
+      const files = jobFilesIn(dir);
+      writeFileSync(files.endedFile, `${marker}\n`);
+      const handle = followJob({
+        shell: 'bash', script: '', cwd: dir, env: {}, tag: `t.${id}`, timeoutMs: undefined, graceMs: 1000,
+        onOutput: () => undefined, onStarted: () => undefined,
+      }, { commands: cluster, queue, profile: undefined, jobDir: dir, jobName: `n${id}`, tailEveryMs: 20 }, files, Promise.resolve(id), false);
+      // SLURM reports the job ended only a moment later (still RUNNING until then).
+      setTimeout(() => cluster.states.set(id, 'TIMEOUT|TimeLimit'), 300);
+      const outcome = await handle.done;
+      queue.close();
+      return { ok: outcome.ok, reason: outcome.reason, calls: cluster.calls.map((c) => c.split(' ')[0] ?? '') };
+    };
+    const clean = await run('0 0', '1');
+    assert.deepEqual([clean.ok, clean.reason], [true, undefined]);
+    assert.ok(!clean.calls.includes('scontrol'), 'no scontrol: the job said it ended cleanly');
+    const signalled = await run('0 1', '2');
+    assert.deepEqual([signalled.ok, signalled.reason], [false, 'SLURM time limit reached (TIMEOUT)'], 'a signalled script waits for SLURM, which says why');
+  } finally {
+    rmSync(root, { recursive: true, force: true });
+  }
 });

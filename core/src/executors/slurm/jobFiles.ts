@@ -19,7 +19,11 @@ export interface JobFiles {
   outputFile: string;
   /** The job id and what the job is, for reconciling after a killed CLI. */
   recordFile: string;
-  /** Written by the job script as its last act (the exit status): the follower polls SLURM at once. */
+  /**
+   * Written by the job script as its last act, once none of the block's processes runs: `STATUS
+   * SIGNALLED`. `0 0` (exit 0, never signalled) is the attempt's success; anything else waits for
+   * SLURM's own final state (TIMEOUT, CANCELLED, OUT_OF_MEMORY, the exit code).
+   */
   endedFile: string;
 }
 
@@ -69,7 +73,8 @@ export function writeJobFiles(dir: string, shell: ShellName, script: string, env
     `  ${run} &`,
     'fi',
     'child=$!',
-    'trap \'kill -TERM -"$child" 2>/dev/null\' TERM INT',
+    'signalled=0',
+    'trap \'signalled=1; kill -TERM -"$child" 2>/dev/null\' TERM INT',
     'while :; do',
     '  wait "$child"; status=$?',
     '  kill -0 "$child" 2>/dev/null || break',
@@ -81,7 +86,7 @@ export function writeJobFiles(dir: string, shell: ShellName, script: string, env
     '  sleep 0.1',
     'done',
     // A hint for the follower, not the record: the exit code still comes from SLURM.
-    `echo "$status" > ${quotePosix(files.endedFile)} 2>/dev/null`,
+    `echo "$status $signalled" > ${quotePosix(files.endedFile)} 2>/dev/null`,
     'exit "$status"',
     '',
   ].join('\n'), { mode: 0o700 });
