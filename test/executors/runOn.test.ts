@@ -105,3 +105,13 @@ test('stand-in podman: --container-engine and PIPELINE_STUDIO_CONTAINER_ENGINE s
   assert.equal(bad.code, 2);
   assert.match(bad.out, /--container-engine is one of auto, docker, podman, not 'lxc'/);
 });
+
+test('the Runs tree tooltip says where an attempt ran; nothing when it was not recorded', async () => {
+  const { blockRunTooltip } = await import('../../client/src/history/format.ts');
+  const row = {
+    id: 1, runId: 1, block: 'train', status: 'completed' as const, attempt: 1, exitCode: 0, signal: undefined, reason: undefined, startedAt: 0, finishedAt: 1000,
+    outputs: {}, fingerprint: undefined, outputHashes: undefined, logDroppedBytes: 0,
+  };
+  assert.match(blockRunTooltip({ ...row, executor: 'gpu', executorType: 'slurm', executorJob: '42' }, 2000), /^- Ran on gpu \\\(slurm, job 42\\\)$/m);
+  assert.doesNotMatch(blockRunTooltip(row, 2000), /Ran on/);
+});

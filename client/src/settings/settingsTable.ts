@@ -110,7 +110,7 @@ export const SETTINGS = {
     enumDescriptions: ['docker when it is on PATH, else podman.', 'Always docker.', 'Always podman.'],
     default: 'auto',
     scope: 'machine-overridable',
-    restricted: true,
+    restricted: false,
     description: "Which container engine runs the blocks of `type: container` executor profiles whose `engine` is `auto` (a profile's own `docker` or `podman` wins). The CLI's `--container-engine` and the `PIPELINE_STUDIO_CONTAINER_ENGINE` environment variable do the same.",
   },
 } as const satisfies Record<string, SettingSpec>;
