@@ -13,6 +13,7 @@ import { registerRunFeatures } from './run/index.ts';
 import { registerRunState } from './runState/index.ts';
 import { registerTriggerFeatures } from './triggers/index.ts';
 import { registerDetailsFeatures } from './details/index.ts';
+import { registerExecutorsFileDiagnostics } from './executors/index.ts';
 
 /** What activate() returns: read by the end-to-end tests to wait on the server instead of sleeping. */
 export interface PipelineStudioApi {
@@ -54,6 +55,7 @@ export function activate(context: vscode.ExtensionContext): PipelineStudioApi {
     ['run details', () => registerDetailsFeatures(context)],
     ['debugger', () => registerDebugFeatures(context)],
     ['templates', () => registerTemplateFeatures(context)],
+    ['executors file', () => registerExecutorsFileDiagnostics(context)],
   ];
   for (const [name, register] of features) {
     try {

@@ -4,7 +4,10 @@ import type { SlurmCommands } from '../../core/src/executors/slurm/commands.ts';
 import { SlurmQueue, type PollTimer } from '../../core/src/executors/slurm/queue.ts';
 import { outcomeOf, parseScontrol, parseSqueue, phaseOf, queuedReason } from '../../core/src/executors/slurm/states.ts';
 import { envFileText } from '../../core/src/executors/slurm/jobFiles.ts';
-import { sbatchArgs, slurmTime } from '../../core/src/executors/slurm/attempt.ts';
+import { followJob, sbatchArgs, slurmTime } from '../../core/src/executors/slurm/attempt.ts';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { jobFilesIn } from '../../core/src/executors/slurm/jobFiles.ts';
 import type { AttemptOptions } from '../../core/src/runner/executor.ts';
 import type { ExecutorProfile } from '../../core/src/index.ts';
@@ -53,7 +56,7 @@ class ScriptedCluster implements SlurmCommands {
   }
 }
 
-test('one squeue per poll for all of a run\'s jobs, one scontrol per job when it ends', async () => {
+test('one squeue per poll for all of a run\'s jobs, one scontrol per job when it ends other than COMPLETED (exit 0 by definition)', async () => {
   const cluster = new ScriptedCluster();
   const timer = new ManualTimer();
   const queue = new SlurmQueue(cluster, timer);
@@ -74,7 +77,7 @@ test('one squeue per poll for all of a run\'s jobs, one scontrol per job when it
   events.length = 0;
   cluster.calls.length = 0;
   await timer.fire();
-  assert.deepEqual(cluster.calls.map((c) => c.split(' ')[0]), ['squeue', 'scontrol', 'scontrol']);
+  assert.deepEqual(cluster.calls, ['squeue ' + Array.from({ length: 200 }, (_, i) => i + 1).join(','), 'scontrol 11']);
   assert.deepEqual(events, ['7 RUNNING None', '9 end COMPLETED 0', '11 end FAILED 3']);
   cluster.calls.length = 0;
   await timer.fire();
@@ -105,12 +108,36 @@ test('the interval: 500 ms after a change or a new job, doubling to 2 s, then gr
   queue.close();
 });
 
+test('a job whose script has ended (its marker file seen) is polled at the start interval, not doubling, until SLURM reports it ended', async () => {
+  const cluster = new ScriptedCluster();
+  const timer = new ManualTimer();
+  const queue = new SlurmQueue(cluster, timer);
+  cluster.states.set('1', 'RUNNING|None');
+  let ended = '';
+  queue.watch('1', { onState: () => undefined, onFinished: (f) => void (ended = f.state) });
+  for (let i = 0; i < 5; i++) await timer.fire();
+  assert.equal(timer.pending[0]?.ms, 2000, 'a quiet running job is polled every 2 s');
+  cluster.states.set('1', 'COMPLETING|None');
+  queue.ending('1');
+  assert.equal(timer.pending[0]?.ms, 200, 'the marker brings the next poll forward');
+  await timer.fire();
+  await timer.fire();
+  assert.deepEqual(timer.asked.slice(-2), [200, 200], 'still ending: no doubling');
+  cluster.states.set('1', 'COMPLETED|None');
+  await timer.fire();
+  assert.equal(ended, 'COMPLETED');
+  assert.ok(!cluster.calls.some((c) => c.startsWith('scontrol')), 'COMPLETED needs no scontrol');
+  queue.ending('1');
+  assert.equal(timer.pending.length, 0, 'a finished job is not polled again');
+  queue.close();
+});
+
 test('a job still COMPLETING in scontrol is asked about again; a job the controller forgot ends as unknown', async () => {
   const cluster = new ScriptedCluster();
   const timer = new ManualTimer();
   const queue = new SlurmQueue(cluster, timer);
   const ends: string[] = [];
-  cluster.states.set('5', 'COMPLETED|None');
+  // Gone from squeue, still settling in scontrol.
   cluster.finals.set('5', 'JobState=COMPLETING Reason=None ExitCode=0:0');
   queue.watch('5', { onState: () => undefined, onFinished: (f) => void ends.push(`5 ${f.state}`) });
   queue.watch('6', { onState: () => undefined, onFinished: (f) => void ends.push(`6 ${f.state} ${f.reason}`) });
@@ -119,6 +146,7 @@ test('a job still COMPLETING in scontrol is asked about again; a job the control
   cluster.finals.set('5', 'JobState=COMPLETED Reason=None ExitCode=0:0');
   await timer.fire();
   assert.deepEqual(ends.slice(1), ['5 COMPLETED']);
+  assert.equal(cluster.calls.filter((c) => c === 'scontrol 5').length, 2);
   queue.close();
 });
 
@@ -161,4 +189,36 @@ test('sbatch arguments: argv entries from the profile and the block\'s resources
 
 test('the env file quotes every value as data and leaves out names a shell cannot assign', () => {
   assert.equal(envFileText({ A: "it's $(id) `x`\nline", 'BASH_FUNC_f%%': '() { :; }', B: '' }), "export A='it'\\''s $(id) `x`\nline'\nexport B=''\n");
+});
+
+test('the ended marker: "0 0" ends the attempt as a success without waiting for SLURM; any other marker waits for SLURM\'s final state', async () => {
+  const root = mkdtempSync(join(tmpdir(), 'slurm-marker-'));
+  try {
+    const run = async (marker: string, id: string): Promise<{ ok: boolean; reason: string | undefined; calls: string[] }> => {
+      const cluster = new ScriptedCluster();
+      cluster.states.set(id, 'RUNNING|None');
+      cluster.finals.set(id, `JobState=TIMEOUT Reason=TimeLimit ExitCode=0:15`);
+      const queue = new SlurmQueue(cluster, undefined, { startMs: 50, baseMs: 50, endingMs: 20 });
+      const dir = join(root, id);
+      mkdirSync(dir);
+      const files = jobFilesIn(dir);
+      writeFileSync(files.endedFile, `${marker}\n`);
+      const handle = followJob({
+        shell: 'bash', script: '', cwd: dir, env: {}, tag: `t.${id}`, timeoutMs: undefined, graceMs: 1000,
+        onOutput: () => undefined, onStarted: () => undefined,
+      }, { commands: cluster, queue, profile: undefined, jobDir: dir, jobName: `n${id}`, tailEveryMs: 20 }, files, Promise.resolve(id), false);
+      // SLURM reports the job ended only a moment later (still RUNNING until then).
+      setTimeout(() => cluster.states.set(id, 'TIMEOUT|TimeLimit'), 300);
+      const outcome = await handle.done;
+      queue.close();
+      return { ok: outcome.ok, reason: outcome.reason, calls: cluster.calls.map((c) => c.split(' ')[0] ?? '') };
+    };
+    const clean = await run('0 0', '1');
+    assert.deepEqual([clean.ok, clean.reason], [true, undefined]);
+    assert.ok(!clean.calls.includes('scontrol'), 'no scontrol: the job said it ended cleanly');
+    const signalled = await run('0 1', '2');
+    assert.deepEqual([signalled.ok, signalled.reason], [false, 'SLURM time limit reached (TIMEOUT)'], 'a signalled script waits for SLURM, which says why');
+  } finally {
+    rmSync(root, { recursive: true, force: true });
+  }
 });

@@ -23,6 +23,7 @@ export function detailsViewOf(model: RunDetails, live: boolean): DetailsView {
       block: b.block, status: b.status, statusLabel: statusLabel(b.status),
       attempts: b.attempts.map((a) => ({ attempt: a.attempt, status: a.status, startedAt: nul(a.startedAt), finishedAt: nul(a.finishedAt) })),
       readyAt: nul(b.readyAt), startedAt: nul(b.startedAt), finishedAt: nul(b.finishedAt), queueWaitMs: nul(b.queueWaitMs), durationMs: nul(b.durationMs),
+      executor: nul(b.attempts[b.attempts.length - 1]?.executor),
       exitCode: nul(b.exitCode), reason: nul(b.reason), cpuMs: nul(b.cpuMs), peakRssBytes: nul(b.peakRssBytes), logBytes: b.logBytes, outputs: b.outputs,
       critical: b.critical, slowRatio: b.slow?.ratio ?? null, medianMs: b.slow?.medianMs ?? null,
     })),

@@ -1,6 +1,7 @@
 import type { BlockRunRecord, BlockStatus, RunStatus, RunSummary } from '../../../core/src/store/types.ts';
 import { formatElapsed } from '../../../core/src/util/duration.ts';
 import { statusCounts, statusLabel, statusStyle } from '../../../core/src/model/status.ts';
+import { executorLabel } from '../../../core/src/executors/label.ts';
 
 // Text of the history tree's items, free of VS Code so that tests check it directly.
 
@@ -94,6 +95,8 @@ export function blockRunDescription(blockRun: BlockRunRecord, now: number): stri
 
 export function blockRunTooltip(blockRun: BlockRunRecord, now: number): string {
   const lines = [`**${escapeMarkdown(blockRun.block)}: ${escapeMarkdown(statusLabel(blockRun.status))}**`, '', `- ${escapeMarkdown(blockRunDescription(blockRun, now))}`];
+  const where = executorLabel(blockRun);
+  if (where !== undefined) lines.push(`- Ran on ${escapeMarkdown(where)}`);
   const outputs = Object.entries(blockRun.outputs);
   if (outputs.length > 0) {
     lines.push('', 'Outputs:', '');

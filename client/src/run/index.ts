@@ -16,6 +16,7 @@ import { registerRunBlock } from '../commands/runBlock.ts';
 import { registerRunFromBlock } from '../commands/runFromBlock.ts';
 import { registerRunPipeline } from '../commands/runPipeline.ts';
 import { registerRunPipelineWithDefaults } from '../commands/runPipelineWithDefaults.ts';
+import { registerRunPipelineOn } from '../commands/runPipelineOn.ts';
 import { registerRunUpToBlock } from '../commands/runUpToBlock.ts';
 import { registerSelectStoreLocation } from '../commands/selectStoreLocation.ts';
 import type { RunFeatures } from './launch.ts';
@@ -50,6 +51,7 @@ export function registerRunFeatures(context: vscode.ExtensionContext): void {
     registerRunStatusBar(runs),
     registerRunPipeline(features),
     registerRunPipelineWithDefaults(features),
+    registerRunPipelineOn(features),
     registerRunBlock(features),
     registerRunUpToBlock(features),
     registerRunFromBlock(features),

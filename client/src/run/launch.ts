@@ -28,6 +28,8 @@ export interface FileRunSpec {
   withDefaults?: boolean;
   /** A `profiles:` entry to apply (Run with Profile…); undefined when the user backed out. */
   profile?: (pipeline: Pipeline) => Promise<string | undefined>;
+  /** "Run on…": asks for the executor profile; undefined when the user backed out. */
+  executor?: (pipeline: Pipeline) => Promise<string | undefined>;
 }
 
 /**
@@ -46,6 +48,8 @@ export async function runFile(features: RunFeatures, args: readonly unknown[], s
     if (selection === undefined) return undefined;
     const profile = spec.profile === undefined ? undefined : await spec.profile(pipeline);
     if (spec.profile !== undefined && profile === undefined) return undefined;
+    const executor = options.executor ?? (spec.executor === undefined ? undefined : await spec.executor(pipeline));
+    if (spec.executor !== undefined && executor === undefined) return undefined;
     const variables = await chooseVariables(features, file, pipeline, options, spec);
     if (variables === undefined) return undefined;
     const threshold = runSettings(file).confirmAboveBlocks;
@@ -54,7 +58,7 @@ export async function runFile(features: RunFeatures, args: readonly unknown[], s
       if (go !== 'Run') return undefined;
     }
     const runId = await features.controller.launch({
-      file, pipelineName: pipeline.name, selection, variables, trigger: profile === 'test' ? 'test' : 'manual', concurrency: options.concurrency, noCache: options.noCache,
+      file, pipelineName: pipeline.name, selection, variables, trigger: profile === 'test' ? 'test' : 'manual', concurrency: options.concurrency, noCache: options.noCache, executor,
       showProgress: args.length === 0, wait: options.wait === true, ...(profile === undefined ? {} : { profile }),
     });
     if (runId !== undefined && Object.keys(variables).length > 0) await rememberVariables(features.workspaceState, file, variables);

@@ -14,6 +14,8 @@ export interface RunCommandOptions {
   wait?: boolean;
   concurrency?: number;
   noCache?: boolean;
+  /** An executor profile name (`run --executor`): the blocks without their own `executor:` run there. */
+  executor?: string;
 }
 
 export interface RunReference {
@@ -25,7 +27,7 @@ export interface RunReference {
 
 export class ArgumentError extends Error {}
 
-const OPTION_KEYS = ['variables', 'noPrompt', 'wait', 'concurrency', 'noCache'];
+const OPTION_KEYS = ['variables', 'noPrompt', 'wait', 'concurrency', 'noCache', 'executor'];
 
 function record(arg: unknown): Record<string, unknown> | undefined {
   return typeof arg === 'object' && arg !== null && !Array.isArray(arg) && !(arg instanceof vscode.Uri) ? (arg as Record<string, unknown>) : undefined;
@@ -97,6 +99,10 @@ export function optionsArgument(args: readonly unknown[]): RunCommandOptions {
     const c = found.concurrency;
     if (typeof c !== 'number' || !Number.isInteger(c) || c < 1) throw new ArgumentError('`concurrency` must be a whole number from 1.');
     options.concurrency = c;
+  }
+  if (found.executor !== undefined) {
+    if (typeof found.executor !== 'string' || found.executor === '') throw new ArgumentError('`executor` must be the name of an executor profile.');
+    options.executor = found.executor;
   }
   return options;
 }

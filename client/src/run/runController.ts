@@ -24,6 +24,8 @@ export interface LaunchRequest {
   store?: string;
   concurrency?: number;
   noCache?: boolean;
+  /** "Run on…": an executor profile for the blocks without their own `executor:`. */
+  executor?: string;
   /** Also show a cancellable progress notification (runs started from the command palette). */
   showProgress: boolean;
   /** Settle when the run has finished, not when it has started. */
@@ -102,6 +104,8 @@ export class RunController implements vscode.Disposable {
         logCapBytes: runSettings(request.file).logCapBytes,
         hashLimitBytes: runSettings(request.file).hashLimitBytes,
         ...(request.profile === undefined ? {} : { profile: request.profile }),
+        ...(request.executor === undefined ? {} : { executorOverride: request.executor }),
+        containerEngine: runSettings(request.file).containerEngine,
       });
       answered = asked.catch(() => undefined);
       this.starting.add(answered);

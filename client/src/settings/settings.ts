@@ -50,6 +50,8 @@ export interface RunSettings {
   confirmAboveBlocks: number;
   /** Files over this are recorded and fingerprinted without reading them (`pipelineStudio.details.hashLimit`, MiB). */
   hashLimitBytes: number;
+  /** `pipelineStudio.executors.containerEngine`: what a container profile's `engine: auto` means. */
+  containerEngine: 'auto' | 'docker' | 'podman';
 }
 
 export function runSettings(resource: vscode.Uri | undefined): RunSettings {
@@ -60,5 +62,6 @@ export function runSettings(resource: vscode.Uri | undefined): RunSettings {
     logCapBytes: Math.round(setting('run.logCapMegabytes', resource) * 1024 * 1024),
     confirmAboveBlocks: setting('run.confirmAboveBlocks', resource),
     hashLimitBytes: Math.round(setting('details.hashLimit', resource) * 1024 * 1024),
+    containerEngine: setting('executors.containerEngine', resource),
   };
 }

@@ -112,6 +112,15 @@ export const SETTINGS = {
     restricted: false,
     description: "Files larger than this many MiB are not read to hash them: a run's details record them with size and modification time only, and the cache compares them by size and modification time. The CLI's `run --hash-limit` (or `PIPELINE_STUDIO_HASH_LIMIT`) says the same.",
   },
+  'executors.containerEngine': {
+    type: 'string',
+    enum: ['auto', 'docker', 'podman'],
+    enumDescriptions: ['docker when it is on PATH, else podman.', 'Always docker.', 'Always podman.'],
+    default: 'auto',
+    scope: 'machine-overridable',
+    restricted: false,
+    description: "Which container engine runs the blocks of `type: container` executor profiles whose `engine` is `auto` (a profile's own `docker` or `podman` wins). The CLI's `--container-engine` and the `PIPELINE_STUDIO_CONTAINER_ENGINE` environment variable do the same.",
+  },
 } as const satisfies Record<string, SettingSpec>;
 
 export type SettingKey = keyof typeof SETTINGS;

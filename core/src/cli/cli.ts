@@ -19,6 +19,7 @@ import { approveCommand } from './approveCommand.ts';
 import { pauseCommand } from './pauseCommand.ts';
 import { rejectCommand } from './rejectCommand.ts';
 import { resumeCommand } from './resumeCommand.ts';
+import { attachCommand } from './attachCommand.ts';
 
 const HELP = `pipeline-studio — validate and run *.pipeline.yaml files
 
@@ -36,6 +37,7 @@ Commands:
   compare RUN RUN [RUN…] [--json]                     2 to 5 runs side by side
   export-outputs BLOCK --format csv                   a block's outputs across runs, one row per run
   logs RUN [BLOCK] [--follow]                         a run's stored output (RUN: a number or latest)
+  attach RUN                                          follow a run started elsewhere; Ctrl+C detaches
   schedule [folders…] [--store PATH] [--drain]        run the pipelines' triggers (foreground)
   schedule --list [folders…] [--at ISO] [--count N]   the upcoming trigger fires (--json for JSON)
   export FILE --to argo [--template] [--out F]        compile a pipeline to an Argo Workflow
@@ -49,6 +51,7 @@ const COMMANDS: Record<string, Command> = { validate: validateCommand, runs: run
   stats: statsCommand, export: exportCommand, cancel: cancelCommand, retry: (args, io) => retryCommand(args, io),
   compare: compareCommand, 'export-outputs': exportOutputsCommand,
   pause: pauseCommand, resume: resumeCommand, approve: approveCommand, reject: rejectCommand,
+  attach: attachCommand,
 };
 
 /** Runs the CLI and returns its exit code: 0 ok, 1 the work failed, 2 wrong usage. */

@@ -1,3 +1,5 @@
+import { executeOnArgo, isArgoProfile } from './runOnArgo.ts';
+import { CONTAINER_ENGINES, type ContainerEngineChoice } from '../model/executors.ts';
 import { existsSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { LineIndex } from '../text/lineIndex.ts';
@@ -15,10 +17,13 @@ import { HASH_LIMIT_ENV, parseByteSize } from '../details/hashLimit.ts';
 import { DetailsRecorder } from '../details/recorder.ts';
 
 const USAGE = `Usage: pipeline-studio run <file> [--var NAME=VALUE]… [--only A,B | --upto BLOCK | --from BLOCK | --retry RUN | --replay RUN]
-                          [--profile NAME | --test] [--dry-run] [--concurrency N] [--no-cache] [--store PATH] [--hash-limit SIZE]
+                          [--profile NAME | --test] [--dry-run] [--concurrency N] [--no-cache] [--executor NAME]
+                          [--container-engine auto|docker|podman] [--store PATH] [--hash-limit SIZE]
   RUN is a run number or 'latest' (the latest run of this pipeline).
   --profile NAME applies the file's profiles.NAME (its variables and env); --test is --profile test,
-  recorded as a test run (trigger test), which success rates leave out unless asked.`;
+  recorded as a test run (trigger test), which success rates leave out unless asked.
+  --executor NAME runs the blocks without their own 'executor:' on profile NAME ('local' or one of 'executors:').
+  --container-engine: what a container profile's 'engine: auto' means (default: $PIPELINE_STUDIO_CONTAINER_ENGINE, else auto).`;
 
 /** SGR colours that read on dark and light terminals; a block keeps its colour for the whole run. */
 const COLOURS = [36, 33, 35, 32, 34, 91, 96, 93, 95, 92, 94];
@@ -32,7 +37,7 @@ export async function runCommand(args: string[], io: CliIo): Promise<number> {
   const { values, positionals } = parseCommandArgs(args, {
     var: { type: 'string', multiple: true }, only: { type: 'string' }, upto: { type: 'string' }, from: { type: 'string' },
     retry: { type: 'string' }, replay: { type: 'string' }, 'dry-run': { type: 'boolean' }, concurrency: { type: 'string' },
-    'no-cache': { type: 'boolean' }, store: { type: 'string' }, 'hash-limit': { type: 'string' }, help: { type: 'boolean', short: 'h' },
+    'no-cache': { type: 'boolean' }, executor: { type: 'string' }, 'container-engine': { type: 'string' }, store: { type: 'string' }, 'hash-limit': { type: 'string' }, help: { type: 'boolean', short: 'h' },
     profile: { type: 'string' }, test: { type: 'boolean' },
   }, USAGE);
   if (values.help === true) {
@@ -54,6 +59,8 @@ export async function runCommand(args: string[], io: CliIo): Promise<number> {
   const hashLimitText = values['hash-limit'] ?? process.env[HASH_LIMIT_ENV];
   const hashLimitBytes = hashLimitText === undefined || hashLimitText === '' ? undefined : parseByteSize(hashLimitText);
   if (typeof hashLimitBytes === 'object') throw new UsageError(`${values['hash-limit'] === undefined ? HASH_LIMIT_ENV : '--hash-limit'}: ${hashLimitBytes.error}.\n${USAGE}`);
+  const engine = values['container-engine'];
+  if (engine !== undefined && !(CONTAINER_ENGINES as readonly string[]).includes(engine)) throw new UsageError(`--container-engine is one of ${CONTAINER_ENGINES.join(', ')}, not '${engine}'.\n${USAGE}`);
   let text: string;
   try {
     text = readPipelineFile(file);
@@ -96,12 +103,19 @@ export async function runCommand(args: string[], io: CliIo): Promise<number> {
                 : { mode: 'all' };
     if (values.test === true && values.profile !== undefined && values.profile !== 'test') throw new UsageError(`--test is --profile test; it cannot be combined with --profile ${values.profile}.\n${USAGE}`);
     const profile = values.test === true ? 'test' : values.profile;
-    const common = { file, text, variables: vars.values, selection, concurrency, noCache: values['no-cache'] === true, hashLimitBytes, ...(profile === undefined ? {} : { profile }) };
+    const common = {
+      file, text, variables: vars.values, selection, concurrency, noCache: values['no-cache'] === true, hashLimitBytes,
+      ...(profile === undefined ? {} : { profile }),
+      ...(values.executor === undefined ? {} : { executorOverride: values.executor }),
+      ...(engine === undefined ? {} : { containerEngine: engine as ContainerEngineChoice }),
+    };
     if (dryRun) {
       printPlan(io, planRun({ ...common, store }));
       return 0;
     }
     if (store === undefined) return 1;
+    // An argo profile runs the whole pipeline as one Workflow, not block by block here.
+    if (values.executor !== undefined && isArgoProfile(common, values.executor)) return await executeOnArgo(io, { ...common, store, executor: values.executor });
     return await execute(io, { ...common, store, ...(values.test === true ? { trigger: 'test' as const } : {}) });
   } catch (error) {
     if (!(error instanceof RunRefused)) throw error;

@@ -2,6 +2,7 @@ import { formatBytes, type BlockRunRecord, type BlockStatus, type RunRecord } fr
 import { statusLabel } from '../model/status.ts';
 import { UsageError } from './files.ts';
 import { formatCounts } from './runsCommand.ts';
+import { executorLabel, ranOffLocal } from '../executors/label.ts';
 import { formatSpan, formatTable, formatTime, parseCommandArgs, parseRunId, resolveStorePath, withCliStore } from './storeOptions.ts';
 import type { CliIo } from './validateCommand.ts';
 import { dirname, relative } from 'node:path';
@@ -73,12 +74,16 @@ function describeRun(run: RunRecord, blockRuns: BlockRunRecord[]): string[] {
   if (latest.length === 0) return lines;
   const attempts = new Map<string, number>();
   for (const b of blockRuns) attempts.set(b.block, (attempts.get(b.block) ?? 0) + 1);
+  // Where each block's latest attempt ran: a column only when some attempt ran off this machine's default.
+  const where = ranOffLocal(blockRuns);
   const rows = latest.map((b) => [
     b.block, statusLabel(b.status), String(attempts.get(b.block) ?? 1), formatSpan(b.startedAt, b.finishedAt), b.exitCode === undefined ? (b.signal ?? '-') : String(b.exitCode),
+    ...(where ? [executorLabel(b) ?? '-'] : []),
     [b.reason, b.logDroppedBytes > 0 ? `log capped, ${formatBytes(b.logDroppedBytes)} dropped` : undefined].filter((s) => s !== undefined).join('; '),
   ]);
   lines.push('');
-  for (const line of formatTable(['block', 'status', 'attempts', 'duration', 'exit', 'reason'], rows, new Set([2, 3, 4]))) lines.push(`  ${line}`);
+  const headers = ['block', 'status', 'attempts', 'duration', 'exit', ...(where ? ['executor'] : []), 'reason'];
+  for (const line of formatTable(headers, rows, new Set([2, 3, 4]))) lines.push(`  ${line}`);
   return lines;
 }
 

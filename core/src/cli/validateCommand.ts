@@ -1,4 +1,5 @@
-import { resolve } from 'node:path';
+import { validateExecutorsFile, WORKSPACE_EXECUTORS_FILE } from '../parse/workspaceExecutors.ts';
+import { resolve, sep } from 'node:path';
 import { checkChainCycles } from '../validate/chainCycles.ts';
 import { pipelineNextTo } from '../triggers/loadPipelines.ts';
 import { LineIndex } from '../text/lineIndex.ts';
@@ -48,7 +49,11 @@ export function validateCommand(args: string[], io: CliIo): number {
     } catch (error) {
       throw new UsageError(`Cannot read ${file}: ${error instanceof Error ? error.message : String(error)}`);
     }
-    checked.push({ file, text, result: validatePipeline(text, { fileName: file, pipelineExists: pipelineNextTo(file) }) });
+    // A workspace's .pipelines/executors.yaml is checked as what it is: profiles only.
+    const result = resolve(file).endsWith(`${sep}${WORKSPACE_EXECUTORS_FILE}`)
+      ? { ...validatePipeline('', { workspaceExecutors: false }), diagnostics: validateExecutorsFile(text, resolve(file)).diagnostics }
+      : validatePipeline(text, { fileName: file, pipelineExists: pipelineNextTo(file) });
+    checked.push({ file, text, result });
   }
   // Chaining cycles span files: only the files checked together can show one.
   const cycles = checkChainCycles(checked.map((c) => ({ file: c.file, pipeline: c.result.pipeline })));

@@ -1,3 +1,4 @@
+import { executorLabel } from '../executors/label.ts';
 import type { BlockRunRecord } from '../store/types.ts';
 import type { BlockTiming } from './types.ts';
 
@@ -10,7 +11,7 @@ export function blockTimings(blockRuns: readonly BlockRunRecord[], readyTimes: R
     else list.push(row);
   }
   return [...byBlock].map(([block, rows]) => {
-    const attempts = [...rows].sort((x, y) => x.attempt - y.attempt).map((r) => ({ blockRunId: r.id, attempt: r.attempt, status: r.status, startedAt: r.startedAt, finishedAt: r.finishedAt }));
+    const attempts = [...rows].sort((x, y) => x.attempt - y.attempt).map((r) => ({ blockRunId: r.id, attempt: r.attempt, status: r.status, startedAt: r.startedAt, finishedAt: r.finishedAt, executor: executorLabel(r) }));
     const retryWaitsMs: number[] = [];
     for (let i = 1; i < attempts.length; i++) {
       const end = attempts[i - 1]?.finishedAt;

@@ -71,6 +71,8 @@ export interface AttemptSpan {
   status: string;
   startedAt: number | undefined;
   finishedAt: number | undefined;
+  /** Where it ran (`gpu (slurm, job 12)`), when recorded. */
+  executor?: string | undefined;
 }
 
 export interface BlockTiming {

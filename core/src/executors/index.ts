@@ -3,6 +3,7 @@ import type { Block, Pipeline } from '../model/pipeline.ts';
 import type { AttemptResources, Executor, ExecutorChooser } from '../runner/executor.ts';
 import { containerExecutor, type ContainerExecutorOptions } from './container/executor.ts';
 import { slurmExecutor, type SlurmExecutorOptions } from './slurm/executor.ts';
+import { LOCAL_EXECUTOR } from '../runner/localExecutor.ts';
 
 export { compileArgo, type ArgoCompiled, type ArgoCompileOptions, type Manifest } from './argo/compile.ts';
 export { followArgo, submitArgo, type ArgoRunHandle } from './argo/submit.ts';
@@ -16,7 +17,7 @@ export interface ExecutorFactoryOptions {
 }
 
 /**
- * The executor of a profile: undefined for `local` (the engine's own), and for `argo`, which runs a
+ * The executor of a profile: undefined for the built-in `local` (the engine's own), and for `argo`, which runs a
  * whole run as one Workflow (compileArgo + submitArgo) rather than attempt by attempt.
  */
 export function executorForProfile(profile: ExecutorProfile, options: ExecutorFactoryOptions = {}): Executor | undefined {
@@ -26,6 +27,8 @@ export function executorForProfile(profile: ExecutorProfile, options: ExecutorFa
     case 'container':
       return containerExecutor(profile, options.container);
     case 'local':
+      // The engine's own, under the profile's name, so the store records which profile ran it.
+      return profile.name === BUILTIN_EXECUTOR ? undefined : { ...LOCAL_EXECUTOR, name: profile.name };
     case 'argo':
       return undefined;
   }
@@ -69,4 +72,14 @@ export function argoBlocks(pipeline: Pipeline, override?: string): string[] {
   return pipeline.blocks
     .filter((block) => pipeline.executors.get(block.executor?.name ?? override ?? pipeline.executor?.name ?? '')?.type === 'argo')
     .map((block) => block.id);
+}
+
+/** `local` or one of the pipeline's profiles (its own `executors:` and the workspace's). */
+export function knownExecutor(pipeline: Pipeline, name: string): boolean {
+  return name === BUILTIN_EXECUTOR || pipeline.executors.has(name);
+}
+
+export function unknownExecutorMessage(pipeline: Pipeline, name: string): string {
+  const names = [BUILTIN_EXECUTOR, ...[...pipeline.executors.keys()].filter((n) => n !== BUILTIN_EXECUTOR)];
+  return `unknown executor '${name}': this pipeline has ${names.map((n) => `'${n}'`).join(', ')}`;
 }

@@ -14,6 +14,8 @@ export type ContainerEngineChoice = (typeof CONTAINER_ENGINES)[number];
 export interface ExecutorProfile {
   name: string;
   nameSpan: Span;
+  /** The workspace's .pipelines/executors.yaml when the profile comes from there (nameSpan is in that file). */
+  source?: string;
   type: ExecutorType;
   /** container, argo. */
   image: string | undefined;

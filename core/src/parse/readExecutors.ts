@@ -11,7 +11,11 @@ import type { NodeReader } from './reader.ts';
 /** `executors:` and the top-level `executor:`. Names are checked against profiles in validate/executorChecks.ts. */
 export function readExecutorKeys(r: NodeReader, top: Map<string, YPair>, pipeline: Pipeline): void {
   pipeline.executor = readExecutorName(r, top.get('executor'));
-  const pair = top.get('executors');
+  readProfiles(r, top.get('executors'), pipeline.executors);
+}
+
+/** The profiles under an `executors:` key (of a pipeline, or of .pipelines/executors.yaml), the valid ones into `into`. */
+export function readProfiles(r: NodeReader, pair: YPair | undefined, into: Map<string, ExecutorProfile>): void {
   const map = pair === undefined ? undefined : r.map(pair.value, '`executors`', pair.key.span);
   if (map === undefined) return;
   for (const [name, entry] of r.pairs(map, undefined, '`executors`')) {
@@ -20,7 +24,7 @@ export function readExecutorKeys(r: NodeReader, top: Map<string, YPair>, pipelin
       continue;
     }
     const profile = readProfile(r, name, entry);
-    if (profile !== undefined) pipeline.executors.set(name, profile);
+    if (profile !== undefined) into.set(name, profile);
   }
 }
 

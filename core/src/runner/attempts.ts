@@ -69,10 +69,15 @@ export function launchAttempt(ctx: AttemptContext, state: BlockRun, onEnd: (end:
     ...resolved.exprEnv,
   };
   const attempt = state.attempt;
-  const handle = ctx.executorFor(state.block).start({
+  const executor = ctx.executorFor(state.block);
+  recorder.updateRow(state, { executor: executor.name, executorType: executor.type ?? executor.name });
+  const handle = executor.start({
     shell: resolved.shell, script: resolved.script, cwd: resolved.cwd, env, tag,
     timeoutMs: resolved.timeoutMs, graceMs: ctx.graceMs, runId, block: state.block.id, attempt, resources: attemptResources(state.block),
     ...(state.block.subPipeline === undefined ? {} : { subPipeline: { file: resolvePath(ctx.prepared.folder, state.block.subPipeline.file.value.trim()), with: resolved.with ?? {} } }),
+    onJob: (jobId) => {
+      if (rowId !== undefined) recorder.safe(() => recorder.store.updateBlockRun(rowId, { executorJob: jobId }));
+    },
     onQueued: (reason) => {
       if (state.phase !== 'running' && state.phase !== 'submitted') return;
       move(state, 'outside_queue');

@@ -1,5 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import type { Block } from '../model/pipeline.ts';
+import type { ContainerEngineChoice } from '../model/executors.ts';
 import { createRunFolder } from '../store/runFolders.ts';
 import { ExecutionLinks } from '../store/executionLinks.ts';
 import type { RunStatus, RunStore, RunTrigger } from '../store/types.ts';
@@ -7,7 +8,7 @@ import { newBlockRun } from './blockMachine.ts';
 import { realClock, type Clock } from './clock.ts';
 import type { BlockSummary, RunEventListener } from './events.ts';
 import type { Executor, ExecutorChooser } from './executor.ts';
-import { argoBlocks, executorChooser } from '../executors/index.ts';
+import { argoBlocks, executorChooser, knownExecutor, unknownExecutorMessage } from '../executors/index.ts';
 import type { BlockGateHandler } from './gate.ts';
 import { gitInfo } from './git.ts';
 import { prestartLauncher } from './launcher.ts';
@@ -48,6 +49,10 @@ export interface StartRunOptions extends PrepareOptions {
   executor?: Executor;
   /** A block's own executor, when it has one (undefined: the run's). */
   executorFor?: ExecutorChooser;
+  /** `run --executor NAME`: this profile instead of the pipeline's `executor:` for blocks without their own. */
+  executorOverride?: string;
+  /** What a container profile's `engine: auto` means: the setting or `--container-engine`; default PIPELINE_STUDIO_CONTAINER_ENGINE, else auto. */
+  containerEngine?: ContainerEngineChoice;
   /** A run paused longer than this is cancelled; default: it stays paused. */
   pauseLimitMs?: number;
   /** A sub-pipeline's child run: the files of the runs above it, outermost first (recursion is refused). */
@@ -121,12 +126,14 @@ export async function startRun(options: StartRunOptions): Promise<RunHandle> {
   }
   const clock = options.clock ?? realClock;
   const runDefault = options.executor ?? LOCAL_EXECUTOR;
-  const onArgo = argoBlocks(prepared.pipeline);
+  const override = options.executorOverride;
+  if (override !== undefined && !knownExecutor(prepared.pipeline, override)) return refuse(new RunRefused([unknownExecutorMessage(prepared.pipeline, override)]));
+  const onArgo = argoBlocks(prepared.pipeline, override);
   if (options.executorFor === undefined && onArgo.length > 0) {
     return refuse(new RunRefused([`block${onArgo.length === 1 ? '' : 's'} ${onArgo.map((b) => `'${b}'`).join(', ')} run${onArgo.length === 1 ? 's' : ''} on an Argo profile: Argo runs the whole pipeline as one Workflow, so compile it with 'pipeline-studio export FILE --to argo' and submit that; a run from here does not send single blocks to Argo`]));
   }
   // Each block's `executor:` (else the pipeline's) picks its profile: SLURM, container, or local.
-  const executorFor = options.executorFor ?? executorChooser(prepared.pipeline);
+  const executorFor = options.executorFor ?? executorChooser(prepared.pipeline, override, { container: { defaultEngine: options.containerEngine } });
   const chosen = new Map<Block, Executor>();
   // `pipeline:` blocks run a child run of another file in this engine and store (pipelineExecutor.ts).
   const subPipelines = prepared.pipeline.blocks.some((b) => b.subPipeline !== undefined)

@@ -14,6 +14,7 @@ import type { Block, ShellName } from '../model/pipeline.ts';
  * - `onQueued(reason)`: optional, any number of times before `onStarted`, when the attempt waits in
  *   someone else's queue (a cluster's `Resources`, `Priority`, an image pull). The engine shows the
  *   block as queued with that reason.
+ * - `onJob(id)`: optional, once, when the attempt has an id elsewhere (a SLURM job, a container).
  * - `onStarted(pid)`: exactly once, before any output: the attempt is running. `pid` is the local
  *   process id (undefined for remote work, or when it could not start at all: then `done` follows
  *   with ok false and a reason).
@@ -39,6 +40,8 @@ import type { Block, ShellName } from '../model/pipeline.ts';
 export interface Executor {
   /** Shown to people and recorded: `local`, `slurm`, `argo`, … */
   readonly name: string;
+  /** `local`, `slurm`, `container`, `argo`: recorded with each attempt beside the profile's name. */
+  readonly type?: string;
   prepare?(run: ExecutorRun): Promise<void>;
   start(options: AttemptOptions): AttemptHandle;
   dispose?(run: ExecutorRun): Promise<void>;
@@ -87,6 +90,8 @@ export interface AttemptOptions {
   onStarted: (pid: number | undefined) => void;
   /** Waiting in an outside queue before starting, and why (`Resources`, `Priority`, `pulling image`). */
   onQueued?: (reason: string) => void;
+  /** The remote job's id once known (a SLURM job id, a container's name): recorded with the attempt. */
+  onJob?: (jobId: string) => void;
   /** Which run, block and attempt this is: for job names and labels. Always set by the engine. */
   runId?: number;
   block?: string;

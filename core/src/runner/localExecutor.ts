@@ -10,6 +10,7 @@ import { defaultLauncher, type Launcher } from './launcher.ts';
 export function localExecutor(launch?: Launcher): Executor {
   return {
     name: 'local',
+    type: 'local',
     start: (options) => startAttempt(options, launch ?? defaultLauncher()),
   };
 }

@@ -1,3 +1,4 @@
+import type { ContainerEngineChoice } from '../model/executors.ts';
 import { NotificationType, RequestType } from 'vscode-jsonrpc';
 import type { Diagnostic } from '../model/diagnostic.ts';
 import type { RunTrigger } from '../store/types.ts';
@@ -44,6 +45,10 @@ export interface StartRunParams {
   debug?: boolean;
   /** A `profiles:` entry to apply (recorded with the run); with trigger `test`, a test run. */
   profile?: string;
+  /** "Run on…": this executor profile instead of the pipeline's `executor:` for blocks without their own. */
+  executorOverride?: string;
+  /** What a container profile's `engine: auto` means (the `pipelineStudio.executors.containerEngine` setting). */
+  containerEngine?: ContainerEngineChoice;
 }
 
 export interface StartRunResult {

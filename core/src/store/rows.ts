@@ -8,7 +8,7 @@ export const RUN_COLUMNS =
   'created_at, started_at, finished_at, error, owner_pid, owner_host, heartbeat_at';
 
 export const BLOCK_RUN_COLUMNS =
-  'id, run_id, block, status, attempt, exit_code, signal, reason, started_at, finished_at, outputs, fingerprint, output_hashes, log_dropped_bytes';
+  'id, run_id, block, status, attempt, exit_code, signal, reason, started_at, finished_at, outputs, fingerprint, output_hashes, log_dropped_bytes, executor, executor_type, executor_job';
 
 type Row = Record<string, unknown>;
 
@@ -52,6 +52,9 @@ export function toBlockRunRecord(row: Row): BlockRunRecord {
     fingerprint: optionalString(row.fingerprint),
     outputHashes: hashes === null || hashes === undefined ? undefined : parseJson<Record<string, string>>(hashes, {}, isPlainObject),
     logDroppedBytes: Number(row.log_dropped_bytes ?? 0),
+    executor: optionalString(row.executor),
+    executorType: optionalString(row.executor_type),
+    executorJob: optionalString(row.executor_job),
   };
 }
 

@@ -5,6 +5,7 @@ import { TRIGGER_SHARED_TABLE_NAMES, TRIGGER_SHARED_TABLES } from './triggerShar
 import { EXECUTION_TABLES, EXECUTION_TABLE_NAMES } from './executionTables.ts';
 import { QUERY_INDEXES, QUERY_TABLES } from './queryIndexes.ts';
 import { DETAILS_TABLE_NAMES, DETAILS_TABLES } from './detailsTables.ts';
+import { EXECUTOR_COLUMNS } from './executorColumns.ts';
 
 /**
  * Forward migrations, applied in order; the schema version is `PRAGMA user_version`, i.e. the
@@ -85,6 +86,8 @@ export const MIGRATIONS: readonly string[] = [
   TRIGGER_SHARED_TABLES,
   // Sub-pipeline links and run profiles (see executionTables.ts).
   EXECUTION_TABLES,
+  // Which executor ran each attempt (see executorColumns.ts).
+  EXECUTOR_COLUMNS,
 ];
 
 export const SCHEMA_VERSION = MIGRATIONS.length;

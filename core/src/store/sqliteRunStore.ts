@@ -234,6 +234,9 @@ export class SqliteRunStore implements RunStore {
       assign(sets, params, 'outputs = ?', update.outputs === undefined ? undefined : JSON.stringify(update.outputs));
       assign(sets, params, 'fingerprint = ?', update.fingerprint);
       assign(sets, params, 'output_hashes = ?', update.outputHashes === undefined ? undefined : JSON.stringify(update.outputHashes));
+      assign(sets, params, 'executor = ?', update.executor);
+      assign(sets, params, 'executor_type = ?', update.executorType);
+      assign(sets, params, 'executor_job = ?', update.executorJob);
       if (sets.length === 0) return;
       const changed = this.write(() => this.sql(`UPDATE block_run SET ${sets.join(', ')} WHERE id = ?`).run(...params, id).changes);
       if (changed === 0) throw new StoreError('not-found', `Block run ${id} is not in the store ${this.path}.`);

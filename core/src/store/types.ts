@@ -74,6 +74,12 @@ export interface BlockRunRecord {
   outputHashes: Record<string, string> | undefined;
   /** Bytes of log dropped by the per-block-run cap. */
   logDroppedBytes: number;
+  /** The executor profile that ran this attempt (`local`, `gpu`); undefined for rows from before it was recorded. */
+  executor?: string | undefined;
+  /** Its type: `local`, `slurm`, `container`, `argo`. */
+  executorType?: string | undefined;
+  /** The remote job's id: a SLURM job id, a container's name, an Argo node. */
+  executorJob?: string | undefined;
 }
 
 export interface LogChunk {
@@ -210,6 +216,10 @@ export interface BlockRunUpdate {
   outputs?: Record<string, string>;
   fingerprint?: string;
   outputHashes?: Record<string, string>;
+  /** Which executor ran the attempt (see BlockRunRecord). */
+  executor?: string;
+  executorType?: string;
+  executorJob?: string;
 }
 
 /** Receives a block run's output as it arrives; batches it into the store and caps it. */

@@ -1,3 +1,4 @@
+import { workspaceExecutorsFor } from '../parse/workspaceExecutors.ts';
 import { diagnostic, type Diagnostic } from '../model/diagnostic.ts';
 import type { Pipeline } from '../model/pipeline.ts';
 import { Dag } from '../graph/dag.ts';
@@ -23,6 +24,8 @@ export interface ValidateOptions {
   pipelineExists?: PipelineExists;
   /** The file's absolute path on disk: `pipeline:` includes are looked up and followed (recursion) from it; default `fileName` when absolute. */
   filePath?: string;
+  /** Merge the profiles of the workspace's .pipelines/executors.yaml (found from fileName); default true. */
+  workspaceExecutors?: boolean;
 }
 
 export interface ValidationResult {
@@ -61,7 +64,12 @@ export function validatePipeline(input: string, options: ValidateOptions = {}): 
     const unknownDependencies = checkDependencies(pipeline, report);
     checkCycles(pipeline, dag, report);
     checkCacheOutputs(pipeline, report);
-    checkExecutorNames(pipeline, report);
+    // The workspace's executors file wins over the pipeline's profiles of the same name (see workspaceExecutors.ts).
+    // A workspace file with errors gives no profiles, so that a half-read profile never runs anything.
+    const workspace = options.workspaceExecutors === false ? undefined : workspaceExecutorsFor(options.fileName);
+    const usable = workspace !== undefined && !workspace.diagnostics.some((d) => d.severity === 'error');
+    for (const [name, profile] of usable ? workspace.profiles : []) pipeline.executors.set(name, profile);
+    checkExecutorNames(pipeline, report, workspace);
     checkAfterTargets(pipeline, options.fileName, options.pipelineExists, report);
     checkSubPipelines(pipeline, options.filePath ?? options.fileName, options.pipelineExists === undefined ? undefined : (path) => options.pipelineExists?.(path) !== false, report);
     const expressions = collectExpressions(pipeline, report);

@@ -13,6 +13,7 @@ const COLUMNS: Column[] = [
   { key: 'queued', label: 'Queued', value: (b) => b.queueWaitMs, text: (b) => formatMs(b.queueWaitMs) },
   { key: 'duration', label: 'Duration', value: (b) => b.durationMs, text: (b) => `${formatMs(b.durationMs)}${b.slowRatio === null ? '' : ` ×${b.slowRatio.toFixed(1)}`}` },
   { key: 'exit', label: 'Exit / reason', value: (b) => b.reason ?? b.exitCode, text: (b) => [b.exitCode === null ? '' : String(b.exitCode), b.reason ?? ''].filter((s) => s !== '').join(' · ') },
+  { key: 'executor', label: 'Executor', value: (b) => b.executor, text: (b) => b.executor ?? '' },
   { key: 'cpu', label: 'CPU', value: (b) => b.cpuMs, text: (b) => formatMs(b.cpuMs) },
   { key: 'memory', label: 'Peak memory', value: (b) => b.peakRssBytes, text: (b) => formatBytes(b.peakRssBytes) },
   { key: 'log', label: 'Log', value: (b) => b.logBytes, text: (b) => formatBytes(b.logBytes) },

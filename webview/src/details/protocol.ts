@@ -20,6 +20,8 @@ export interface BlockView {
   durationMs: number | null;
   exitCode: number | null;
   reason: string | null;
+  /** Where the latest attempt ran (`gpu (slurm, job 12)`), when recorded. */
+  executor: string | null;
   cpuMs: number | null;
   peakRssBytes: number | null;
   logBytes: number;

@@ -27,6 +27,8 @@ export interface ArgoCompiled {
   /** Undefined when there is an error among the problems. */
   manifest: Manifest | undefined;
   problems: ArgoProblem[];
+  /** Block id by Argo task name, for following the workflow (empty when nothing compiled). */
+  blockOfTask: Map<string, string>;
 }
 
 const DAG_TEMPLATE = 'pipeline';
@@ -46,7 +48,7 @@ export function compileArgo(pipeline: Pipeline, options: ArgoCompileOptions = {}
   const error = (span: Span, message: string): void => void problems.push({ severity: 'error', span, message });
   const warn = (span: Span, message: string): void => void problems.push({ severity: 'warning', span, message });
   const profile = chooseProfile(pipeline, options.executor, error);
-  if (profile === undefined) return { manifest: undefined, problems };
+  if (profile === undefined) return { manifest: undefined, problems, blockOfTask: new Map() };
 
   const dag = new Dag(pipeline.blocks.map((b) => ({ id: b.id, dependsOn: b.dependsOn.map((d) => d.name) })));
   const left = new Set<string>();
@@ -87,8 +89,8 @@ export function compileArgo(pipeline: Pipeline, options: ArgoCompileOptions = {}
     dagTasks.push(entry);
   }
 
-  if (problems.some((p) => p.severity === 'error')) return { manifest: undefined, problems };
-  return { manifest: workflow(pipeline, profile, options.template === true, [{ name: DAG_TEMPLATE, dag: { tasks: dagTasks } }, ...templates]), problems };
+  if (problems.some((p) => p.severity === 'error')) return { manifest: undefined, problems, blockOfTask: new Map() };
+  return { manifest: workflow(pipeline, profile, options.template === true, [{ name: DAG_TEMPLATE, dag: { tasks: dagTasks } }, ...templates]), problems, blockOfTask: new Map([...tasks].map(([id, task]) => [task, id])) };
 }
 
 function chooseProfile(pipeline: Pipeline, name: string | undefined, error: (span: Span, message: string) => void): ExecutorProfile | undefined {

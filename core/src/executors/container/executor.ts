@@ -1,17 +1,28 @@
 import { execFile, spawn } from 'node:child_process';
 import { mkdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { delimiter, dirname, join } from 'node:path';
-import type { ExecutorProfile } from '../../model/executors.ts';
+import { CONTAINER_ENGINES, type ContainerEngineChoice, type ExecutorProfile } from '../../model/executors.ts';
 import { finishedAttempt, type AttemptHandle, type AttemptOptions, type AttemptOutcome, type Executor, type ExecutorRun, type StopReason } from '../../runner/executor.ts';
 import { chooseEngine, containerEnv, containerName, containerRunArgv, killArgv, leftoversArgv, removeArgv, type ContainerEngine } from './argv.ts';
 
 export interface ContainerExecutorOptions {
   /** Overrides the profile's `engine` (the `pipelineStudio.executors.containerEngine` setting). */
   engine?: ContainerEngine;
+  /**
+   * What the profile's `engine: auto` means: the setting or the CLI's `--container-engine`; when
+   * undefined, PIPELINE_STUDIO_CONTAINER_ENGINE of the client's environment, else auto.
+   */
+  defaultEngine?: ContainerEngineChoice | undefined;
   /** The environment the engine's client runs in (PATH, DOCKER_HOST, …); this process's by default. */
   env?: NodeJS.ProcessEnv;
   uid?: number;
   gid?: number;
+}
+
+/** PIPELINE_STUDIO_CONTAINER_ENGINE, when it names an engine choice. */
+export function engineFromEnv(env: NodeJS.ProcessEnv): ContainerEngineChoice {
+  const value = env['PIPELINE_STUDIO_CONTAINER_ENGINE'];
+  return (CONTAINER_ENGINES as readonly string[]).includes(value ?? '') ? (value as ContainerEngineChoice) : 'auto';
 }
 
 function onPath(program: string, env: NodeJS.ProcessEnv): boolean {
@@ -46,17 +57,19 @@ export async function removeLeftoverContainers(engine: ContainerEngine, runToken
 export function containerExecutor(profile: ExecutorProfile, options: ContainerExecutorOptions = {}): Executor {
   const clientEnv = options.env ?? process.env;
   const folders = new Map<number, string>();
+  const choice = profile.engine !== 'auto' ? profile.engine : (options.defaultEngine ?? engineFromEnv(clientEnv));
   return {
     name: profile.name,
+    type: 'container',
     prepare(run: ExecutorRun): Promise<void> {
       folders.set(run.runId, run.folder);
       return Promise.resolve();
     },
     start(attempt: AttemptOptions): AttemptHandle {
-      const engine = options.engine ?? chooseEngine(profile.engine, (p) => onPath(p, clientEnv));
+      const engine = options.engine ?? chooseEngine(choice, (p) => onPath(p, clientEnv));
       if (engine === undefined) {
         attempt.onStarted(undefined);
-        return finishedAttempt({ ok: false, exitCode: undefined, signal: undefined, reason: `no container engine: ${profile.engine === 'auto' ? 'neither docker nor podman' : profile.engine} is on PATH`, pid: undefined });
+        return finishedAttempt({ ok: false, exitCode: undefined, signal: undefined, reason: `no container engine: ${choice === 'auto' ? 'neither docker nor podman' : choice} is on PATH`, pid: undefined });
       }
       return startContainerAttempt(attempt, {
         engine, profile, folder: folders.get(attempt.runId ?? -1) ?? attempt.cwd, clientEnv,
@@ -65,7 +78,7 @@ export function containerExecutor(profile: ExecutorProfile, options: ContainerEx
     },
     async dispose(run: ExecutorRun): Promise<void> {
       folders.delete(run.runId);
-      const engine = options.engine ?? chooseEngine(profile.engine, (p) => onPath(p, clientEnv));
+      const engine = options.engine ?? chooseEngine(choice, (p) => onPath(p, clientEnv));
       if (engine !== undefined) await removeLeftoverContainers(engine, run.token, clientEnv).catch(() => []);
     },
   };
@@ -118,6 +131,7 @@ export function startContainerAttempt(options: AttemptOptions, ctx: ContainerCon
       options.onStarted(undefined);
     };
     child.on('spawn', () => {
+      options.onJob?.(name);
       start();
       if (stoppedBy !== undefined) kill(false);
     });

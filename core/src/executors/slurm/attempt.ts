@@ -1,4 +1,4 @@
-import { copyFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { copyFileSync, existsSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import type { ExecutorProfile } from '../../model/executors.ts';
 import { finishedAttempt, type AttemptHandle, type AttemptOptions, type AttemptOutcome, type StopReason } from '../../runner/executor.ts';
 import type { SlurmCommands } from './commands.ts';
@@ -97,6 +97,8 @@ export function followJob(options: AttemptOptions, ctx: SlurmAttemptContext, fil
   let tailTimer: NodeJS.Timeout | undefined;
   let killTimer: NodeJS.Timeout | undefined;
   let settled = false;
+  let unwatch: (() => void) | undefined;
+  let finish: ((outcome: AttemptOutcome) => void) | undefined;
   const start = (): void => {
     if (started) return;
     started = true;
@@ -105,11 +107,23 @@ export function followJob(options: AttemptOptions, ctx: SlurmAttemptContext, fil
   const drain = (final: boolean): void => {
     const o = final ? out.finish() : out.read();
     const e = final ? err.finish() : err.read();
+    // Output means the job runs, whether or not a poll has seen it RUNNING yet.
+    if (o !== '' || e !== '') start();
     if (o !== '') options.onOutput('stdout', o);
     if (e !== '') options.onOutput('stderr', e);
   };
   const tail = (): void => {
     drain(false);
+    if (jobId !== undefined && existsSync(files.endedFile)) {
+      // The script ended cleanly with every process of the block gone: the attempt is over, whatever
+      // SLURM's bookkeeping (COMPLETING, the epilog) still takes. Other endings wait for SLURM's word.
+      if (stoppedBy === undefined && readMarker(files.endedFile) === '0 0') {
+        unwatch?.();
+        finish?.({ ok: true, exitCode: 0, signal: undefined, reason: undefined, pid: undefined });
+        return;
+      }
+      ctx.queue.ending(jobId);
+    }
     tailTimer = setTimeout(tail, ctx.tailEveryMs ?? 250);
   };
   const cancelJob = (): void => {
@@ -121,7 +135,7 @@ export function followJob(options: AttemptOptions, ctx: SlurmAttemptContext, fil
   };
 
   const done = new Promise<AttemptOutcome>((resolve) => {
-    const finish = (outcome: AttemptOutcome): void => {
+    finish = (outcome: AttemptOutcome): void => {
       if (settled) return;
       settled = true;
       if (tailTimer !== undefined) clearTimeout(tailTimer);
@@ -140,25 +154,26 @@ export function followJob(options: AttemptOptions, ctx: SlurmAttemptContext, fil
     };
     jobIdPromise.then((id) => {
       jobId = id;
+      options.onJob?.(id);
       const record: JobRecord = {
         jobId: id, jobName: ctx.jobName, tag: options.tag, block: options.block, attempt: options.attempt, runId: options.runId,
         engineOutput: options.env['PIPELINE_OUTPUT'], submittedAt: new Date().toISOString(),
       };
       if (writeRecord) writeFileSync(files.recordFile, `${JSON.stringify(record)}\n`);
-      ctx.queue.watch(id, {
+      unwatch = ctx.queue.watch(id, {
         onState: (entry) => {
           const phase = phaseOf(entry.state);
           if (phase === 'queued' && !started) options.onQueued?.(queuedReason(entry.reason));
-          if (phase === 'running' && !started) {
-            start();
-            tail();
-          }
+          if (phase === 'running' && !started) start();
         },
-        onFinished: (final: FinalState) => finish(outcomeOf(final, stoppedBy)),
+        onFinished: (final: FinalState) => finish?.(outcomeOf(final, stoppedBy)),
       });
+      // Followed from the submission, not from the first RUNNING poll: the job's output and its
+      // `ended` marker are seen within a tail interval, however the poll interval has grown.
+      tail();
       if (stoppedBy !== undefined) cancelJob();
     }, (error: unknown) => {
-      finish({ ok: false, exitCode: undefined, signal: undefined, reason: stoppedBy ?? message(error), pid: undefined });
+      finish?.({ ok: false, exitCode: undefined, signal: undefined, reason: stoppedBy ?? message(error), pid: undefined });
     });
   });
   return {
@@ -169,6 +184,14 @@ export function followJob(options: AttemptOptions, ctx: SlurmAttemptContext, fil
       cancelJob();
     },
   };
+}
+
+function readMarker(path: string): string {
+  try {
+    return readFileSync(path, 'utf8').trim();
+  } catch {
+    return '';
+  }
 }
 
 function message(error: unknown): string {

@@ -39,6 +39,7 @@ export function slurmExecutor(profile: ExecutorProfile | undefined, options: Slu
   };
   return {
     name: profile?.name ?? 'slurm',
+    type: 'slurm',
     prepare(run: ExecutorRun): Promise<void> {
       runOf(run.runId, run.folder).folder = run.folder;
       return Promise.resolve();

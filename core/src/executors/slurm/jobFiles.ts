@@ -19,6 +19,12 @@ export interface JobFiles {
   outputFile: string;
   /** The job id and what the job is, for reconciling after a killed CLI. */
   recordFile: string;
+  /**
+   * Written by the job script as its last act, once none of the block's processes runs: `STATUS
+   * SIGNALLED`. `0 0` (exit 0, never signalled) is the attempt's success; anything else waits for
+   * SLURM's own final state (TIMEOUT, CANCELLED, OUT_OF_MEMORY, the exit code).
+   */
+  endedFile: string;
 }
 
 export function jobFilesIn(dir: string): JobFiles {
@@ -31,6 +37,7 @@ export function jobFilesIn(dir: string): JobFiles {
     stderr: join(dir, 'stderr.log'),
     outputFile: join(dir, 'output'),
     recordFile: join(dir, 'job.json'),
+    endedFile: join(dir, 'ended'),
   };
 }
 
@@ -66,7 +73,8 @@ export function writeJobFiles(dir: string, shell: ShellName, script: string, env
     `  ${run} &`,
     'fi',
     'child=$!',
-    'trap \'kill -TERM -"$child" 2>/dev/null\' TERM INT',
+    'signalled=0',
+    'trap \'signalled=1; kill -TERM -"$child" 2>/dev/null\' TERM INT',
     'while :; do',
     '  wait "$child"; status=$?',
     '  kill -0 "$child" 2>/dev/null || break',
@@ -77,6 +85,8 @@ export function writeJobFiles(dir: string, shell: ShellName, script: string, env
     `  n=$((n + 1)); [ "$n" -gt ${graceTenths} ] && kill -KILL -"$child" 2>/dev/null`,
     '  sleep 0.1',
     'done',
+    // A hint for the follower, not the record: the exit code still comes from SLURM.
+    `echo "$status $signalled" > ${quotePosix(files.endedFile)} 2>/dev/null`,
     'exit "$status"',
     '',
   ].join('\n'), { mode: 0o700 });

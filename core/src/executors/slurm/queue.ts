@@ -28,9 +28,11 @@ export interface PollSettings {
   maxMs: number;
   /** Quiet polls before the interval starts to grow (by half each poll). Default 3. */
   quietPolls: number;
+  /** While a job's script has ended and SLURM has not said so yet (see `ending`). Default 200 ms. */
+  endingMs: number;
 }
 
-export const DEFAULT_POLL: PollSettings = { startMs: 500, baseMs: 2000, maxMs: 10_000, quietPolls: 3 };
+export const DEFAULT_POLL: PollSettings = { startMs: 500, baseMs: 2000, maxMs: 10_000, quietPolls: 3, endingMs: 200 };
 
 /**
  * Follows every job of one run with ONE `squeue` call per poll, whatever the number of jobs, and
@@ -40,6 +42,8 @@ export const DEFAULT_POLL: PollSettings = { startMs: 500, baseMs: 2000, maxMs: 1
  */
 export class SlurmQueue {
   private readonly jobs = new Map<string, { listener: JobListener; last: string }>();
+  /** Jobs whose script has ended (its marker file seen): polled at the start interval until SLURM says so too. */
+  private readonly endingJobs = new Set<string>();
   private readonly commands: SlurmCommands;
   private readonly timer: PollTimer;
   private readonly settings: PollSettings;
@@ -68,6 +72,24 @@ export class SlurmQueue {
     return () => {
       this.jobs.delete(jobId);
     };
+  }
+
+  /**
+   * The job's script has ended (the follower saw its marker file): ask SLURM at the start interval,
+   * not doubling, until the job is reported finished. Saves up to one whole interval per job.
+   */
+  ending(jobId: string): void {
+    if (!this.jobs.has(jobId) || this.endingJobs.has(jobId)) return;
+    this.endingJobs.add(jobId);
+    this.soon();
+    this.hurry();
+  }
+
+  private hurry(): void {
+    if (this.polling || this.closed || this.handle === undefined) return;
+    this.timer.clearTimeout(this.handle);
+    this.interval = Math.min(this.settings.startMs, this.settings.endingMs);
+    this.schedule();
   }
 
   /** Back to the start interval (a new job, a cancel): its change should be seen promptly. */
@@ -112,6 +134,13 @@ export class SlurmQueue {
         const job = this.jobs.get(id);
         const entry = seen.get(id);
         if (job === undefined) continue;
+        if (entry !== undefined && entry.state === 'COMPLETED') {
+          // COMPLETED means every process exited 0: nothing for scontrol to add, so no call.
+          this.jobs.delete(id);
+          changed = true;
+          job.listener.onFinished({ state: 'COMPLETED', reason: 'None', exitCode: 0, signal: 0 });
+          continue;
+        }
         if (entry === undefined || phaseOf(entry.state) === 'finished') {
           ended.push(id);
           continue;
@@ -131,7 +160,11 @@ export class SlurmQueue {
     } finally {
       this.polling = false;
     }
-    if (changed) {
+    for (const id of this.endingJobs) if (!this.jobs.has(id)) this.endingJobs.delete(id);
+    if (this.endingJobs.size > 0) {
+      this.interval = Math.min(this.settings.startMs, this.settings.endingMs);
+      this.quiet = 0;
+    } else if (changed) {
       this.interval = this.settings.startMs;
       this.quiet = 0;
     } else if (this.interval < this.settings.baseMs) {
