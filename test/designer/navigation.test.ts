@@ -152,6 +152,25 @@ describe('navigating a 3,000-block graph in Chromium', { timeout: 900_000 }, () 
     await page.page.waitForFunction(() => document.querySelectorAll('g.node').length === 5, undefined, { timeout: 60_000 });
     assert.deepEqual(page.errors, []);
   });
+
+  test('with `group:` names, the Groups button collapses the named groups, not the id prefixes', async () => {
+    const named: GraphModel = {
+      pipelineName: 'n',
+      nodes: [{ id: 'extract' }, { id: 'load_a', group: 'Data loading' }, { id: 'fetch_b', group: 'Data loading' }, { id: 'load_c' }, { id: 'report' }],
+      edges: [[0, 1], [0, 2], [0, 3], [1, 4], [2, 4], [3, 4]],
+    };
+    await page.clearPosted();
+    await page.send({ type: 'model', model: named, errorCount: 0, direction: 'RIGHT' });
+    await page.waitRendered(['preliminary', 'final']);
+    // Groups were left expanded by the test before: one click collapses all.
+    await page.page.click('.nav-button.groups-toggle', { force: true });
+    await page.page.waitForFunction(() => document.querySelector('g.node[data-id="Data loading…"]') !== null, undefined, { timeout: 60_000 });
+    const ids = await page.page.evaluate(() => [...document.querySelectorAll('g.node')].map((g) => g.getAttribute('data-id')), undefined);
+    assert.deepEqual(ids, ['extract', 'Data loading…', 'load_c', 'report']);
+    const label = await page.page.evaluate(() => document.querySelector('g.node[data-id="Data loading…"]')?.getAttribute('aria-label') ?? '', undefined);
+    assert.match(label, /^Group Data loading… of 2 blocks/);
+    assert.deepEqual(page.errors, []);
+  });
 });
 
 function transform(page: GraphPage): Promise<string> {
