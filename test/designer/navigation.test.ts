@@ -63,6 +63,12 @@ describe('navigating a 3,000-block graph in Chromium', { timeout: 900_000 }, () 
       const at = (x: number): PointerEventInit => ({ pointerId: 1, pointerType: 'mouse', button: 0, buttons: 1, clientX: x, clientY: r.top + r.height / 2, bubbles: true, isPrimary: true });
       const frame = (): Promise<number> => new Promise((done) => requestAnimationFrame(done));
       const x0 = r.left + r.width / 2;
+      // The minimap test's redraw rasterised first (up to 30 s): the frame rate is then the gesture's own.
+      for (let fast = 0, last = await frame(), start = last; fast < 10 && last - start < 30_000; ) {
+        const t = await frame();
+        fast = t - last < 40 ? fast + 1 : 0;
+        last = t;
+      }
       svg.dispatchEvent(new PointerEvent('pointerdown', at(x0)));
       // One step per frame; the frame rate is reported (bench/graphNav.ts compares the paths), not asserted: this machine may be busy.
       const times: number[] = [];
