@@ -7,12 +7,16 @@
 // is redrawn once when the gesture settles) and `repaint` (the SVG redrawn at every step, the path
 // before; kept switchable by view/viewport.ts for this measure). For the compositor path also the
 // longest frame of the second after a gesture ends: the one repaint it costs when it settles.
-// Run: node bench/graphNav.ts (after npm run build). FRAMES=… BLOCKS=… to change the sizes.
+// Peers in the same run: an idle page's frame rate (the machine's ceiling at that moment) and the
+// compositor path on a 30-block graph. Run: node bench/graphNav.ts (after npm run build).
+// FRAMES=… BLOCKS=… MODES=compositor,repaint to change what is measured.
+import { loadavg } from 'node:os';
 import { generateNoopDag } from './generate.ts';
 import type { GraphModel } from '../webview/src/protocol.ts';
 import { GraphPage, type Page } from '../test/webview/lib/graphPage.ts';
 
 const BLOCKS = Number(process.env.BLOCKS ?? 3000);
+const SMALL = 30;
 const FRAMES = Number(process.env.FRAMES ?? 150);
 type Mode = 'compositor' | 'repaint';
 
@@ -21,7 +25,7 @@ function model(blocks: number): GraphModel {
   return { pipelineName: `nav-${blocks}`, nodes: dag.ids.map((id) => ({ id })), edges: dag.deps.flatMap((deps, i) => deps.map((d): [number, number] => [d, i])) };
 }
 
-type Gesture = 'pan' | 'zoom';
+type Gesture = 'pan' | 'zoom' | 'idle';
 
 /** Frames per second (mean, and the 5th percentile of per-frame rates) over FRAMES steps of a gesture. */
 function measure(page: Page, gesture: Gesture): Promise<{ fps: number; p5: number }> {
@@ -41,7 +45,7 @@ function measure(page: Page, gesture: Gesture): Promise<{ fps: number; p5: numbe
           if (gesture === 'pan') {
             x += times.length % 60 < 30 ? 6 : -6;
             svg.dispatchEvent(new PointerEvent('pointermove', options(x)));
-          } else {
+          } else if (gesture === 'zoom') {
             svg.dispatchEvent(new WheelEvent('wheel', { deltaY: times.length % 60 < 30 ? -40 : 40, clientX: x, clientY: y, bubbles: true, cancelable: true }));
           }
           requestAnimationFrame(step);
@@ -92,40 +96,58 @@ function settleFrame(page: Page): Promise<number> {
   }, undefined);
 }
 
+/** The three gestures on one path; the model is already shown. */
+async function gestures(page: GraphPage, m: GraphModel, mode: Mode): Promise<string> {
+  await page.page.evaluate((repaint) => {
+    if (repaint) document.documentElement.dataset.graphGestures = 'repaint';
+    else delete document.documentElement.dataset.graphGestures;
+  }, mode === 'repaint');
+  const blocks = m.nodes.length;
+  await page.page.click('vscode-button[title="Fit the graph to the view"]', { force: true });
+  await quiet(page.page);
+  const overview = await measure(page.page, 'pan');
+  const overviewSettle = await settleFrame(page.page);
+  console.error(`${mode} ${blocks}: overview pan ${overview.fps.toFixed(1)} fps`);
+  await quiet(page.page);
+  const zoom = await measure(page.page, 'zoom');
+  const zoomSettle = await settleFrame(page.page);
+  console.error(`${mode} ${blocks}: wheel zoom ${zoom.fps.toFixed(1)} fps`);
+  // ~100%: find a block in the middle, then zoom to it and its neighbours.
+  await page.page.fill('vscode-textfield.search input', m.nodes[Math.floor(blocks / 2)]?.id ?? '');
+  await page.page.click('.nav-button.zoom-selection', { force: true });
+  await quiet(page.page);
+  const close = await measure(page.page, 'pan');
+  const closeSettle = await settleFrame(page.page);
+  const settle = mode === 'compositor' ? ` · longest frame after the gesture (its one redraw): overview ${overviewSettle.toFixed(0)} ms, zoom ${zoomSettle.toFixed(0)} ms, ~100% ${closeSettle.toFixed(0)} ms` : '';
+  const label = `${mode}, ${blocks} blocks`;
+  return `${label.padEnd(24)} pan overview ${overview.fps.toFixed(1)} fps (5th pct ${overview.p5.toFixed(1)}) · wheel zoom ${zoom.fps.toFixed(1)} fps (5th pct ${zoom.p5.toFixed(1)}) · pan at ~100% ${close.fps.toFixed(1)} fps (5th pct ${close.p5.toFixed(1)})${settle}`;
+}
+
+async function show(page: GraphPage, m: GraphModel): Promise<void> {
+  await page.clearPosted();
+  await page.send({ type: 'model', model: m, errorCount: 0, direction: 'RIGHT' });
+  // The fast layout's paint: the same nodes and edges as elk's (which can take minutes on a loaded machine).
+  await page.waitRendered(['preliminary', 'final'], 600_000);
+}
+
 async function main(): Promise<void> {
+  const load = (): string => loadavg().map((l) => l.toFixed(1)).join(' ');
+  const loadBefore = load();
   const page = await GraphPage.open('dark', { width: 1200, height: 800 });
   try {
-    const m = model(BLOCKS);
-    await page.send({ type: 'model', model: m, errorCount: 0, direction: 'RIGHT' });
-    // The fast layout's paint: the same 3,000 nodes and edges as elk's (which can take minutes on a loaded machine).
-    await page.waitRendered(['preliminary', 'final'], 600_000);
-    console.error('painted; measuring');
     const rows: string[] = [];
+    // The machine's ceiling right now: the same page, animation frames with nothing to do.
+    const idle = await measure(page.page, 'idle');
+    rows.push(`${'idle page (no gesture)'.padEnd(24)} ${idle.fps.toFixed(1)} fps (5th pct ${idle.p5.toFixed(1)})`);
+    const m = model(BLOCKS);
+    await show(page, m);
+    console.error('painted; measuring');
     const modes = (process.env.MODES ?? 'compositor,repaint').split(',') as Mode[];
-    for (const mode of modes) {
-      await page.page.evaluate((repaint) => {
-        if (repaint) document.documentElement.dataset.graphGestures = 'repaint';
-        else delete document.documentElement.dataset.graphGestures;
-      }, mode === 'repaint');
-      await page.page.click('vscode-button[title="Fit the graph to the view"]', { force: true });
-      await quiet(page.page);
-      const overview = await measure(page.page, 'pan');
-      const overviewSettle = await settleFrame(page.page);
-      console.error(`${mode}: overview pan ${overview.fps.toFixed(1)} fps`);
-      await quiet(page.page);
-      const zoom = await measure(page.page, 'zoom');
-      const zoomSettle = await settleFrame(page.page);
-      console.error(`${mode}: wheel zoom ${zoom.fps.toFixed(1)} fps`);
-      // ~100%: find a block in the middle, then zoom to it and its neighbours.
-      await page.page.fill('vscode-textfield.search input', m.nodes[Math.floor(BLOCKS / 2)]?.id ?? '');
-      await page.page.click('.nav-button.zoom-selection', { force: true });
-      await quiet(page.page);
-      const close = await measure(page.page, 'pan');
-      const closeSettle = await settleFrame(page.page);
-      const settle = mode === 'compositor' ? ` · longest frame after the gesture (its one redraw): overview ${overviewSettle.toFixed(0)} ms, zoom ${zoomSettle.toFixed(0)} ms, ~100% ${closeSettle.toFixed(0)} ms` : '';
-      rows.push(`${mode.padEnd(10)} pan overview ${overview.fps.toFixed(1)} fps (5th pct ${overview.p5.toFixed(1)}) · wheel zoom ${zoom.fps.toFixed(1)} fps (5th pct ${zoom.p5.toFixed(1)}) · pan at ~100% ${close.fps.toFixed(1)} fps (5th pct ${close.p5.toFixed(1)})${settle}`);
-    }
-    console.log(`Graph pan/zoom at ${BLOCKS} blocks, minimap shown, headless Chromium (software rendering), ${FRAMES} frames per gesture:`);
+    for (const mode of modes) rows.push(await gestures(page, m, mode));
+    // The peer: the compositor path on a small graph, in the same page and run.
+    await show(page, model(SMALL));
+    rows.push(await gestures(page, model(SMALL), 'compositor'));
+    console.log(`Graph pan/zoom, minimap shown, headless Chromium (software rendering), ${FRAMES} frames per gesture; load average ${loadBefore} before, ${load()} after (2 CPUs):`);
     for (const row of rows) console.log(`  ${row}`);
     if (page.errors.length > 0) console.log(`page errors: ${page.errors.join('; ')}`);
   } finally {

@@ -66,3 +66,11 @@ test('compare with a run: the runs with a recorded definition, newest first; eac
   assert.deepEqual(compareTexts(recordedDefinition(store, 2) ?? '', CURRENT, file).nodes, { a: 'unchanged', b: 'unchanged', d: 'added', c: 'removed' });
   assert.deepEqual(compareTexts(recordedDefinition(store, 1) ?? '', CURRENT, file).nodes, { a: 'unchanged', b: 'changed', d: 'added' });
 });
+
+test('the webview asks for a run base with { type: compare, base: run }; any other base is the git picker', async () => {
+  const { parseWebviewMessage } = await import('../../client/src/graph/messageValidation.ts');
+  const known = new Set<string>();
+  assert.deepEqual(parseWebviewMessage({ type: 'compare', base: 'run' }, known), { type: 'compare', base: 'run' });
+  assert.deepEqual(parseWebviewMessage({ type: 'compare', base: 'rm -rf' }, known), { type: 'compare' });
+  assert.deepEqual(parseWebviewMessage({ type: 'compare', base: 'run', stop: true }, known), { type: 'compare', stop: true });
+});

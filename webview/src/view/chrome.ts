@@ -182,9 +182,14 @@ export class Chrome {
       }),
     );
     this.menu.setAttribute('aria-label', `Block ${block}`);
-    this.menu.style.left = `${Math.max(0, Math.min(x, window.innerWidth - 180))}px`;
-    this.menu.style.top = `${Math.max(0, Math.min(y, window.innerHeight - 140 - extra.length * 28))}px`;
+    // Shown first, then placed from its measured size: it opens up or left of the pointer when it
+    // would not fit below or right of it (a short panel scrolls it; see .context-menu).
+    this.menu.style.left = '0px';
+    this.menu.style.top = '0px';
     this.menu.hidden = false;
+    const size = this.menu.getBoundingClientRect();
+    this.menu.style.left = `${Math.max(0, Math.min(x, window.innerWidth - size.width))}px`;
+    this.menu.style.top = `${Math.max(0, y + size.height <= window.innerHeight ? y : Math.min(y - size.height, window.innerHeight - size.height))}px`;
     (this.menu.firstElementChild as HTMLElement | null)?.focus();
   }
 

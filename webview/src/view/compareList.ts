@@ -23,7 +23,7 @@ export class CompareList {
     start.title = 'Compare the graph with an earlier version (git: HEAD, a commit or a branch)';
     start.addEventListener('click', () => post({ type: 'compare' }));
     const withRun = document.createElement('button');
-    withRun.className = 'compare-toggle compare-run';
+    withRun.className = 'compare-run';
     withRun.textContent = 'Compare with Run…';
     withRun.title = 'Compare the graph with the definition recorded with a run of this pipeline';
     withRun.addEventListener('click', () => post({ type: 'compare', base: 'run' }));
