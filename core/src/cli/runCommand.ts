@@ -12,9 +12,11 @@ import { formatTable, parseCommandArgs, resolveStorePath } from './storeOptions.
 import type { CliIo } from './validateCommand.ts';
 import { formatDuration } from '../util/duration.ts';
 import { DetailsRecorder } from '../details/recorder.ts';
+import { CI_GROUP_STYLES, CiGroups, ciGroupStyleOf, type CiGroupStyle } from './ciGroups.ts';
 
 const USAGE = `Usage: pipeline-studio run <file> [--var NAME=VALUE]… [--only A,B | --upto BLOCK | --from BLOCK | --retry RUN | --replay RUN]
-                          [--dry-run] [--concurrency N] [--no-cache] [--store PATH]
+                          [--dry-run] [--concurrency N] [--no-cache] [--store PATH] [--ci-groups github|gitlab|none]
+  --ci-groups: each block's output as a collapsible group of the CI log; by default on CI (CI, GITHUB_ACTIONS, GITLAB_CI).
   RUN is a run number or 'latest' (the latest run of this pipeline).`;
 
 /** SGR colours that read on dark and light terminals; a block keeps its colour for the whole run. */
@@ -29,7 +31,7 @@ export async function runCommand(args: string[], io: CliIo): Promise<number> {
   const { values, positionals } = parseCommandArgs(args, {
     var: { type: 'string', multiple: true }, only: { type: 'string' }, upto: { type: 'string' }, from: { type: 'string' },
     retry: { type: 'string' }, replay: { type: 'string' }, 'dry-run': { type: 'boolean' }, concurrency: { type: 'string' },
-    'no-cache': { type: 'boolean' }, store: { type: 'string' }, help: { type: 'boolean', short: 'h' },
+    'no-cache': { type: 'boolean' }, store: { type: 'string' }, 'ci-groups': { type: 'string' }, help: { type: 'boolean', short: 'h' },
   }, USAGE);
   if (values.help === true) {
     io.out(USAGE);
@@ -46,6 +48,8 @@ export async function runCommand(args: string[], io: CliIo): Promise<number> {
     if (!/^[1-9]\d{0,4}$/.test(values.concurrency)) throw new UsageError(`--concurrency must be a whole number from 1, not '${values.concurrency}'.\n${USAGE}`);
     concurrency = Number(values.concurrency);
   }
+  const groups = values['ci-groups'] ?? ciGroupStyleOf(process.env);
+  if (!(CI_GROUP_STYLES as readonly string[]).includes(groups)) throw new UsageError(`--ci-groups must be ${CI_GROUP_STYLES.join(', ')}, not '${groups}'.\n${USAGE}`);
   let text: string;
   try {
     text = readPipelineFile(file);
@@ -92,7 +96,7 @@ export async function runCommand(args: string[], io: CliIo): Promise<number> {
       return 0;
     }
     if (store === undefined) return 1;
-    return await execute(io, { ...common, store });
+    return await execute(io, { ...common, store }, groups as CiGroupStyle);
   } catch (error) {
     if (!(error instanceof RunRefused)) throw error;
     for (const problem of error.problems) io.err(`pipeline-studio run: ${problem}`);
@@ -102,8 +106,9 @@ export async function runCommand(args: string[], io: CliIo): Promise<number> {
   }
 }
 
-async function execute(io: CliIo, options: Parameters<typeof startRun>[0]): Promise<number> {
-  const printer = new LivePrinter(io, process.stdout.isTTY === true && process.env.NO_COLOR === undefined);
+async function execute(io: CliIo, options: Parameters<typeof startRun>[0], groups: CiGroupStyle): Promise<number> {
+  const printer = new LivePrinter(io, process.stdout.isTTY === true && process.env.NO_COLOR === undefined,
+    groups === 'none' ? undefined : new CiGroups({ style: groups, out: io.out }));
   const details = new DetailsRecorder({ store: options.store, file: options.file, text: options.text, tool: 'pipeline-studio cli' });
   const approvals = new ApprovalPrompter(io, process.stdin.isTTY === true);
   const handle = await startRun({
@@ -168,10 +173,12 @@ class LivePrinter {
   private runId = 0;
   private readonly io: CliIo;
   private readonly colours: boolean;
+  private readonly groups: CiGroups | undefined;
 
-  constructor(io: CliIo, colours: boolean) {
+  constructor(io: CliIo, colours: boolean, groups?: CiGroups) {
     this.io = io;
     this.colours = colours;
+    this.groups = groups;
   }
 
   event(e: RunEvent): void {
@@ -192,7 +199,11 @@ class LivePrinter {
           if (e.reason !== undefined) this.line(e.block, `… ${e.reason}`);
           return;
         }
-        this.line(e.block, `${statusStyle(e.status).glyph} ${statusStyle(e.status).label}${e.reason !== undefined && e.status !== 'completed' ? ` (${e.reason})` : ''}`);
+        {
+          const ended = `${statusStyle(e.status).glyph} ${statusStyle(e.status).label}${e.reason !== undefined && e.status !== 'completed' ? ` (${e.reason})` : ''}`;
+          if (this.groups !== undefined && statusStyle(e.status).final) this.groups.close(e.block, `${e.block} ${ended}`, e.status === 'completed');
+          else this.line(e.block, ended);
+        }
         return;
       case 'block-attempt':
         this.line(e.block, `▶ started${e.attempt > 1 ? ` (attempt ${e.attempt})` : ''}`);
@@ -208,6 +219,7 @@ class LivePrinter {
 
   flushAll(): void {
     for (const key of [...this.partial.keys()]) this.flushKey(key);
+    this.groups?.closeAll((block) => `${block} (ended with the run)`);
   }
 
   private text(block: string, stream: string, text: string): void {
@@ -228,6 +240,10 @@ class LivePrinter {
   }
 
   private line(block: string, text: string): void {
+    if (this.groups !== undefined) {
+      this.groups.line(block, text);
+      return;
+    }
     const prefix = block.padEnd(this.width);
     this.io.out(this.colours ? `\x1b[${this.colour.get(block) ?? 36}m${prefix} |\x1b[0m ${text}\x1b[0m` : `${prefix} | ${text}`);
   }
