@@ -19,6 +19,8 @@ import { approveCommand } from './approveCommand.ts';
 import { pauseCommand } from './pauseCommand.ts';
 import { rejectCommand } from './rejectCommand.ts';
 import { resumeCommand } from './resumeCommand.ts';
+import { lspCommand } from './lspCommand.ts';
+import { completionCommand } from './completionCommand.ts';
 
 const HELP = `pipeline-studio — validate and run *.pipeline.yaml files
 
@@ -41,6 +43,8 @@ Commands:
   export FILE --to argo [--template] [--out F]        compile a pipeline to an Argo Workflow
   pause RUN [--now] / resume RUN                      pause or resume a run of any process
   approve RUN BLOCK / reject RUN BLOCK [--comment T]  decide a block's approval gate
+  lsp --stdio                                         the language server, for other editors
+  completion bash|zsh|fish                            a shell completion script
 
 Run 'pipeline-studio <command> --help' for a command's options.`;
 
@@ -49,7 +53,13 @@ const COMMANDS: Record<string, Command> = { validate: validateCommand, runs: run
   stats: statsCommand, export: exportCommand, cancel: cancelCommand, retry: (args, io) => retryCommand(args, io),
   compare: compareCommand, 'export-outputs': exportOutputsCommand,
   pause: pauseCommand, resume: resumeCommand, approve: approveCommand, reject: rejectCommand,
+  lsp: lspCommand, completion: completionCommand,
 };
+
+/** The command names, for the shell completions. */
+export function commandNames(): string[] {
+  return Object.keys(COMMANDS).sort();
+}
 
 /** Runs the CLI and returns its exit code: 0 ok, 1 the work failed, 2 wrong usage. */
 export async function main(argv: string[], io: CliIo): Promise<number> {
