@@ -18,7 +18,7 @@ import { readZip } from './zipEntries.ts';
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const production = join(root, 'dist', 'production');
 const driver = join(root, 'node_modules', 'better-sqlite3');
-const ASSETS = ['package.json', 'README.md', 'CHANGELOG.md', 'LICENSE', 'language-configuration.json', '.vscodeignore', 'syntaxes', 'schemas', 'resources'];
+const ASSETS = ['package.json', 'package.nls.json', 'package.nls.fr.json', 'l10n', 'README.md', 'CHANGELOG.md', 'LICENSE', 'language-configuration.json', '.vscodeignore', 'syntaxes', 'schemas', 'resources'];
 // The driver's loader and licence; its C sources, build files and other prebuilds stay out.
 const DRIVER_FILES = ['package.json', 'LICENSE', 'lib'];
 

@@ -52,8 +52,10 @@ export class PipelineTaskProvider implements vscode.TaskProvider {
   private taskOf(folder: vscode.WorkspaceFolder, definition: vscode.TaskDefinition, parsed: PipelineTask, name = taskName(parsed)): vscode.Task | undefined {
     const uri = isAbsolute(parsed.file) ? vscode.Uri.file(parsed.file) : vscode.Uri.joinPath(folder.uri, parsed.file);
     if (parsed.action === 'validate') {
-      // The extension host's own runtime runs the CLI (Electron as Node in desktop VS Code).
-      const execution = new vscode.ProcessExecution(process.execPath, [this.cliPath, 'validate', parsed.file], { cwd: folder.uri.fsPath, env: { ELECTRON_RUN_AS_NODE: '1' } });
+      // The extension host's own runtime runs the CLI (Electron as Node in desktop VS Code). The path is
+      // given relative to the folder, as the matcher reads it (see the problem matcher in package.json).
+      const shown = relative(folder.uri.fsPath, uri.fsPath).split('\\').join('/');
+      const execution = new vscode.ProcessExecution(process.execPath, [this.cliPath, 'validate', shown], { cwd: folder.uri.fsPath, env: { ELECTRON_RUN_AS_NODE: '1' } });
       const task = new vscode.Task(definition, folder, name, 'pipeline', execution, [PROBLEM_MATCHER]);
       task.group = vscode.TaskGroup.Test;
       return task;

@@ -3,6 +3,8 @@ import { validateCommand, type CliIo } from './validateCommand.ts';
 export type { CliIo };
 import manifest from '../../../package.json' with { type: 'json' };
 import { UsageError } from './files.ts';
+import * as l10n from '@vscode/l10n';
+import { localeOf, useLocale } from './locale.ts';
 import { logsCommand } from './logsCommand.ts';
 import { runsCommand } from './runsCommand.ts';
 import { runCommand } from './runCommand.ts';
@@ -20,11 +22,11 @@ import { pauseCommand } from './pauseCommand.ts';
 import { rejectCommand } from './rejectCommand.ts';
 import { resumeCommand } from './resumeCommand.ts';
 import { attachCommand } from './attachCommand.ts';
+import { lspCommand } from './lspCommand.ts';
+import { completionCommand } from './completionCommand.ts';
 
-const HELP = `pipeline-studio — validate and run *.pipeline.yaml files
-
-Commands:
-  validate <files or folders…> [--format text|json|github|gitlab|sarif]   check pipelines; exit 1 on errors
+/** The command list (its lines are the commands' syntax, not translated); header and footer through the catalogue. */
+const COMMAND_LINES = `  validate <files or folders…> [--format text|json|github|gitlab|sarif]   check pipelines; exit 1 on errors
   run <file> [--var K=V]… [--dry-run] …              run a pipeline; see 'run --help'
   runs [--pipeline P] [--status S] [--limit N]        recorded runs, newest first (--json for JSON)
   runs --query Q [--sort F] [--offset N]             runs matching a query (docs: "Querying runs")
@@ -43,8 +45,12 @@ Commands:
   export FILE --to argo [--template] [--out F]        compile a pipeline to an Argo Workflow
   pause RUN [--now] / resume RUN                      pause or resume a run of any process
   approve RUN BLOCK / reject RUN BLOCK [--comment T]  decide a block's approval gate
+  lsp --stdio                                         the language server, for other editors
+  completion bash|zsh|fish                            a shell completion script`;
 
-Run 'pipeline-studio <command> --help' for a command's options.`;
+function helpText(): string {
+  return `${l10n.t('pipeline-studio — validate and run *.pipeline.yaml files')}\n\n${l10n.t('Commands:')}\n${COMMAND_LINES}\n\n${l10n.t("Run 'pipeline-studio <command> --help' for a command's options.")}`;
+}
 
 type Command = (args: string[], io: CliIo) => number | Promise<number>;
 const COMMANDS: Record<string, Command> = { validate: validateCommand, runs: runsCommand, show: showCommand, logs: logsCommand, run: runCommand, serve: serveCommand, schedule: scheduleCommand,
@@ -52,10 +58,18 @@ const COMMANDS: Record<string, Command> = { validate: validateCommand, runs: run
   compare: compareCommand, 'export-outputs': exportOutputsCommand,
   pause: pauseCommand, resume: resumeCommand, approve: approveCommand, reject: rejectCommand,
   attach: attachCommand,
+  lsp: lspCommand, completion: completionCommand,
 };
 
+/** The command names, for the shell completions. */
+export function commandNames(): string[] {
+  return Object.keys(COMMANDS).sort();
+}
+
 /** Runs the CLI and returns its exit code: 0 ok, 1 the work failed, 2 wrong usage. */
-export async function main(argv: string[], io: CliIo): Promise<number> {
+export async function main(argv: string[], io: CliIo, env: NodeJS.ProcessEnv = process.env): Promise<number> {
+  useLocale(localeOf(env));
+  const HELP = helpText();
   const [name, ...args] = argv;
   if (name === undefined || name === '--help' || name === '-h' || name === 'help') {
     io.out(HELP);
@@ -67,7 +81,7 @@ export async function main(argv: string[], io: CliIo): Promise<number> {
   }
   const command = COMMANDS[name];
   if (command === undefined) {
-    io.err(`pipeline-studio: unknown command '${name}'.\n\n${HELP}`);
+    io.err(`${l10n.t("pipeline-studio: unknown command '{0}'.", name)}\n\n${HELP}`);
     return 2;
   }
   try {

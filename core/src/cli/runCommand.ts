@@ -15,15 +15,18 @@ import type { CliIo } from './validateCommand.ts';
 import { formatDuration } from '../util/duration.ts';
 import { HASH_LIMIT_ENV, parseByteSize } from '../details/hashLimit.ts';
 import { DetailsRecorder } from '../details/recorder.ts';
+import { CI_GROUP_STYLES, CiGroups, ciGroupStyleOf, type CiGroupStyle } from './ciGroups.ts';
 
 const USAGE = `Usage: pipeline-studio run <file> [--var NAME=VALUE]… [--only A,B | --upto BLOCK | --from BLOCK | --retry RUN | --replay RUN]
                           [--profile NAME | --test] [--dry-run] [--concurrency N] [--no-cache] [--executor NAME]
                           [--container-engine auto|docker|podman] [--store PATH] [--hash-limit SIZE]
+                          [--ci-groups github|gitlab|none]
   RUN is a run number or 'latest' (the latest run of this pipeline).
   --profile NAME applies the file's profiles.NAME (its variables and env); --test is --profile test,
   recorded as a test run (trigger test), which success rates leave out unless asked.
   --executor NAME runs the blocks without their own 'executor:' on profile NAME ('local' or one of 'executors:').
-  --container-engine: what a container profile's 'engine: auto' means (default: $PIPELINE_STUDIO_CONTAINER_ENGINE, else auto).`;
+  --container-engine: what a container profile's 'engine: auto' means (default: $PIPELINE_STUDIO_CONTAINER_ENGINE, else auto).
+  --ci-groups: each block's output as a collapsible group of the CI log; by default on CI (CI, GITHUB_ACTIONS, GITLAB_CI).`;
 
 /** SGR colours that read on dark and light terminals; a block keeps its colour for the whole run. */
 const COLOURS = [36, 33, 35, 32, 34, 91, 96, 93, 95, 92, 94];
@@ -37,7 +40,7 @@ export async function runCommand(args: string[], io: CliIo): Promise<number> {
   const { values, positionals } = parseCommandArgs(args, {
     var: { type: 'string', multiple: true }, only: { type: 'string' }, upto: { type: 'string' }, from: { type: 'string' },
     retry: { type: 'string' }, replay: { type: 'string' }, 'dry-run': { type: 'boolean' }, concurrency: { type: 'string' },
-    'no-cache': { type: 'boolean' }, executor: { type: 'string' }, 'container-engine': { type: 'string' }, store: { type: 'string' }, 'hash-limit': { type: 'string' }, help: { type: 'boolean', short: 'h' },
+    'no-cache': { type: 'boolean' }, executor: { type: 'string' }, 'container-engine': { type: 'string' }, store: { type: 'string' }, 'hash-limit': { type: 'string' }, 'ci-groups': { type: 'string' }, help: { type: 'boolean', short: 'h' },
     profile: { type: 'string' }, test: { type: 'boolean' },
   }, USAGE);
   if (values.help === true) {
@@ -61,6 +64,8 @@ export async function runCommand(args: string[], io: CliIo): Promise<number> {
   if (typeof hashLimitBytes === 'object') throw new UsageError(`${values['hash-limit'] === undefined ? HASH_LIMIT_ENV : '--hash-limit'}: ${hashLimitBytes.error}.\n${USAGE}`);
   const engine = values['container-engine'];
   if (engine !== undefined && !(CONTAINER_ENGINES as readonly string[]).includes(engine)) throw new UsageError(`--container-engine is one of ${CONTAINER_ENGINES.join(', ')}, not '${engine}'.\n${USAGE}`);
+  const groups = values['ci-groups'] ?? ciGroupStyleOf(process.env);
+  if (!(CI_GROUP_STYLES as readonly string[]).includes(groups)) throw new UsageError(`--ci-groups must be ${CI_GROUP_STYLES.join(', ')}, not '${groups}'.\n${USAGE}`);
   let text: string;
   try {
     text = readPipelineFile(file);
@@ -116,7 +121,7 @@ export async function runCommand(args: string[], io: CliIo): Promise<number> {
     if (store === undefined) return 1;
     // An argo profile runs the whole pipeline as one Workflow, not block by block here.
     if (values.executor !== undefined && isArgoProfile(common, values.executor)) return await executeOnArgo(io, { ...common, store, executor: values.executor });
-    return await execute(io, { ...common, store, ...(values.test === true ? { trigger: 'test' as const } : {}) });
+    return await execute(io, { ...common, store, ...(values.test === true ? { trigger: 'test' as const } : {}) }, groups as CiGroupStyle);
   } catch (error) {
     if (!(error instanceof RunRefused)) throw error;
     for (const problem of error.problems) io.err(`pipeline-studio run: ${problem}`);
@@ -126,8 +131,9 @@ export async function runCommand(args: string[], io: CliIo): Promise<number> {
   }
 }
 
-async function execute(io: CliIo, options: Parameters<typeof startRun>[0]): Promise<number> {
-  const printer = new LivePrinter(io, process.stdout.isTTY === true && process.env.NO_COLOR === undefined);
+async function execute(io: CliIo, options: Parameters<typeof startRun>[0], groups: CiGroupStyle): Promise<number> {
+  const printer = new LivePrinter(io, process.stdout.isTTY === true && process.env.NO_COLOR === undefined,
+    groups === 'none' ? undefined : new CiGroups({ style: groups, out: io.out }));
   const details = new DetailsRecorder({ store: options.store, file: options.file, text: options.text, tool: 'pipeline-studio cli', hashLimitBytes: options.hashLimitBytes });
   const approvals = new ApprovalPrompter(io, process.stdin.isTTY === true);
   const handle = await startRun({
@@ -192,10 +198,12 @@ class LivePrinter {
   private runId = 0;
   private readonly io: CliIo;
   private readonly colours: boolean;
+  private readonly groups: CiGroups | undefined;
 
-  constructor(io: CliIo, colours: boolean) {
+  constructor(io: CliIo, colours: boolean, groups?: CiGroups) {
     this.io = io;
     this.colours = colours;
+    this.groups = groups;
   }
 
   event(e: RunEvent): void {
@@ -216,7 +224,11 @@ class LivePrinter {
           if (e.reason !== undefined) this.line(e.block, `… ${e.reason}`);
           return;
         }
-        this.line(e.block, `${statusStyle(e.status).glyph} ${statusStyle(e.status).label}${e.reason !== undefined && e.status !== 'completed' ? ` (${e.reason})` : ''}`);
+        {
+          const ended = `${statusStyle(e.status).glyph} ${statusStyle(e.status).label}${e.reason !== undefined && e.status !== 'completed' ? ` (${e.reason})` : ''}`;
+          if (this.groups !== undefined && statusStyle(e.status).final) this.groups.close(e.block, `${e.block} ${ended}`, e.status === 'completed');
+          else this.line(e.block, ended);
+        }
         return;
       case 'block-attempt':
         this.line(e.block, `▶ started${e.attempt > 1 ? ` (attempt ${e.attempt})` : ''}`);
@@ -232,6 +244,7 @@ class LivePrinter {
 
   flushAll(): void {
     for (const key of [...this.partial.keys()]) this.flushKey(key);
+    this.groups?.closeAll((block) => `${block} (ended with the run)`);
   }
 
   private text(block: string, stream: string, text: string): void {
@@ -252,6 +265,10 @@ class LivePrinter {
   }
 
   private line(block: string, text: string): void {
+    if (this.groups !== undefined) {
+      this.groups.line(block, text);
+      return;
+    }
     const prefix = block.padEnd(this.width);
     this.io.out(this.colours ? `\x1b[${this.colour.get(block) ?? 36}m${prefix} |\x1b[0m ${text}\x1b[0m` : `${prefix} | ${text}`);
   }

@@ -5,6 +5,7 @@ import { pipelineNextTo } from '../triggers/loadPipelines.ts';
 import { LineIndex } from '../text/lineIndex.ts';
 import { validatePipeline } from '../validate/validate.ts';
 import manifest from '../../../package.json' with { type: 'json' };
+import * as l10n from '@vscode/l10n';
 import { findPipelineFiles, readPipelineFile, UsageError } from './files.ts';
 import { githubAnnotations, gitlabCodeQuality, sarifLog, VALIDATE_FORMATS, type FileReport, type ValidateFormat } from './validateFormats.ts';
 
@@ -38,7 +39,7 @@ export function validateCommand(args: string[], io: CliIo): number {
       paths.push(arg);
     }
   }
-  if (paths.length === 0) throw new UsageError(`Nothing to validate.\n${USAGE}`);
+  if (paths.length === 0) throw new UsageError(`${l10n.t('Nothing to validate.')}\n${USAGE}`);
   const files = findPipelineFiles(paths);
   const reports: FileReport[] = [];
   const checked: { file: string; text: string; result: ReturnType<typeof validatePipeline> }[] = [];
@@ -83,8 +84,10 @@ export function validateCommand(args: string[], io: CliIo): number {
     for (const r of format === 'text' ? reports : []) {
       for (const d of r.diagnostics) io.out(`${r.file}:${d.line}:${d.column}: ${d.severity} ${d.code}: ${d.message}`);
     }
-    const noun = files.length === 1 ? 'file' : 'files';
-    io.out(`${files.length} pipeline ${noun} checked: ${counts.error} error(s), ${counts.warning} warning(s)${counts.hint + counts.info > 0 ? `, ${counts.hint + counts.info} hint(s)` : ''}.`);
+    // Localised (the diagnostic lines above stay as the problem matcher reads them: severities in English).
+    const checked = files.length === 1 ? l10n.t('1 pipeline file checked') : l10n.t('{0} pipeline files checked', files.length);
+    const hints = counts.hint + counts.info > 0 ? l10n.t(', {0} hint(s)', counts.hint + counts.info) : '';
+    io.out(l10n.t('{0}: {1} error(s), {2} warning(s){3}.', checked, counts.error, counts.warning, hints));
   }
   return counts.error > 0 ? 1 : 0;
 }
