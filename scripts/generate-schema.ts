@@ -145,6 +145,8 @@ export function buildSchema(): Schema {
     outputs: { anyOf: [{ type: 'null' }, OUTPUT_NAME, { type: 'array', items: OUTPUT_NAME }] },
     cache: { ...cache, type: ['object', 'null'] },
     approval: { ...approval, type: ['object', 'null'] },
+    foreach: { anyOf: [{ type: 'string', pattern: '\\$\\{\\{' }, { type: 'array', items: { type: ['string', 'number', 'boolean'] } }, { ...objectOf('foreach', { glob: { type: 'string', minLength: 1 } }), required: ['glob'] }] },
+    max_parallel: { type: ['integer', 'null'], minimum: 1 },
     executor: TEXT,
     resources: { ...objectOf('resources', { cpus: { type: ['integer', 'null'], minimum: 1 }, memory: MEMORY, gpus: { type: ['integer', 'null'], minimum: 0 } }), type: ['object', 'null'] },
   });

@@ -43,6 +43,7 @@ export const DIAGNOSTIC_CODES = [
   'chaining-cycle',
   'unknown-executor',
   'invalid-memory',
+  'item-outside-foreach',
 ] as const;
 
 export type DiagnosticCode = (typeof DIAGNOSTIC_CODES)[number];

@@ -14,7 +14,7 @@ export interface KeySpec {
   values?: readonly string[];
 }
 
-export type KeyContext = 'top' | 'block' | 'defaults' | 'retry' | 'cache' | 'approval' | 'variable' | 'trigger' | 'executor' | 'resources';
+export type KeyContext = 'top' | 'block' | 'defaults' | 'retry' | 'cache' | 'approval' | 'foreach' | 'variable' | 'trigger' | 'executor' | 'resources';
 
 const SHELL_VALUES = ['bash', 'sh', 'zsh', 'pwsh', 'python', 'node'] as const;
 const DURATION_DOC = 'A duration: `90s`, `5m`, `1h30m`, `250ms`, `1d`, or a number of seconds.';
@@ -58,6 +58,8 @@ export const KEYS: Readonly<Record<KeyContext, ReadonlyMap<string, KeySpec>>> = 
     { name: 'executor', kind: 'string', doc: 'Where this block runs: `local` or a profile under `executors` (default: the pipeline\'s `executor`).' },
     { name: 'resources', kind: 'map', doc: '`{ cpus, memory, gpus }`: what the block needs, which each executor maps to its own flags (SLURM `--cpus-per-task`/`--mem`/`--gres`, container `--cpus`/`--memory`/`--gpus`, Kubernetes requests and limits).' },
     { name: 'approval', kind: 'map', doc: '`{ prompt, timeout, on_timeout }`: the block waits (status `waiting`) until someone approves it (it runs) or rejects it (it fails with reason `rejected`).' },
+    { name: 'foreach', kind: 'scalar', doc: 'Fan-out: run the block once per item (`resize[0]`, `resize[1]`, …). An expression whose value is a newline- or JSON-list (`${{ blocks.list.outputs.files }}`), a literal list, or `{ glob: "data/in/*.jpg" }` matched at run time. The block\'s fields read `${{ item }}`, `${{ item.index }}` and `${{ item.name }}` (the file name); dependents read each output as a JSON list.' },
+    { name: 'max_parallel', kind: 'integer', doc: 'With `foreach`: how many items may run at once (a positive integer); the run\'s `concurrency` still applies. Default: no limit of its own.' },
   ),
   defaults: keys(
     { name: 'shell', kind: 'string', doc: 'Default shell for every block.', values: SHELL_VALUES },
@@ -80,6 +82,9 @@ export const KEYS: Readonly<Record<KeyContext, ReadonlyMap<string, KeySpec>>> = 
     { name: 'prompt', kind: 'text', doc: 'The question shown to whoever decides; `${{ }}` values are shown as text, never run.' },
     { name: 'timeout', kind: 'duration', doc: `How long to wait for a decision; then \`on_timeout\` decides. ${DURATION_DOC}` },
     { name: 'on_timeout', kind: 'string', doc: 'What a timeout decides: `rejected` (default) or `approved`.', values: ['rejected', 'approved'] },
+  ),
+  foreach: keys(
+    { name: 'glob', kind: 'string', doc: 'Files matched at run time, relative to the block\'s `cwd`, sorted; one item per file (`${{ item }}` the path, `${{ item.name }}` the file name).' },
   ),
   variable: keys(
     { name: 'default', kind: 'scalar', doc: 'The value used when a run does not set one.' },

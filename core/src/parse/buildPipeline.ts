@@ -1,5 +1,6 @@
 import { diagnostic, type Span } from '../model/diagnostic.ts';
 import { readApproval } from './readApproval.ts';
+import { readFanOut } from './readForEach.ts';
 import {
   SHELLS, VARIABLE_TYPES,
   type Block, type CacheSpec, type Defaults, type EnvEntry, type Pipeline, type RetryPolicy, type ShellName, type VariableDef, type VariableType,
@@ -280,6 +281,7 @@ function readBlock(r: NodeReader, id: string, entry: YPair): Block {
     id, idSpan: entry.key.span, span: entry.span, keys: new Map(), run: undefined, description: undefined, dependsOn: [],
     shell: undefined, cwd: undefined, env: [], retry: undefined, timeoutMs: undefined, condition: undefined,
     continueOnError: false, disabled: false, outputs: undefined, cache: undefined, executor: undefined, resources: undefined, approval: undefined,
+    foreach: undefined, maxParallel: undefined,
   };
   const node = entry.value;
   if (node === undefined || node.kind !== 'map') {
@@ -334,6 +336,7 @@ function readBlock(r: NodeReader, id: string, entry: YPair): Block {
   if (resources) block.resources = readResources(r, resources, `block '${id}'`);
   const approval = spec.get('approval');
   if (approval) block.approval = readApproval(r, approval, id);
+  readFanOut(r, spec, block);
   return block;
 }
 
