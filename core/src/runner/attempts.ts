@@ -11,6 +11,7 @@ import type { PreparedRun } from './prepare.ts';
 import { PROCESS_TAG_VAR } from './processGroup.ts';
 import type { RunRecorder } from './runRecorder.ts';
 import { LogSanitizer } from './sanitize.ts';
+import { itemOf } from './fanOut.ts';
 
 /** What starting an attempt needs from its run. */
 export interface AttemptContext {
@@ -49,10 +50,10 @@ export function launchAttempt(ctx: AttemptContext, state: BlockRun, onEnd: (end:
     const rowId = state.rowId;
     if (rowId !== undefined) recorder.safe(() => recorder.store.updateBlockRun(rowId, { status: 'running', startedAt: now }));
   } else {
-    state.rowId = recorder.safe(() => recorder.store.createBlockRun({ runId, block: state.block.id, status: 'running', attempt: state.attempt, startedAt: now }).id);
+    state.rowId = recorder.safe(() => recorder.store.createBlockRun({ runId, block: state.id, status: 'running', attempt: state.attempt, startedAt: now, ...itemOf(state) }).id);
   }
   state.status = 'running';
-  recorder.emit({ type: 'block-status', runId, block: state.block.id, status: 'running', attempt: state.attempt, time: now });
+  recorder.emit({ type: 'block-status', runId, block: state.id, status: 'running', attempt: state.attempt, time: now });
 
   const outputFile = join(ctx.outputDir, `${state.index}-${state.attempt}.out`);
   writeFileSync(outputFile, '');
@@ -71,7 +72,7 @@ export function launchAttempt(ctx: AttemptContext, state: BlockRun, onEnd: (end:
   const attempt = state.attempt;
   const handle = ctx.executorFor(state.block).start({
     shell: resolved.shell, script: resolved.script, cwd: resolved.cwd, env, tag,
-    timeoutMs: resolved.timeoutMs, graceMs: ctx.graceMs, runId, block: state.block.id, attempt, resources: attemptResources(state.block),
+    timeoutMs: resolved.timeoutMs, graceMs: ctx.graceMs, runId, block: state.id, attempt, resources: attemptResources(state.block),
     onQueued: (reason) => {
       if (state.phase !== 'running' && state.phase !== 'submitted') return;
       move(state, 'outside_queue');
@@ -83,10 +84,10 @@ export function launchAttempt(ctx: AttemptContext, state: BlockRun, onEnd: (end:
         recorder.status(state, { status: 'running' });
       }
       if (resolved.timeoutMs !== undefined) state.timeout = new PausableTimeout(clock, resolved.timeoutMs, () => state.handle?.stop('timeout'));
-      recorder.emit({ type: 'block-attempt', runId, block: state.block.id, attempt, blockRunId: rowId ?? 0, pid, cwd: resolved.cwd, time: now });
+      recorder.emit({ type: 'block-attempt', runId, block: state.id, attempt, blockRunId: rowId ?? 0, pid, cwd: resolved.cwd, time: now });
     },
     onOutput: (stream, text) => {
-      recorder.emit({ type: 'log-chunk', runId, block: state.block.id, attempt, stream, text, time: clock.now() });
+      recorder.emit({ type: 'log-chunk', runId, block: state.id, attempt, stream, text, time: clock.now() });
       writer?.write(stream, sanitizers[stream].write(text));
     },
   });

@@ -3,6 +3,7 @@ import { StoreError } from './types.ts';
 import { TRIGGER_TABLES } from './triggerTables.ts';
 import { QUERY_INDEXES, QUERY_TABLES } from './queryIndexes.ts';
 import { DETAILS_TABLE_NAMES, DETAILS_TABLES } from './detailsTables.ts';
+import { FAN_OUT_TABLES } from './fanOutTables.ts';
 
 /**
  * Forward migrations, applied in order; the schema version is `PRAGMA user_version`, i.e. the
@@ -79,6 +80,8 @@ export const MIGRATIONS: readonly string[] = [
   QUERY_INDEXES,
   // Run details (see detailsTables.ts).
   DETAILS_TABLES,
+  // Fan-out items and batches (see fanOutTables.ts).
+  FAN_OUT_TABLES,
 ];
 
 export const SCHEMA_VERSION = MIGRATIONS.length;
