@@ -12,10 +12,15 @@ import { formatTable, parseCommandArgs, resolveStorePath } from './storeOptions.
 import type { CliIo } from './validateCommand.ts';
 import { formatDuration } from '../util/duration.ts';
 import { DetailsRecorder } from '../details/recorder.ts';
+import { parseForEach, readBatchItems, runBatch } from './forEachBatch.ts';
 
 const USAGE = `Usage: pipeline-studio run <file> [--var NAME=VALUE]… [--only A,B | --upto BLOCK | --from BLOCK | --retry RUN | --replay RUN]
                           [--dry-run] [--concurrency N] [--no-cache] [--store PATH]
-  RUN is a run number or 'latest' (the latest run of this pipeline).`;
+                          [--for-each VAR=@FILE [--max-parallel N]]
+  RUN is a run number or 'latest' (the latest run of this pipeline).
+  --for-each runs the pipeline once per line of FILE (or per entry of a JSON list) with the variable
+  VAR set to it, as one batch (find its runs with: pipeline-studio runs 'batch:ID'); --max-parallel
+  runs at once (default 1).`;
 
 /** SGR colours that read on dark and light terminals; a block keeps its colour for the whole run. */
 const COLOURS = [36, 33, 35, 32, 34, 91, 96, 93, 95, 92, 94];
@@ -30,6 +35,7 @@ export async function runCommand(args: string[], io: CliIo): Promise<number> {
     var: { type: 'string', multiple: true }, only: { type: 'string' }, upto: { type: 'string' }, from: { type: 'string' },
     retry: { type: 'string' }, replay: { type: 'string' }, 'dry-run': { type: 'boolean' }, concurrency: { type: 'string' },
     'no-cache': { type: 'boolean' }, store: { type: 'string' }, help: { type: 'boolean', short: 'h' },
+    'for-each': { type: 'string' }, 'max-parallel': { type: 'string' },
   }, USAGE);
   if (values.help === true) {
     io.out(USAGE);
@@ -46,6 +52,16 @@ export async function runCommand(args: string[], io: CliIo): Promise<number> {
     if (!/^[1-9]\d{0,4}$/.test(values.concurrency)) throw new UsageError(`--concurrency must be a whole number from 1, not '${values.concurrency}'.\n${USAGE}`);
     concurrency = Number(values.concurrency);
   }
+  const forEach = values['for-each'] === undefined ? undefined : parseForEach(values['for-each'], USAGE);
+  let maxParallel = 1;
+  if (values['max-parallel'] !== undefined) {
+    if (forEach === undefined) throw new UsageError(`--max-parallel goes with --for-each.\n${USAGE}`);
+    if (!/^[1-9]\d{0,3}$/.test(values['max-parallel'])) throw new UsageError(`--max-parallel must be a whole number from 1, not '${values['max-parallel']}'.\n${USAGE}`);
+    maxParallel = Number(values['max-parallel']);
+  }
+  if (forEach !== undefined && Object.hasOwn(vars.values, forEach.name)) throw new UsageError(`--for-each sets ${forEach.name}; do not also give it with --var.\n${USAGE}`);
+  if (forEach !== undefined && values['dry-run'] === true) throw new UsageError(`--for-each and --dry-run cannot be combined.\n${USAGE}`);
+  const batchItems = forEach === undefined ? undefined : readBatchItems(forEach.path);
   let text: string;
   try {
     text = readPipelineFile(file);
@@ -92,6 +108,7 @@ export async function runCommand(args: string[], io: CliIo): Promise<number> {
       return 0;
     }
     if (store === undefined) return 1;
+    if (forEach !== undefined && batchItems !== undefined) return await runBatch(io, { ...common, variables: vars.values, store }, forEach.name, batchItems, maxParallel);
     return await execute(io, { ...common, store });
   } catch (error) {
     if (!(error instanceof RunRefused)) throw error;

@@ -48,6 +48,8 @@ export interface StartRunOptions extends PrepareOptions {
   executorFor?: ExecutorChooser;
   /** A run paused longer than this is cancelled; default: it stays paused. */
   pauseLimitMs?: number;
+  /** Recorded on the run: the runs of one `run --for-each` batch share it. */
+  batchId?: string;
 }
 
 export interface RunResult {
@@ -96,6 +98,7 @@ export async function startRun(options: StartRunOptions): Promise<RunHandle> {
     sourceRunId: plan.sourceRunId,
     variables: prepared.variables,
     git,
+    ...(options.batchId === undefined ? {} : { batchId: options.batchId }),
   });
   const refuse = (error: unknown): never => {
     store.updateRun(record.id, { status: 'failed', error: error instanceof Error ? error.message : String(error) });
