@@ -12,7 +12,9 @@ import { openStore } from '../core/src/store/index.ts';
 
 const CLI = join(import.meta.dirname, '..', 'dist', 'cli.cjs');
 const quick = process.argv.includes('--quick');
-const SIZES = quick ? [1000] : [1000, 10_000];
+// --size N: one size only (a loaded machine may not afford both).
+const sizeArg = process.argv.indexOf('--size');
+const SIZES = sizeArg > 0 ? [Number(process.argv[sizeArg + 1])] : quick ? [1000] : [1000, 10_000];
 const JOBS = 2;
 
 const BARE_LOOP = `

@@ -16,7 +16,7 @@
 # Environment:
 #   E2E_TOOLS            tools folder of setup.sh (default <repo>/.tools/e2e)
 #   E2E_UI=0             skip the UI suites;  E2E_UNTRUSTED=0  skip the untrusted run
-#   E2E_ONLY=a,b         only these suites (exthost-trusted, exthost-untrusted, ui, ui-run, ui-graph, ui-dashboard, ui-details, ui-broken-server, ui-reload, ui-designer, ui-triggers, ui-compare)
+#   E2E_ONLY=a,b         only these suites (exthost-trusted, exthost-untrusted, ui, ui-run, ui-graph, ui-dashboard, ui-details, ui-broken-server, ui-reload, ui-designer, ui-triggers, ui-compare, ui-fanout)
 #   E2E_GREP=text        only extension-host tests whose "file: name" contains text
 #   E2E_VSIX=path.vsix   install this package for the UI suite instead of staging the repository
 #   E2E_EXTENSION=dir    extension development path of the extension-host suite (default: the repository)
@@ -247,6 +247,7 @@ if [ "${E2E_UI:-1}" != 0 ]; then
   wanted ui-designer && run_ui ui-designer ui-designer.cjs '' "$E2E_ROOT/test/designer/workspace"
   wanted ui-triggers && run_ui ui-triggers ui-triggers.cjs '' "$E2E_HERE/triggers-workspace"
   wanted ui-compare && run_ui ui-compare ui-compare.cjs '' "$E2E_ROOT/test/designer/workspace"
+  wanted ui-fanout && run_ui ui-fanout ui-fanout.cjs '' "$E2E_HERE/fanout-workspace"
 fi
 
 cleanup
