@@ -53,7 +53,10 @@ check('the Runs tree groups the items under their block, a page at a time', asyn
   await until(page, 'the fan-out block with its count', () => resize.innerText(), (v) => /117\/120 ✓ 3 ✗/.test(v), 60000);
   // A click on the row opens the block's log; its twistie expands it.
   await resize.locator('.monaco-tl-twistie').click();
-  await until(page, 'its first items', () => rows.allInnerTexts().then((t) => t.join('\n')), (v) => /resize\[0\]/.test(v) && /More items…/.test(v), 60000);
+  await until(page, 'its first items', () => rows.allInnerTexts().then((t) => t.join('\n')), (v) => /resize\[0\]"img-000\.jpg" · completed/.test(v), 60000);
+  // The tree draws only the rows in view: End (the tree has the focus) goes to the page's last row.
+  await page.keyboard.press('End');
+  await until(page, 'the end of the first page', () => rows.allInnerTexts().then((t) => t.join('\n')), (v) => /resize\[49\]/.test(v) && /More items…\s*50 of 120 shown/.test(v) && !/resize\[50\]/.test(v), 60000);
 });
 
 main(checks, 'ui-fanout');
