@@ -54,7 +54,9 @@ test('show lists a fan-out block\'s items and the failed ones with their values'
   writeFileSync(join(dir, 'p.pipeline.yaml'), `blocks:
   each:
     foreach: [ok-1, broken, ok-2]
-    run: test "\${{ item }}" != broken
+    run: |
+      echo "item \${{ item }}"
+      test "\${{ item }}" != broken
 `);
   const run = cli(['run', 'p.pipeline.yaml'], dir);
   assert.equal(run.code, 1);
@@ -64,4 +66,11 @@ test('show lists a fan-out block\'s items and the failed ones with their values'
   assert.equal(show.code, 0, show.stderr);
   assert.match(show.stdout, /^ {2}each: 3 items \(2 completed, 1 failed\)$/m);
   assert.match(show.stdout, /^ {4}each\[1\] "broken": exit code 1$/m);
+  const log = cli(['logs', 'latest', 'each[1]'], dir);
+  assert.equal(log.code, 0, log.stderr);
+  assert.equal(log.stdout, 'item broken\n');
+  const okLog = cli(['logs', 'latest', 'each[2]'], dir);
+  assert.equal(okLog.code, 0, okLog.stderr);
+  assert.equal(okLog.stdout, 'item ok-2\n');
+  assert.equal(cli(['logs', 'latest', 'each[9]'], dir).code, 1);
 });
