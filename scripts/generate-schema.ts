@@ -148,6 +148,8 @@ export function buildSchema(): Schema {
     group: { type: ['string', 'null'], pattern: GROUP_NAME_PATTERN.source, maxLength: MAX_GROUP_NAME },
     pipeline: { type: 'string', pattern: '\\S' },
     with: ENV,
+    foreach: { anyOf: [{ type: 'string', pattern: '\\$\\{\\{' }, { type: 'array', items: { type: ['string', 'number', 'boolean'] } }, { ...objectOf('foreach', { glob: { type: 'string', minLength: 1 } }), required: ['glob'] }] },
+    max_parallel: { type: ['integer', 'null'], minimum: 1 },
     executor: TEXT,
     resources: { ...objectOf('resources', { cpus: { type: ['integer', 'null'], minimum: 1 }, memory: MEMORY, gpus: { type: ['integer', 'null'], minimum: 0 } }), type: ['object', 'null'] },
   });

@@ -16,7 +16,7 @@
 # Environment:
 #   E2E_TOOLS            tools folder of setup.sh (default <repo>/.tools/e2e)
 #   E2E_UI=0             skip the UI suites;  E2E_UNTRUSTED=0  skip the untrusted run
-#   E2E_ONLY=a,b         only these suites (exthost-trusted, exthost-untrusted, ui, ui-run, ui-graph, ui-dashboard, ui-details, ui-broken-server, ui-reload, ui-designer, ui-triggers, ui-compare, ui-control, ui-walkthrough)
+#   E2E_ONLY=a,b         only these suites (exthost-trusted, exthost-untrusted, ui, ui-run, ui-graph, ui-dashboard, ui-details, ui-broken-server, ui-reload, ui-designer, ui-triggers, ui-compare, ui-control, ui-fanout, ui-walkthrough)
 #   E2E_GREP=text        only extension-host tests whose "file: name" contains text
 #   E2E_VSIX=path.vsix   install this package for the UI suite instead of staging the repository
 #   E2E_EXTENSION=dir    extension development path of the extension-host suite (default: the repository)
@@ -248,6 +248,7 @@ if [ "${E2E_UI:-1}" != 0 ]; then
   wanted ui-triggers && run_ui ui-triggers ui-triggers.cjs '' "$E2E_HERE/triggers-workspace"
   wanted ui-compare && run_ui ui-compare ui-compare.cjs '' "$E2E_ROOT/test/designer/workspace"
   wanted ui-control && run_ui ui-control ui-control.cjs '' "$E2E_HERE/control-workspace"
+  wanted ui-fanout && run_ui ui-fanout ui-fanout.cjs '' "$E2E_HERE/fanout-workspace"
   # Opt-in until green (2 of 4 checks pass: the open-step event and quickOpen beside the graph's group remain).
   [[ ",${E2E_ONLY:-}," == *",ui-walkthrough,"* ]] && run_ui ui-walkthrough ui-walkthrough.cjs
 fi

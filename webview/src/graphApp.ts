@@ -9,6 +9,7 @@ import { collapseGroups, GROUP_MARK, groupsOf } from './view/groups.ts';
 import { Navigation } from './view/navigation.ts';
 import { ProgressBar } from './view/progressBar.ts';
 import { GraphView } from './view/graphView.ts';
+import { ItemsPanel } from './view/itemsPanel.ts';
 import { directionForShape } from './view/fitting.ts';
 import { PLAN_WORDS } from './view/statusStyle.ts';
 import { Viewport, type ViewportState } from './view/viewport.ts';
@@ -58,6 +59,7 @@ export class GraphApp {
   private readonly navigation: Navigation;
   private readonly progress: ProgressBar;
   private readonly compareList: CompareList;
+  private readonly items: ItemsPanel;
   /** The structure as the host sent it; what is drawn is this with the collapsed groups folded. */
   private hostModel: GraphModel | undefined;
   private readonly collapsed = new Set<string>();
@@ -85,7 +87,12 @@ export class GraphApp {
       // In edit mode a click selects (the side panel shows the block); the text editor is not pulled forward.
       activate: (id) => {
         if (id.endsWith(GROUP_MARK)) this.toggleGroup(id.slice(0, -GROUP_MARK.length));
-        else if (!this.designer.editing) this.post({ type: 'revealBlock', block: id });
+        else if (!this.designer.editing) {
+          // A fan-out node expands to its items (and still shows its block in the text).
+          const state = this.view.allStates.get(id);
+          if (state?.items !== undefined) this.items.toggle(id, state);
+          this.post({ type: 'revealBlock', block: id });
+        }
       },
       // A sub-pipeline node opens the child's graph; others their latest log.
       open: (id) => this.post({ type: 'blockCommand', command: this.view.graph.nodes.some((n) => n.id === id && n.pipeline !== undefined) ? 'openPipeline' : 'openLog', block: id }),
@@ -97,6 +104,7 @@ export class GraphApp {
     this.designer = new Designer(root, this.chrome.graphHost, this.view, this.viewport, (message) => this.post(message), (id) => this.select(id));
     this.progress = new ProgressBar(root, root.querySelector('.toolbar'), () => ({ model: this.view.graph, states: this.view.allStates }));
     this.compareList = new CompareList(root, this.chrome.graphHost, (message) => this.post(message), (block) => this.focus(block));
+    this.items = new ItemsPanel(root, null, (message) => this.post(message));
     this.navigation = new Navigation(root, this.chrome.graphHost, this.view, this.viewport, () => this.viewMoved(), () => this.toggleAllGroups(), () => this.post({ type: 'toolbar', command: 'toggleMaximize' }));
     if (this.saved.viewport !== undefined) {
       this.viewport.set(this.saved.viewport);
@@ -140,7 +148,11 @@ export class GraphApp {
       case 'invalid':
         this.chrome.setErrors(message.errorCount);
         return;
+      case 'items':
+        if (message.runId === this.runId && Array.isArray(message.items)) this.items.show(message);
+        return;
       case 'run':
+        if (message.run?.runId !== this.runId) this.items.close();
         this.runId = message.run?.runId;
         this.view.setStates(message.blocks);
         this.chrome.showRun(message.run);
@@ -151,6 +163,7 @@ export class GraphApp {
       case 'status':
         if (message.runId !== this.runId) return;
         this.view.setState(message.block, message.state);
+        this.items.stateChanged(message.block, message.state);
         this.chrome.showRun(message.header);
         this.progress.blockChanged(message.block, message.state);
         this.progress.show(message.header, false);
@@ -358,7 +371,11 @@ export class GraphApp {
     const back = this.saved.direction === 'RIGHT' ? 'ArrowLeft' : 'ArrowUp';
     let next: string | undefined;
     if ((event.key === 'Enter' || event.key === ' ') && current.endsWith(GROUP_MARK)) this.toggleGroup(current.slice(0, -GROUP_MARK.length));
-    else if (event.key === 'Enter' || event.key === ' ') this.post({ type: 'revealBlock', block: current });
+    else if (event.key === 'Enter' || event.key === ' ') {
+      const state = this.view.allStates.get(current);
+      if (state?.items !== undefined) this.items.toggle(current, state);
+      this.post({ type: 'revealBlock', block: current });
+    }
     else if (event.key === 'ContextMenu' || (event.key === 'F10' && event.shiftKey)) {
       const rect = (event.target as Element).getBoundingClientRect();
       this.chrome.openMenu(current, rect.left + 20, rect.bottom, this.menuItems(current));

@@ -65,7 +65,20 @@ export interface BlockState {
   status: GraphBlockStatus;
   durationMs?: number;
   attempts?: number;
+  /** A fan-out block: how many items, and how many ended how (the node shows `34/40 ✓ 2 ✗`). */
+  items?: { total: number; counts: Partial<Record<GraphBlockStatus, number>> };
 }
+
+/** One item of a fan-out block, in the node's item list. */
+export interface ItemRow {
+  index: number;
+  value: string;
+  status: GraphBlockStatus;
+  reason?: string;
+}
+
+/** Items shown per page in a fan-out node's list. */
+export const ITEM_PAGE = 100;
 
 export interface RunHeader {
   runId: number;
@@ -115,7 +128,9 @@ export type HostMessage =
   /** Per block, its median duration (ms) in earlier completed runs: the progress bar's estimate. */
   | { type: 'estimates'; runId: number; medians: Record<string, number> }
   /** The workspace's own block snippets, offered in the palette by name. */
-  | { type: 'snippets'; names: string[] };
+  | { type: 'snippets'; names: string[] }
+  /** A page of a fan-out block's items (answer to requestItems). */
+  | { type: 'items'; runId: number; block: string; total: number; offset: number; items: ItemRow[] };
 
 /** `approve` / `reject`: a block of the shown run waiting at its approval gate; `openPipeline`: a sub-pipeline block's file (and child run). */
 export type BlockCommand = 'runBlock' | 'runUpToBlock' | 'runFromBlock' | 'openLog' | 'approve' | 'reject' | 'openPipeline';
@@ -151,7 +166,9 @@ export type WebviewMessage =
   /** Compare mode: pick a git revision, or (`base: 'run'`) a run's recorded definition, to compare with (`stop`: leave compare mode). */
   | { type: 'compare'; stop?: boolean; base?: 'git' | 'run' }
   /** Compare mode: show the text diff of one changed block. */
-  | { type: 'openDiff'; block: string };
+  | { type: 'openDiff'; block: string }
+  /** A fan-out node was expanded: `limit` items from `offset` (of the run shown). */
+  | { type: 'requestItems'; block: string; offset: number; limit: number };
 
 /** Between the page and its layout worker. */
 export interface LayoutRequest {

@@ -14,7 +14,7 @@ import { graphHtml } from './graphHtml.ts';
 import { graphModelOf, type ModelResult } from './graphModel.ts';
 import type { LayoutCache } from './layoutCache.ts';
 import { parseWebviewMessage } from './messageValidation.ts';
-import { readRunView, runChoices, runViewUpdates, type RunView } from './runState.ts';
+import { readItemPage, readRunView, runChoices, runViewUpdates, type RunView } from './runState.ts';
 
 export const GRAPH_VIEW_TYPE = 'pipelineStudio.graph';
 const EDIT_DEBOUNCE_MS = 250;
@@ -191,6 +191,9 @@ export class GraphPanel implements vscode.Disposable {
       case 'checkField':
         await this.editing.check(message.block, { kind: 'setField', block: message.block, field: message.field, value: message.value });
         return;
+      case 'requestItems':
+        this.sendItems(message.block, message.offset, message.limit);
+        return;
       case 'requestFields':
         this.fieldsBlock = message.block;
         await this.editing.sendFields(message.block);
@@ -272,6 +275,14 @@ export class GraphPanel implements vscode.Disposable {
       return;
     }
     for (const message of runViewUpdates(before, view)) this.post(message);
+  }
+
+  /** A page of a fan-out block's items in the run shown (the node's expanded list). */
+  private sendItems(block: string, offset: number, limit: number): void {
+    const runId = this.runId;
+    if (runId === undefined) return;
+    const page = this.store.read((store) => readItemPage(store, runId, block, offset, limit));
+    if (page !== undefined) this.post({ type: 'items', runId, block, ...page });
   }
 
   private async revealBlock(block: string): Promise<void> {

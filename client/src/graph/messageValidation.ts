@@ -17,6 +17,12 @@ export function parseWebviewMessage(raw: unknown, knownBlocks: ReadonlySet<strin
   switch (m.type) {
     case 'ready':
       return { type: 'ready', direction: m.direction === 'DOWN' ? 'DOWN' : 'RIGHT' };
+    case 'requestItems': {
+      const id = block();
+      const offset = typeof m.offset === 'number' && Number.isInteger(m.offset) && m.offset >= 0 ? m.offset : undefined;
+      const limit = typeof m.limit === 'number' && Number.isInteger(m.limit) && m.limit > 0 && m.limit <= 1000 ? m.limit : undefined;
+      return id === undefined || offset === undefined || limit === undefined ? undefined : { type: 'requestItems', block: id, offset, limit };
+    }
     case 'revealBlock': {
       const id = block();
       return id === undefined ? undefined : { type: 'revealBlock', block: id };

@@ -1,6 +1,6 @@
 import type { BlockRunRecord, RunStore, RunSummary } from '../../../core/src/store/types.ts';
 import { isFinalStatus, statusLabel } from '../../../core/src/model/status.ts';
-import type { BlockState, HostMessage, RunChoice, RunHeader } from '../../../webview/src/protocol.ts';
+import type { BlockState, HostMessage, ItemRow, RunChoice, RunHeader } from '../../../webview/src/protocol.ts';
 import { formatAgo } from '../history/format.ts';
 
 export interface RunView {
@@ -42,6 +42,9 @@ export function readRunView(store: RunStore, runId: number): RunView | undefined
     const state: BlockState = { status: record.status };
     if (first !== undefined && record.finishedAt !== undefined) state.durationMs = Math.max(0, record.finishedAt - first);
     if (attempts > 0) state.attempts = attempts;
+    const counts = store.itemCounts(runId, block);
+    const items = Object.values(counts).reduce((a: number, b) => a + (b ?? 0), 0);
+    if (items > 0) state.items = { total: items, counts };
     blocks[block] = state;
     if (record.status !== 'skipped') total++;
     if (record.status !== 'skipped' && isFinalStatus(record.status)) done++;
@@ -52,12 +55,22 @@ export function readRunView(store: RunStore, runId: number): RunView | undefined
   return { header, blocks };
 }
 
+/** A page of a fan-out block's items (latest attempt of each), with how many there are. */
+export function readItemPage(store: RunStore, runId: number, block: string, offset: number, limit: number): { total: number; offset: number; items: ItemRow[] } {
+  const counts = store.itemCounts(runId, block);
+  const total = Object.values(counts).reduce((a: number, b) => a + (b ?? 0), 0);
+  const items = store.itemRuns(runId, block, { offset, limit }).map((r): ItemRow => ({
+    index: r.item?.index ?? 0, value: r.item?.value ?? '', status: r.status, ...(r.reason === undefined ? {} : { reason: r.reason }),
+  }));
+  return { total, offset, items };
+}
+
 /** The blocks whose state differs between two views of the same run. */
 export function changedBlocks(before: Record<string, BlockState>, after: Record<string, BlockState>): string[] {
   const changed: string[] = [];
   for (const [block, state] of Object.entries(after)) {
     const old = before[block];
-    if (old?.status !== state.status || old.durationMs !== state.durationMs || old.attempts !== state.attempts) changed.push(block);
+    if (old?.status !== state.status || old.durationMs !== state.durationMs || old.attempts !== state.attempts || JSON.stringify(old.items) !== JSON.stringify(state.items)) changed.push(block);
   }
   return changed;
 }

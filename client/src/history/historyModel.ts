@@ -1,7 +1,7 @@
 import type { BlockRunRecord, DriverChoice, PipelineSummary, RunQuery, RunStatus, RunStore, RunSummary } from '../../../core/src/store/types.ts';
 import { isFinalStatus } from '../../../core/src/model/status.ts';
 import { REFRESH_RUNS } from './commandIds.ts';
-import { BlockRunNode, MessageNode, PipelineNode, RunNode, StoreEntry, type FolderNode, type HistoryNode } from './nodes.ts';
+import { BlockRunNode, LoadMoreItemsNode, MessageNode, PipelineNode, RunNode, StoreEntry, type FolderNode, type HistoryNode } from './nodes.ts';
 import { StoreConnection, type StoreReader } from '../runState/storeConnection.ts';
 
 export const DEFAULT_PAGE_SIZE = 50;
@@ -127,10 +127,26 @@ export class HistoryModel {
       case 'run':
         return this.blockChildren(node);
       case 'blockRun':
-        return node.earlier;
+        return this.blockRunChildren(node);
       default:
         return [];
     }
+  }
+
+  /** Appends the next page of a fan-out block's items. */
+  loadMoreItems(node: BlockRunNode): void {
+    const group = node.items;
+    if (group === undefined) return;
+    const page = node.run.parent.entry.connection.read((store) => store.itemRuns(node.runId, node.block, { offset: group.nodes.length, limit: this.pageSize }));
+    for (const record of page ?? []) group.nodes.push(new BlockRunNode(node, record));
+  }
+
+  /** Earlier attempts, then (for a fan-out block) its items, a page at a time. */
+  private blockRunChildren(node: BlockRunNode): HistoryNode[] {
+    const group = node.items;
+    if (group === undefined) return node.earlier;
+    if (group.nodes.length === 0 && group.total > 0) this.loadMoreItems(node);
+    return group.nodes.length < group.total ? [...node.earlier, ...group.nodes, group.more] : [...node.earlier, ...group.nodes];
   }
 
   /** Appends the next page of a pipeline's runs. */
@@ -213,9 +229,10 @@ export class HistoryModel {
   }
 
   private blockChildren(node: RunNode): BlockRunNode[] {
-    const records = node.parent.entry.connection.read((store) => store.blockRuns(node.runId));
+    const store = node.parent.entry.connection;
+    const records = store.read((s) => s.blockRuns(node.runId));
     if (records === undefined) return [];
-    node.blocksSignature = blocksSignature(records);
+    node.blocksSignature = store.read((s) => runBlocksSignature(s, node.runId, records)) ?? '';
     const previous = node.blocks ?? new Map<string, BlockRunNode>();
     const byBlock = new Map<string, BlockRunRecord[]>();
     for (const record of records) byBlock.set(record.block, [...(byBlock.get(record.block) ?? []), record]);
@@ -227,6 +244,7 @@ export class HistoryModel {
       const blockNode = previous.get(block) ?? new BlockRunNode(node, latest);
       blockNode.show(latest);
       blockNode.earlier = attempts.slice(0, -1).map((record) => new BlockRunNode(blockNode, record));
+      store.read((s) => readItemGroup(s, blockNode, this.pageSize));
       node.blocks.set(block, blockNode);
     }
     return [...node.blocks.values()];
@@ -267,7 +285,7 @@ export class HistoryModel {
         }
         const runChanged = runSignature(current) !== runSignature(runNode.run);
         runNode.run = current;
-        const blocksChanged = runNode.blocks !== undefined && blocksSignature(store.blockRuns(runNode.runId)) !== runNode.blocksSignature;
+        const blocksChanged = runNode.blocks !== undefined && runBlocksSignature(store, runNode.runId, store.blockRuns(runNode.runId)) !== runNode.blocksSignature;
         if (runChanged || blocksChanged) changed.push(runNode);
       }
     }
@@ -309,6 +327,35 @@ function stateKey(entry: StoreEntry): string {
 
 function runSignature(run: RunSummary): string {
   return JSON.stringify([run.status, run.startedAt, run.finishedAt, run.error, run.counts]);
+}
+
+/** A fan-out block's item counts; and the loaded pages read again, in place (VS Code keeps them expanded). */
+function readItemGroup(store: RunStore, node: BlockRunNode, pageSize: number): void {
+  const counts = store.itemCounts(node.runId, node.block);
+  const total = Object.values(counts).reduce((a: number, b) => a + (b ?? 0), 0);
+  if (total === 0) {
+    node.items = undefined;
+    return;
+  }
+  const group = node.items ?? { total, counts, nodes: [], more: new LoadMoreItemsNode(node) };
+  group.total = total;
+  group.counts = counts;
+  if (group.nodes.length > 0) {
+    const shown = store.itemRuns(node.runId, node.block, { limit: Math.max(group.nodes.length, pageSize) });
+    group.nodes = shown.map((record, i) => {
+      const existing = group.nodes[i];
+      if (existing === undefined) return new BlockRunNode(node, record);
+      existing.show(record);
+      return existing;
+    });
+  }
+  node.items = group;
+}
+
+/** The blocks' signature, with each fan-out block's item counts: an item ending changes it. */
+function runBlocksSignature(store: RunStore, runId: number, records: readonly BlockRunRecord[]): string {
+  const items = [...new Set(records.map((r) => r.block))].map((block) => store.itemCounts(runId, block));
+  return blocksSignature(records) + JSON.stringify(items);
 }
 
 /** Changes whenever a block run is added or changes state. */

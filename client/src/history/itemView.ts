@@ -3,6 +3,7 @@ import { isFinalStatus, isRetryableRun, statusLabel } from '../../../core/src/mo
 import { LOAD_MORE_RUNS, OPEN_BLOCK_LOG } from './commandIds.ts';
 import { blockRunDescription, blockRunTooltip, escapeMarkdown, formatAgo, runDescription, runLabel, runTooltip, statusIcon, type StatusIcon } from './format.ts';
 import type { HistoryNode } from './nodes.ts';
+import { progressText } from '../../../core/src/model/fanOutProgress.ts';
 
 /**
  * What a tree item shows, as plain data: the VS Code adapter turns it into a TreeItem, and the
@@ -51,11 +52,15 @@ export function itemView(node: HistoryNode, now: number, options: { onlyPipeline
     }
     case 'blockRun': {
       const { record } = node;
-      const attemptOf = node.parent.kind === 'blockRun';
+      const attemptOf = node.parent.kind === 'blockRun' && record.item === undefined;
+      const items = node.items;
+      const description = items !== undefined ? `${progressText(items)} · ${blockRunDescription(record, now)}`
+        : record.item !== undefined ? `${JSON.stringify(record.item.value)} · ${blockRunDescription(record, now)}` : blockRunDescription(record, now);
       return {
         id: `block:${node.storePath}:${record.id}`, kind: node.kind, label: attemptOf ? `attempt ${record.attempt}` : record.block,
-        description: blockRunDescription(record, now), tooltip: blockRunTooltip(record, now), icon: statusIcon(record.status),
-        contextValue: `blockRun status:${record.status}`, collapsible: node.earlier.length > 0 ? 'collapsed' : 'none',
+        description, tooltip: blockRunTooltip(record, now), icon: statusIcon(record.status),
+        contextValue: `blockRun status:${record.status}${items !== undefined ? ' fanOut' : ''}${record.item !== undefined ? ' item' : ''}`,
+        collapsible: node.earlier.length > 0 || items !== undefined ? 'collapsed' : 'none',
         command: { command: OPEN_BLOCK_LOG, title: 'Open Block Log', arguments: [node] },
       };
     }
@@ -65,6 +70,15 @@ export function itemView(node: HistoryNode, now: number, options: { onlyPipeline
         tooltip: 'Show the next page of older runs', icon: { id: 'ellipsis', color: undefined }, contextValue: 'loadMore', collapsible: 'none',
         command: { command: LOAD_MORE_RUNS, title: 'Load More', arguments: [node] },
       };
+    case 'loadMoreItems': {
+      const group = node.parent.items;
+      return {
+        id: `moreItems:${node.parent.storePath}:${node.parent.blockRunId}`, kind: node.kind, label: 'More items…',
+        description: `${group?.nodes.length ?? 0} of ${group?.total ?? 0} shown`, tooltip: 'Show the next page of this fan-out\'s items',
+        icon: { id: 'ellipsis', color: undefined }, contextValue: 'loadMoreItems', collapsible: 'none',
+        command: { command: LOAD_MORE_RUNS, title: 'Load More', arguments: [node] },
+      };
+    }
     case 'message':
       return {
         id: `message:${node.parent?.entry.storePath ?? ''}:${node.text}`, kind: node.kind, label: node.text, description: node.action?.title ?? '', tooltip: escapeMarkdown(node.detail),

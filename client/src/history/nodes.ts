@@ -1,4 +1,4 @@
-import type { BlockRunRecord, RunStatus, RunSummary } from '../../../core/src/store/types.ts';
+import type { BlockRunRecord, BlockStatus, RunStatus, RunSummary } from '../../../core/src/store/types.ts';
 import type { StoreReader } from '../runState/storeConnection.ts';
 
 // The history tree's items, one class per kind. Instances live as long as what they show, and
@@ -104,6 +104,8 @@ export class BlockRunNode {
   record: BlockRunRecord;
   /** Earlier attempts, oldest first; shown as children of the latest one. */
   earlier: BlockRunNode[] = [];
+  /** A fan-out block's items: counted always, read a page at a time once expanded. */
+  items: ItemGroup | undefined;
 
   constructor(parent: RunNode | BlockRunNode, record: BlockRunRecord) {
     this.parent = parent;
@@ -119,6 +121,23 @@ export class BlockRunNode {
   show(record: BlockRunRecord): void {
     this.record = record;
     this.blockRunId = record.id;
+  }
+}
+
+/** A fan-out block's items in the tree: their counts, and the pages loaded so far. */
+export interface ItemGroup {
+  total: number;
+  counts: Partial<Record<BlockStatus, number>>;
+  nodes: BlockRunNode[];
+  more: LoadMoreItemsNode;
+}
+
+/** "More items…" under a fan-out block. */
+export class LoadMoreItemsNode {
+  readonly kind = 'loadMoreItems';
+  readonly parent: BlockRunNode;
+  constructor(parent: BlockRunNode) {
+    this.parent = parent;
   }
 }
 
@@ -148,4 +167,4 @@ export class MessageNode {
   }
 }
 
-export type HistoryNode = FolderNode | PipelineNode | RunNode | BlockRunNode | LoadMoreNode | MessageNode;
+export type HistoryNode = FolderNode | PipelineNode | RunNode | BlockRunNode | LoadMoreNode | LoadMoreItemsNode | MessageNode;

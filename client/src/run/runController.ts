@@ -240,6 +240,9 @@ export class RunController implements vscode.Disposable {
     run.progress.apply(event);
     run.terminal.render(event);
     if (event.type === 'log-chunk' || event.type === 'block-attempt') return;
+    // A fan-out's items (`resize[3]`; block ids have no brackets) are shown through their block's
+    // counts: 10,000 items must not re-render the run's views 30,000 times.
+    if (event.type === 'block-status' && event.block.includes('[')) return;
     this.changed.fire(run.progress);
     if (event.type === 'run-finished') this.finish(key, run);
   }

@@ -56,6 +56,9 @@ export class TerminalRenderer {
         return this.endLine() + this.dim(`Run ${this.title} ${event.status === 'paused' ? (event.reason ?? 'paused') : 'resumed'}`) + '\r\n';
       case 'run-finished':
         return this.endLine() + this.summary(event.runId, event.status, event.error, event.blocks);
+      case 'fanout-progress':
+        // Each item's own lines say as much; the graph shows the count.
+        return '';
     }
   }
 

@@ -61,7 +61,11 @@ async function printLogs(store: RunStore, runId: number, block: string | undefin
     const run = store.getRun(runId);
     if (run === undefined) return 1;
     const finished = runIsFinished(run);
-    const blockRuns = store.blockRuns(runId).filter((b) => block === undefined || b.block === block);
+    // `resize[3]`: one item of a fan-out block (its latest attempt).
+    const item = block === undefined ? null : /^(.+)\[(\d+)\]$/.exec(block);
+    const blockRuns = item !== null
+      ? store.itemRuns(runId, item[1] ?? '', { offset: Number(item[2]), limit: 1 }).filter((b) => b.block === block)
+      : store.blockRuns(runId).filter((b) => block === undefined || b.block === block);
     const showHeader = block === undefined || blockRuns.some((b) => b.attempt > 1);
     for (const blockRun of blockRuns) {
       const cursor = cursors.get(blockRun.id) ?? { afterSeq: 0, partial: '' };

@@ -15,17 +15,21 @@ import type { CliIo } from './validateCommand.ts';
 import { formatDuration } from '../util/duration.ts';
 import { HASH_LIMIT_ENV, parseByteSize } from '../details/hashLimit.ts';
 import { DetailsRecorder } from '../details/recorder.ts';
+import { parseForEach, readBatchItems, runBatch } from './forEachBatch.ts';
 import { CI_GROUP_STYLES, CiGroups, ciGroupStyleOf, type CiGroupStyle } from './ciGroups.ts';
 
 const USAGE = `Usage: pipeline-studio run <file> [--var NAME=VALUE]… [--only A,B | --upto BLOCK | --from BLOCK | --retry RUN | --replay RUN]
                           [--profile NAME | --test] [--dry-run] [--concurrency N] [--no-cache] [--executor NAME]
                           [--container-engine auto|docker|podman] [--store PATH] [--hash-limit SIZE]
-                          [--ci-groups github|gitlab|none]
+                          [--ci-groups github|gitlab|none] [--for-each VAR=@FILE [--max-parallel N]]
   RUN is a run number or 'latest' (the latest run of this pipeline).
   --profile NAME applies the file's profiles.NAME (its variables and env); --test is --profile test,
   recorded as a test run (trigger test), which success rates leave out unless asked.
   --executor NAME runs the blocks without their own 'executor:' on profile NAME ('local' or one of 'executors:').
   --container-engine: what a container profile's 'engine: auto' means (default: $PIPELINE_STUDIO_CONTAINER_ENGINE, else auto).
+  --for-each runs the pipeline once per line of FILE (or per entry of a JSON list) with the variable
+  VAR set to it, as one batch (find its runs with: pipeline-studio runs 'batch:ID'); --max-parallel
+  runs at once (default 1).
   --ci-groups: each block's output as a collapsible group of the CI log; by default on CI (CI, GITHUB_ACTIONS, GITLAB_CI).`;
 
 /** SGR colours that read on dark and light terminals; a block keeps its colour for the whole run. */
@@ -42,6 +46,7 @@ export async function runCommand(args: string[], io: CliIo): Promise<number> {
     retry: { type: 'string' }, replay: { type: 'string' }, 'dry-run': { type: 'boolean' }, concurrency: { type: 'string' },
     'no-cache': { type: 'boolean' }, executor: { type: 'string' }, 'container-engine': { type: 'string' }, store: { type: 'string' }, 'hash-limit': { type: 'string' }, 'ci-groups': { type: 'string' }, help: { type: 'boolean', short: 'h' },
     profile: { type: 'string' }, test: { type: 'boolean' },
+    'for-each': { type: 'string' }, 'max-parallel': { type: 'string' },
   }, USAGE);
   if (values.help === true) {
     io.out(USAGE);
@@ -66,6 +71,16 @@ export async function runCommand(args: string[], io: CliIo): Promise<number> {
   if (engine !== undefined && !(CONTAINER_ENGINES as readonly string[]).includes(engine)) throw new UsageError(`--container-engine is one of ${CONTAINER_ENGINES.join(', ')}, not '${engine}'.\n${USAGE}`);
   const groups = values['ci-groups'] ?? ciGroupStyleOf(process.env);
   if (!(CI_GROUP_STYLES as readonly string[]).includes(groups)) throw new UsageError(`--ci-groups must be ${CI_GROUP_STYLES.join(', ')}, not '${groups}'.\n${USAGE}`);
+  const forEach = values['for-each'] === undefined ? undefined : parseForEach(values['for-each'], USAGE);
+  let maxParallel = 1;
+  if (values['max-parallel'] !== undefined) {
+    if (forEach === undefined) throw new UsageError(`--max-parallel goes with --for-each.\n${USAGE}`);
+    if (!/^[1-9]\d{0,3}$/.test(values['max-parallel'])) throw new UsageError(`--max-parallel must be a whole number from 1, not '${values['max-parallel']}'.\n${USAGE}`);
+    maxParallel = Number(values['max-parallel']);
+  }
+  if (forEach !== undefined && Object.hasOwn(vars.values, forEach.name)) throw new UsageError(`--for-each sets ${forEach.name}; do not also give it with --var.\n${USAGE}`);
+  if (forEach !== undefined && values['dry-run'] === true) throw new UsageError(`--for-each and --dry-run cannot be combined.\n${USAGE}`);
+  const batchItems = forEach === undefined ? undefined : readBatchItems(forEach.path);
   let text: string;
   try {
     text = readPipelineFile(file);
@@ -119,6 +134,7 @@ export async function runCommand(args: string[], io: CliIo): Promise<number> {
       return 0;
     }
     if (store === undefined) return 1;
+    if (forEach !== undefined && batchItems !== undefined) return await runBatch(io, { ...common, variables: vars.values, store }, forEach.name, batchItems, maxParallel);
     // An argo profile runs the whole pipeline as one Workflow, not block by block here.
     if (values.executor !== undefined && isArgoProfile(common, values.executor)) return await executeOnArgo(io, { ...common, store, executor: values.executor });
     return await execute(io, { ...common, store, ...(values.test === true ? { trigger: 'test' as const } : {}) }, groups as CiGroupStyle);

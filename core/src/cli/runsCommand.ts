@@ -62,7 +62,7 @@ export async function runsCommand(args: string[], io: CliIo): Promise<number> {
       return 0;
     }
     const rows = runs.map((run) => [
-      `#${run.id}`, run.pipelineName, statusLabel(run.status), run.trigger, formatTime(run.startedAt ?? run.createdAt), formatSpan(run.startedAt, run.finishedAt), formatCounts(run.counts),
+      `#${run.id}`, run.pipelineName, statusLabel(run.status), run.batchId === undefined ? run.trigger : `${run.trigger} batch:${run.batchId}`, formatTime(run.startedAt ?? run.createdAt), formatSpan(run.startedAt, run.finishedAt), formatCounts(run.counts),
     ]);
     for (const line of formatTable(['#', 'pipeline', 'status', 'trigger', 'started', 'duration', 'blocks'], rows, new Set([0, 5]))) io.out(line);
     const shownTo = (query.offset ?? 0) + runs.length;

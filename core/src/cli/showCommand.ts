@@ -1,4 +1,4 @@
-import { formatBytes, type BlockRunRecord, type BlockStatus, type RunRecord } from '../store/index.ts';
+import { formatBytes, type BlockRunRecord, type BlockStatus, type RunRecord, type RunStore } from '../store/index.ts';
 import { statusLabel } from '../model/status.ts';
 import { UsageError } from './files.ts';
 import { formatCounts } from './runsCommand.ts';
@@ -51,6 +51,7 @@ export async function showCommand(args: string[], io: CliIo): Promise<number> {
       return 0;
     }
     for (const line of describeRun(run, blockRuns)) io.out(line);
+    for (const line of describeFanOuts(store, run, blockRuns)) io.out(line);
     if (details !== undefined) for (const line of describeDetails(details)) io.out(line);
     return 0;
   }, notFound);
@@ -64,6 +65,7 @@ function describeRun(run: RunRecord, blockRuns: BlockRunRecord[]): string[] {
   const field = (name: string, value: string): number => lines.push(`  ${name.padEnd(10)}${value}`);
   field('pipeline', run.pipelineFile);
   field('trigger', `${run.trigger}, mode ${run.mode}${run.selection.length > 0 ? ` (${run.selection.join(', ')})` : ''}${run.sourceRunId === undefined ? '' : `, from run #${run.sourceRunId}`}`);
+  if (run.batchId !== undefined) field('batch', `${run.batchId} (its runs: pipeline-studio runs 'batch:${run.batchId}')`);
   field('started', formatTime(run.startedAt ?? run.createdAt));
   field('finished', run.finishedAt === undefined ? '-' : `${formatTime(run.finishedAt)} (took ${formatSpan(run.startedAt ?? run.createdAt, run.finishedAt)})`);
   if (run.git !== undefined) field('git', `${run.git.branch ?? '(detached)'}@${run.git.commit.slice(0, 7)}${run.git.dirty ? ' (uncommitted changes)' : ''}`);
@@ -84,6 +86,27 @@ function describeRun(run: RunRecord, blockRuns: BlockRunRecord[]): string[] {
   lines.push('');
   const headers = ['block', 'status', 'attempts', 'duration', 'exit', ...(where ? ['executor'] : []), 'reason'];
   for (const line of formatTable(headers, rows, new Set([2, 3, 4]))) lines.push(`  ${line}`);
+  return lines;
+}
+
+/** Each fan-out block's items: how many ended how, and the first failed ones (the rest: `show --json`, the Runs tree). */
+function describeFanOuts(store: RunStore, run: RunRecord, blockRuns: BlockRunRecord[]): string[] {
+  const lines: string[] = [];
+  for (const block of new Set(blockRuns.map((b) => b.block))) {
+    const counts = store.itemCounts(run.id, block);
+    const total = Object.values(counts).reduce((a: number, b) => a + (b ?? 0), 0);
+    if (total === 0) continue;
+    lines.push('', `  ${block}: ${total} item${total === 1 ? '' : 's'} (${formatCounts(counts)})`);
+    if ((counts.failed ?? 0) === 0) continue;
+    let shown = 0;
+    for (let offset = 0; offset < total && shown < 10; offset += 500) {
+      for (const item of store.itemRuns(run.id, block, { offset, limit: 500 })) {
+        if (item.status !== 'failed' || shown >= 10) continue;
+        shown++;
+        lines.push(`    ${item.block} ${JSON.stringify(item.item?.value ?? '')}: ${item.reason ?? 'failed'}`);
+      }
+    }
+  }
   return lines;
 }
 

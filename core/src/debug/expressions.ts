@@ -36,6 +36,9 @@ export function gateLookup(gate: BlockGate): Lookup {
         return gate.pipelineName;
       case 'run':
         return String(gate.runId);
+      case 'item':
+        // The debugger holds blocks, not the items of a fan-out.
+        return undefined;
     }
   };
 }

@@ -29,6 +29,7 @@ function key(ref: ValidReference): string {
     case 'blockStatus': return `blocks.${ref.block}.status`;
     case 'pipeline': return `pipeline.${ref.member}`;
     case 'run': return `run.${ref.member}`;
+    case 'item': return ref.member === 'value' ? 'item' : `item.${ref.member}`;
   }
 }
 
@@ -109,7 +110,7 @@ test('undefined and invalid references throw with their span', () => {
     ['vars.missing', 'vars.missing is not defined.', 0, 12],
     ["'a' == blocks.other.outputs.x", 'blocks.other.outputs.x is not defined.', 7, 29],
     ['true && env.NOPE', 'env.NOPE is not defined.', 8, 16],
-    ['foo.bar', "Unknown context 'foo'; expected vars, env, blocks, pipeline or run.", 0, 3],
+    ['foo.bar', "Unknown context 'foo'; expected vars, env, blocks, pipeline, run or item.", 0, 3],
     ['vars', "'vars' needs a variable name: vars.NAME.", 0, 4],
   ];
   for (const [src, message, start, end] of cases) {

@@ -4,7 +4,7 @@ export { tokenize, type Token } from './lexer.ts';
 export { MAX_EXPRESSION_DEPTH, MAX_EXPRESSION_OPERATORS, parseExpression, type ParseResult } from './parse.ts';
 export { allReferences, hasExpressions, parseTemplate, shiftExpr, type TemplatePart } from './template.ts';
 export {
-  BLOCK_MEMBERS, classifyReference, PIPELINE_MEMBERS, REFERENCE_ROOTS, referenceText, RUN_MEMBERS,
+  BLOCK_MEMBERS, classifyReference, ITEM_MEMBERS, PIPELINE_MEMBERS, REFERENCE_ROOTS, referenceText, RUN_MEMBERS,
   type ClassifiedReference, type ReferenceRoot, type ValidReference,
 } from './references.ts';
 export { evaluate, evaluateTemplate, EvaluationError, isTruthy, toNumber, valueToString, type Lookup } from './evaluate.ts';

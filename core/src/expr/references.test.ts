@@ -44,11 +44,11 @@ test('explains invalid references, underlining the offending part', () => {
     ['run', "'run' needs a member: run.id.", 0, 3],
     ['run.number', "'number' is not a member of 'run'; use run.id.", 4, 10],
     ['run.id.x', "'run.id' is a value and has no members; remove '.x'.", 7, 8],
-    ['foo.bar', "Unknown context 'foo'; expected vars, env, blocks, pipeline or run.", 0, 3],
-    ['foo', "Unknown context 'foo'; expected vars, env, blocks, pipeline or run.", 0, 3],
-    ['var.x', "Unknown context 'var'; expected vars, env, blocks, pipeline or run. Did you mean 'vars'?", 0, 3],
-    ['Vars.x', "Unknown context 'Vars'; expected vars, env, blocks, pipeline or run. Did you mean 'vars'?", 0, 4],
-    ['steps.a.outputs.b', "Unknown context 'steps'; expected vars, env, blocks, pipeline or run.", 0, 5],
+    ['foo.bar', "Unknown context 'foo'; expected vars, env, blocks, pipeline, run or item.", 0, 3],
+    ['foo', "Unknown context 'foo'; expected vars, env, blocks, pipeline, run or item.", 0, 3],
+    ['var.x', "Unknown context 'var'; expected vars, env, blocks, pipeline, run or item. Did you mean 'vars'?", 0, 3],
+    ['Vars.x', "Unknown context 'Vars'; expected vars, env, blocks, pipeline, run or item. Did you mean 'vars'?", 0, 4],
+    ['steps.a.outputs.b', "Unknown context 'steps'; expected vars, env, blocks, pipeline, run or item.", 0, 5],
   ];
   for (const [src, message, start, end] of cases) {
     assert.deepEqual(classifyReference(ref(src)), { kind: 'invalid', message, start, end }, src);
@@ -63,7 +63,7 @@ test('spans follow the reference when it is not at offset 0', () => {
 });
 
 test('exports the vocabulary for completion', () => {
-  assert.deepEqual(REFERENCE_ROOTS, ['vars', 'env', 'blocks', 'pipeline', 'run']);
+  assert.deepEqual(REFERENCE_ROOTS, ['vars', 'env', 'blocks', 'pipeline', 'run', 'item']);
   assert.deepEqual(BLOCK_MEMBERS, ['outputs', 'status']);
   assert.deepEqual(PIPELINE_MEMBERS, ['name']);
   assert.deepEqual(RUN_MEMBERS, ['id']);

@@ -2,10 +2,12 @@ import type { RefExpr, Segment, Span } from './ast.ts';
 import { didYouMean } from '../util/didYouMean.ts';
 
 // Exported for completion in the language server; the order is the one shown to users.
-export const REFERENCE_ROOTS = ['vars', 'env', 'blocks', 'pipeline', 'run'] as const;
+export const REFERENCE_ROOTS = ['vars', 'env', 'blocks', 'pipeline', 'run', 'item'] as const;
 export const PIPELINE_MEMBERS = ['name'] as const;
 export const RUN_MEMBERS = ['id'] as const;
 export const BLOCK_MEMBERS = ['outputs', 'status'] as const;
+/** `item` alone is the item's value; these are its other members (in a `foreach` block). */
+export const ITEM_MEMBERS = ['index', 'name'] as const;
 
 export type ReferenceRoot = (typeof REFERENCE_ROOTS)[number];
 
@@ -16,6 +18,8 @@ export type ClassifiedReference =
   | { kind: 'blockStatus'; block: string; blockSpan: Span }
   | { kind: 'pipeline'; member: 'name'; span: Span }
   | { kind: 'run'; member: 'id'; span: Span }
+  /** The current item of a `foreach` block: its value, its index (from 0), or its file name. */
+  | { kind: 'item'; member: 'value' | 'index' | 'name'; span: Span }
   | { kind: 'invalid'; message: string; start: number; end: number };
 
 export type ValidReference = Exclude<ClassifiedReference, { kind: 'invalid' }>;
@@ -79,6 +83,14 @@ export function classifyReference(ref: RefExpr): ClassifiedReference {
       if (!members.includes(second.name)) return invalid(`'${second.name}' is not a member of '${root.name}'; use ${valid}.${suggest(second.name, members)}`, second, second);
       if (third !== undefined) return tooLong(`${root.name}.${second.name}`, third);
       return root.name === 'pipeline' ? { kind: 'pipeline', member: 'name', span: span(ref) } : { kind: 'run', member: 'id', span: span(ref) };
+    }
+    case 'item': {
+      if (second === undefined) return { kind: 'item', member: 'value', span: span(ref) };
+      if (!(ITEM_MEMBERS as readonly string[]).includes(second.name)) {
+        return invalid(`'${second.name}' is not a member of 'item'; use item, item.index or item.name.${suggest(second.name, ITEM_MEMBERS)}`, second, second);
+      }
+      if (third !== undefined) return tooLong(`item.${second.name}`, third);
+      return { kind: 'item', member: second.name as 'index' | 'name', span: span(ref) };
     }
     default:
       return invalid(`Unknown context '${root.name}'; expected ${choices(REFERENCE_ROOTS)}.${suggest(root.name, REFERENCE_ROOTS)}`, root, root);

@@ -244,6 +244,7 @@ const ROOT_DOCS: Record<string, string> = {
   blocks: 'An upstream block: `blocks.ID.outputs.NAME` or `blocks.ID.status`.',
   pipeline: 'The pipeline: `pipeline.name`.',
   run: 'The run: `run.id`.',
+  item: 'In a `foreach` block: the current item; `item.index` (from 0) and `item.name` (its file name).',
 };
 
 function expressionItems(expression: ExpressionCursor, analysis: DocumentAnalysis | undefined): CompletionItem[] {
@@ -252,8 +253,10 @@ function expressionItems(expression: ExpressionCursor, analysis: DocumentAnalysi
   const self = field.where === 'block' ? field.block : undefined;
   if (root === undefined) {
     return Object.entries(ROOT_DOCS)
-      .filter(([name]) => name !== 'blocks' || self !== undefined)
-      .map(([name, doc]) => ({ label: name, kind: 'root', documentation: doc, retrigger: true, insertText: `${name}.`, filterText: name }));
+      .filter(([name]) => (name !== 'blocks' || self !== undefined) && (name !== 'item' || (self !== undefined && analysis?.result.pipeline.blockById.get(self)?.foreach !== undefined)))
+      .map(([name, doc]) => name === 'item'
+        ? { label: name, kind: 'root', documentation: doc, retrigger: false }
+        : { label: name, kind: 'root', documentation: doc, retrigger: true, insertText: `${name}.`, filterText: name });
   }
   if (rest.length > 0 || analysis === undefined) return [];
   const { pipeline, dag } = analysis.result;
@@ -276,6 +279,8 @@ function expressionItems(expression: ExpressionCursor, analysis: DocumentAnalysi
         return [{ label: 'name', kind: 'member', detail: pipeline.name }];
       case 'run':
         return [{ label: 'id', kind: 'member', detail: 'the run identifier' }];
+      case 'item':
+        return [{ label: 'index', kind: 'member', detail: 'position of the item, from 0' }, { label: 'name', kind: 'member', detail: 'file name of the item' }];
       default:
         return [];
     }

@@ -108,6 +108,10 @@ function referenceHover(pipeline: Pipeline, ref: ClassifiedReference, span: Span
       const where = declared.length === 0 ? 'Not declared in this pipeline: read from the environment of the run, `null` when unset.' : `Declared here as ${[...new Set(declared.map((e) => `\`${e.value.value}\``))].join(', ')}.`;
       return { contents: `**Environment variable \`${ref.name}\`**\n\n${where}`, span };
     }
+    case 'item':
+      return { contents: ref.member === 'value' ? '**item**: the current item of this `foreach` block (a line, a list entry or a matched path). Substituted as data, never as code.'
+        : ref.member === 'index' ? '**item.index**: the position of the current item, from 0 (`resize[3]` has index 3).'
+          : '**item.name**: the file name of the current item (the part after the last `/`).', span };
     case 'blockStatus':
       return { contents: `**blocks.${ref.block}.status**: \`completed\`, \`cached\`, or \`failed\` when the block has \`continue_on_error\`.`, span };
     default:

@@ -18,6 +18,7 @@ export function mapKindOf(path: readonly string[]): MapKind | undefined {
     if (c === 'cache') return 'cache';
     if (c === 'resources') return 'resources';
     if (c === 'approval') return 'approval';
+    if (c === 'foreach') return 'foreach';
     if (c === 'env') return 'envNames';
     return undefined;
   }
@@ -53,13 +54,13 @@ export function keyContextOfKey(path: readonly string[]): KeyContext | undefined
  * Elsewhere (`description`, cache paths) `${{` is plain text.
  */
 export type ExpressionField =
-  | { where: 'block'; block: string; field: 'run' | 'cwd' | 'if' | 'env' }
+  | { where: 'block'; block: string; field: 'run' | 'cwd' | 'if' | 'env' | 'foreach' }
   | { where: 'pipeline'; field: 'env' | 'defaults.env' | 'defaults.cwd' };
 
 export function expressionFieldOf(path: readonly string[]): ExpressionField | undefined {
   const [a, b, c, d, e] = path;
   if (a === 'blocks' && b !== undefined && e === undefined) {
-    if ((c === 'run' || c === 'cwd' || c === 'if') && d === undefined) return { where: 'block', block: b, field: c };
+    if ((c === 'run' || c === 'cwd' || c === 'if' || c === 'foreach') && d === undefined) return { where: 'block', block: b, field: c };
     if (c === 'env' && d !== undefined) return { where: 'block', block: b, field: 'env' };
     return undefined;
   }

@@ -44,6 +44,7 @@ export const DIAGNOSTIC_CODES = [
   'unknown-executor',
   'invalid-memory',
   'pipeline-recursion',
+  'item-outside-foreach',
 ] as const;
 
 export type DiagnosticCode = (typeof DIAGNOSTIC_CODES)[number];

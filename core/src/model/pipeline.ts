@@ -65,6 +65,15 @@ export interface ApprovalSpec {
   span: Span;
 }
 
+/**
+ * `foreach:`: the block runs once per item (see core/src/runner/fanOut.ts). The items are the lines
+ * (or JSON list) an expression yields, a literal list, or the files a glob matches at run time.
+ */
+export type ForEachSpec =
+  | { kind: 'expression'; value: TextValue; span: Span }
+  | { kind: 'list'; items: TextValue[]; span: Span }
+  | { kind: 'glob'; pattern: TextValue; span: Span };
+
 export interface Block {
   id: string;
   idSpan: Span;
@@ -95,6 +104,9 @@ export interface Block {
   group?: Named;
   /** `pipeline:` and `with:`: the block runs another pipeline file as a child run (instead of `run`). */
   subPipeline?: SubPipelineSpec | undefined;
+  foreach: ForEachSpec | undefined;
+  /** With `foreach`: how many items may run at once (the run's `concurrency` still applies). */
+  maxParallel: number | undefined;
 }
 
 export interface SubPipelineSpec {

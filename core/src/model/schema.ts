@@ -14,7 +14,7 @@ export interface KeySpec {
   values?: readonly string[];
 }
 
-export type KeyContext = 'top' | 'block' | 'defaults' | 'retry' | 'cache' | 'approval' | 'variable' | 'trigger' | 'executor' | 'resources';
+export type KeyContext = 'top' | 'block' | 'defaults' | 'retry' | 'cache' | 'approval' | 'foreach' | 'variable' | 'trigger' | 'executor' | 'resources';
 
 const SHELL_VALUES = ['bash', 'sh', 'zsh', 'pwsh', 'python', 'node'] as const;
 const DURATION_DOC = 'A duration: `90s`, `5m`, `1h30m`, `250ms`, `1d`, or a number of seconds.';
@@ -62,6 +62,8 @@ export const KEYS: Readonly<Record<KeyContext, ReadonlyMap<string, KeySpec>>> = 
     { name: 'group', kind: 'string', doc: 'The group this block belongs to in the graph (`Groups` collapses each group into one node). When any block names a group, these names are the graph\'s groups instead of id prefixes. Letters, digits, spaces, `_ - . /`; at most 60 characters.' },
     { name: 'pipeline', kind: 'string', doc: 'Runs another pipeline file (relative to this one) as this block, instead of `run`: a child run, recorded and linked to this one; its status is the block\'s. A file may not include itself, directly or through others.' },
     { name: 'with', kind: 'map', doc: 'The child pipeline\'s variables, for a `pipeline:` block: `name: value`; `${{ }}` values are substituted as data.' },
+    { name: 'foreach', kind: 'scalar', doc: 'Fan-out: run the block once per item (`resize[0]`, `resize[1]`, …). An expression whose value is a newline- or JSON-list (`${{ blocks.list.outputs.files }}`), a literal list, or `{ glob: "data/in/*.jpg" }` matched at run time. The block\'s fields read `${{ item }}`, `${{ item.index }}` and `${{ item.name }}` (the file name); dependents read each output as a JSON list.' },
+    { name: 'max_parallel', kind: 'integer', doc: 'With `foreach`: how many items may run at once (a positive integer); the run\'s `concurrency` still applies. Default: no limit of its own.' },
   ),
   defaults: keys(
     { name: 'shell', kind: 'string', doc: 'Default shell for every block.', values: SHELL_VALUES },
@@ -84,6 +86,9 @@ export const KEYS: Readonly<Record<KeyContext, ReadonlyMap<string, KeySpec>>> = 
     { name: 'prompt', kind: 'text', doc: 'The question shown to whoever decides; `${{ }}` values are shown as text, never run.' },
     { name: 'timeout', kind: 'duration', doc: `How long to wait for a decision; then \`on_timeout\` decides. ${DURATION_DOC}` },
     { name: 'on_timeout', kind: 'string', doc: 'What a timeout decides: `rejected` (default) or `approved`.', values: ['rejected', 'approved'] },
+  ),
+  foreach: keys(
+    { name: 'glob', kind: 'string', doc: 'Files matched at run time, relative to the block\'s `cwd`, sorted; one item per file (`${{ item }}` the path, `${{ item.name }}` the file name).' },
   ),
   variable: keys(
     { name: 'default', kind: 'scalar', doc: 'The value used when a run does not set one.' },

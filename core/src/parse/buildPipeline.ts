@@ -2,6 +2,7 @@ import { diagnostic, type Span } from '../model/diagnostic.ts';
 import { readApproval } from './readApproval.ts';
 import { readGroup } from './readGroup.ts';
 import { readProfiles, readSubPipeline } from './readSubPipeline.ts';
+import { readFanOut } from './readForEach.ts';
 import {
   SHELLS, VARIABLE_TYPES,
   type Block, type CacheSpec, type Defaults, type EnvEntry, type Pipeline, type RetryPolicy, type ShellName, type VariableDef, type VariableType,
@@ -284,6 +285,7 @@ function readBlock(r: NodeReader, id: string, entry: YPair): Block {
     id, idSpan: entry.key.span, span: entry.span, keys: new Map(), run: undefined, description: undefined, dependsOn: [],
     shell: undefined, cwd: undefined, env: [], retry: undefined, timeoutMs: undefined, condition: undefined,
     continueOnError: false, disabled: false, outputs: undefined, cache: undefined, executor: undefined, resources: undefined, approval: undefined,
+    foreach: undefined, maxParallel: undefined,
   };
   const node = entry.value;
   if (node === undefined || node.kind !== 'map') {
@@ -342,6 +344,7 @@ function readBlock(r: NodeReader, id: string, entry: YPair): Block {
   if (approval) block.approval = readApproval(r, approval, id);
   const group = readGroup(r, spec.get('group'));
   if (group !== undefined) block.group = group;
+  readFanOut(r, spec, block);
   return block;
 }
 

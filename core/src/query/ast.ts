@@ -29,6 +29,8 @@ export type Term =
   | { key: 'date'; from: number | undefined; to: number | undefined }
   | { key: 'duration'; op: Exclude<Comparison, '!='>; ms: number }
   | { key: 'error'; text: string }
+  /** The runs of one `run --for-each` batch. */
+  | { key: 'batch'; batches: string[] }
   | { key: 'id'; id: number }
   /** A bare word or "quoted phrase": a substring of the name, file, branch, commit, trigger, variables or a failure reason. */
   | { key: 'text'; text: string };
@@ -36,4 +38,4 @@ export type Term =
 export type TermKey = Term['key'];
 
 /** The keys a user may type (`id` and `text` are not keys: `#42` and bare words). */
-export const QUERY_KEYS = ['pipeline', 'status', 'trigger', 'branch', 'commit', 'dirty', 'var', 'property', 'block', 'date', 'duration', 'error'] as const;
+export const QUERY_KEYS = ['pipeline', 'status', 'trigger', 'branch', 'commit', 'dirty', 'var', 'property', 'block', 'date', 'duration', 'error', 'batch'] as const;

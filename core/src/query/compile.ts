@@ -113,6 +113,9 @@ function compileTerm(term: Term, params: SqlValue[], now: number): string {
     }
     case 'error':
       return textSearch('error', term.text, params);
+    case 'batch':
+      bind(...term.batches);
+      return `r.batch_id IN (${marks(term.batches.length)})`;
     case 'id':
       bind(term.id);
       return 'r.id = ?';

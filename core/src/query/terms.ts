@@ -77,6 +77,8 @@ export function parseTerm(source: TermSource, now: number): Term {
       if (text.trim() === '') throw new QueryError('error: needs some text to look for in failure reasons.', valueColumn, raw.length);
       return { key, text };
     }
+    case 'batch':
+      return { key, batches: list(raw, valueColumn, key).map((item) => item.text) };
   }
   throw new QueryError(`Unknown key '${source.key}'.`, source.column, source.key.length);
 }
@@ -94,6 +96,7 @@ const EXAMPLES: Record<string, string> = {
   date: ' (like date:2026-01-31, date:>-7d or date:2026-01-01 TO 2026-01-31)',
   duration: ' (a comparison, like duration:>5m)',
   error: ' (text to look for in failure reasons, like error:"exit code 1")',
+  batch: ' (the id a `run --for-each` batch printed, like batch:3f9e2b1c)',
 };
 
 interface Item {

@@ -11,6 +11,7 @@ import type { PreparedRun } from './prepare.ts';
 import { PROCESS_TAG_VAR } from './processGroup.ts';
 import type { RunRecorder } from './runRecorder.ts';
 import { LogSanitizer } from './sanitize.ts';
+import { itemOf } from './fanOut.ts';
 
 /** What starting an attempt needs from its run. */
 export interface AttemptContext {
@@ -49,10 +50,10 @@ export function launchAttempt(ctx: AttemptContext, state: BlockRun, onEnd: (end:
     const rowId = state.rowId;
     if (rowId !== undefined) recorder.safe(() => recorder.store.updateBlockRun(rowId, { status: 'running', startedAt: now }));
   } else {
-    state.rowId = recorder.safe(() => recorder.store.createBlockRun({ runId, block: state.block.id, status: 'running', attempt: state.attempt, startedAt: now }).id);
+    state.rowId = recorder.safe(() => recorder.store.createBlockRun({ runId, block: state.id, status: 'running', attempt: state.attempt, startedAt: now, ...itemOf(state) }).id);
   }
   state.status = 'running';
-  recorder.emit({ type: 'block-status', runId, block: state.block.id, status: 'running', attempt: state.attempt, time: now });
+  recorder.emit({ type: 'block-status', runId, block: state.id, status: 'running', attempt: state.attempt, time: now });
 
   const outputFile = join(ctx.outputDir, `${state.index}-${state.attempt}.out`);
   writeFileSync(outputFile, '');
@@ -73,7 +74,7 @@ export function launchAttempt(ctx: AttemptContext, state: BlockRun, onEnd: (end:
   recorder.updateRow(state, { executor: executor.name, executorType: executor.type ?? executor.name });
   const handle = executor.start({
     shell: resolved.shell, script: resolved.script, cwd: resolved.cwd, env, tag,
-    timeoutMs: resolved.timeoutMs, graceMs: ctx.graceMs, runId, block: state.block.id, attempt, resources: attemptResources(state.block),
+    timeoutMs: resolved.timeoutMs, graceMs: ctx.graceMs, runId, block: state.id, attempt, resources: attemptResources(state.block),
     ...(state.block.subPipeline === undefined ? {} : { subPipeline: { file: resolvePath(ctx.prepared.folder, state.block.subPipeline.file.value.trim()), with: resolved.with ?? {} } }),
     onJob: (jobId) => {
       if (rowId !== undefined) recorder.safe(() => recorder.store.updateBlockRun(rowId, { executorJob: jobId }));
@@ -91,10 +92,10 @@ export function launchAttempt(ctx: AttemptContext, state: BlockRun, onEnd: (end:
       if (resolved.timeoutMs !== undefined) state.timeout = new PausableTimeout(clock, resolved.timeoutMs, () => state.handle?.stop('timeout'));
       const cache = state.block.cache;
       const declared = cache === undefined ? undefined : { inputs: cache.inputs.map((i) => i.value), outputs: cache.outputs.map((o) => o.value) };
-      recorder.emit({ type: 'block-attempt', runId, block: state.block.id, attempt, blockRunId: rowId ?? 0, pid, cwd: resolved.cwd, cache: declared, time: now });
+      recorder.emit({ type: 'block-attempt', runId, block: state.id, attempt, blockRunId: rowId ?? 0, pid, cwd: resolved.cwd, cache: declared, time: now });
     },
     onOutput: (stream, text) => {
-      recorder.emit({ type: 'log-chunk', runId, block: state.block.id, attempt, stream, text, time: clock.now() });
+      recorder.emit({ type: 'log-chunk', runId, block: state.id, attempt, stream, text, time: clock.now() });
       writer?.write(stream, sanitizers[stream].write(text));
     },
   });

@@ -2,7 +2,8 @@ import type { Block } from '../model/pipeline.ts';
 import type { BlockStatus } from '../store/types.ts';
 import type { AttemptHandle } from './executor.ts';
 import type { PausableTimeout, ClockTimer } from './clock.ts';
-import type { ResolvedBlock } from './resolve.ts';
+import type { FanOut } from './fanOut.ts';
+import type { ItemValue, ResolvedBlock } from './resolve.ts';
 import type { ReusedBlock } from './selection.ts';
 
 /**
@@ -14,8 +15,13 @@ import type { ReusedBlock } from './selection.ts';
  *      │                 │                             │ ├─retry─► retry_wait ──retry_due──► queued
  *      ├─approval─► waiting ─approve─► queued          │ ├─outside_queue─► submitted ─start─► running
  *      │               └─reject─► failed               │ └─suspend─► suspended ─resume─► running
+ *      ├─fan_out─► fanned_out ──succeed / fail / cancel──► completed / failed / cancelled
  *      └─(decided at once) cached / skipped / upstream_failed / condition_failed / failed
  *   any unfinished phase ──cancel──► cancelled
+ *
+ * A `foreach` block fans out (fanOut.ts): it stays `fanned_out` (shown as running) while its items,
+ * each a BlockRun of its own moving along this same table from `initial`, run; the end of its last
+ * item decides its own end.
  *
  * To add a transition: add the event to BlockEvent, its row entry in TRANSITIONS, and the
  * `machine.move(state, event)` call where it happens (run.ts for scheduling, attempts.ts for what
@@ -23,13 +29,13 @@ import type { ReusedBlock } from './selection.ts';
  * core/src/model/status.ts).
  */
 export type Phase =
-  | 'initial' | 'waiting' | 'queued' | 'gated' | 'running' | 'submitted' | 'suspended' | 'retry_wait'
+  | 'initial' | 'waiting' | 'queued' | 'gated' | 'running' | 'submitted' | 'suspended' | 'retry_wait' | 'fanned_out'
   | 'completed' | 'cached' | 'failed' | 'cancelled' | 'upstream_failed' | 'condition_failed' | 'skipped';
 
 export type BlockEvent =
   | 'ready' | 'approval' | 'approve' | 'reject' | 'reuse' | 'skip' | 'upstream_failed' | 'condition_false'
   | 'dispatch' | 'hold' | 'release' | 'outside_queue' | 'start' | 'suspend' | 'resume'
-  | 'succeed' | 'fail' | 'retry' | 'retry_due' | 'cancel';
+  | 'succeed' | 'fail' | 'retry' | 'retry_due' | 'cancel' | 'fan_out';
 
 /** What the attempt's end means, from any phase an attempt can be in. */
 const ATTEMPT_ENDS = { succeed: 'completed', fail: 'failed', retry: 'retry_wait', cancel: 'cancelled' } as const;
@@ -37,8 +43,9 @@ const ATTEMPT_ENDS = { succeed: 'completed', fail: 'failed', retry: 'retry_wait'
 export const TRANSITIONS: Readonly<Record<Phase, Readonly<Partial<Record<BlockEvent, Phase>>>>> = {
   initial: {
     ready: 'queued', approval: 'waiting', reuse: 'cached', skip: 'skipped',
-    upstream_failed: 'upstream_failed', condition_false: 'condition_failed', fail: 'failed', cancel: 'cancelled',
+    upstream_failed: 'upstream_failed', condition_false: 'condition_failed', fail: 'failed', cancel: 'cancelled', fan_out: 'fanned_out',
   },
+  fanned_out: { succeed: 'completed', fail: 'failed', cancel: 'cancelled' },
   waiting: { approve: 'queued', reject: 'failed', cancel: 'cancelled' },
   queued: { dispatch: 'running', hold: 'gated', cancel: 'cancelled' },
   gated: { release: 'running', cancel: 'cancelled' },
@@ -52,7 +59,7 @@ export const TRANSITIONS: Readonly<Record<Phase, Readonly<Partial<Record<BlockEv
 /** The status people see (and the store records) for each phase. */
 export const PHASE_STATUS: Readonly<Record<Phase, BlockStatus>> = {
   initial: 'initial', waiting: 'waiting', queued: 'queued', gated: 'queued', running: 'running', submitted: 'queued',
-  suspended: 'paused', retry_wait: 'running', completed: 'completed', cached: 'cached', failed: 'failed',
+  suspended: 'paused', retry_wait: 'running', fanned_out: 'running', completed: 'completed', cached: 'cached', failed: 'failed',
   cancelled: 'cancelled', upstream_failed: 'upstream_failed', condition_failed: 'condition_failed', skipped: 'skipped',
 };
 
@@ -60,9 +67,12 @@ export function isFinalPhase(phase: Phase): boolean {
   return Object.keys(TRANSITIONS[phase]).length === 0;
 }
 
-/** Everything the run knows about one block. */
+/** Everything the run knows about one block, or about one item of a fan-out block. */
 export interface BlockRun {
   block: Block;
+  /** The block's id, or the item's (`resize[3]`): what the store and the events call it. */
+  id: string;
+  /** Unique within the run (blocks by file order, then items as they fan out): the ready queue's key. */
   index: number;
   phase: Phase;
   /** The status last recorded (the phase's, except that a retry's wait and re-queue still read `running`). */
@@ -89,13 +99,19 @@ export interface BlockRun {
   exitCode: number | undefined;
   signal: string | undefined;
   reason: string | undefined;
+  /** A fan-out block's items (fanOut.ts). */
+  fan: FanOut | undefined;
+  /** An item: its fan-out block and its value. */
+  parent: BlockRun | undefined;
+  item: ItemValue | undefined;
 }
 
 export function newBlockRun(block: Block, index: number, selected: boolean, reused: ReusedBlock | undefined): BlockRun {
   return {
-    block, index, phase: 'initial', status: 'initial', attempt: 0, rowId: undefined, waitingFor: 0, selected, reused,
+    block, id: block.id, index, phase: 'initial', status: 'initial', attempt: 0, rowId: undefined, waitingFor: 0, selected, reused,
     disabled: false, cancelRequested: false, outputs: {}, fingerprint: undefined, resolved: undefined, handle: undefined,
     timeout: undefined, retryTimer: undefined, startedAt: undefined, finishedAt: undefined, exitCode: undefined, signal: undefined, reason: undefined,
+    fan: undefined, parent: undefined, item: undefined,
   };
 }
 

@@ -57,6 +57,8 @@ export interface StartRunOptions extends PrepareOptions {
   pauseLimitMs?: number;
   /** A sub-pipeline's child run: the files of the runs above it, outermost first (recursion is refused). */
   ancestry?: string[];
+  /** Recorded on the run: the runs of one `run --for-each` batch share it. */
+  batchId?: string;
 }
 
 export interface RunResult {
@@ -105,6 +107,7 @@ export async function startRun(options: StartRunOptions): Promise<RunHandle> {
     sourceRunId: plan.sourceRunId,
     variables: prepared.variables,
     git,
+    ...(options.batchId === undefined ? {} : { batchId: options.batchId }),
   });
   if (options.profile !== undefined) {
     const links = ExecutionLinks.open(store);

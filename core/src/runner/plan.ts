@@ -2,7 +2,9 @@ import { EvaluationError } from '../expr/index.ts';
 import type { RunMode, RunStore } from '../store/types.ts';
 import { fingerprintBlock, hashOutputs, sameHashes } from './fingerprint.ts';
 import { prepareRun, RunRefused, scopeFor, type PrepareOptions } from './prepare.ts';
-import { evaluateCondition, resolveBlock, ScriptRefused, staticScriptProblems, type RunScope, type UpstreamView } from './resolve.ts';
+import type { Block } from '../model/pipeline.ts';
+import { listItems } from './fanOut.ts';
+import { evaluateCondition, resolveBlock, ScriptRefused, staticScriptProblems, type ItemValue, type RunScope, type UpstreamView } from './resolve.ts';
 import type { VariableValue } from './variables.ts';
 
 /** What a run would do with one block. */
@@ -103,8 +105,11 @@ export function planRun(options: PlanOptions): RunPlan {
       entry.notes.push(`condition decided at run time (${runTimeReason(error)})`);
     }
     let command: string | undefined;
+    if (block.foreach !== undefined) entry.notes.push(fanOutNote(scope, block, upstream));
     try {
-      const resolved = resolveBlock(scope, block, upstream);
+      // A fan-out's command is shown for its first item.
+      const firstItem = block.foreach === undefined ? undefined : firstItemOf(scope, block, upstream);
+      const resolved = resolveBlock(scope, block, upstream, firstItem);
       command = resolved.display;
       entry.command = command;
       const knownUpstream = dag.directUpstream(id).map((u) => ({ id: u, view: predicted.get(u)?.view }));
@@ -133,6 +138,26 @@ export function planRun(options: PlanOptions): RunPlan {
     concurrency: prepared.concurrency,
     blocks: pipeline.blocks.map((b) => entries.get(b.id) ?? { block: b.id, action: 'run', notes: [] }),
   };
+}
+
+function firstItemOf(scope: RunScope, block: Block, upstream: (id: string) => UpstreamView | undefined): ItemValue {
+  try {
+    const first = listItems(scope, block, upstream)[0];
+    if (first !== undefined) return first;
+  } catch {
+    // Listed at run time (an upstream output): show a placeholder.
+  }
+  return { value: '<item>', index: 0, name: '<item>' };
+}
+
+function fanOutNote(scope: RunScope, block: Block, upstream: (id: string) => UpstreamView | undefined): string {
+  const limit = block.maxParallel === undefined ? '' : `, ${block.maxParallel} at a time`;
+  try {
+    const n = listItems(scope, block, upstream).length;
+    return `fans out over ${n} item${n === 1 ? '' : 's'}${limit}`;
+  } catch {
+    return `fans out over items listed at run time${limit}`;
+  }
 }
 
 /** `blocks.x.outputs.y is not defined.` → `reads blocks.x.outputs.y`: before the run it is simply not known yet. */

@@ -12,7 +12,9 @@ export type Readiness =
   | { event: 'ready' }
   /** It has an approval gate: wait for a decision, showing this prompt. */
   | { event: 'approval'; prompt: string }
-  | { event: Exclude<BlockEvent, 'ready' | 'approval'>; update: Omit<BlockRunUpdate, 'status'>; disabled?: boolean };
+  /** It has `foreach`: list its items and run each (fanOut.ts). */
+  | { event: 'fan_out' }
+  | { event: Exclude<BlockEvent, 'ready' | 'approval' | 'fan_out'>; update: Omit<BlockRunUpdate, 'status'>; disabled?: boolean };
 
 export interface ReadinessContext {
   prepared: PreparedRun;
@@ -49,6 +51,8 @@ export function decideReadiness(ctx: ReadinessContext, state: BlockRun): Readine
   if (conditionUp !== undefined) return { event: 'condition_false', update: { reason: `upstream '${conditionUp.block.id}' is condition_failed` } };
   try {
     if (evaluateCondition(ctx.scope, state.block, upstream) === false) return { event: 'condition_false', update: { reason: 'condition is false' } };
+    // Each item resolves on its own (with its value); the validator keeps approval and cache off a fan-out.
+    if (state.block.foreach !== undefined) return { event: 'fan_out' };
     state.resolved = resolveBlock(ctx.scope, state.block, upstream);
   } catch (error) {
     if (error instanceof EvaluationError || error instanceof ScriptRefused) return { event: 'fail', update: { reason: error.message } };

@@ -7,7 +7,7 @@ import { MinHeap } from '../util/minHeap.ts';
  */
 export class ReadyQueue {
   private readonly heap = new MinHeap();
-  private readonly member: Uint8Array;
+  private member: Uint8Array;
 
   constructor(size: number) {
     this.member = new Uint8Array(size);
@@ -18,6 +18,12 @@ export class ReadyQueue {
   }
 
   push(index: number): void {
+    // A fan-out adds items (indexes past the blocks') while the run goes.
+    if (index >= this.member.length) {
+      const grown = new Uint8Array(Math.max(index + 1, this.member.length * 2));
+      grown.set(this.member);
+      this.member = grown;
+    }
     if (this.member[index] === 1) return;
     this.member[index] = 1;
     this.heap.push(index);

@@ -24,6 +24,14 @@ export interface RunScope {
   defaultsEnv: Record<string, string>;
 }
 
+/** The current item of a fan-out (`foreach`) block, as `${{ item }}`, `${{ item.index }}`, `${{ item.name }}` read it. */
+export interface ItemValue {
+  value: string;
+  index: number;
+  /** The file name: what follows the last `/` (or `\\`). */
+  name: string;
+}
+
 /** Finished upstream blocks as a block's expressions see them (the validator has checked that references are upstream). */
 export type Upstream = (id: string) => UpstreamView | undefined;
 
@@ -67,14 +75,14 @@ export function makeRunScope(base: Omit<RunScope, 'pipelineEnv' | 'defaultsEnv'>
  * EvaluationError for an expression that cannot be evaluated and ScriptRefused for a script that
  * must not run (an expression in a literal context, see substitute.ts).
  */
-export function resolveBlock(scope: RunScope, block: Block, upstream: Upstream): ResolvedBlock {
+export function resolveBlock(scope: RunScope, block: Block, upstream: Upstream, item?: ItemValue): ResolvedBlock {
   const { pipeline } = scope;
   const inherited = { ...scope.processEnv, ...scope.pipelineEnv, ...scope.defaultsEnv };
-  const blockEnv = renderEnv(block.env, makeLookup(scope, (name) => inherited[name], upstream));
-  const definedEnv: Record<string, string> = { ...scope.pipelineEnv, ...scope.defaultsEnv, ...blockEnv, ...pipelineVariables(scope, block) };
+  const blockEnv = renderEnv(block.env, makeLookup(scope, (name) => inherited[name], upstream, item));
+  const definedEnv: Record<string, string> = { ...scope.pipelineEnv, ...scope.defaultsEnv, ...blockEnv, ...pipelineVariables(scope, block), ...itemVariables(item) };
   const full = { ...scope.processEnv, ...definedEnv };
   if (scope.runId !== undefined) full.PIPELINE_RUN_ID = scope.runId;
-  const lookup = makeLookup(scope, (name) => full[name], upstream);
+  const lookup = makeLookup(scope, (name) => full[name], upstream, item);
 
   const cwdValue = block.cwd ?? pipeline.defaults.cwd;
   const cwdText = cwdValue === undefined ? '.' : renderText(cwdValue.value, lookup);
@@ -137,7 +145,7 @@ function evaluateWhole(condition: TextValue, lookup: Lookup): Value {
   return evaluate(parsed.expr, lookup);
 }
 
-export function makeLookup(scope: RunScope, env: (name: string) => string | undefined, upstream: Upstream): Lookup {
+export function makeLookup(scope: RunScope, env: (name: string) => string | undefined, upstream: Upstream, item?: ItemValue): Lookup {
   return (ref: ValidReference): Value | undefined => {
     switch (ref.kind) {
       case 'var':
@@ -155,6 +163,10 @@ export function makeLookup(scope: RunScope, env: (name: string) => string | unde
         return scope.pipeline.name;
       case 'run':
         return scope.runId;
+      case 'item':
+        // Outside a fan-out's item there is no item (the validator reports such a use).
+        if (item === undefined) return undefined;
+        return ref.member === 'value' ? item.value : ref.member === 'index' ? item.index : item.name;
     }
   };
 }
@@ -163,6 +175,12 @@ function pipelineVariables(scope: RunScope, block: Block): Record<string, string
   const out: Record<string, string> = { PIPELINE_NAME: scope.pipeline.name, PIPELINE_BLOCK: block.id };
   for (const [name, value] of Object.entries(scope.variables)) out[`PIPELINE_VAR_${name.toUpperCase()}`] = String(value);
   return out;
+}
+
+/** An item also reaches its process as PIPELINE_ITEM, PIPELINE_ITEM_INDEX and PIPELINE_ITEM_NAME (data in the environment). */
+function itemVariables(item: ItemValue | undefined): Record<string, string> {
+  if (item === undefined) return {};
+  return { PIPELINE_ITEM: item.value, PIPELINE_ITEM_INDEX: String(item.index), PIPELINE_ITEM_NAME: item.name };
 }
 
 function renderEnv(entries: readonly EnvEntry[], lookup: Lookup): Record<string, string> {

@@ -8,6 +8,7 @@ import type { BlockSummary } from './events.ts';
 import type { Executor } from './executor.ts';
 import { hashOutputs } from './fingerprint.ts';
 import { askGate } from './gateStep.ts';
+import { cancelUnreleased, itemEnded, startFanOut, type FanOutHost } from './fanOut.ts';
 import type { PreparedRun } from './prepare.ts';
 import { sweepTagged } from './processGroup.ts';
 import { decideReadiness, stopReason } from './readiness.ts';
@@ -47,6 +48,12 @@ export class Run {
   private readonly readyWork: BlockRun[] = [];
   private draining = false;
   private readonly attempts: AttemptContext;
+  /** The items of fan-out blocks, by ready-queue index (blocks hold the indexes below blocks.length). */
+  private readonly items = new Map<number, BlockRun>();
+  /** Fan-out blocks that have not ended, whose items cancel, pause and stop reach. */
+  private readonly fans = new Set<BlockRun>();
+  private nextItemIndex: number;
+  private readonly fanHost: FanOutHost;
 
   readonly prepared: PreparedRun;
   private readonly scope: RunScope;
@@ -77,6 +84,22 @@ export class Run {
     for (const state of blocks) this.byId.set(state.block.id, state);
     this.ready = new ReadyQueue(blocks.length);
     this.unfinished = blocks.length;
+    this.nextItemIndex = blocks.length;
+    // eslint-disable-next-line @typescript-eslint/no-this-alias -- the fan-out's view of this run
+    const run = this;
+    this.fanHost = {
+      prepared, scope, recorder, clock: this.clock, byId: this.byId,
+      get stopping() {
+        return run.control.stopping;
+      },
+      newIndex: (item) => {
+        const index = this.nextItemIndex++;
+        this.items.set(index, item);
+        return index;
+      },
+      enqueue: (item) => this.ready.push(item.index),
+      finish: (state, event, update) => this.finishBlock(state, event, update),
+    };
     this.control = new RunControl(this, this.clock, options.pauseLimitMs);
   }
 
@@ -122,31 +145,50 @@ export class Run {
   }
 
   cancelBlock(id: string): boolean {
-    const state = this.byId.get(id);
+    const state = this.byId.get(id) ?? this.itemById(id);
     if (state === undefined || isFinished(state)) return false;
     state.cancelRequested = true;
-    if (hasAttempt(state)) state.handle?.stop('cancelled');
+    if (state.fan !== undefined) {
+      // A fan-out block: its items end (the last one ends the block).
+      for (const item of state.fan.items) if (!isFinished(item) && item.phase !== 'initial') this.stopOne(item, 'cancelled', 'cancelled');
+      cancelUnreleased(this.fanHost, state);
+    } else if (hasAttempt(state)) state.handle?.stop('cancelled');
     else if (state.phase === 'gated') this.cancelGated(state, 'cancelled');
     // Queued, waiting to retry, or still waiting for its upstream: nothing runs, it ends now.
     else this.cancelWaiting(state, 'cancelled');
     return true;
   }
 
+  /** A fan-out's item by its id (`resize[3]`). */
+  private itemById(id: string): BlockRun | undefined {
+    const m = /^(.*)\[(\d+)\]$/.exec(id);
+    return m === null ? undefined : this.byId.get(m[1] ?? '')?.fan?.items[Number(m[2])];
+  }
+
+  /** Blocks, then the items of the fan-outs still going. */
+  private *liveStates(): Generator<BlockRun> {
+    yield* this.blocks;
+    for (const fan of [...this.fans]) yield* fan.fan?.items ?? [];
+  }
+
   /** The run is stopping (cancel, run timeout): stop what runs, end what waits, start nothing. */
   stopAll(why: 'cancelled' | 'timeout'): void {
     const reason = stopReason(why);
-    for (const state of this.blocks) {
-      if (isFinished(state)) continue;
-      if (hasAttempt(state)) state.handle?.stop(why);
-      else if (state.phase === 'gated') this.cancelGated(state, reason);
-      else if (state.phase === 'retry_wait' || state.phase === 'queued' || state.phase === 'waiting') this.cancelWaiting(state, reason);
-    }
+    for (const state of [...this.liveStates()]) this.stopOne(state, why, reason);
+    for (const fan of [...this.fans]) cancelUnreleased(this.fanHost, fan);
     this.pump();
+  }
+
+  private stopOne(state: BlockRun, why: 'cancelled' | 'timeout', reason: string): void {
+    if (isFinished(state)) return;
+    if (hasAttempt(state)) state.handle?.stop(why);
+    else if (state.phase === 'gated') this.cancelGated(state, reason);
+    else if (state.phase === 'retry_wait' || state.phase === 'queued' || state.phase === 'waiting') this.cancelWaiting(state, reason);
   }
 
   /** "Pause now": freeze every running attempt and hold its timeout; the run timeout is held by RunControl. */
   freezeAttempts(): void {
-    for (const state of this.blocks) {
+    for (const state of this.liveStates()) {
       if (state.phase !== 'running' || state.handle?.suspend?.() !== true) continue;
       state.timeout?.pause();
       move(state, 'suspend');
@@ -155,7 +197,7 @@ export class Run {
   }
 
   thawAttempts(): void {
-    for (const state of this.blocks) {
+    for (const state of this.liveStates()) {
       if (state.phase !== 'suspended') continue;
       state.handle?.resume?.();
       state.timeout?.resume();
@@ -200,6 +242,11 @@ export class Run {
     }, state);
     if (decision.event === 'approval') {
       this.awaitApproval(state, decision.prompt);
+      return;
+    }
+    if (decision.event === 'fan_out') {
+      this.fans.add(state);
+      startFanOut(this.fanHost, state);
       return;
     }
     if (decision.event !== 'ready') {
@@ -257,15 +304,19 @@ export class Run {
     while (this.running < this.prepared.concurrency && stopping === undefined && !this.control.paused) {
       const index = this.ready.pop();
       if (index === undefined) break;
-      const state = this.blocks[index];
+      const state = this.stateAt(index);
       if (state !== undefined) this.dispatch(state);
     }
     if (stopping !== undefined) {
       for (let index = this.ready.pop(); index !== undefined; index = this.ready.pop()) {
-        const state = this.blocks[index];
+        const state = this.stateAt(index);
         if (state !== undefined) this.finishBlock(state, 'cancel', { reason: stopReason(stopping) });
       }
     }
+  }
+
+  private stateAt(index: number): BlockRun | undefined {
+    return index < this.blocks.length ? this.blocks[index] : this.items.get(index);
   }
 
   /**
@@ -273,7 +324,8 @@ export class Run {
    * that a held block holds back what a concurrency limit would); a retry starts at once.
    */
   private dispatch(state: BlockRun): void {
-    const held = state.attempt === 0 ? askGate(this, state, this.options.beforeBlock) : undefined;
+    // The debugger holds blocks; a fan-out's items run on (holding 10,000 of them one by one would help no one).
+    const held = state.attempt === 0 && state.parent === undefined ? askGate(this, state, this.options.beforeBlock) : undefined;
     if (held === undefined) {
       move(state, 'dispatch');
       this.startAttempt(state);
@@ -317,7 +369,7 @@ export class Run {
       move(state, 'retry');
       this.recorder.updateRow(state, { status: 'failed', exitCode: result.exitCode, signal: result.signal, reason: result.reason });
       this.recorder.emit({
-        type: 'block-status', runId: this.recorder.runId, block: state.block.id, status: 'running', attempt: state.attempt,
+        type: 'block-status', runId: this.recorder.runId, block: state.id, status: 'running', attempt: state.attempt,
         reason: `attempt ${state.attempt} failed (${why}`, exitCode: result.exitCode, signal: result.signal, time: this.clock.now(),
       });
       state.retryTimer = this.clock.setTimeout(() => {
@@ -351,9 +403,16 @@ export class Run {
     if (update.fingerprint !== undefined) state.fingerprint = update.fingerprint;
     this.recorder.updateRow(state, { ...update, status });
     this.recorder.emit({
-      type: 'block-status', runId: this.recorder.runId, block: state.block.id, status, attempt: state.attempt, reason: update.reason,
+      type: 'block-status', runId: this.recorder.runId, block: state.id, status, attempt: state.attempt, reason: update.reason,
       exitCode: update.exitCode, signal: update.signal, outputs: status === 'completed' || status === 'cached' ? state.outputs : undefined, time: state.finishedAt,
     });
+    if (state.parent !== undefined) {
+      // An item: its fan-out block counts it, and ends once the last one has.
+      this.items.delete(state.index);
+      itemEnded(this.fanHost, state);
+      return;
+    }
+    this.fans.delete(state);
     this.unfinished--;
     for (const id of this.prepared.dag.directDownstream(state.block.id)) {
       const down = this.byId.get(id);

@@ -49,12 +49,12 @@ export class RunRecorder {
     state.status = update.status;
     this.updateRow(state, update);
     this.emit({
-      type: 'block-status', runId: this.runId, block: state.block.id, status: update.status, attempt: state.attempt,
+      type: 'block-status', runId: this.runId, block: state.id, status: update.status, attempt: state.attempt,
       ...(reason === undefined ? {} : { reason }), time: this.clock.now(),
     });
   }
 
   systemLog(state: BlockRun, text: string): void {
-    this.emit({ type: 'log-chunk', runId: this.runId, block: state.block.id, attempt: state.attempt, stream: 'system', text, time: this.clock.now() });
+    this.emit({ type: 'log-chunk', runId: this.runId, block: state.id, attempt: state.attempt, stream: 'system', text, time: this.clock.now() });
   }
 }

@@ -5,10 +5,10 @@ import type { BlockRunRecord, BlockStatus, LogChunk, RunMode, RunRecord, RunStat
 
 export const RUN_COLUMNS =
   'id, pipeline_name, pipeline_file, status, trigger, mode, selection, source_run_id, variables, git_commit, git_branch, git_dirty, ' +
-  'created_at, started_at, finished_at, error, owner_pid, owner_host, heartbeat_at';
+  'created_at, started_at, finished_at, error, owner_pid, owner_host, heartbeat_at, batch_id';
 
 export const BLOCK_RUN_COLUMNS =
-  'id, run_id, block, status, attempt, exit_code, signal, reason, started_at, finished_at, outputs, fingerprint, output_hashes, log_dropped_bytes, executor, executor_type, executor_job';
+  'id, run_id, block, status, attempt, exit_code, signal, reason, started_at, finished_at, outputs, fingerprint, output_hashes, log_dropped_bytes, executor, executor_type, executor_job, item_of, item_index, item_value';
 
 type Row = Record<string, unknown>;
 
@@ -32,6 +32,7 @@ export function toRunRecord(row: Row): RunRecord {
     ownerPid: Number(row.owner_pid),
     ownerHost: String(row.owner_host),
     heartbeatAt: Number(row.heartbeat_at),
+    ...(typeof row.batch_id === 'string' ? { batchId: row.batch_id } : {}),
   };
 }
 
@@ -55,6 +56,7 @@ export function toBlockRunRecord(row: Row): BlockRunRecord {
     executor: optionalString(row.executor),
     executorType: optionalString(row.executor_type),
     executorJob: optionalString(row.executor_job),
+    ...(typeof row.item_of === 'string' ? { item: { of: row.item_of, index: Number(row.item_index), value: optionalString(row.item_value) ?? '' } } : {}),
   };
 }
 

@@ -6,6 +6,7 @@ import { EXECUTION_TABLES, EXECUTION_TABLE_NAMES } from './executionTables.ts';
 import { QUERY_INDEXES, QUERY_TABLES } from './queryIndexes.ts';
 import { DETAILS_TABLE_NAMES, DETAILS_TABLES } from './detailsTables.ts';
 import { EXECUTOR_COLUMNS } from './executorColumns.ts';
+import { FAN_OUT_TABLES } from './fanOutTables.ts';
 
 /**
  * Forward migrations, applied in order; the schema version is `PRAGMA user_version`, i.e. the
@@ -88,6 +89,8 @@ export const MIGRATIONS: readonly string[] = [
   EXECUTION_TABLES,
   // Which executor ran each attempt (see executorColumns.ts).
   EXECUTOR_COLUMNS,
+  // Fan-out items and batches (see fanOutTables.ts).
+  FAN_OUT_TABLES,
 ];
 
 export const SCHEMA_VERSION = MIGRATIONS.length;

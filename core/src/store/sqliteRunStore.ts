@@ -6,9 +6,10 @@ import { findGoneOwners, markInterrupted } from './interruptedRuns.ts';
 import { BLOCK_RUN_COLUMNS, jsonOrNull, orNull, RUN_COLUMNS, toBlockRunRecord, toLogChunk, toRunRecord } from './rows.ts';
 import { assign, runFilter, runOrder, timestampSets } from './sqlClauses.ts';
 import { toStoreError } from './sqliteErrors.ts';
+import { BLOCKS_ONLY, ITEM_COUNTS, ITEM_PAGE } from './fanOutTables.ts';
 import {
   FINISHED_BLOCK_STATUSES, FINISHED_RUN_STATUSES, StoreError,
-  type BlockRunRecord, type BlockRunUpdate, type BlockStatus, type LogChunk, type LogWriter, type NewBlockRun, type NewRun, type PipelineSummary,
+  type BlockRunRecord, type BlockRunUpdate, type BlockStatus, type LogChunk, type LogWriter, type NewBlockRun, type NewItemRun, type NewRun, type PipelineSummary,
   type RunColumns, type RunFact, type RunOutput, type RunQuery, type RunRecord, type RunStore, type RunSummary, type RunUpdate,
 } from './types.ts';
 
@@ -55,12 +56,12 @@ export class SqliteRunStore implements RunStore {
       const id = this.write(() =>
         this.sql(
           `INSERT INTO pipeline_run (pipeline_name, pipeline_file, status, trigger, mode, selection, source_run_id, variables,
-             git_commit, git_branch, git_dirty, created_at, owner_pid, owner_host, heartbeat_at)
-           VALUES (?, ?, 'initial', ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+             git_commit, git_branch, git_dirty, created_at, owner_pid, owner_host, heartbeat_at, batch_id)
+           VALUES (?, ?, 'initial', ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
         ).run(
           run.pipelineName, run.pipelineFile, run.trigger, run.mode, JSON.stringify(run.selection), orNull(run.sourceRunId),
           JSON.stringify(run.variables), orNull(run.git?.commit), orNull(run.git?.branch), run.git === undefined ? null : Number(run.git.dirty),
-          now, process.pid, hostname(), now,
+          now, process.pid, hostname(), now, orNull(run.batchId),
         ).lastInsertRowid,
       );
       this.ownedRuns.add(id);
@@ -118,7 +119,7 @@ export class SqliteRunStore implements RunStore {
       // SQLite takes a bare column (status) from the row that max() picked: the latest attempt, in one pass over the index.
       const counts = this.sql(
         `SELECT run_id, status, count(*) AS n FROM (
-           SELECT b.run_id, b.block, b.status, max(b.attempt) FROM block_run b WHERE b.run_id IN (SELECT value FROM json_each(?)) GROUP BY b.run_id, b.block)
+           SELECT b.run_id, b.block, b.status, max(b.attempt) FROM block_run b WHERE b.run_id IN (SELECT value FROM json_each(?)) AND b.${BLOCKS_ONLY} GROUP BY b.run_id, b.block)
          GROUP BY run_id, status`,
       ).all(JSON.stringify([...byId.keys()]));
       for (const row of counts) {
@@ -178,7 +179,7 @@ export class SqliteRunStore implements RunStore {
 
   blockRunsOf(runIds: readonly number[]): BlockRunRecord[] {
     return this.guard(() =>
-      this.sql(`SELECT ${BLOCK_RUN_COLUMNS} FROM block_run WHERE run_id IN (SELECT value FROM json_each(?)) ORDER BY run_id, id`)
+      this.sql(`SELECT ${BLOCK_RUN_COLUMNS} FROM block_run WHERE run_id IN (SELECT value FROM json_each(?)) AND ${BLOCKS_ONLY} ORDER BY run_id, id`)
         .all(JSON.stringify(runIds)).map(toBlockRunRecord),
     );
   }
@@ -208,10 +209,11 @@ export class SqliteRunStore implements RunStore {
       const finishedAt = blockRun.finishedAt ?? (FINISHED_BLOCK_STATUSES.includes(status) ? now : undefined);
       const { changes, lastInsertRowid } = this.write(() =>
         this.sql(
-          `INSERT INTO block_run (run_id, pipeline_file, block, status, attempt, reason, started_at, finished_at, outputs, fingerprint, output_hashes)
-           SELECT id, pipeline_file, ?, ?, ?, ?, ?, ?, ?, ?, ? FROM pipeline_run WHERE id = ?`,
+          `INSERT INTO block_run (run_id, pipeline_file, block, status, attempt, reason, started_at, finished_at, outputs, fingerprint, output_hashes, item_of, item_index, item_value)
+           SELECT id, pipeline_file, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ? FROM pipeline_run WHERE id = ?`,
         ).run(
           blockRun.block, status, blockRun.attempt ?? 1, orNull(blockRun.reason), orNull(startedAt), orNull(finishedAt), JSON.stringify(blockRun.outputs ?? {}), orNull(blockRun.fingerprint), jsonOrNull(blockRun.outputHashes),
+          orNull(blockRun.item?.of), orNull(blockRun.item?.index), orNull(blockRun.item?.value),
           blockRun.runId,
         ),
       );
@@ -243,6 +245,37 @@ export class SqliteRunStore implements RunStore {
     });
   }
 
+  createItemRuns(runId: number, of: string, items: readonly NewItemRun[]): number[] {
+    return this.guard(() => {
+      const file = this.sql('SELECT pipeline_file FROM pipeline_run WHERE id = ?').get(runId)?.pipeline_file;
+      if (typeof file !== 'string') throw new StoreError('not-found', `Run #${runId} is not in the store ${this.path}.`);
+      const insert = this.sql(
+        `INSERT INTO block_run (run_id, pipeline_file, block, status, attempt, reason, started_at, finished_at, outputs, item_of, item_index, item_value)
+         VALUES (?, ?, ?, ?, 1, ?, ?, ?, ?, ?, ?, ?)`,
+      );
+      // One transaction for all of them: 10,000 items are one commit, not 10,000.
+      return this.write(() => items.map((item) => Number(insert.run(
+        runId, file, `${of}[${item.index}]`, item.status, orNull(item.reason), orNull(item.startedAt), orNull(item.finishedAt),
+        JSON.stringify(item.outputs ?? {}), of, item.index, item.value,
+      ).lastInsertRowid)));
+    });
+  }
+
+  itemRuns(runId: number, of: string, page: { offset?: number; limit?: number } = {}): BlockRunRecord[] {
+    return this.guard(() =>
+      this.sql(ITEM_PAGE.replace('%COLUMNS%', BLOCK_RUN_COLUMNS.split(', ').map((c) => `b.${c}`).join(', ')))
+        .all(runId, of, page.limit ?? DEFAULT_LIST_LIMIT, page.offset ?? 0).map(toBlockRunRecord),
+    );
+  }
+
+  itemCounts(runId: number, of: string): Partial<Record<BlockStatus, number>> {
+    return this.guard(() => {
+      const counts: Partial<Record<BlockStatus, number>> = {};
+      for (const row of this.sql(ITEM_COUNTS).all(runId, of)) counts[String(row.status) as BlockStatus] = Number(row.n);
+      return counts;
+    });
+  }
+
   getBlockRun(id: number): BlockRunRecord | undefined {
     return this.guard(() => {
       const row = this.sql(`SELECT ${BLOCK_RUN_COLUMNS} FROM block_run WHERE id = ?`).get(id);
@@ -252,7 +285,7 @@ export class SqliteRunStore implements RunStore {
 
   blockRuns(runId: number): BlockRunRecord[] {
     return this.guard(() => {
-      const records = this.sql(`SELECT ${BLOCK_RUN_COLUMNS} FROM block_run WHERE run_id = ? ORDER BY id`).all(runId).map(toBlockRunRecord);
+      const records = this.sql(`SELECT ${BLOCK_RUN_COLUMNS} FROM block_run WHERE run_id = ? AND ${BLOCKS_ONLY} ORDER BY id`).all(runId).map(toBlockRunRecord);
       if (this.readonly && this.getRun(runId)?.status === 'interrupted') {
         // Readers cannot mark a dead owner's run; show it as markInterrupted() would leave it.
         return records.map((r) => (FINISHED_BLOCK_STATUSES.includes(r.status) ? r : { ...r, status: 'cancelled', reason: 'interrupted' }));

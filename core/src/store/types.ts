@@ -36,6 +36,8 @@ export interface NewRun {
   sourceRunId: number | undefined;
   variables: Record<string, string | number | boolean>;
   git: GitInfo | undefined;
+  /** Runs started together by `run --for-each`, one per item, share this id. */
+  batchId?: string;
 }
 
 export interface RunRecord extends NewRun {
@@ -80,6 +82,15 @@ export interface BlockRunRecord {
   executorType?: string | undefined;
   /** The remote job's id: a SLURM job id, a container's name, an Argo node. */
   executorJob?: string | undefined;
+  /** Set on the rows of a fan-out's items (`block` is then `resize[3]`). */
+  item?: ItemOf;
+}
+
+/** Which fan-out block an item row belongs to, its position, and its value. */
+export interface ItemOf {
+  of: string;
+  index: number;
+  value: string;
 }
 
 export interface LogChunk {
@@ -202,6 +213,19 @@ export interface NewBlockRun {
   outputs?: Record<string, string>;
   fingerprint?: string;
   outputHashes?: Record<string, string>;
+  /** For an item of a fan-out block. */
+  item?: ItemOf;
+}
+
+/** One item of a fan-out as first recorded. */
+export interface NewItemRun {
+  index: number;
+  value: string;
+  status: BlockStatus;
+  reason?: string;
+  outputs?: Record<string, string>;
+  startedAt?: number;
+  finishedAt?: number;
 }
 
 /** Fields a block run may change; `undefined` leaves a field alone. */
@@ -264,8 +288,14 @@ export interface RunStore {
   createBlockRun(blockRun: NewBlockRun): BlockRunRecord;
   updateBlockRun(id: number, update: BlockRunUpdate): void;
   getBlockRun(id: number): BlockRunRecord | undefined;
-  /** Every attempt of every block of the run, in creation order. */
+  /** Every attempt of every block of the run, in creation order (a fan-out's items are not blocks: see itemRuns). */
   blockRuns(runId: number): BlockRunRecord[];
+  /** Records the items of a fan-out block in one transaction; returns their row ids, in order. */
+  createItemRuns(runId: number, of: string, items: readonly NewItemRun[]): number[];
+  /** A page of a fan-out block's items (latest attempt of each), by index. */
+  itemRuns(runId: number, of: string, page?: { offset?: number; limit?: number }): BlockRunRecord[];
+  /** How many of a fan-out block's items are in each status (latest attempt of each). */
+  itemCounts(runId: number, of: string): Partial<Record<BlockStatus, number>>;
   /** For `from` mode: the newest `completed` or `cached` run of this block in any run of the pipeline file. */
   latestCompletedBlockRun(pipelineFile: string, block: string): BlockRunRecord | undefined;
   /** The newest `completed` or `cached` run of this block with this fingerprint. */

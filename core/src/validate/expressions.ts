@@ -62,11 +62,24 @@ export function collectExpressions(pipeline: Pipeline, report: (d: Diagnostic) =
     add(block.run, block, 'run');
     add(block.cwd, block, 'cwd');
     add(block.approval?.prompt, block, 'approval.prompt');
+    const foreach = block.foreach;
+    if (foreach?.kind === 'expression') add(foreach.value, block, 'foreach');
+    else if (foreach?.kind === 'glob') add(foreach.pattern, block, 'foreach');
+    else if (foreach?.kind === 'list') for (const item of foreach.items) add(item, block, 'foreach');
     for (const e of block.env) add(e.value, block, 'env');
     for (const e of block.subPipeline?.with ?? []) add(e.value, block, 'with');
     if (block.condition && typeof block.condition.value === 'string' && !/^(true|false)$/.test(block.condition.value)) add(block.condition, block, 'if', true);
   }
   return found;
+}
+
+/** Why `${{ item }}` has no value here, if it has none: only the fields of one item (run, env, cwd) see it. */
+function itemProblem(block: Block | undefined, field: string): string | undefined {
+  if (block === undefined) return '`item` is only defined in a block with `foreach`; pipeline-level values have no item.';
+  if (block.foreach === undefined) return `\`item\` is only defined in a block with \`foreach\`; block '${block.id}' has none.`;
+  if (field === 'foreach') return '`foreach` cannot read `item`: the items are what it defines.';
+  if (field === 'if' || field === 'approval.prompt') return `\`${field}\` is decided once for the whole block, before it fans out, so it cannot read \`item\`; use it in \`run\`, \`env\` or \`cwd\`.`;
+  return undefined;
 }
 
 /**
@@ -79,13 +92,18 @@ export function checkReferences(
 ): void {
   const blockIds = [...pipeline.blockById.keys()];
   const brokenChains = new BrokenChains(pipeline, unknownDependencies);
-  for (const { expr, block } of found) {
-    for (const ref of allReferences(expr)) checkReference(ref, block);
+  for (const { expr, block, field } of found) {
+    for (const ref of allReferences(expr)) checkReference(ref, block, field);
   }
 
-  function checkReference(ref: RefExpr, block: Block | undefined): void {
+  function checkReference(ref: RefExpr, block: Block | undefined, field: string): void {
     const c = classifyReference(ref);
     switch (c.kind) {
+      case 'item': {
+        const problem = itemProblem(block, field);
+        if (problem !== undefined) report(diagnostic('item-outside-foreach', 'error', c.span, problem));
+        return;
+      }
       case 'invalid':
         report(diagnostic('invalid-reference', 'error', { start: c.start, end: c.end }, c.message));
         return;

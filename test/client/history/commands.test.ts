@@ -22,8 +22,8 @@ test('tree items carry { runId, storePath, file, block } as own properties for t
     const run = model.children(pipeline)[0] as RunNode;
     const block = model.children(run)[0] as BlockRunNode;
     assert.deepEqual(runTargetOf(run), { runId, storePath: path, file: '/work/example/etl.pipeline.yaml' });
-    assert.deepEqual({ ...block, parent: undefined, run: undefined, record: undefined, earlier: undefined }, {
-      kind: 'blockRun', parent: undefined, run: undefined, runId, storePath: path, file: '/work/example/etl.pipeline.yaml', block: 'extract', blockRunId: 1, record: undefined, earlier: undefined,
+    assert.deepEqual({ ...block, parent: undefined, run: undefined, record: undefined, earlier: undefined, items: undefined }, {
+      kind: 'blockRun', parent: undefined, run: undefined, runId, storePath: path, file: '/work/example/etl.pipeline.yaml', block: 'extract', blockRunId: 1, record: undefined, earlier: undefined, items: undefined,
     });
     assert.equal(runTargetOf({ runId: 0, storePath: path }), undefined);
     assert.equal(runTargetOf('nonsense'), undefined);

@@ -2,6 +2,7 @@ import type { BlockState, CompareView, GraphLayout, GraphModel, PlanMark } from 
 import { NODE_HEIGHT, NODE_WIDTH } from '../layout/geometry.ts';
 import { formatElapsed } from '../../../core/src/util/duration.ts';
 import { PLAN_WORDS, statusColor, statusGlyph, statusWord } from './statusStyle.ts';
+import { progressText } from '../../../core/src/model/fanOutProgress.ts';
 
 const SVG = 'http://www.w3.org/2000/svg';
 const MAX_ID_CHARS = 20;
@@ -424,16 +425,18 @@ export class GraphView {
     if (state !== undefined && !paused) parts.group.style.setProperty('--status', statusColor(state.status));
     else parts.group.style.removeProperty('--status');
     const meta: string[] = [];
+    if (state?.items !== undefined) meta.push(progressText(state.items));
     if (state?.durationMs !== undefined) meta.push(formatElapsed(state.durationMs));
     if (state?.attempts !== undefined && state.attempts > 1) meta.push(`${state.attempts} attempts`);
     const details = parts.details;
     if (details !== undefined) {
       details.glyph.textContent = paused ? PAUSED_GLYPH : statusGlyph(state?.status);
       details.meta.textContent = meta.length > 0 ? meta.join(' · ') : state === undefined ? '' : statusWord(state.status);
-      details.badge.textContent = planKind === undefined ? (node.pipeline === undefined ? '' : 'sub-pipeline') : PLAN_WORDS[planKind];
+      details.badge.textContent = planKind === undefined ? (state?.items !== undefined ? '▾ items' : node.pipeline === undefined ? '' : 'sub-pipeline') : PLAN_WORDS[planKind];
     }
     const label = [node.members !== undefined ? `Group ${node.id} of ${node.members} blocks, Enter expands it` : `Block ${node.id}`, ...(paused ? [`${PAUSED_GLYPH} paused in the debugger`] : []), statusWord(state?.status), ...(state?.status === 'waiting' ? ['waiting for approval: Tab to its Approve and Reject buttons'] : []), ...meta];
     if (planKind !== undefined) label.push(`plan: ${PLAN_WORDS[planKind]}`);
+    if (state?.items !== undefined) label.push(`fan-out of ${state.items.total} items, Enter or a click lists them`);
     if (node.disabled === true) label.push('disabled');
     if (node.pipeline !== undefined) label.push(`runs pipeline ${node.pipeline}: its graph is in the node menu`);
     if (change !== undefined && change !== 'unchanged') label.push(`${change} since ${this.compare?.label ?? 'the base'}`);

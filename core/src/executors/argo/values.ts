@@ -31,6 +31,8 @@ export function valueOf(expr: Expr, pipeline: Pipeline, tasks: TaskNames, static
     }
     case 'run':
       return { ok: true, text: '{{workflow.name}}' };
+    case 'item':
+      return { ok: false, why: 'a `foreach` block fans out at run time; run it locally, or write the items as an Argo `withItems` by hand' };
     case 'pipeline':
       return literalText(pipeline.name);
     case 'env': {
