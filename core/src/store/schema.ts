@@ -1,3 +1,4 @@
+import { QUERY_EXPORT_INDEXES } from './queryExportIndexes.ts';
 import type { SqlDriver } from './driver.ts';
 import { StoreError } from './types.ts';
 import { TRIGGER_TABLES } from './triggerTables.ts';
@@ -79,6 +80,8 @@ export const MIGRATIONS: readonly string[] = [
   QUERY_INDEXES,
   // Run details (see detailsTables.ts).
   DETAILS_TABLES,
+  // The export's read-ahead of block duration history (see queryExportIndexes.ts).
+  QUERY_EXPORT_INDEXES,
 ];
 
 export const SCHEMA_VERSION = MIGRATIONS.length;
