@@ -20,7 +20,7 @@ const NOW = Date.parse('2026-01-03T00:00:00Z');
 
 const SINGLE: string[] = [
   'status:failed', 'pipeline:p07', 'trigger:schedule', 'branch:release', 'commit:c0ffee', 'dirty:true', 'var:epochs>48', 'var:env=prod',
-  'property:accuracy>=0.999', 'property:b9.accuracy<0.0005', 'block:b3:failed', 'date:-2d', 'date:2026-01-01 TO 2026-01-02', 'duration:>59s', 'error:"disk full"', '#4242',
+  'property:accuracy>=0.999', 'property:b9.accuracy<0.0005', 'block:b3:failed', 'block:b3:completed', 'block:b3', 'date:-2d', 'date:2026-01-01 TO 2026-01-02', 'duration:>59s', 'error:"disk full"', '#4242',
 ];
 const MULTI: string[] = [
   'pipeline:p07 status:failed var:epochs>40 date:>-30d',

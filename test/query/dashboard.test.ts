@@ -2,9 +2,10 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { parseDashboardMessage } from '../../client/src/dashboard/messageValidation.ts';
-import { chartOf, metricsOf, rowOf } from '../../client/src/dashboard/rows.ts';
+import { chartOf, logBlockRunOf, metricsOf, rowOf } from '../../client/src/dashboard/rows.ts';
 import { suggest } from '../../webview/src/dashboard/completion.ts';
 import type { Completions } from '../../webview/src/dashboard/protocol.ts';
+import type { BlockRunRecord } from '../../core/src/store/index.ts';
 
 const VALUES: Completions = {
   pipelines: ['orders-etl', 'mnist', 'with space'], branches: ['main', 'feature/x'], variables: ['epochs', 'env'],
@@ -58,4 +59,14 @@ test('a row says its status from the status table, counts the latest attempts an
   ];
   assert.deepEqual(metricsOf(facts), { runs: 3, successRate: 0.5, failureRate: 0.5, averageMs: 2000, p95Ms: 3000, runsPerDay: 0.75 });
   assert.deepEqual(chartOf(facts), { starts: [0, 172_800_000, 345_600_000], durations: [1000, 3000, null], statuses: ['completed', 'failed', 'running'] });
+});
+
+test("Open Log picks the run's failed block (its latest attempt), else the block that started last", () => {
+  const b = (id: number, block: string, status: BlockRunRecord['status'], attempt: number, startedAt: number | undefined): BlockRunRecord =>
+    ({ id, runId: 1, pipelineFile: '/p.pipeline.yaml', block, status, attempt, startedAt, finishedAt: undefined, exitCode: undefined, signal: undefined, reason: undefined, outputs: {} }) as unknown as BlockRunRecord;
+  assert.equal(logBlockRunOf([b(1, 'a', 'completed', 1, 10), b(2, 'b', 'failed', 1, 20), b(3, 'c', 'completed', 1, 30)]), 2);
+  // A failed attempt that a retry fixed is not the run's failure: the latest started block is.
+  assert.equal(logBlockRunOf([b(1, 'a', 'failed', 1, 10), b(4, 'a', 'completed', 2, 40), b(3, 'c', 'running', 1, 30)]), 4);
+  assert.equal(logBlockRunOf([b(1, 'a', 'completed', 1, 10), b(2, 'b', 'running', 1, 20), b(3, 'c', 'queued', 1, undefined)]), 2);
+  assert.equal(logBlockRunOf([]), undefined);
 });

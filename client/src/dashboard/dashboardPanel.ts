@@ -10,7 +10,7 @@ import { runState, type StoreHold } from '../runState/index.ts';
 import { withWritableStore } from '../history/targets.ts';
 import { dashboardHtml } from './dashboardHtml.ts';
 import { parseDashboardMessage } from './messageValidation.ts';
-import { chartOf, metricsOf, rowOf, STATUS_VALUES } from './rows.ts';
+import { chartOf, logBlockRunOf, metricsOf, rowOf, STATUS_VALUES } from './rows.ts';
 import type { RunStateSource } from './runStateSource.ts';
 
 export const DASHBOARD_VIEW_TYPE = 'pipelineStudio.executions';
@@ -275,7 +275,17 @@ export class DashboardPanel implements vscode.Disposable {
     const arg = { runId, storePath: this.connection.path, file: run.pipelineFile };
     if (target === 'graph') await vscode.commands.executeCommand('pipelineStudio.showRunInGraph', arg);
     else if (target === 'file') await vscode.commands.executeCommand('pipelineStudio.openPipelineFile', arg);
-    else await vscode.commands.executeCommand('pipelineStudio.showRunInGraph', arg);
+    else await this.openLog(runId, arg.storePath);
+  }
+
+  /** A run's log: its failed block's (latest attempt), else the block that ran last; the log document follows it while it runs. */
+  private async openLog(runId: number, storePath: string): Promise<void> {
+    const blockRunId = this.read((store) => logBlockRunOf(store.blockRuns(runId)));
+    if (blockRunId === undefined) {
+      this.notice(`Run #${runId} has no block log yet: no block has started.`);
+      return;
+    }
+    await vscode.commands.executeCommand('pipelineStudio.openBlockLog', { storePath, blockRunId });
   }
 
   private notice(text: string): void {

@@ -1,6 +1,6 @@
 import { RUN_STATUSES, statusStyle } from '../../../core/src/model/status.ts';
 import { computeStats } from '../../../core/src/query/stats.ts';
-import type { RunFact, RunSummary } from '../../../core/src/store/index.ts';
+import type { BlockRunRecord, RunFact, RunSummary } from '../../../core/src/store/index.ts';
 import type { ChartData, Metrics, Row } from '../../../webview/src/dashboard/protocol.ts';
 
 /** The chart shows the newest runs of the query; more points than this would not be seen apart. */
@@ -32,3 +32,14 @@ export function chartOf(facts: readonly RunFact[]): ChartData {
 }
 
 export const STATUS_VALUES: readonly string[] = RUN_STATUSES;
+
+/** The block run whose log stands for the run's: a failed block's latest attempt first, else the latest block run started. */
+export function logBlockRunOf(blockRuns: readonly BlockRunRecord[]): number | undefined {
+  const latest = new Map<string, BlockRunRecord>();
+  for (const b of blockRuns) if ((latest.get(b.block)?.attempt ?? 0) <= b.attempt) latest.set(b.block, b);
+  const last = [...latest.values()];
+  const failed = last.find((b) => b.status === 'failed');
+  if (failed !== undefined) return failed.id;
+  const started = last.filter((b) => b.startedAt !== undefined).sort((a, b) => (a.startedAt ?? 0) - (b.startedAt ?? 0) || a.id - b.id);
+  return started[started.length - 1]?.id ?? last[last.length - 1]?.id;
+}

@@ -4,7 +4,11 @@ import { loadRunDetails } from '../details/model.ts';
 import { closeSync, openSync, writeSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { CSV_COLUMNS, csvHeader, csvRecord } from '../query/exportRows.ts';
-import type { BlockRunRecord, RunColumns, RunStore } from '../store/index.ts';
+import { ExportPage, pageQueries, type PageQueries } from '../query/exportDetails.ts';
+import type { SqlDriver } from '../store/driver.ts';
+import { openDriver } from '../store/openDriver.ts';
+import { DEFAULT_BUSY_TIMEOUT_MS } from '../store/openStore.ts';
+import type { RunColumns, RunStore } from '../store/index.ts';
 import { UsageError } from './files.ts';
 import { checkQuery, runsAndQuery } from './queryOption.ts';
 import { parseCommandArgs, resolveStorePath, withCliStore } from './storeOptions.ts';
@@ -48,15 +52,17 @@ export async function exportCommand(args: string[], io: CliIo): Promise<number> 
  * Writes the runs a query matches, newest first, a page at a time (paging by id, so each page is one
  * index range however deep); returns how many. Shared with the editor's export.
  */
-export function exportRuns(store: RunStore, options: { text: string | undefined; format: 'csv' | 'json' }, write: (chunk: string) => void): number {
+export function exportRuns(store: RunStore, options: { text: string | undefined; format: 'csv' | 'json'; pageSize?: number }, write: (chunk: string) => void): number {
   const columns: RunColumns = options.format === 'csv' ? store.runColumns({ text: options.text }) : { variables: [], properties: [] };
   write(options.format === 'csv' ? csvHeader(columns) : '[');
   let before: number | undefined;
   let count = 0;
   let details: DetailsStore | undefined;
+  let history: SqlDriver | undefined;
+  let reads: PageQueries | undefined;
   try {
     for (;;) {
-      const runs = store.listRuns({ text: options.text, before, limit: EXPORT_PAGE });
+      const runs = store.listRuns({ text: options.text, before, limit: options.pageSize ?? EXPORT_PAGE });
       if (runs.length === 0) break;
       const ids = runs.map((r) => r.id);
       let chunk = '';
@@ -69,26 +75,25 @@ export function exportRuns(store: RunStore, options: { text: string | undefined;
         }
         for (const run of runs) chunk += csvRecord(run, outputs.get(run.id) ?? new Map<string, string>(), columns);
       } else {
-        const byRun = new Map<number, BlockRunRecord[]>();
-        for (const b of store.blockRunsOf(ids)) {
-          let list = byRun.get(b.runId);
-          if (list === undefined) byRun.set(b.runId, (list = []));
-          list.push(b);
-        }
-        // Everything `show --json` has, the run's details (host, queue times, resources, artifacts) included.
         details ??= DetailsStore.open(store);
-        for (const { counts: _counts, ...run } of runs) {
-          const record = { run, blockRuns: byRun.get(run.id) ?? [], details: loadRunDetails(store, details, run.id) };
-          chunk += `${count + chunk.length === 0 ? '' : ','}\n${JSON.stringify(record)}`;
+        history ??= openDriver(store.path, store.driver, { readonly: true, busyTimeoutMs: DEFAULT_BUSY_TIMEOUT_MS });
+        reads ??= pageQueries(history);
+        const runRecords = runs.map(({ counts: _counts, ...run }) => run);
+        const page = new ExportPage({ runs: runRecords, blockRuns: store.blockRunsOf(ids) }, details, reads);
+        // Everything `show --json` has, the run's details (host, queue times, resources, artifacts) included.
+        for (const run of runRecords) {
+          const record = { run, blockRuns: page.blockRuns(run.id), details: loadRunDetails(page, page, run.id) };
+          chunk += `${count === 0 && chunk === '' ? '' : ','}\n${JSON.stringify(record)}`;
         }
       }
       count += runs.length;
       write(chunk);
       before = runs[runs.length - 1]?.id;
-      if (runs.length < EXPORT_PAGE) break;
+      if (runs.length < (options.pageSize ?? EXPORT_PAGE)) break;
     }
   } finally {
     details?.close();
+    history?.close();
   }
   if (options.format === 'json') write(count === 0 ? ']\n' : '\n]\n');
   return count;

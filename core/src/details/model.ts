@@ -47,8 +47,12 @@ export interface RunDetails {
   resourcesUnmeasured: boolean;
 }
 
+/** What loadRunDetails reads: the stores, or a page of them read ahead (core/src/query/exportDetails.ts). */
+export type RunReader = Pick<RunStore, 'getRun' | 'blockRuns'>;
+export type DetailsReader = Pick<DetailsStore, 'runDetail' | 'resources' | 'logSizes' | 'readyTimes' | 'durationHistory' | 'artifacts'>;
+
 /** Everything known about one run, from the run store and its details tables. */
-export function loadRunDetails(store: RunStore, details: DetailsStore, runId: number): RunDetails | undefined {
+export function loadRunDetails(store: RunReader, details: DetailsReader, runId: number): RunDetails | undefined {
   const run = store.getRun(runId);
   if (run === undefined) return undefined;
   const rows = store.blockRuns(runId);

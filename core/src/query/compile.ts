@@ -86,10 +86,14 @@ function compileTerm(term: Term, params: SqlValue[], now: number): string {
     case 'block': {
       bind(term.block);
       if (term.statuses === undefined) return 'r.id IN (SELECT b.run_id FROM block_run b WHERE b.block = ?)';
-      bind(...term.statuses);
-      // The block's status in the run is its latest attempt's.
-      return `r.id IN (SELECT b.run_id FROM block_run b WHERE b.block = ? AND b.status IN (${marks(term.statuses.length)})
-        AND b.attempt = (SELECT max(l.attempt) FROM block_run l WHERE l.run_id = b.run_id AND l.block = b.block))`;
+      bind(...term.statuses, term.block, ...term.statuses);
+      // The block's status in the run is its latest attempt's. Two steps, so the costly one runs only for
+      // the rows a page reads: runs where any attempt had the status (one range of the covering index
+      // block_run_by_block_id), then, per run the outer query visits, the latest attempt's status. A
+      // correlated max(attempt) inside the list cost a lookup per candidate: 25 ms for 14,000 failed b3 at 100k.
+      const list = marks(term.statuses.length);
+      return `(r.id IN (SELECT b.run_id FROM block_run b WHERE b.block = ? AND b.status IN (${list}))
+        AND (SELECT l.status FROM block_run l WHERE l.run_id = r.id AND l.block = ? ORDER BY l.attempt DESC LIMIT 1) IN (${list}))`;
     }
     case 'date': {
       // The same expression as the pipeline_run_by_start index.

@@ -1,3 +1,4 @@
+import { QUERY_EXPORT_INDEXES } from './queryExportIndexes.ts';
 import type { SqlDriver } from './driver.ts';
 import { StoreError } from './types.ts';
 import { TRIGGER_TABLES } from './triggerTables.ts';
@@ -91,6 +92,8 @@ export const MIGRATIONS: readonly string[] = [
   EXECUTOR_COLUMNS,
   // Fan-out items and batches (see fanOutTables.ts).
   FAN_OUT_TABLES,
+  // The export's read-ahead of block duration history (see queryExportIndexes.ts).
+  QUERY_EXPORT_INDEXES,
 ];
 
 export const SCHEMA_VERSION = MIGRATIONS.length;

@@ -97,7 +97,7 @@ export class DashboardApp {
     this.table = new RunTable(root, {
       sort: (field) => this.setSort(field),
       need: (offset, limit) => this.post({ type: 'window', generation: this.generation, offset, limit }),
-      open: (row) => this.post({ type: 'open', runId: row.id, target: 'graph' }),
+      open: (row, target) => this.post({ type: 'open', runId: row.id, target }),
       selectionChanged: () => this.showSelection(),
     });
     this.input.addEventListener('input', () => {

@@ -1,4 +1,4 @@
-import type { Row, Sort, SortField } from './protocol.ts';
+import type { OpenTarget, Row, Sort, SortField } from './protocol.ts';
 
 /** Rows are one line each, so the table can place any row without measuring: virtual scrolling. */
 export const ROW_HEIGHT = 26;
@@ -21,14 +21,22 @@ export interface TableEvents {
   sort(field: SortField): void;
   /** Rows [offset, offset + limit) are needed and not loaded. */
   need(offset: number, limit: number): void;
-  open(row: Row): void;
+  open(row: Row, target: OpenTarget): void;
   selectionChanged(): void;
 }
+
+/** The row actions, in the context menu and on keys (Enter: graph; L: log; F: pipeline file). */
+const ROW_ACTIONS: { target: OpenTarget; label: string; key: string }[] = [
+  { target: 'graph', label: 'Open Graph', key: 'Enter' },
+  { target: 'log', label: 'Open Log', key: 'L' },
+  { target: 'file', label: 'Open Pipeline File', key: 'F' },
+];
 
 /**
  * The runs table: a header of sort buttons and a scrolling body that renders only the rows in view
  * (plus a few), whatever the total. Rows arrive by page from the host; missing ones show as loading.
- * Selection: click, ctrl/cmd-click to toggle, shift-click for a range; arrows move, Space selects, Enter opens.
+ * Selection: click, ctrl/cmd-click to toggle, shift-click for a range; arrows move, Space selects, Enter opens
+ * the graph, L the log, F the pipeline file; right-click, the context-menu key or Shift+F10 show the row's actions.
  */
 export class RunTable {
   readonly element: HTMLElement;
@@ -44,6 +52,7 @@ export class RunTable {
   private focus = 0;
   private anchor: number | undefined;
   private now = Date.now();
+  private menu: HTMLElement | undefined;
 
   constructor(parent: HTMLElement, events: TableEvents) {
     this.events = events;
@@ -191,7 +200,13 @@ export class RunTable {
     element.append(cell('c-id', `#${row.id}`), pipeline, status, cell('c-trigger', row.trigger), started, cell('c-duration', duration), blocks, cell('c-git', git), variables);
     for (const child of element.children) child.setAttribute('role', 'gridcell');
     element.addEventListener('click', (event) => this.click(index, row, event));
-    element.addEventListener('dblclick', () => this.events.open(row));
+    element.addEventListener('dblclick', () => this.events.open(row, 'graph'));
+    element.addEventListener('contextmenu', (event) => {
+      event.preventDefault();
+      this.focus = index;
+      if (!this.selected.has(row.id)) this.click(index, row, event);
+      this.showMenu(row, event.clientX, event.clientY);
+    });
     return element;
   }
 
@@ -217,6 +232,49 @@ export class RunTable {
     this.render();
   }
 
+  /** The row's actions as a menu at (x, y); keyboard operable, closed by Escape, a choice or a click elsewhere. */
+  private showMenu(row: Row, x: number, y: number): void {
+    this.menu?.remove();
+    const menu = el('div', 'rowmenu');
+    menu.setAttribute('role', 'menu');
+    menu.setAttribute('aria-label', `Run #${row.id}`);
+    menu.style.left = `${x}px`;
+    menu.style.top = `${y}px`;
+    const close = (): void => {
+      menu.remove();
+      if (this.menu === menu) this.menu = undefined;
+      this.element.focus();
+    };
+    const items = ROW_ACTIONS.map(({ target, label, key }) => {
+      const item = el('button', 'rowmenu-item');
+      item.setAttribute('role', 'menuitem');
+      item.textContent = label;
+      item.title = key;
+      item.dataset.target = target;
+      item.addEventListener('click', () => {
+        close();
+        this.events.open(row, target);
+      });
+      return item;
+    });
+    menu.append(...items);
+    menu.addEventListener('keydown', (event) => {
+      const at = items.indexOf(document.activeElement as HTMLButtonElement);
+      if (event.key === 'Escape') close();
+      else if (event.key === 'ArrowDown') items[(at + 1) % items.length]?.focus();
+      else if (event.key === 'ArrowUp') items[(at + items.length - 1) % items.length]?.focus();
+      else return;
+      event.preventDefault();
+      event.stopPropagation();
+    });
+    menu.addEventListener('focusout', (event) => {
+      if (!menu.contains(event.relatedTarget as Node | null)) close();
+    });
+    document.body.append(menu);
+    this.menu = menu;
+    items[0]?.focus();
+  }
+
   private key(event: KeyboardEvent): void {
     if (this.total === 0) return;
     const page = Math.max(1, Math.floor(this.body.clientHeight / ROW_HEIGHT) - 1);
@@ -232,7 +290,14 @@ export class RunTable {
       this.anchor = this.focus;
       this.events.selectionChanged();
     } else if (event.key === 'Enter' && row !== undefined) {
-      this.events.open(row);
+      this.events.open(row, 'graph');
+    } else if ((event.key === 'l' || event.key === 'L') && row !== undefined && !event.ctrlKey && !event.metaKey) {
+      this.events.open(row, 'log');
+    } else if ((event.key === 'f' || event.key === 'F') && row !== undefined && !event.ctrlKey && !event.metaKey) {
+      this.events.open(row, 'file');
+    } else if ((event.key === 'ContextMenu' || (event.key === 'F10' && event.shiftKey)) && row !== undefined) {
+      const box = this.body.getBoundingClientRect();
+      this.showMenu(row, box.left + 40, box.top + (this.focus + 1) * ROW_HEIGHT - this.body.scrollTop);
     } else if (event.key === 'a' && (event.ctrlKey || event.metaKey)) {
       for (const r of this.rows.values()) this.selected.add(r.id);
       this.events.selectionChanged();
