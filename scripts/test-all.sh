@@ -9,6 +9,9 @@
 # Environment (besides test/e2e/lib.sh's E2E_TOOLS, E2E_CHROMIUM, E2E_UID, E2E_KRB5_HEADER):
 #   TEST_ALL_TOOLS_ONLY=1   stop after the tools check/install (for test/testCommand.test.ts)
 set -uo pipefail
+# The tests compare the CLI's plain output; on GitHub Actions or GitLab CI `run` would print log groups
+# instead (test/ciGroups sets these variables itself).
+unset GITHUB_ACTIONS GITLAB_CI
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 cd "$root"
 # shellcheck source=../test/e2e/lib.sh

@@ -55,9 +55,9 @@ test('on GitLab CI each block is a collapsed section with start and end timestam
   golden('gitlab.golden.txt', groupedPart(r.stdout).replace(/section_(start|end):\d+:/g, 'section_$1:<time>:'));
 });
 
-test('a CI that is neither (CI=true) gets GitHub\'s syntax; outside CI, or with --ci-groups none, the live prefixed lines', () => {
-  assert.match(run({ CI: 'true' }).stdout, /^::group::build ✓ completed$/m);
-  for (const r of [run({}), run({ CI: 'true' }, ['--ci-groups', 'none'])]) {
+test('a CI that is neither (CI=true) gets no groups unless asked; outside CI, or with --ci-groups none, the live prefixed lines', () => {
+  assert.match(run({ CI: 'true' }, ['--ci-groups', 'github']).stdout, /^::group::build ✓ completed$/m);
+  for (const r of [run({}), run({ CI: 'true' }), run({ GITHUB_ACTIONS: 'true' }, ['--ci-groups', 'none'])]) {
     assert.doesNotMatch(r.stdout, /::group::/);
     assert.match(r.stdout, /^build +\| compiling$/m);
   }
@@ -66,10 +66,12 @@ test('a CI that is neither (CI=true) gets GitHub\'s syntax; outside CI, or with 
   assert.match(wrong.stderr, /--ci-groups must be github, gitlab, none, not 'azure'/);
 });
 
-test('the environment decides the style: GitLab before GitHub before a plain CI; CI=false is no CI', () => {
+test('the environment decides the style: GitLab before GitHub; CI alone is none', () => {
   assert.equal(ciGroupStyleOf({ GITLAB_CI: 'true', CI: 'true' }), 'gitlab');
   assert.equal(ciGroupStyleOf({ GITHUB_ACTIONS: 'true', CI: 'true' }), 'github');
-  assert.equal(ciGroupStyleOf({ CI: '1' }), 'github');
+  // Other CI systems (CI=true only) would print the markers as text.
+  assert.equal(ciGroupStyleOf({ CI: '1' }), 'none');
+  assert.equal(ciGroupStyleOf({ CI: 'true' }), 'none');
   assert.equal(ciGroupStyleOf({ CI: 'false' }), 'none');
   assert.equal(ciGroupStyleOf({}), 'none');
 });

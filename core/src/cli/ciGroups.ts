@@ -9,13 +9,13 @@ export const CI_GROUP_STYLES = ['github', 'gitlab', 'none'] as const;
 export type CiGroupStyle = (typeof CI_GROUP_STYLES)[number];
 
 /**
- * The style the environment asks for: GitLab's runner sets GITLAB_CI, GitHub's GITHUB_ACTIONS; any
- * other CI that sets CI=true gets GitHub's syntax, which Gitea/Forgejo Actions understand too.
+ * The style the environment asks for: GitLab's runner sets GITLAB_CI, GitHub's (and Gitea/Forgejo
+ * Actions') GITHUB_ACTIONS. CI=true alone says nothing about the log viewer: other systems would show
+ * the markers as text, so they get none unless `--ci-groups` asks.
  */
 export function ciGroupStyleOf(env: NodeJS.ProcessEnv): CiGroupStyle {
   if (env.GITLAB_CI === 'true') return 'gitlab';
   if (env.GITHUB_ACTIONS === 'true') return 'github';
-  if (env.CI !== undefined && env.CI !== '' && env.CI !== 'false' && env.CI !== '0') return 'github';
   return 'none';
 }
 

@@ -30,7 +30,8 @@ const USAGE = `Usage: pipeline-studio run <file> [--var NAME=VALUE]… [--only A
   --for-each runs the pipeline once per line of FILE (or per entry of a JSON list) with the variable
   VAR set to it, as one batch (find its runs with: pipeline-studio runs 'batch:ID'); --max-parallel
   runs at once (default 1).
-  --ci-groups: each block's output as a collapsible group of the CI log; by default on CI (CI, GITHUB_ACTIONS, GITLAB_CI).`;
+  --ci-groups: each block's output as a collapsible group of the CI log; by default on GitHub Actions and GitLab CI
+  (GITHUB_ACTIONS, GITLAB_CI).`;
 
 /** SGR colours that read on dark and light terminals; a block keeps its colour for the whole run. */
 const COLOURS = [36, 33, 35, 32, 34, 91, 96, 93, 95, 92, 94];
