@@ -2,7 +2,8 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { availableParallelism } from 'node:os';
 import { DRAIN_MS, HELPER_SOURCE } from './launchHelperScript.ts';
-import { NativeLaunchHelper, nativeLauncherPath, type HelperProcess } from './nativeLauncher.ts';
+import { HelperChannel, type HelperProcess } from './helperChannel.ts';
+import { NativeLaunchHelper, nativeLauncherPath } from './nativeLauncher.ts';
 import { SUPERVISOR_TAG_VAR } from './processGroup.ts';
 import type { ShellCommand } from './shells.ts';
 
@@ -133,101 +134,40 @@ function throttle(stream: NodeJS.ReadableStream): void {
   onOutputReleased.add(() => stream.resume());
 }
 
-/** One helper process; idle, it does not keep the engine alive. */
-class LaunchHelper implements HelperProcess {
-  private child: ChildProcess | undefined;
-  private broken = false;
-  private readonly onLost: () => void;
-  private nextId = 1;
+/** The Node helper process (launchHelperScript.ts): JSON requests and answers, one a line. */
+class LaunchHelper extends HelperChannel<{ handlers: LaunchHandlers; spawned: boolean }, string> {
   private pending = '';
-  private readonly live = new Map<number, { handlers: LaunchHandlers; spawned: boolean }>();
 
   constructor(onLost: () => void) {
-    this.onLost = onLost;
+    super(onLost, throttle);
   }
 
-  /** Launches in flight (requested, not yet closed). */
-  get load(): number {
-    return this.live.size;
-  }
-
-  get usable(): boolean {
-    return !this.broken;
-  }
-
-  /** False when the helper is not running and cannot be started: the caller spawns some other way. */
-  launch(command: ShellCommand, cwd: string, env: Record<string, string>, handlers: LaunchHandlers): boolean {
-    const child = this.ensure();
-    if (child?.stdin == null) return false;
-    const id = this.nextId++;
-    this.live.set(id, { handlers, spawned: false });
-    if (this.live.size === 1) this.hold(true);
-    child.stdin.write(`${JSON.stringify([id, command.file, command.args, cwd, env])}\n`);
-    return true;
-  }
-
-  /** Starts the process ahead of the first launch, so that its start-up overlaps the engine's. */
-  prestart(): void {
-    this.ensure();
-  }
-
-  /** Supervises a block this process spawned (its group, and its run folder); false when the helper cannot run. */
-  watch(pid: number, outputFile: string | undefined): boolean {
-    const stdin = this.ensure()?.stdin;
-    if (stdin == null) return false;
-    stdin.write(`${JSON.stringify(['watch', pid, outputFile ?? null])}\n`);
-    return true;
-  }
-
-  unwatch(pid: number): void {
-    this.child?.stdin?.write(`${JSON.stringify(['unwatch', pid])}\n`);
-  }
-
-  private ensure(): ChildProcess | undefined {
-    if (this.broken) return undefined;
-    if (this.child !== undefined) return this.child;
+  protected start(): ChildProcess {
     const env = { ...process.env };
     // Options meant for the engine (a debugger, a preload) are not the helper's.
     delete env.NODE_OPTIONS;
-    let child: ChildProcess;
-    try {
-      child = spawn(process.execPath, [...HELPER_FLAGS, '-e', HELPER_SOURCE, supervisorTag()], { stdio: ['pipe', 'pipe', 'inherit'], env });
-    } catch {
-      this.broken = true;
-      this.onLost();
-      return undefined;
-    }
-    if (child.pid === undefined || child.stdout === null || child.stdin === null) {
-      this.broken = true;
-      child.once('error', () => undefined);
-      this.onLost();
-      return undefined;
-    }
-    this.child = child;
-    child.stdout.setEncoding('utf8');
-    const { stdout } = child;
-    stdout.on('data', (text: string) => {
-      this.receive(text);
-      throttle(stdout);
-    });
-    child.stdin.on('error', () => undefined);
-    child.once('error', () => this.lose('could not run'));
-    child.once('exit', (code, signal) => this.lose(`exited (${signal ?? `code ${String(code)}`})`));
-    this.hold(false);
+    const child = spawn(process.execPath, [...HELPER_FLAGS, '-e', HELPER_SOURCE, supervisorTag()], { stdio: ['pipe', 'pipe', 'inherit'], env });
+    child.stdout?.setEncoding('utf8');
     return child;
   }
 
-  /** Keeps the engine's event loop alive while blocks run, and only then. */
-  private hold(on: boolean): void {
-    const child = this.child;
-    if (child === undefined) return;
-    for (const handle of [child, child.stdout, child.stdin] as unknown as { ref?: () => void; unref?: () => void }[]) {
-      if (on) handle.ref?.();
-      else handle.unref?.();
-    }
+  protected track(handlers: LaunchHandlers): { handlers: LaunchHandlers; spawned: boolean } {
+    return { handlers, spawned: false };
   }
 
-  private receive(text: string): void {
+  protected startRequest(id: number, command: ShellCommand, cwd: string, env: Record<string, string>): string {
+    return `${JSON.stringify([id, command.file, command.args, cwd, env])}\n`;
+  }
+
+  protected watchRequest(pid: number, outputFile: string | undefined): string {
+    return `${JSON.stringify(['watch', pid, outputFile ?? null])}\n`;
+  }
+
+  protected unwatchRequest(pid: number): string {
+    return `${JSON.stringify(['unwatch', pid])}\n`;
+  }
+
+  protected receive(text: string): void {
     this.pending += text;
     for (let nl = this.pending.indexOf('\n'); nl >= 0; nl = this.pending.indexOf('\n')) {
       const message = JSON.parse(this.pending.slice(0, nl)) as HelperMessage;
@@ -257,22 +197,6 @@ class LaunchHelper implements HelperProcess {
         if (message[1] === 'close') handlers.onClose();
         else handlers.onError(Object.assign(new Error(message[3]), { code: message[2] === '' ? undefined : message[2] }));
     }
-  }
-
-  private forget(id: number): void {
-    this.live.delete(id);
-    if (this.live.size === 0) this.hold(false);
-  }
-
-  /** The helper is gone: what it was starting failed; what it had started is out of sight, so it fails too. */
-  private lose(why: string): void {
-    if (this.child === undefined) return;
-    this.child = undefined;
-    this.broken = true;
-    const lost = [...this.live.values()];
-    this.live.clear();
-    for (const { handlers } of lost) handlers.onError(new Error(`the process launcher ${why}`));
-    this.onLost();
   }
 }
 

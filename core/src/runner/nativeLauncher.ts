@@ -4,18 +4,9 @@ import { constants } from 'node:os';
 import { dirname, join } from 'node:path';
 import { StringDecoder } from 'node:string_decoder';
 import { fileURLToPath } from 'node:url';
+import { HelperChannel } from './helperChannel.ts';
 import type { LaunchHandlers } from './launcher.ts';
 import type { ShellCommand } from './shells.ts';
-
-/** What the launcher's pool needs of a helper process, Node or native. */
-export interface HelperProcess {
-  readonly load: number;
-  readonly usable: boolean;
-  launch(command: ShellCommand, cwd: string, env: Record<string, string>, handlers: LaunchHandlers): boolean;
-  prestart(): void;
-  watch(pid: number, outputFile: string | undefined): boolean;
-  unwatch(pid: number): void;
-}
 
 const BINARY = 'ps-launch';
 
@@ -51,100 +42,41 @@ interface Live {
  * Requests are NUL-separated fields; answers are header lines, output followed by its bytes
  * (decoded here as UTF-8, a character split across reads kept whole).
  */
-export class NativeLaunchHelper implements HelperProcess {
-  private child: ChildProcess | undefined;
-  private broken = false;
+export class NativeLaunchHelper extends HelperChannel<Live, Buffer> {
   private readonly binary: string;
   private readonly tag: string;
-  private readonly onLost: () => void;
-  private readonly throttle: (stream: NodeJS.ReadableStream) => void;
-  private nextId = 1;
   private pending: Buffer = Buffer.alloc(0);
-  private readonly live = new Map<number, Live>();
 
   constructor(binary: string, tag: string, onLost: () => void, throttle: (stream: NodeJS.ReadableStream) => void) {
+    super(onLost, throttle);
     this.binary = binary;
     this.tag = tag;
-    this.onLost = onLost;
-    this.throttle = throttle;
   }
 
-  get load(): number {
-    return this.live.size;
+  protected start(): ChildProcess {
+    return spawn(this.binary, [this.tag], { stdio: ['pipe', 'pipe', 'inherit'] });
   }
 
-  get usable(): boolean {
-    return !this.broken;
+  protected track(handlers: LaunchHandlers): Live {
+    return { handlers, decoders: [new StringDecoder('utf8'), new StringDecoder('utf8')] };
   }
 
-  launch(command: ShellCommand, cwd: string, env: Record<string, string>, handlers: LaunchHandlers): boolean {
-    const child = this.ensure();
-    if (child?.stdin == null) return false;
-    const id = this.nextId++;
-    this.live.set(id, { handlers, decoders: [new StringDecoder('utf8'), new StringDecoder('utf8')] });
-    if (this.live.size === 1) this.hold(true);
+  protected startRequest(id: number, command: ShellCommand, cwd: string, env: Record<string, string>): string {
     const entries = Object.entries(env).map(([k, v]) => `${k}=${v}`);
     // argv[0] is the file, as Node's spawn passes it.
     const fields = ['S', String(id), command.file, String(command.args.length + 1), command.file, ...command.args, cwd, String(entries.length), ...entries];
-    child.stdin.write(`${fields.map(noNul).join('\0')}\0`);
-    return true;
+    return `${fields.map(noNul).join('\0')}\0`;
   }
 
-  prestart(): void {
-    this.ensure();
+  protected watchRequest(pid: number, outputFile: string | undefined): string {
+    return `W\0${pid}\0${noNul(outputFile ?? '')}\0`;
   }
 
-  watch(pid: number, outputFile: string | undefined): boolean {
-    const stdin = this.ensure()?.stdin;
-    if (stdin == null) return false;
-    stdin.write(`W\0${pid}\0${noNul(outputFile ?? '')}\0`);
-    return true;
+  protected unwatchRequest(pid: number): string {
+    return `U\0${pid}\0`;
   }
 
-  unwatch(pid: number): void {
-    this.child?.stdin?.write(`U\0${pid}\0`);
-  }
-
-  private ensure(): ChildProcess | undefined {
-    if (this.broken) return undefined;
-    if (this.child !== undefined) return this.child;
-    let child: ChildProcess;
-    try {
-      child = spawn(this.binary, [this.tag], { stdio: ['pipe', 'pipe', 'inherit'] });
-    } catch {
-      this.broken = true;
-      this.onLost();
-      return undefined;
-    }
-    if (child.pid === undefined || child.stdout === null || child.stdin === null) {
-      this.broken = true;
-      child.once('error', () => undefined);
-      this.onLost();
-      return undefined;
-    }
-    this.child = child;
-    const { stdout } = child;
-    stdout.on('data', (bytes: Buffer) => {
-      this.receive(bytes);
-      this.throttle(stdout);
-    });
-    child.stdin.on('error', () => undefined);
-    child.once('error', () => this.lose('could not run'));
-    child.once('exit', (code, signal) => this.lose(`exited (${signal ?? `code ${String(code)}`})`));
-    this.hold(false);
-    return child;
-  }
-
-  private hold(on: boolean): void {
-    const child = this.child;
-    if (child === undefined) return;
-    for (const handle of [child, child.stdout, child.stdin] as unknown as { ref?: () => void; unref?: () => void }[]) {
-      if (on) handle.ref?.();
-      else handle.unref?.();
-    }
-  }
-
-  private receive(bytes: Buffer): void {
+  protected receive(bytes: Buffer): void {
     let data = this.pending.length === 0 ? bytes : Buffer.concat([this.pending, bytes]);
     for (;;) {
       const nl = data.indexOf(10);
@@ -203,21 +135,6 @@ export class NativeLaunchHelper implements HelperProcess {
         return;
       }
     }
-  }
-
-  private forget(id: number): void {
-    this.live.delete(id);
-    if (this.live.size === 0) this.hold(false);
-  }
-
-  private lose(why: string): void {
-    if (this.child === undefined) return;
-    this.child = undefined;
-    this.broken = true;
-    const lost = [...this.live.values()];
-    this.live.clear();
-    for (const { handlers } of lost) handlers.onError(new Error(`the process launcher ${why}`));
-    this.onLost();
   }
 }
 
