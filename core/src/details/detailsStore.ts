@@ -1,7 +1,7 @@
-import { statementCache, type SqlDriver, type SqlStatement, type SqlValue } from '../store/driver.ts';
-import { openDriver } from '../store/openDriver.ts';
+import type { SqlDriver, SqlStatement, SqlValue } from '../store/driver.ts';
 import { DEFAULT_BUSY_TIMEOUT_MS } from '../store/openStore.ts';
 import { orNull } from '../store/rows.ts';
+import { openSideConnection, type SideConnection } from '../store/sideConnection.ts';
 import { toStoreError } from '../store/sqliteErrors.ts';
 import type { RunStore } from '../store/types.ts';
 import type { ArtifactRecord, AttemptResources, GitExtras, HostInfo, NewArtifact, RunDetailRecord } from './types.ts';
@@ -25,19 +25,18 @@ export class DetailsStore {
   private readonly busyTimeoutMs: number;
   private closed = false;
 
-  private constructor(db: SqlDriver, path: string, busyTimeoutMs: number) {
-    this.db = db;
-    this.prepared = statementCache(db);
-    this.path = path;
-    this.busyTimeoutMs = busyTimeoutMs;
+  private constructor(side: SideConnection) {
+    this.db = side.db;
+    this.prepared = side.prepared;
+    this.path = side.path;
+    this.busyTimeoutMs = side.busyTimeoutMs;
   }
 
   static open(store: RunStore, options: { busyTimeoutMs?: number } = {}): DetailsStore {
-    const busyTimeoutMs = options.busyTimeoutMs ?? DEFAULT_BUSY_TIMEOUT_MS;
     try {
-      return new DetailsStore(openDriver(store.path, store.driver, { readonly: store.readonly, busyTimeoutMs }), store.path, busyTimeoutMs);
+      return new DetailsStore(openSideConnection(store, { readonly: store.readonly, busyTimeoutMs: options.busyTimeoutMs }));
     } catch (error) {
-      throw toStoreError(error, store.path, busyTimeoutMs);
+      throw toStoreError(error, store.path, options.busyTimeoutMs ?? DEFAULT_BUSY_TIMEOUT_MS);
     }
   }
 

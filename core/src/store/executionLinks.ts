@@ -1,6 +1,6 @@
-import { statementCache, type SqlDriver, type SqlStatement } from './driver.ts';
-import { openDriver } from './openDriver.ts';
+import type { SqlDriver, SqlStatement } from './driver.ts';
 import { DEFAULT_BUSY_TIMEOUT_MS } from './openStore.ts';
+import { openSideConnection, type SideConnection } from './sideConnection.ts';
 import { toStoreError } from './sqliteErrors.ts';
 import type { RunStore } from './types.ts';
 
@@ -20,14 +20,14 @@ export class ExecutionLinks {
   private readonly prepared: (text: string) => SqlStatement;
   private readonly path: string;
 
-  private constructor(db: SqlDriver, path: string) {
-    this.db = db;
-    this.path = path;
-    this.prepared = statementCache(db);
+  private constructor(side: SideConnection) {
+    this.db = side.db;
+    this.path = side.path;
+    this.prepared = side.prepared;
   }
 
   static open(store: RunStore, options: { readonly?: boolean } = {}): ExecutionLinks {
-    return new ExecutionLinks(openDriver(store.path, store.driver, { readonly: options.readonly ?? false, busyTimeoutMs: DEFAULT_BUSY_TIMEOUT_MS }), store.path);
+    return new ExecutionLinks(openSideConnection(store, { readonly: options.readonly ?? false }));
   }
 
   linkChild(link: SubRunLink): void {

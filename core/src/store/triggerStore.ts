@@ -1,8 +1,8 @@
 import { hostname } from 'node:os';
-import { statementCache, type SqlDriver, type SqlStatement } from './driver.ts';
-import { openDriver } from './openDriver.ts';
-import { DEFAULT_BUSY_TIMEOUT_MS, openStore } from './openStore.ts';
+import type { SqlDriver, SqlStatement } from './driver.ts';
+import { openStore } from './openStore.ts';
 import { isOwnerGone } from './ownerLiveness.ts';
+import { openSideConnection, type SideConnection } from './sideConnection.ts';
 import { toStoreError } from './sqliteErrors.ts';
 import type { RunStore } from './types.ts';
 
@@ -42,20 +42,18 @@ export class TriggerStore {
   private readonly prepared: (text: string) => SqlStatement;
   private readonly busyTimeoutMs: number;
 
-  private constructor(db: SqlDriver, path: string, busyTimeoutMs: number) {
-    this.db = db;
-    this.prepared = statementCache(db);
-    this.path = path;
-    this.busyTimeoutMs = busyTimeoutMs;
+  private constructor(side: SideConnection) {
+    this.db = side.db;
+    this.prepared = side.prepared;
+    this.path = side.path;
+    this.busyTimeoutMs = side.busyTimeoutMs;
   }
 
   /** Opens the trigger tables of the store at `store.path` (same driver as the run store). */
   static open(store: RunStore, options: { busyTimeoutMs?: number } = {}): TriggerStore {
     // The driver waits as the run store's does (see lockWait): SQLite's busy timeout is one slice, and
     // a write gives up only after the store has stopped changing for the whole stall period.
-    const busyTimeoutMs = options.busyTimeoutMs ?? DEFAULT_BUSY_TIMEOUT_MS;
-    const driver = openDriver(store.path, store.driver, { readonly: false, busyTimeoutMs });
-    return new TriggerStore(driver, store.path, busyTimeoutMs);
+    return new TriggerStore(openSideConnection(store, { readonly: false, busyTimeoutMs: options.busyTimeoutMs }));
   }
 
   /** For tools and tests: opens (and migrates) the store at path, then its trigger tables. */
