@@ -9,45 +9,14 @@ import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'no
 import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { openStore } from '../core/src/store/index.ts';
-import { generateNoopDag, noopMakefile, noopPipelineYaml } from './generate.ts';
+import { generateNoopDag } from './generate.ts';
+import { BARE_LOOP, writeNoopPeers } from './peers.ts';
 
 // Every scheduler runs as its own fresh process, timed from outside, start-up included: the CLI as
 // users run it (the bundle), make, and a bare Node loop that imports nothing (so it is as lean as Node gets).
 const CLI = join(import.meta.dirname, '..', 'dist', 'cli.cjs');
 const MiB = 1024 * 1024;
 const INGEST_BYTES = 200 * 1000 * 1000;
-
-/** The floor for a Node scheduler: the same DAG, file order among ready blocks, `/bin/sh -c true`, output piped and drained, nothing recorded. */
-const BARE_LOOP = `
-const { spawn } = require('node:child_process');
-const dag = JSON.parse(require('node:fs').readFileSync(process.argv[1], 'utf8'));
-const concurrency = Number(process.argv[2]);
-const waiting = dag.deps.map((d) => d.length);
-const downstream = dag.ids.map(() => []);
-dag.deps.forEach((deps, i) => deps.forEach((d) => downstream[d].push(i)));
-const ready = waiting.flatMap((w, i) => (w === 0 ? [i] : []));
-let running = 0, left = dag.ids.length;
-const started = performance.now();
-const pump = () => {
-  while (running < concurrency && ready.length > 0) {
-    ready.sort((a, b) => a - b);
-    const index = ready.shift();
-    running++;
-    const proc = spawn('/bin/sh', ['-c', 'true'], { stdio: ['ignore', 'pipe', 'pipe'], detached: true });
-    proc.stdout.resume();
-    proc.stderr.resume();
-    proc.once('close', (code) => {
-      if (code !== 0) process.exit(1);
-      running--;
-      left--;
-      for (const down of downstream[index]) if (--waiting[down] === 0) ready.push(down);
-      if (left > 0) pump();
-      else process.stdout.write(String(performance.now() - started));
-    });
-  }
-};
-pump();
-`;
 
 /**
  * Preloaded into the Node schedulers: their own CPU time, plus that of the children still alive at
@@ -124,13 +93,8 @@ function main(quick: boolean): void {
   };
   try {
     for (const size of sizes) {
-      const dag = generateNoopDag(size);
-      const file = join(dir, `noop-${size}.pipeline.yaml`);
-      const makefile = join(dir, `noop-${size}.mk`);
-      const dagJson = join(dir, `noop-${size}.json`);
-      writeFileSync(file, noopPipelineYaml(dag));
-      writeFileSync(makefile, noopMakefile(dag));
-      writeFileSync(dagJson, JSON.stringify(dag));
+      const peers = writeNoopPeers(dir, generateNoopDag(size), `noop-${size}`);
+      const file = peers.pipeline;
       for (const concurrency of [2, 4]) {
         const times = {
           make: [] as number[], bare: [] as number[], cli: [] as number[], bareCpu: [] as number[], cliCpu: [] as number[], direct: [] as number[], directCpu: [] as number[],
@@ -138,8 +102,8 @@ function main(quick: boolean): void {
         };
         // Interleaved, so that a burst of load elsewhere on the machine hits all three alike.
         for (let r = 0; r < (size >= 3000 ? 1 : repeats); r++) {
-          times.make.push(timed('/usr/bin/make', ['-f', makefile, `-j${concurrency}`, '-s', 'all']));
-          const bare = timedNode(['-e', BARE_LOOP, dagJson, String(concurrency)]);
+          times.make.push(timed('/usr/bin/make', peers.makeArgs(concurrency)));
+          const bare = timedNode(peers.bareLoopArgs(concurrency));
           times.bare.push(bare.wall);
           times.bareCpu.push(bare.cpu);
           times.bareLoop.push(Number(bare.out));

@@ -5,10 +5,11 @@
 // Run: scripts/node24.sh npm run build && scripts/node24.sh node bench/spawn.ts [--quick]
 // Target (issue 17): pipeline-studio <= 2x make for this DAG.
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { generateNoopDag, noopMakefile, noopPipelineYaml } from './generate.ts';
+import { generateNoopDag } from './generate.ts';
+import { writeNoopPeers } from './peers.ts';
 
 const ROOT = join(import.meta.dirname, '..');
 const CLI = join(ROOT, 'dist', 'cli.cjs');
@@ -17,36 +18,6 @@ const quick = process.argv.includes('--quick');
 const SIZE = quick ? 200 : 1000;
 const REPEATS = 3;
 const JOBS = 2;
-
-/** The floor for a Node scheduler (as in bench/runner.ts): the same DAG, `/bin/sh -c true`, output piped and drained, nothing recorded. */
-const BARE_LOOP = `
-const { spawn } = require('node:child_process');
-const dag = JSON.parse(require('node:fs').readFileSync(process.argv[1], 'utf8'));
-const concurrency = Number(process.argv[2]);
-const waiting = dag.deps.map((d) => d.length);
-const downstream = dag.ids.map(() => []);
-dag.deps.forEach((deps, i) => deps.forEach((d) => downstream[d].push(i)));
-const ready = waiting.flatMap((w, i) => (w === 0 ? [i] : []));
-let running = 0, left = dag.ids.length;
-const pump = () => {
-  while (running < concurrency && ready.length > 0) {
-    ready.sort((a, b) => a - b);
-    const index = ready.shift();
-    running++;
-    const proc = spawn('/bin/sh', ['-c', 'true'], { stdio: ['ignore', 'pipe', 'pipe'], detached: true });
-    proc.stdout.resume();
-    proc.stderr.resume();
-    proc.once('close', (code) => {
-      if (code !== 0) process.exit(1);
-      running--;
-      left--;
-      for (const down of downstream[index]) if (--waiting[down] === 0) ready.push(down);
-      if (left > 0) pump();
-    });
-  }
-};
-pump();
-`;
 
 /** Wall time of a fresh process, and the CPU time of it and everything it waited for (getrusage children, through /usr/bin/time's format). */
 function timed(command: string, args: string[], env: Record<string, string> = {}): { wallMs: number; cpuMs: number } {
@@ -69,16 +40,11 @@ if (!existsSync(CLI)) throw new Error(`${CLI} is missing: run 'npm run build' fi
 if (spawnSync('/usr/bin/env', ['time', '-f', '%U', 'true']).status !== 0) throw new Error('GNU time (/usr/bin/time) is needed for the CPU figures');
 const dir = mkdtempSync(join(tmpdir(), 'ps-bench-spawn-'));
 try {
-  const dag = generateNoopDag(SIZE);
-  const file = join(dir, 'noop.pipeline.yaml');
-  const makefile = join(dir, 'noop.mk');
-  const dagJson = join(dir, 'dag.json');
-  writeFileSync(file, noopPipelineYaml(dag));
-  writeFileSync(makefile, noopMakefile(dag));
-  writeFileSync(dagJson, JSON.stringify(dag));
+  const peers = writeNoopPeers(dir, generateNoopDag(SIZE), 'noop');
+  const file = peers.pipeline;
   const tools: { name: string; run: (r: number) => { wallMs: number; cpuMs: number } }[] = [
-    { name: `GNU make -j${JOBS}`, run: () => timed('/usr/bin/make', ['-f', makefile, `-j${JOBS}`, '-s', 'all']) },
-    { name: 'bare Node spawn loop', run: () => timed(process.execPath, ['-e', BARE_LOOP, dagJson, String(JOBS)]) },
+    { name: `GNU make -j${JOBS}`, run: () => timed('/usr/bin/make', peers.makeArgs(JOBS)) },
+    { name: 'bare Node spawn loop', run: () => timed(process.execPath, peers.bareLoopArgs(JOBS)) },
     ...(existsSync(NATIVE) ? [{ name: 'pipeline-studio run, native helper', run: (r: number) => timed(process.execPath, [CLI, 'run', file, '--store', join(dir, `native-${r}.sqlite`), '--concurrency', String(JOBS)], { PIPELINE_STUDIO_SPAWN: '' }) }] : []),
     { name: 'pipeline-studio run, Node helper', run: (r: number) => timed(process.execPath, [CLI, 'run', file, '--store', join(dir, `node-${r}.sqlite`), '--concurrency', String(JOBS)], { PIPELINE_STUDIO_SPAWN: 'node' }) },
   ];
