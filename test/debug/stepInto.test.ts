@@ -1,41 +1,22 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import type { DebugProtocol } from '@vscode/debugprotocol';
+import { parentPipeline, trainPipeline } from '../runner/subPipelineFixture.ts';
 import { pipelineDir, tempDir } from '../runner/support.ts';
 import { launchWithBreakpoints, scopeVariables, startAdapter, storedRun } from './dapSupport.ts';
 
 // Step Into a sub-pipeline block (issue 17): the debug adapter as VS Code meets it, a real runner
 // service and store. Step Into pauses before the child run's first block, in the child's file.
 
-const PARENT = `blocks:
-  prepare:
-    run: echo prepared
-  train:
-    depends_on: [prepare]
-    pipeline: ./train.pipeline.yaml
-    with: { epochs: "7" }
-  report:
-    depends_on: [train]
-    run: echo reported
-`;
 // 1-based: line 4 is train's id in PARENT; line 4 is fit's id in CHILD.
-const CHILD = `variables:
-  epochs: "1"
-blocks:
-  fit:
-    run: echo "fitting \${{ vars.epochs }}"
-  evaluate:
-    depends_on: [fit]
-    run: echo evaluated
-`;
+const PARENT = parentPipeline('7');
+const CHILD = trainPipeline('echo "fitting ${{ vars.epochs }}"', 'run: echo evaluated');
 
 test('Step Into a pipeline: block pauses before the first block of its child run; Step Over goes on inside it; Continue ends both', async () => {
   const client = await startAdapter();
-  const { file } = pipelineDir(PARENT);
+  const { file } = pipelineDir(PARENT, { 'train.pipeline.yaml': CHILD });
   const child = join(dirname(file), 'train.pipeline.yaml');
-  writeFileSync(child, CHILD);
   const store = join(tempDir('ps-debug-store-'), 'runs.sqlite');
   try {
     const stopped = client.waitForEvent('stopped') as Promise<DebugProtocol.StoppedEvent>;

@@ -4,32 +4,13 @@ import { existsSync, writeFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { ExecutionLinks } from '../../core/src/store/executionLinks.ts';
 import { validatePipeline } from '../../core/src/validate/validate.ts';
+import { parentPipeline, trainPipeline } from './subPipelineFixture.ts';
 import { pipelineDir, runFile } from './support.ts';
 
 // Sub-pipelines (issue 17): a `pipeline:` block runs another file as a child run in the same store.
 
-const PARENT = `blocks:
-  prepare:
-    run: echo prepared
-  train:
-    depends_on: [prepare]
-    pipeline: ./train.pipeline.yaml
-    with: { epochs: "\${{ vars.epochs }}" }
-  report:
-    depends_on: [train]
-    run: echo reported
-variables:
-  epochs: "3; touch pwned"
-`;
-const TRAIN = `variables:
-  epochs: "1"
-blocks:
-  fit:
-    run: printf '%s\\n' "\${{ vars.epochs }}" > epochs.txt
-  evaluate:
-    depends_on: [fit]
-    pipeline: ./evaluate.pipeline.yaml
-`;
+const PARENT = parentPipeline('${{ vars.epochs }}', 'variables:\n  epochs: "3; touch pwned"\n');
+const TRAIN = trainPipeline(`printf '%s\\n' "\${{ vars.epochs }}" > epochs.txt`, 'pipeline: ./evaluate.pipeline.yaml');
 // The grandchild fails until the flag file exists.
 const EVALUATE = `blocks:
   score:

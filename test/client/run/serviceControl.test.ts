@@ -21,7 +21,8 @@ function until(events: ServiceRunEvent[], wanted: (e: ServiceRunEvent) => boolea
   });
 }
 
-test('approve from the editor: the window learns the gate and its prompt, and the decision with who and comment is recorded', async () => {
+/** A real runner service whose run events feed a RunProgress (as the window's does); `waitFor` waits for an event. */
+function serviceFixture(): { service: ServiceProcess; progress: RunProgress; store: string; waitFor: (wanted: (e: ServiceRunEvent) => boolean) => Promise<void> } {
   const events: ServiceRunEvent[] = [];
   const listeners: (() => void)[] = [];
   const progress = new RunProgress(0, '', 'p', '');
@@ -34,10 +35,15 @@ test('approve from the editor: the window learns the gate and its prompt, and th
     },
   });
   const store = join(tempDir('ps-store-'), 'runs.sqlite');
+  return { service, progress, store, waitFor: (wanted) => until(events, wanted, listeners) };
+}
+
+test('approve from the editor: the window learns the gate and its prompt, and the decision with who and comment is recorded', async () => {
+  const { service, progress, store, waitFor } = serviceFixture();
   try {
     const { file } = pipelineDir('blocks:\n  deploy:\n    approval:\n      prompt: "Ship [it](command:workbench.action.quit)?"\n    run: echo shipped\n');
     const { runId } = await service.startRun({ file, store });
-    await until(events, (e) => e.type === 'block-status' && e.status === 'waiting', listeners);
+    await waitFor((e) => e.type === 'block-status' && e.status === 'waiting');
     assert.equal(progress.waiting.get('deploy'), 'Ship [it](command:workbench.action.quit)?');
     assert.equal(plainText(progress.waiting.get('deploy') ?? ''), 'Ship [it]\u2060(command:workbench.action.quit)?', 'no link survives');
 
@@ -45,7 +51,7 @@ test('approve from the editor: the window learns the gate and its prompt, and th
     assert.equal(wrong?.ok, false);
     const answer = await service.controlRun({ runId, store }, { action: 'approve', block: 'deploy', user: 'tester', comment: 'looks good' });
     assert.equal(answer?.ok, true, answer?.message);
-    await until(events, (e) => e.type === 'run-finished', listeners);
+    await waitFor((e) => e.type === 'run-finished');
     assert.equal(progress.waiting.size, 0);
     const reader = openStore(store, { readonly: true });
     try {
@@ -61,32 +67,21 @@ test('approve from the editor: the window learns the gate and its prompt, and th
 });
 
 test('pause and resume from the editor: the run reports paused, nothing new starts, then it goes on', async () => {
-  const events: ServiceRunEvent[] = [];
-  const listeners: (() => void)[] = [];
-  const progress = new RunProgress(0, '', 'p', '');
-  const service = new ServiceProcess({
-    cliPath: CLI, onLogChunk: () => undefined,
-    onRunEvent: (e) => {
-      events.push(e);
-      progress.apply(e);
-      for (const listener of listeners.splice(0)) listener();
-    },
-  });
-  const store = join(tempDir('ps-store-'), 'runs.sqlite');
+  const { service, progress, store, waitFor } = serviceFixture();
   const dir = tempDir('ps-flag-');
   try {
     // `first` waits for a flag file, so the pause certainly comes while it runs and before `second` starts.
     const flag = join(dir, 'go');
     const { file } = pipelineDir(`blocks:\n  first:\n    run: while [ ! -e '${flag}' ]; do sleep 0.05; done\n  second:\n    depends_on: first\n    run: echo two\n`);
     const { runId } = await service.startRun({ file, store });
-    await until(events, (e) => e.type === 'block-status' && e.block === 'first' && e.status === 'running', listeners);
+    await waitFor((e) => e.type === 'block-status' && e.block === 'first' && e.status === 'running');
     const paused = await service.controlRun({ runId, store }, { action: 'pause' });
     assert.equal(paused?.ok, true, paused?.message);
-    await until(events, (e) => e.type === 'run-status' && e.status === 'paused', listeners);
+    await waitFor((e) => e.type === 'run-status' && e.status === 'paused');
     assert.equal(progress.paused, true);
     const { writeFileSync } = await import('node:fs');
     writeFileSync(flag, '');
-    await until(events, (e) => e.type === 'block-status' && e.block === 'first' && e.status === 'completed', listeners);
+    await waitFor((e) => e.type === 'block-status' && e.block === 'first' && e.status === 'completed');
     const reader = openStore(store, { readonly: true });
     try {
       assert.equal(reader.getRun(runId)?.status, 'paused');
@@ -96,7 +91,7 @@ test('pause and resume from the editor: the run reports paused, nothing new star
     }
     const resumed = await service.controlRun({ runId, store }, { action: 'resume' });
     assert.equal(resumed?.ok, true, resumed?.message);
-    await until(events, (e) => e.type === 'run-finished', listeners);
+    await waitFor((e) => e.type === 'run-finished');
     assert.equal(progress.paused, false);
     assert.equal(progress.finished?.status, 'completed');
   } finally {
