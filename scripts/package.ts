@@ -79,7 +79,22 @@ function packTarget(t: PackageTarget, outFile: string, staging: string): string 
   const args = [vsce, 'package', '--target', target, '--no-dependencies', '--allow-missing-repository', '--no-rewrite-relative-links', '--out', outFile];
   const r = spawnSync(process.execPath, args, { cwd: dir, encoding: 'utf8' });
   if (r.status !== 0) return `vsce failed for ${target}:\n${r.stdout}${r.stderr}`;
-  return checkPackage(outFile, t);
+  return checkPackage(outFile, t) ?? checkLauncher(outFile, t);
+}
+
+/**
+ * The native launch helper (native/launch.c), compiled by the production build with cc where there
+ * is one: a package for the platform it was built on must carry it, executable (VS Code keeps the
+ * zip's mode when it installs); packages of other platforms go without and start blocks through
+ * the Node helper.
+ */
+function checkLauncher(file: string, t: PackageTarget): string | undefined {
+  const built = join(production, 'native', 'ps-launch');
+  if (!existsSync(built) || binaryMismatch(readFileSync(built), t) !== undefined) return undefined;
+  const entry = readZip(file).entries.find((e) => e.name === 'extension/dist/native/ps-launch');
+  if (entry === undefined) return `${relative(root, file)} lacks the native launch helper built for ${t.target} (dist/native/ps-launch)`;
+  if ((entry.unixMode & 0o111) === 0) return `${relative(root, file)} holds the native launch helper without its executable mode (0${entry.unixMode.toString(8)})`;
+  return undefined;
 }
 
 /** What is wrong with a built package (undefined when nothing): one binary, the target's, and no map. */

@@ -13,6 +13,8 @@ export interface ZipEntry {
   compressedSize: number;
   size: number;
   localOffset: number;
+  /** The Unix mode the zip records (high half of the external attributes); 0 when none. */
+  unixMode: number;
 }
 
 export function zipEntries(zip: Buffer): ZipEntry[] {
@@ -37,6 +39,7 @@ export function zipEntries(zip: Buffer): ZipEntry[] {
       compressedSize: zip.readUInt32LE(at + 20),
       size: zip.readUInt32LE(at + 24),
       localOffset: zip.readUInt32LE(at + 42),
+      unixMode: zip.readUInt32LE(at + 38) >>> 16,
     });
     at += 46 + nameLength + zip.readUInt16LE(at + 30) + zip.readUInt16LE(at + 32);
   }

@@ -1,5 +1,7 @@
 import type { CompletionItem as LspCompletionItem, CompletionItemKind, CompletionList, CompletionParams, Range } from 'vscode-languageserver/node';
 import type { TextDocument } from 'vscode-languageserver-textdocument';
+import { fileURLToPath } from 'node:url';
+import { pipelineFilesNear } from './pipelineFiles.ts';
 import { completeAt, type CompletionItem, type CompletionKind, type DocumentAnalysis } from '../../core/src/index.ts';
 
 // CompletionItemKind values.
@@ -26,7 +28,9 @@ export function completion(document: TextDocument, analysis: DocumentAnalysis | 
   const text = document.getText();
   const offset = document.offsetAt(params.position);
   const trigger = params.context?.triggerCharacter;
-  const result = completeAt(text, offset, analysis, trigger === undefined ? {} : { triggerCharacter: trigger });
+  // Listed only when the cursor is at a `pipeline:` value, and only for a file on disk.
+  const pipelineFiles = document.uri.startsWith('file:') ? () => pipelineFilesNear(fileURLToPath(document.uri)) : undefined;
+  const result = completeAt(text, offset, analysis, { ...(trigger === undefined ? {} : { triggerCharacter: trigger }), ...(pipelineFiles === undefined ? {} : { pipelineFiles }) });
   if (result === undefined || result.items.length === 0) return null;
   const range: Range = { start: document.positionAt(result.span.start), end: document.positionAt(result.span.end) };
   return { isIncomplete: false, items: result.items.map((item) => toLspItem(item, range)) };

@@ -2,6 +2,7 @@ import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readdirSync } from 'node:fs';
 import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
 import type { CodeAction, CompletionList, Diagnostic, DocumentHighlight, DocumentSymbol, FoldingRange, Hover, Location, WorkspaceEdit } from 'vscode-languageserver-protocol';
 import { positionAt, readFixture, showRange, textOf, updateFixture, type Fixture, type Range } from './fixture.ts';
 import { LspClient } from './lspClient.ts';
@@ -98,7 +99,9 @@ for (const folder of readdirSync(FIXTURES).sort()) {
       test(file, async () => {
         if (ask === undefined) return;
         const fixture = readFixture(join(FIXTURES, folder, file));
-        const uri = `file:///fixtures/${folder}/${documentNumber++}/${file.replace(/\.yaml$/, '.pipeline.yaml')}`;
+        // `documentAt` opens the document where it lies among real files (test/lsp/pipelineFiles), for what lists them.
+        const at = fixture.request['documentAt'];
+        const uri = typeof at === 'string' ? pathToFileURL(join(import.meta.dirname, at)).href : `file:///fixtures/${folder}/${documentNumber++}/${file.replace(/\.yaml$/, '.pipeline.yaml')}`;
         await client.open(uri, fixture.text);
         try {
           const actual = await ask(client, uri, fixture);

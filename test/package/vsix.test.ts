@@ -31,6 +31,12 @@ test('the package for this platform holds its one SQLite binary, minified bundle
   assert.ok(statSync(vsix).size <= MAX_BYTES, `${statSync(vsix).size} bytes is over 3 MiB`);
   const manifest = zipEntryData(zip, entries.find((e) => e.name === 'extension.vsixmanifest') ?? assert.fail('no manifest')).toString('utf8');
   assert.match(manifest, new RegExp(`TargetPlatform="${target.target}"`));
+  // The native launch helper, compiled with cc at package time where there is one, ships executable in this platform's package.
+  if (process.platform !== 'win32' && spawnSync(process.env.CC ?? 'cc', ['--version']).status === 0) {
+    const launcher = entries.find((e) => e.name === 'extension/dist/native/ps-launch') ?? assert.fail('no native launch helper in the package');
+    assert.notEqual(launcher.unixMode & 0o111, 0, `ps-launch is not executable in the package (mode 0${launcher.unixMode.toString(8)})`);
+    assert.equal(binaryMismatch(zipEntryData(zip, launcher), target), undefined);
+  }
 
   // Minified: a bundle of at most a line per KB (the dev build has ~25), with no pointer to a map it does not carry.
   for (const bundle of ['extension.cjs', 'server.cjs', 'cli.cjs']) {
@@ -48,7 +54,7 @@ test('the package for this platform holds its one SQLite binary, minified bundle
     if (entry.name.endsWith('/')) continue;
     const path = join(work, 'x', entry.name);
     mkdirSync(dirname(path), { recursive: true });
-    writeFileSync(path, zipEntryData(zip, entry));
+    writeFileSync(path, zipEntryData(zip, entry), entry.unixMode === 0 ? {} : { mode: entry.unixMode & 0o777 });
   }
   const cli = join(work, 'x', 'extension', 'dist', 'cli.cjs');
   const packagedRequire = createRequire(cli);

@@ -79,7 +79,7 @@ test('retry starts the store\'s runner service and waits; cancel stops a run of 
     const cancelled = await cli(['cancel', String(fromEditor.runId), String(fromCli.id), '999'], dir).done;
     const lines = cancelled.out.trim().split('\n');
     assert.ok(lines.includes(`#${fromEditor.runId}: asked the runner service to cancel it; recorded as cancelled.`), cancelled.out);
-    assert.ok(lines.includes(`#${fromCli.id}: sent SIGTERM to its owner, pipeline-studio run (pid ${fromCli.ownerPid}); recorded as cancelled.`), cancelled.out);
+    assert.ok(lines.includes(`#${fromCli.id}: asked its owner (pid ${fromCli.ownerPid}) to cancel it; recorded as cancelled.`), cancelled.out);
     assert.ok(lines.includes(`#999: not in the store ${storePath}.`), cancelled.out);
     assert.equal(cancelled.code, 1, 'a run that is not there makes the exit status 1');
     assert.equal((await runProcess.done).code, 130, 'the CLI run ended as cancelled by a signal');

@@ -30,7 +30,7 @@ export class ApprovalPrompter {
     if (e.type !== 'block-status') return;
     if (e.status === 'waiting') {
       if (!this.interactive) {
-        this.io.out(`Block '${e.block}' waits for approval: pipeline-studio approve ${e.runId} ${e.block}  (or reject ${e.runId} ${e.block}) [--comment TEXT]`);
+        this.io.out(gateWaitsLine(e.runId, e.block));
         return;
       }
       this.queue.push({ block: e.block, prompt: e.reason ?? `Run block '${e.block}'?` });
@@ -74,4 +74,9 @@ export class ApprovalPrompter {
       // Withdrawn: decided elsewhere, or the run ended.
     }
   }
+}
+
+/** How a gate that waits is announced where nobody is asked: the commands that decide it. */
+export function gateWaitsLine(runId: number, block: string): string {
+  return `Block '${block}' waits for approval: pipeline-studio approve ${runId} ${block}  (or reject ${runId} ${block}) [--comment TEXT]`;
 }

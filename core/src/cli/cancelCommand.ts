@@ -8,7 +8,9 @@ import type { CliIo } from './validateCommand.ts';
 const USAGE = `Usage: pipeline-studio cancel RUN… [--store PATH]
        pipeline-studio cancel --all-running [--pipeline NAME|FILE] [--store PATH]
   Cancels runs recorded by any process on this machine: through the store's runner service (the
-  editor's), or by signalling the 'pipeline-studio run' that owns a run. Says per run what it did.`;
+  editor's), the control channel of the 'pipeline-studio run' that owns a run (only that run: one
+  run of a --for-each batch, or a sub-pipeline's child run), or else by signalling that process.
+  Says per run what it did.`;
 
 /** `cancel`: stops runs in flight, whichever process runs them; exit 1 when one could not be cancelled. */
 export async function cancelCommand(args: string[], io: CliIo): Promise<number> {
@@ -29,7 +31,7 @@ export async function cancelCommand(args: string[], io: CliIo): Promise<number> 
       const pipeline = values.pipeline;
       const byFile = pipeline !== undefined && /[/\\]|\.ya?ml$/i.test(pipeline);
       ids = store.listRuns({
-        text: 'status:initial,running', limit: 1_000_000,
+        text: 'status:initial,running,paused', limit: 1_000_000,
         ...(pipeline === undefined ? {} : byFile ? { pipelineFile: resolve(pipeline) } : { pipelineName: pipeline }),
       }).map((r) => r.id);
       if (ids.length === 0) {

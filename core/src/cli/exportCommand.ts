@@ -9,7 +9,9 @@ import type { SqlDriver } from '../store/driver.ts';
 import { openDriver } from '../store/openDriver.ts';
 import { DEFAULT_BUSY_TIMEOUT_MS } from '../store/openStore.ts';
 import type { RunColumns, RunStore } from '../store/index.ts';
+import { ExecutionLinks } from '../store/executionLinks.ts';
 import { UsageError } from './files.ts';
+import { readRunLinks, runJson } from './showLinks.ts';
 import { checkQuery, runsAndQuery } from './queryOption.ts';
 import { parseCommandArgs, resolveStorePath, withCliStore } from './storeOptions.ts';
 import type { CliIo } from './validateCommand.ts';
@@ -59,6 +61,7 @@ export function exportRuns(store: RunStore, options: { text: string | undefined;
   let count = 0;
   let details: DetailsStore | undefined;
   let history: SqlDriver | undefined;
+  let links: ExecutionLinks | undefined;
   let reads: PageQueries | undefined;
   try {
     for (;;) {
@@ -82,7 +85,8 @@ export function exportRuns(store: RunStore, options: { text: string | undefined;
         const page = new ExportPage({ runs: runRecords, blockRuns: store.blockRunsOf(ids) }, details, reads);
         // Everything `show --json` has, the run's details (host, queue times, resources, artifacts) included.
         for (const run of runRecords) {
-          const record = { run, blockRuns: page.blockRuns(run.id), details: loadRunDetails(page, page, run.id) };
+          links ??= ExecutionLinks.open(store, { readonly: true });
+          const record = runJson(run, readRunLinks(store, run, links), page.blockRuns(run.id), loadRunDetails(page, page, run.id));
           chunk += `${count === 0 && chunk === '' ? '' : ','}\n${JSON.stringify(record)}`;
         }
       }
@@ -93,6 +97,7 @@ export function exportRuns(store: RunStore, options: { text: string | undefined;
     }
   } finally {
     details?.close();
+    links?.close();
     history?.close();
   }
   if (options.format === 'json') write(count === 0 ? ']\n' : '\n]\n');

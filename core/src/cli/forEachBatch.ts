@@ -3,7 +3,9 @@ import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { statusStyle } from '../model/status.ts';
 import { parseItemList } from '../runner/fanOut.ts';
-import { RunRefused, startRun, type RunHandle, type StartRunOptions } from '../runner/index.ts';
+import { RunRefused, startRun, type RunEvent, type RunHandle, type StartRunOptions } from '../runner/index.ts';
+import { ControlChannels } from '../runner/controlChannels.ts';
+import { gateWaitsLine } from './approvalPrompt.ts';
 import { UsageError } from './files.ts';
 import type { CliIo } from './validateCommand.ts';
 
@@ -34,6 +36,8 @@ export async function runBatch(
   const batchId = randomBytes(4).toString('hex');
   io.out(`Batch ${batchId}: ${items.length} run${items.length === 1 ? '' : 's'} of ${options.file}, ${name} from the list, up to ${maxParallel} at once (runs: pipeline-studio runs 'batch:${batchId}')`);
   const running = new Set<RunHandle>();
+  // Each run of the batch answers `pause`, `cancel`, `approve`… from another terminal by its number.
+  const control = new ControlChannels(options.store.path, (runId, message) => io.err(`pipeline-studio run: no control channel for run #${runId}: ${message}`));
   let cancelled = false;
   const onSignal = (): void => {
     if (!cancelled) io.err('\nCancelling the batch: running runs are cancelled, no new run starts…');
@@ -51,7 +55,14 @@ export async function runBatch(
       const shown = JSON.stringify(value.length > 60 ? `${value.slice(0, 59)}…` : value);
       let handle: RunHandle;
       try {
-        handle = await startRun({ ...options, variables: { ...options.variables, [name]: value }, batchId, trigger: 'cli' });
+        handle = await startRun({
+          ...options, variables: { ...options.variables, [name]: value }, batchId, trigger: 'cli',
+          onChildRun: (child) => {
+            control.watchChildren(child);
+            return (e) => noteWaitingGate(io, e, `[${position + 1}/${items.length}] `);
+          },
+          onEvent: (e) => noteWaitingGate(io, e, `[${position + 1}/${items.length}] `),
+        });
       } catch (error) {
         if (!(error instanceof RunRefused)) throw error;
         ends.other++;
@@ -59,6 +70,7 @@ export async function runBatch(
         continue;
       }
       running.add(handle);
+      await control.add(handle);
       const result = await handle.done;
       running.delete(handle);
       if (result.status === 'completed') ends.completed++;
@@ -72,9 +84,15 @@ export async function runBatch(
   } finally {
     process.off('SIGINT', onSignal);
     process.off('SIGTERM', onSignal);
+    await control.close();
   }
   const notRun = items.length - ends.completed - ends.other;
   io.out(`Batch ${batchId}: ${ends.completed} completed, ${ends.other} not completed${notRun > 0 ? `, ${notRun} not started` : ''}.`);
   if (cancelled) return 130;
   return ends.other === 0 && notRun === 0 ? 0 : 1;
+}
+
+/** A batch prints one line per run; a gate that waits (in a run or its child runs) gets one too, saying how to decide it. */
+function noteWaitingGate(io: CliIo, e: RunEvent, prefix: string): void {
+  if (e.type === 'block-status' && e.status === 'waiting') io.out(`${prefix}${gateWaitsLine(e.runId, e.block)}`);
 }

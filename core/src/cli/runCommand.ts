@@ -6,8 +6,8 @@ import { LineIndex } from '../text/lineIndex.ts';
 import { openStore, StoreError, type RunStore } from '../store/index.ts';
 import { parseVarAssignments, planRun, RunRefused, startRun, type RunEvent, type RunPlan, type RunResult, type Selection } from '../runner/index.ts';
 import { validatePipeline } from '../validate/validate.ts';
-import { listenForControl } from '../runner/controlSocket.ts';
-import { ApprovalPrompter } from './approvalPrompt.ts';
+import { ControlChannels } from '../runner/controlChannels.ts';
+import { ApprovalPrompter, gateWaitsLine } from './approvalPrompt.ts';
 import { statusStyle } from '../model/status.ts';
 import { readPipelineFile, UsageError } from './files.ts';
 import { formatTable, parseCommandArgs, resolveStorePath } from './storeOptions.ts';
@@ -153,8 +153,18 @@ async function execute(io: CliIo, options: Parameters<typeof startRun>[0], group
     groups === 'none' ? undefined : new CiGroups({ style: groups, out: io.out }));
   const details = new DetailsRecorder({ store: options.store, file: options.file, text: options.text, tool: 'pipeline-studio cli', hashLimitBytes: options.hashLimitBytes });
   const approvals = new ApprovalPrompter(io, process.stdin.isTTY === true);
+  // `pipeline-studio pause/resume/cancel/approve/reject` from another terminal reach the run here,
+  // and its sub-pipelines' child runs by their own numbers.
+  const control = controlChannels(io, options.store.path);
   const handle = await startRun({
     trigger: 'cli', ...options,
+    onChildRun: (child) => {
+      control.watchChildren(child);
+      // A child run's gate is not asked here (the run's prompt is for its own); it says how to decide it.
+      return (e) => {
+        if (e.type === 'block-status' && e.status === 'waiting') io.out(gateWaitsLine(e.runId, e.block));
+      };
+    },
     onEvent: (e) => {
       details.observe(e);
       printer.event(e);
@@ -162,12 +172,12 @@ async function execute(io: CliIo, options: Parameters<typeof startRun>[0], group
     },
   });
   approvals.attach(handle);
-  // `pipeline-studio pause/resume/approve/reject` from another terminal reach the run here.
-  const control = await listenForControl(options.store.path, handle).catch((error: unknown) => {
-    io.err(`pipeline-studio run: no control channel (pause, approve from elsewhere will not reach this run): ${error instanceof Error ? error.message : String(error)}`);
-    return undefined;
-  });
   let interrupted = false;
+  // `pipeline-studio cancel N` from another terminal ends it like Ctrl+C does (exit 130).
+  await control.add({ ...handle, cancel: () => {
+    interrupted = true;
+    handle.cancel();
+  } });
   const onSignal = (): void => {
     if (!interrupted) io.err('\nCancelling the run (Ctrl+C again is not needed; blocks get SIGTERM, then SIGKILL)…');
     interrupted = true;
@@ -182,13 +192,20 @@ async function execute(io: CliIo, options: Parameters<typeof startRun>[0], group
     process.off('SIGINT', onSignal);
     process.off('SIGTERM', onSignal);
     approvals.close();
-    await control?.close();
+    await control.close();
   }
   printer.flushAll();
   await details.settled();
   printSummary(io, result);
   if (result.status === 'completed') return 0;
   return interrupted && result.status === 'cancelled' ? 130 : 1;
+}
+
+/** The control channels of this process's runs; one that cannot listen is said once, not fatal. */
+export function controlChannels(io: CliIo, storePath: string): ControlChannels {
+  return new ControlChannels(storePath, (runId, message) => {
+    io.err(`pipeline-studio run: no control channel for run #${runId} (pause, cancel, approve from elsewhere will not reach it): ${message}`);
+  });
 }
 
 /** Prints the file's diagnostics like `validate` when it has errors; true when it may run. */

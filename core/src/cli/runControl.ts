@@ -3,6 +3,7 @@ import { closeSync, openSync, readFileSync } from 'node:fs';
 import { hostname } from 'node:os';
 import { dirname } from 'node:path';
 import { SocketRunnerClient } from '../runner/client.ts';
+import { sendControl } from '../runner/controlSocket.ts';
 import { ensurePrivateFolder, serviceLogPath, serviceSocketPath } from '../runner/serviceSocket.ts';
 import { isFinalStatus } from '../model/status.ts';
 import { isOwnerGone, STALE_HEARTBEAT_MS } from '../store/ownerLiveness.ts';
@@ -70,6 +71,10 @@ export async function cancelRun(store: RunStore, run: RunRecord, service: Socket
     return { ok: true, message: `#${run.id}: its owner (pid ${run.ownerPid} on ${run.ownerHost}) is gone; recorded as ${now?.status ?? 'interrupted'}.` };
   }
   if (run.ownerHost !== hostname()) return { ok: false, message: `#${run.id}: not cancelled; it runs on host ${run.ownerHost} (pid ${run.ownerPid}); cancel it there.` };
+  // The owner's control channel cancels just this run: one run of a --for-each batch, or a
+  // sub-pipeline's child run (whose owner also runs its parent), not everything the process runs.
+  const asked = await sendControl(store.path, run, { action: 'cancel' });
+  if (asked.ok) return settle(store, run.id, `asked its owner (pid ${run.ownerPid}) to cancel it`);
   if (/^(schedule|event|chained|always):/.test(run.trigger)) {
     return { ok: false, message: `#${run.id}: not cancelled; it belongs to the scheduler (pid ${run.ownerPid}), and signalling it would stop every run it has. Stop the scheduler, or wait.` };
   }

@@ -10,11 +10,12 @@ import { DetailsStore } from '../details/detailsStore.ts';
 import { loadRunDetails, type RunDetails } from '../details/model.ts';
 import { textTimeline } from '../details/textTimeline.ts';
 import { formatDuration } from '../util/duration.ts';
+import { linkFields, readRunLinks, runJson, type RunLinks } from './showLinks.ts';
 
 const USAGE = `Usage: pipeline-studio show RUN [--json | --timeline [--width N]] [--store PATH]   (RUN: a run number, or latest)
   --timeline  a Gantt of the run's blocks scaled to the terminal, critical path marked`;
 
-/** `show`: one run with its blocks (latest attempt of each), statuses, attempts, durations, exit codes, git and variables, then its details (host, queue time, resources, artifacts). */
+/** `show`: one run with its blocks (latest attempt of each), statuses, attempts, durations, exit codes, git and variables, its profile and parent/child runs, then its details (host, queue time, resources, artifacts). */
 export async function showCommand(args: string[], io: CliIo): Promise<number> {
   const { values, positionals } = parseCommandArgs(args, { json: { type: 'boolean' }, timeline: { type: 'boolean' }, width: { type: 'string' }, store: { type: 'string' }, help: { type: 'boolean', short: 'h' } }, USAGE);
   if (values.help === true) {
@@ -41,8 +42,9 @@ export async function showCommand(args: string[], io: CliIo): Promise<number> {
     } finally {
       detailsStore.close();
     }
+    const links = readRunLinks(store, run);
     if (values.json === true) {
-      io.out(JSON.stringify({ run, blockRuns, details }, null, 2));
+      io.out(JSON.stringify(runJson(run, links, blockRuns, details), null, 2));
       return 0;
     }
     if (values.timeline === true) {
@@ -50,14 +52,14 @@ export async function showCommand(args: string[], io: CliIo): Promise<number> {
       if (details !== undefined) for (const line of textTimeline(details, width, formatDuration)) io.out(line);
       return 0;
     }
-    for (const line of describeRun(run, blockRuns)) io.out(line);
+    for (const line of describeRun(run, blockRuns, links)) io.out(line);
     for (const line of describeFanOuts(store, run, blockRuns)) io.out(line);
     if (details !== undefined) for (const line of describeDetails(details)) io.out(line);
     return 0;
   }, notFound);
 }
 
-function describeRun(run: RunRecord, blockRuns: BlockRunRecord[]): string[] {
+function describeRun(run: RunRecord, blockRuns: BlockRunRecord[], links: RunLinks): string[] {
   const latest = latestAttempts(blockRuns);
   const counts: Partial<Record<BlockStatus, number>> = {};
   for (const b of latest) counts[b.status] = (counts[b.status] ?? 0) + 1;
@@ -65,6 +67,7 @@ function describeRun(run: RunRecord, blockRuns: BlockRunRecord[]): string[] {
   const field = (name: string, value: string): number => lines.push(`  ${name.padEnd(10)}${value}`);
   field('pipeline', run.pipelineFile);
   field('trigger', `${run.trigger}, mode ${run.mode}${run.selection.length > 0 ? ` (${run.selection.join(', ')})` : ''}${run.sourceRunId === undefined ? '' : `, from run #${run.sourceRunId}`}`);
+  for (const [name, value] of linkFields(links)) field(name, value);
   if (run.batchId !== undefined) field('batch', `${run.batchId} (its runs: pipeline-studio runs 'batch:${run.batchId}')`);
   field('started', formatTime(run.startedAt ?? run.createdAt));
   field('finished', run.finishedAt === undefined ? '-' : `${formatTime(run.finishedAt)} (took ${formatSpan(run.startedAt ?? run.createdAt, run.finishedAt)})`);

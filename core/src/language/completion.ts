@@ -12,6 +12,11 @@ import type { CompletionItem, CompletionResult } from './types.ts';
 export interface CompleteOptions {
   /** The character whose typing asked for completion; absent when the user asked explicitly. */
   triggerCharacter?: string;
+  /**
+   * The pipeline files a `pipeline:` value may name, relative to this file (`./train.pipeline.yaml`),
+   * this file left out; listed by the caller, which knows where the file is (core reads no folders).
+   */
+  pipelineFiles?: () => readonly string[];
 }
 
 /**
@@ -31,8 +36,35 @@ export function completeAt(text: string, offset: number, analysis: DocumentAnaly
     if (trigger !== undefined) return undefined; // a space or comma typed at a key is not a request
     return { span: context.word, items: keyItems(text, context, analysis) };
   }
+  if (context.kind === 'value' && isPipelineValue(context)) {
+    if (trigger !== undefined && trigger !== ' ') return undefined;
+    return { span: pathAround(text, offset, context), items: pipelineFileItems(options.pipelineFiles?.() ?? []) };
+  }
   if (context.kind === 'value') return { span: context.word, items: valueItems(text, context, analysis) };
   return undefined;
+}
+
+// ---- pipeline files
+
+/** A block's `pipeline:` value (a sub-pipeline's file). */
+function isPipelineValue(context: CursorContext): boolean {
+  return !context.inList && context.path.length === 3 && context.path[0] === 'blocks' && context.path[2] === 'pipeline';
+}
+
+const PATH_CHAR = /[\w.\-/~@+]/;
+
+/** The path being typed around the cursor: the whole of `./sub/tr` is replaced, not just `tr`. */
+function pathAround(text: string, offset: number, context: CursorContext): { start: number; end: number } {
+  let start = offset;
+  while (start > context.line.start && PATH_CHAR.test(text[start - 1] ?? '')) start--;
+  let end = offset;
+  while (end < context.line.end && PATH_CHAR.test(text[end] ?? '')) end++;
+  return { start, end };
+}
+
+function pipelineFileItems(files: readonly string[]): CompletionItem[] {
+  const width = String(files.length).length;
+  return files.map((file, i) => ({ label: file, kind: 'value', detail: 'pipeline file', sortText: String(i).padStart(width, '0') }));
 }
 
 // ---- keys

@@ -48,7 +48,7 @@ export function launchAttempt(ctx: AttemptContext, state: BlockRun, onEnd: (end:
   state.startedAt ??= now;
   if (state.attempt === 1) {
     const rowId = state.rowId;
-    if (rowId !== undefined) recorder.safe(() => recorder.store.updateBlockRun(rowId, { status: 'running', startedAt: now }));
+    if (rowId !== undefined) recorder.updateRowId(rowId, { status: 'running', startedAt: now });
   } else {
     state.rowId = recorder.safe(() => recorder.store.createBlockRun({ runId, block: state.id, status: 'running', attempt: state.attempt, startedAt: now, ...itemOf(state) }).id);
   }
@@ -77,7 +77,7 @@ export function launchAttempt(ctx: AttemptContext, state: BlockRun, onEnd: (end:
     timeoutMs: resolved.timeoutMs, graceMs: ctx.graceMs, runId, block: state.id, attempt, resources: attemptResources(state.block),
     ...(state.block.subPipeline === undefined ? {} : { subPipeline: { file: resolvePath(ctx.prepared.folder, state.block.subPipeline.file.value.trim()), with: resolved.with ?? {} } }),
     onJob: (jobId) => {
-      if (rowId !== undefined) recorder.safe(() => recorder.store.updateBlockRun(rowId, { executorJob: jobId }));
+      if (rowId !== undefined) recorder.updateRowId(rowId, { executorJob: jobId });
     },
     onQueued: (reason) => {
       if (state.phase !== 'running' && state.phase !== 'submitted') return;

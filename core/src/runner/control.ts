@@ -8,6 +8,7 @@ import type { RunHandle } from './engine.ts';
 export type ControlAction =
   | { action: 'pause'; now?: boolean }
   | { action: 'resume' }
+  | { action: 'cancel' }
   | { action: 'approve' | 'reject'; block: string; comment?: string; user: string };
 
 export interface ControlAnswer {
@@ -23,6 +24,9 @@ export function applyControl(handle: RunHandle, request: ControlAction): Control
       return handle.pause(request.now === true);
     case 'resume':
       return handle.resume();
+    case 'cancel':
+      handle.cancel();
+      return { ok: true, message: `Run #${handle.runId} is being cancelled.` };
     case 'approve':
     case 'reject':
       return handle.decide(request.block, { approved: request.action === 'approve', user: request.user, comment: request.comment });

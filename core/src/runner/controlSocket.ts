@@ -90,6 +90,8 @@ export async function sendControl(storePath: string, run: RunRecord, request: Co
   for (const path of [...controlSocketPaths(storePath, run.id, run.ownerPid), serviceSocketPath(storePath)]) {
     if (!(await answers(path))) continue;
     const answer = await askOwner(path, { runId: run.id, store: resolve(storePath), ...request });
+    // An owner of an older version answers an action it does not know with nothing.
+    if (typeof answer !== 'object' || answer === null) return { ok: false, message: `Run #${run.id}'s owner (pid ${run.ownerPid}) does not know '${request.action}' (an older version).` };
     if (answer.ok || !/is not running in/.test(answer.message)) return answer;
   }
   return { ok: false, message: `Run #${run.id}'s owner (pid ${run.ownerPid}) does not listen for control requests (an older version, or it is just ending).` };

@@ -17,6 +17,7 @@ import { pipelineExecutor } from './pipelineExecutor.ts';
 import { prepareRun, RunRefused, scopeFor, type PrepareOptions } from './prepare.ts';
 import type { RunScope } from './resolve.ts';
 import { Run, type ApprovalDecision } from './run.ts';
+import type { ChildRunWatcher } from './childRuns.ts';
 import type { ControlAnswer } from './control.ts';
 import { RunRecorder } from './runRecorder.ts';
 
@@ -59,6 +60,8 @@ export interface StartRunOptions extends PrepareOptions {
   ancestry?: string[];
   /** Recorded on the run: the runs of one `run --for-each` batch share it. */
   batchId?: string;
+  /** Told of every sub-pipeline child run below this one as it starts (childRuns.ts): its owner controls them by number. */
+  onChildRun?: ChildRunWatcher;
 }
 
 export interface RunResult {
@@ -142,7 +145,7 @@ export async function startRun(options: StartRunOptions): Promise<RunHandle> {
   const subPipelines = prepared.pipeline.blocks.some((b) => b.subPipeline !== undefined)
     ? pipelineExecutor({
       store, startRun, ancestry: [...(options.ancestry ?? []), prepared.file], retryOf: plan.mode === 'retry' ? plan.sourceRunId : undefined,
-      inherit: { beforeBlock: options.beforeBlock, graceMs: options.graceMs, clock: options.clock, noCache: options.noCache, git: options.git, heartbeatMs: options.heartbeatMs, pauseLimitMs: options.pauseLimitMs, env: options.env },
+      inherit: { beforeBlock: options.beforeBlock, graceMs: options.graceMs, clock: options.clock, noCache: options.noCache, git: options.git, heartbeatMs: options.heartbeatMs, pauseLimitMs: options.pauseLimitMs, env: options.env, onChildRun: options.onChildRun },
     })
     : undefined;
   for (const block of prepared.pipeline.blocks) chosen.set(block, (block.subPipeline !== undefined ? subPipelines : undefined) ?? executorFor(block) ?? runDefault);

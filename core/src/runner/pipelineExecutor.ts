@@ -14,7 +14,7 @@ export interface PipelineExecutorOptions {
   /** The engine's startRun, passed in (engine.ts creates this executor). */
   startRun: (options: StartRunOptions) => Promise<RunHandle>;
   /** The parent run's settings that its children share. */
-  inherit: Pick<StartRunOptions, 'beforeBlock' | 'graceMs' | 'clock' | 'noCache' | 'git' | 'heartbeatMs' | 'pauseLimitMs' | 'env'>;
+  inherit: Pick<StartRunOptions, 'beforeBlock' | 'graceMs' | 'clock' | 'noCache' | 'git' | 'heartbeatMs' | 'pauseLimitMs' | 'env' | 'onChildRun'>;
   /** A retried parent run: its child of the same block is retried rather than run afresh. */
   retryOf: number | undefined;
 }
@@ -53,15 +53,23 @@ function startChild(options: PipelineExecutorOptions, attempt: AttemptOptions): 
   const selection: Selection = previous !== undefined ? { mode: 'retry', runId: previous } : { mode: 'all' };
   attempt.onStarted(undefined);
   const trigger: RunTrigger = 'pipeline';
-  options.startRun({
+  // The owner hears of the child before it starts, so that it sees every event from `run-started` on.
+  let settleStarted: { resolve: (handle: RunHandle) => void; reject: (error: unknown) => void } | undefined;
+  const started = new Promise<RunHandle>((resolve, reject) => (settleStarted = { resolve, reject }));
+  started.catch(() => undefined);
+  const watcher = options.inherit.onChildRun?.({ parentRunId: attempt.runId, parentBlock: attempt.block, started });
+  const starting = options.startRun({
     ...options.inherit, file: sub.file, store: options.store, variables: sub.with, selection, trigger,
     ancestry: [...options.ancestry],
     onEvent: (event: RunEvent) => {
+      watcher?.(event);
       if (event.type === 'block-status' && (event.status === 'completed' || event.status === 'failed' || event.status === 'cancelled' || event.status === 'cached' || event.status === 'upstream_failed')) {
         say(`child #${event.runId} ${event.block}: ${event.status}${event.reason === undefined ? '' : ` (${event.reason})`}\n`);
       }
     },
-  }).then(
+  });
+  starting.then((handle) => settleStarted?.resolve(handle), (error: unknown) => settleStarted?.reject(error));
+  starting.then(
     (handle) => {
       child = handle;
       if (attempt.runId !== undefined && attempt.block !== undefined) {

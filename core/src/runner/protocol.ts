@@ -94,6 +94,9 @@ export interface LiveRunInfo extends RunRef {
   startedAt: number;
   /** Driven by a debugger (BeforeBlockRequest goes to the client that started it). */
   debug: boolean;
+  /** A sub-pipeline's child run: the run and the `pipeline:` block that started it. */
+  parentRunId?: number;
+  parentBlock?: string;
 }
 
 /** Client → service: the runs in flight, oldest first (for a reloaded window to reattach). */
@@ -133,5 +136,5 @@ export const LogChunkNotification = new NotificationType<LogChunkEvent & { store
  */
 export const BeforeBlockRequest = new RequestType<BlockGate & { store: string }, Record<string, never>, void>('pipeline/beforeBlock');
 
-/** Client → service (or a CLI run's control socket): pause, resume, approve or reject in a run this process owns. */
+/** Client → service (or a CLI run's control socket): pause, resume, cancel, approve or reject in a run this process owns. */
 export const ControlRunRequest = new RequestType<RunRef & ControlAction, ControlAnswer, void>('pipeline/controlRun');

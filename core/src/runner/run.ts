@@ -156,6 +156,8 @@ export class Run {
     else if (state.phase === 'gated') this.cancelGated(state, 'cancelled');
     // Queued, waiting to retry, or still waiting for its upstream: nothing runs, it ends now.
     else this.cancelWaiting(state, 'cancelled');
+    // Someone asked: what it changed is in the store when the answer comes, not a moment later.
+    this.recorder.flush();
     return true;
   }
 
@@ -194,6 +196,7 @@ export class Run {
       move(state, 'suspend');
       this.recorder.status(state, { status: 'paused' }, 'paused');
     }
+    this.recorder.flush();
   }
 
   thawAttempts(): void {
@@ -204,6 +207,7 @@ export class Run {
       move(state, 'resume');
       this.recorder.status(state, { status: 'running' });
     }
+    this.recorder.flush();
   }
 
   /** Holds (or lets go) the run's timeout and the approval gates' timeouts. */
@@ -295,6 +299,7 @@ export class Run {
       this.finishBlock(state, 'reject', { reason: note });
     }
     this.pump();
+    this.recorder.flush();
     return { ok: true, message: `Block '${id}' of run #${runId} ${note}.` };
   }
 
@@ -445,6 +450,8 @@ export class Run {
     // Whatever a block left behind outside its process group (setsid, double fork) goes with the run.
     sweepTagged(this.attempts.token, 'SIGKILL', true);
     rmSync(this.outputDir, { recursive: true, force: true });
+    // Every block row is written before the run's end is (a store error among them is the run's error).
+    this.recorder.flush();
     const stopping = this.control.stopping;
     const failed = this.blocks.some((b) => (b.status === 'failed' && !b.block.continueOnError) || b.status === 'upstream_failed');
     const cancelled = stopping === 'cancelled' || this.blocks.some((b) => b.status === 'cancelled');

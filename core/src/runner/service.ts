@@ -9,7 +9,8 @@ import { defaultStorePath, openStore } from '../store/index.ts';
 import { DetailsRecorder } from '../details/recorder.ts';
 import type { RunStore } from '../store/types.ts';
 import { startRun, type RunHandle } from './engine.ts';
-import type { RunEvent } from './events.ts';
+import type { ChildRunStart } from './childRuns.ts';
+import type { RunEvent, RunEventListener } from './events.ts';
 import type { BlockGate } from './gate.ts';
 import { LogForwarder } from './logForwarder.ts';
 import { planRun } from './plan.ts';
@@ -193,10 +194,12 @@ export class RunnerService {
     live.store = this.storeAt(path, params.logCapBytes);
     // Run details (core/src/details): definition, git, host, queue times, artifacts, resources.
     const details = new DetailsRecorder({ store: live.store, file: params.file, text: params.text, tool: 'pipeline-studio service', hashLimitBytes: params.hashLimitBytes });
+    const store = live.store;
     const handle = await startRun({
       ...rest,
       beforeBlock: debug ? askClient : undefined,
-      store: live.store,
+      store,
+      onChildRun: (child) => this.adoptChild(child, path, store),
       onEvent: (event: RunEvent) => {
         details.observe(event);
         if (event.type === 'run-started') live.info = { runId: event.runId, store: path, pipelineName: event.pipelineName, pipelineFile: event.pipelineFile, startedAt: event.time, debug };
@@ -214,6 +217,37 @@ export class RunnerService {
     });
     this.changed();
     return handle;
+  }
+
+  /**
+   * A sub-pipeline's child run (at any depth) is one of this service's runs too: listed, attachable
+   * and controllable by its own number. Its events go to the clients that attach to it.
+   */
+  private adoptChild(child: ChildRunStart, path: string, store: RunStore): RunEventListener {
+    const live: LiveRun = { handle: undefined, store, info: undefined, replay: new RunReplay(), subscribers: new Set(), starter: undefined, debug: false };
+    let key: string | undefined;
+    const forget = (): void => {
+      if (key === undefined) return;
+      this.runs.delete(key);
+      key = undefined;
+      this.changed();
+    };
+    child.started.then((handle) => {
+      live.handle = handle;
+      void handle.done.finally(forget);
+    }, forget);
+    return (event) => {
+      if (event.type === 'run-started') {
+        live.info = {
+          runId: event.runId, store: path, pipelineName: event.pipelineName, pipelineFile: event.pipelineFile, startedAt: event.time, debug: false,
+          ...(child.parentRunId === undefined ? {} : { parentRunId: child.parentRunId }), ...(child.parentBlock === undefined ? {} : { parentBlock: child.parentBlock }),
+        };
+        key = `${path}#${event.runId}`;
+        this.runs.set(key, live);
+        this.changed();
+      }
+      this.emit(live, event, path);
+    };
   }
 
   private emit(run: LiveRun, event: RunEvent, store: string): void {

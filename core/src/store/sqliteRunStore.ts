@@ -223,26 +223,36 @@ export class SqliteRunStore implements RunStore {
   }
 
   updateBlockRun(id: number, update: BlockRunUpdate): void {
+    this.updateBlockRuns([{ id, update }]);
+  }
+
+  updateBlockRuns(updates: readonly { id: number; update: BlockRunUpdate }[]): void {
     this.guard(() => {
       const now = Date.now();
-      const sets: string[] = [];
-      const params: SqlValue[] = [];
-      assign(sets, params, 'status = ?', update.status);
-      const finished = update.status !== undefined && FINISHED_BLOCK_STATUSES.includes(update.status);
-      timestampSets(sets, params, update, update.status === 'running', finished, now);
-      assign(sets, params, 'exit_code = ?', update.exitCode);
-      assign(sets, params, 'signal = ?', update.signal);
-      assign(sets, params, 'reason = ?', update.reason);
-      assign(sets, params, 'outputs = ?', update.outputs === undefined ? undefined : JSON.stringify(update.outputs));
-      assign(sets, params, 'fingerprint = ?', update.fingerprint);
-      assign(sets, params, 'output_hashes = ?', update.outputHashes === undefined ? undefined : JSON.stringify(update.outputHashes));
-      assign(sets, params, 'executor = ?', update.executor);
-      assign(sets, params, 'executor_type = ?', update.executorType);
-      assign(sets, params, 'executor_job = ?', update.executorJob);
-      if (sets.length === 0) return;
-      const changed = this.write(() => this.sql(`UPDATE block_run SET ${sets.join(', ')} WHERE id = ?`).run(...params, id).changes);
-      if (changed === 0) throw new StoreError('not-found', `Block run ${id} is not in the store ${this.path}.`);
+      // One commit for all; a row that is not there (deleted meanwhile) does not undo the others.
+      const missing = this.write(() => updates.filter(({ id, update }) => this.applyBlockRunUpdate(id, update, now) === 0).map(({ id }) => id));
+      if (missing.length > 0) throw new StoreError('not-found', `Block run${missing.length === 1 ? '' : 's'} ${missing.join(', ')} ${missing.length === 1 ? 'is' : 'are'} not in the store ${this.path}.`);
     });
+  }
+
+  /** Rows changed: 0 when the row is not there (an empty update changes nothing and is not missing). */
+  private applyBlockRunUpdate(id: number, update: BlockRunUpdate, now: number): number {
+    const sets: string[] = [];
+    const params: SqlValue[] = [];
+    assign(sets, params, 'status = ?', update.status);
+    const finished = update.status !== undefined && FINISHED_BLOCK_STATUSES.includes(update.status);
+    timestampSets(sets, params, update, update.status === 'running', finished, now);
+    assign(sets, params, 'exit_code = ?', update.exitCode);
+    assign(sets, params, 'signal = ?', update.signal);
+    assign(sets, params, 'reason = ?', update.reason);
+    assign(sets, params, 'outputs = ?', update.outputs === undefined ? undefined : JSON.stringify(update.outputs));
+    assign(sets, params, 'fingerprint = ?', update.fingerprint);
+    assign(sets, params, 'output_hashes = ?', update.outputHashes === undefined ? undefined : JSON.stringify(update.outputHashes));
+    assign(sets, params, 'executor = ?', update.executor);
+    assign(sets, params, 'executor_type = ?', update.executorType);
+    assign(sets, params, 'executor_job = ?', update.executorJob);
+    if (sets.length === 0) return 1;
+    return this.sql(`UPDATE block_run SET ${sets.join(', ')} WHERE id = ?`).run(...params, id).changes;
   }
 
   createItemRuns(runId: number, of: string, items: readonly NewItemRun[]): number[] {

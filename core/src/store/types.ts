@@ -287,6 +287,8 @@ export interface RunStore {
   listPipelines(): PipelineSummary[];
   createBlockRun(blockRun: NewBlockRun): BlockRunRecord;
   updateBlockRun(id: number, update: BlockRunUpdate): void;
+  /** Several updates in one transaction (a run's status changes of one moment); throws after it for rows that are not there. */
+  updateBlockRuns(updates: readonly { id: number; update: BlockRunUpdate }[]): void;
   getBlockRun(id: number): BlockRunRecord | undefined;
   /** Every attempt of every block of the run, in creation order (a fan-out's items are not blocks: see itemRuns). */
   blockRuns(runId: number): BlockRunRecord[];
