@@ -204,8 +204,9 @@ export class RunController implements vscode.Disposable {
 
   private async adopt(info: LiveRunInfo): Promise<boolean> {
     const key = runKey(info.store, info.runId);
-    // A debug run is stepped by the debugger that started it, which is gone with its window.
-    if (this.runs.has(key) || info.debug) return false;
+    // A debug run is stepped by the debugger that started it, which is gone with its window;
+    // a child run's output is already in its parent's terminal.
+    if (this.runs.has(key) || info.debug || info.parentRunId !== undefined) return false;
     const replay = await this.service.attachRun(info);
     const early = this.early.get(key) ?? [];
     this.early.delete(key);
