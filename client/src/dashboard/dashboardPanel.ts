@@ -1,10 +1,9 @@
-import { closeSync, openSync, writeSync } from 'node:fs';
 import * as vscode from 'vscode';
-import { exportRuns } from '../../../core/src/cli/exportCommand.ts';
+import { exportRuns, toFile } from '../../../core/src/cli/exportCommand.ts';
 import { cancelRun, existingService } from '../../../core/src/cli/runControl.ts';
 import { isFinalStatus, isRetryableRun } from '../../../core/src/model/status.ts';
 import { parseQuery, QueryError, TRIGGER_KINDS } from '../../../core/src/query/index.ts';
-import type { RunStore } from '../../../core/src/store/index.ts';
+import { openStore, type RunStore } from '../../../core/src/store/index.ts';
 import type { Action, Completions, HostMessage, OpenTarget, Sort, WebviewMessage } from '../../../webview/src/dashboard/protocol.ts';
 import { runState, type StoreHold } from '../runState/index.ts';
 import { withWritableStore } from '../history/targets.ts';
@@ -252,14 +251,15 @@ export class DashboardPanel implements vscode.Disposable {
           defaultUri: vscode.Uri.joinPath(vscode.workspace.workspaceFolders?.[0]?.uri ?? vscode.Uri.file(process.cwd()), `runs.${format}`), filters: format === 'csv' ? { CSV: ['csv'] } : { JSON: ['json'] },
         });
         if (target === undefined) return;
-        const fd = openSync(target.fsPath, 'w');
-        let count: number | undefined;
+        // A connection of its own: the export awaits the file between pages, while the panel's connection may be re-opened.
+        const store = openStore(path, { readonly: true });
+        let count: number;
         try {
-          count = this.read((store) => exportRuns(store, { text, format }, (chunk) => void writeSync(fd, chunk)));
+          count = await toFile(target.fsPath, (write) => exportRuns(store, { text, format }, write));
         } finally {
-          closeSync(fd);
+          store.close();
         }
-        return this.notice(`Exported ${count ?? 0} runs to ${target.fsPath}.`);
+        return this.notice(`Exported ${count} run${count === 1 ? '' : 's'} to ${target.fsPath}.`);
       }
       case 'compare': {
         if (selected.length < 2 || selected.length > 5 || path === undefined) return this.notice('Select 2 to 5 runs to compare them.');
