@@ -9,7 +9,7 @@ import { runState, type StoreHold } from '../runState/index.ts';
 import { withWritableStore } from '../history/targets.ts';
 import { dashboardHtml } from './dashboardHtml.ts';
 import { parseDashboardMessage } from './messageValidation.ts';
-import { chartOf, logBlockRunOf, metricsOf, rowOf, STATUS_VALUES } from './rows.ts';
+import { logBlockRunOf, queryFigures, rowOf, STATUS_VALUES } from './rows.ts';
 import type { RunStateSource } from './runStateSource.ts';
 
 export const DASHBOARD_VIEW_TYPE = 'pipelineStudio.executions';
@@ -167,10 +167,7 @@ export class DashboardPanel implements vscode.Disposable {
       return;
     }
     this.problem = undefined;
-    const result = this.read((store) => {
-      const facts = store.runFacts({ text: this.query });
-      return { total: facts.length, metrics: metricsOf(facts), chart: chartOf(facts) };
-    });
+    const result = this.read((store) => queryFigures(store, this.query));
     this.total = result?.total ?? 0;
     this.post({ type: 'result', generation, total: this.total, metrics: result?.metrics, chart: result?.chart, problem: undefined });
   }
