@@ -4,7 +4,7 @@ import { cancelRun, existingService } from '../../../core/src/cli/runControl.ts'
 import { isFinalStatus, isRetryableRun } from '../../../core/src/model/status.ts';
 import { parseQuery, QueryError, TRIGGER_KINDS } from '../../../core/src/query/index.ts';
 import { openStore, type RunStore } from '../../../core/src/store/index.ts';
-import type { Action, Completions, HostMessage, OpenTarget, Sort, WebviewMessage } from '../../../webview/src/dashboard/protocol.ts';
+import { WINDOW_ROWS, type Action, type Completions, type HostMessage, type OpenTarget, type Sort, type WebviewMessage } from '../../../webview/src/dashboard/protocol.ts';
 import { runState, type StoreHold } from '../runState/index.ts';
 import { withWritableStore } from '../history/targets.ts';
 import { dashboardHtml } from './dashboardHtml.ts';
@@ -167,9 +167,9 @@ export class DashboardPanel implements vscode.Disposable {
       return;
     }
     this.problem = undefined;
-    const result = this.read((store) => queryFigures(store, this.query));
+    const result = this.read((store) => ({ ...queryFigures(store, this.query), rows: store.listRuns({ text: this.query, sort: this.sort, limit: WINDOW_ROWS }).map(rowOf) }));
     this.total = result?.total ?? 0;
-    this.post({ type: 'result', generation, total: this.total, metrics: result?.metrics, chart: result?.chart, problem: undefined });
+    this.post({ type: 'result', generation, total: this.total, metrics: result?.metrics, chart: result?.chart, problem: undefined, rows: result?.rows });
   }
 
   private scheduleLive(): void {

@@ -134,7 +134,7 @@ export class DashboardApp {
         this.total = message.total;
         this.showMetrics(message.metrics);
         this.chart.show(message.chart);
-        this.table.reset(message.total, message.generation !== this.liveGeneration);
+        this.table.reset(message.total, message.generation !== this.liveGeneration, message.rows);
         this.liveGeneration = message.generation;
         this.showSelection();
         break;
