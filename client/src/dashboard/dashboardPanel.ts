@@ -27,6 +27,8 @@ export interface DashboardState {
   total: number;
   problem: string | undefined;
   lastAction: string | undefined;
+  /** Run ids of the last result's first window, in the table's order. */
+  rows: number[];
 }
 
 /**
@@ -47,6 +49,7 @@ export class DashboardPanel implements vscode.Disposable {
   private ready = false;
   private problem: string | undefined;
   private lastAction: string | undefined;
+  private firstRows: number[] = [];
   private liveTimer: NodeJS.Timeout | undefined;
   private pendingSelect: number[] | undefined;
   private readonly onDisposed: () => void;
@@ -72,7 +75,7 @@ export class DashboardPanel implements vscode.Disposable {
   }
 
   get state(): DashboardState {
-    return { ready: this.ready, storePath: this.connection?.path, query: this.query, sort: this.sort, total: this.total, problem: this.problem, lastAction: this.lastAction };
+    return { ready: this.ready, storePath: this.connection?.path, query: this.query, sort: this.sort, total: this.total, problem: this.problem, lastAction: this.lastAction, rows: this.firstRows };
   }
 
   reveal(): void {
@@ -163,12 +166,14 @@ export class DashboardPanel implements vscode.Disposable {
     } catch (error) {
       if (!(error instanceof QueryError)) throw error;
       this.problem = error.describe();
+      this.firstRows = [];
       this.post({ type: 'result', generation, total: 0, metrics: undefined, chart: undefined, problem: { message: error.message, column: error.column, length: error.length } });
       return;
     }
     this.problem = undefined;
     const result = this.read((store) => ({ ...queryFigures(store, this.query), rows: store.listRuns({ text: this.query, sort: this.sort, limit: WINDOW_ROWS }).map(rowOf) }));
     this.total = result?.total ?? 0;
+    this.firstRows = result?.rows.map((r) => r.id) ?? [];
     this.post({ type: 'result', generation, total: this.total, metrics: result?.metrics, chart: result?.chart, problem: undefined, rows: result?.rows });
   }
 
