@@ -30,6 +30,7 @@ test('completion: keys at a word start, values after key:, the last item of a li
 
 test('webview messages are checked field by field; anything else is dropped', () => {
   assert.deepEqual(parseDashboardMessage({ type: 'ready' }), { type: 'ready' });
+  assert.deepEqual(parseDashboardMessage({ type: 'selectAll', extra: 1 }), { type: 'selectAll' });
   assert.deepEqual(parseDashboardMessage({ type: 'query', query: 'status:failed', sort: { field: 'duration', direction: 'asc' } }), { type: 'query', query: 'status:failed', sort: { field: 'duration', direction: 'asc' } });
   assert.equal(parseDashboardMessage({ type: 'query', query: 'x', sort: { field: 'id; DROP', direction: 'asc' } }), undefined);
   assert.equal(parseDashboardMessage({ type: 'query', query: 'x'.repeat(5000), sort: { field: 'id', direction: 'asc' } }), undefined);

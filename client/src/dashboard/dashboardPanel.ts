@@ -101,6 +101,11 @@ export class DashboardPanel implements vscode.Disposable {
     return this.action(action, runIds, all);
   }
 
+  /** Opens a run's log, file or graph as its row does. */
+  openRow(runId: number, target: OpenTarget): Promise<void> {
+    return this.open(runId, target);
+  }
+
   dispose(): void {
     clearTimeout(this.liveTimer);
     this.connection?.release();
@@ -143,6 +148,9 @@ export class DashboardPanel implements vscode.Disposable {
       case 'open':
         await this.open(message.runId, message.target);
         return;
+      case 'selectAll':
+        this.selectAllMatching();
+        return;
     }
   }
 
@@ -175,6 +183,12 @@ export class DashboardPanel implements vscode.Disposable {
     this.total = result?.total ?? 0;
     this.firstRows = result?.rows.map((r) => r.id) ?? [];
     this.post({ type: 'result', generation, total: this.total, metrics: result?.metrics, chart: result?.chart, problem: undefined, rows: result?.rows });
+  }
+
+  /** Selects every run the query matches (ids only: runFacts reads no block counts). */
+  selectAllMatching(): void {
+    const ids = this.read((store) => store.runFacts({ text: this.query }).map((f) => f.id)) ?? [];
+    this.post({ type: 'select', runIds: ids });
   }
 
   private scheduleLive(): void {

@@ -1,7 +1,7 @@
 // The executions dashboard in a real workbench (extension host): Show Executions opens the panel,
 // whose webview loads and asks for its query; a query set through the panel's command surface
 // (pipelineStudio.internal.dashboardDrive, as the query box and toolbar do) gives the rows and
-// total the store holds for it; a batch cancel of a running run, from the panel, stops it.
+// total the store holds for it; a row's Open Log opens the log document; a batch cancel of a running run, from the panel, stops it.
 // Checked in the store through a SQLite connection of the test's own. Waits are hang guards.
 'use strict';
 const assert = require('node:assert/strict');
@@ -64,6 +64,19 @@ test('dashboard: a query through the panel gives the rows and total the store ha
     return (/column 1/i.test(s.problem ?? '') && /status/.test(s.problem ?? '') && s.rows.length === 0) || JSON.stringify(s);
   }, GUARD_MS);
 }, { timeout: GUARD_MS * 4 });
+
+test("dashboard: a row's Open Log opens the run's block log as a document tab", async () => {
+  const [runId] = storedIds(QUICK, 'failed');
+  await drive({ open: { runId, target: 'log' } });
+  const label = `step #${runId}.log`;
+  await untilResolved('the log tab', async () => {
+    const labels = vscode.window.tabGroups.all.flatMap((g) => g.tabs.map((t) => t.label));
+    return labels.includes(label) || JSON.stringify(labels);
+  }, GUARD_MS);
+  const doc = vscode.workspace.textDocuments.find((d) => d.uri.scheme === 'pipeline-log' && d.uri.path.endsWith(label));
+  assert.ok(doc !== undefined);
+  assert.match(doc.getText(), /step/);
+}, { timeout: GUARD_MS * 2 });
 
 test('dashboard: Cancel selected running stops a running run from the panel; it is recorded cancelled', async () => {
   fs.writeFileSync(h.fixtureUri(SLOW).fsPath, 'name: dashslow\nblocks:\n  wait:\n    run: sleep 600\n');

@@ -99,6 +99,7 @@ export class DashboardApp {
       need: (offset, limit) => this.post({ type: 'window', generation: this.generation, offset, limit }),
       open: (row, target) => this.post({ type: 'open', runId: row.id, target }),
       selectionChanged: () => this.showSelection(),
+      selectAll: () => this.post({ type: 'selectAll' }),
     });
     this.input.addEventListener('input', () => {
       this.complete();

@@ -88,4 +88,6 @@ export type WebviewMessage =
   | { type: 'window'; generation: number; offset: number; limit: number }
   /** `all`: every run matching the query, not just `runIds`. */
   | { type: 'action'; action: Action; runIds: number[]; all: boolean }
-  | { type: 'open'; runId: number; target: OpenTarget };
+  | { type: 'open'; runId: number; target: OpenTarget }
+  /** Ctrl+A: every run the query matches, not only the rows loaded (the host answers with `select`). */
+  | { type: 'selectAll' };

@@ -23,6 +23,8 @@ export interface TableEvents {
   need(offset: number, limit: number): void;
   open(row: Row, target: OpenTarget): void;
   selectionChanged(): void;
+  /** Every run the query matches (their ids come back through selectIds). */
+  selectAll(): void;
 }
 
 /** The row actions, in the context menu and on keys (Enter: graph; L: log; F: pipeline file). */
@@ -35,7 +37,7 @@ const ROW_ACTIONS: { target: OpenTarget; label: string; key: string }[] = [
 /**
  * The runs table: a header of sort buttons and a scrolling body that renders only the rows in view
  * (plus a few), whatever the total. Rows arrive by page from the host; missing ones show as loading.
- * Selection: click, ctrl/cmd-click to toggle, shift-click for a range; arrows move, Space selects, Enter opens
+ * Selection: click, ctrl/cmd-click to toggle, shift-click for a range, ctrl/cmd+A every run the query matches; arrows move, Space selects, Enter opens
  * the graph, L the log, F the pipeline file; right-click, the context-menu key or Shift+F10 show the row's actions.
  */
 export class RunTable {
@@ -323,6 +325,7 @@ export class RunTable {
     } else if (event.key === 'a' && (event.ctrlKey || event.metaKey)) {
       for (const r of this.rows.values()) this.selected.add(r.id);
       this.events.selectionChanged();
+      this.events.selectAll();
     } else {
       return;
     }
