@@ -1,18 +1,23 @@
 // bench/query: the query language (core/src/query) over stores of 10,000 and 100,000 runs (10 block
 // runs each: 1,000,000 at 100k), beside the Runs tree's former LIKE text filter, in the same run.
 // Run: scripts/node24.sh node bench/query.ts [10000,100000]
+// Quick (export of 100,000 runs only, ~2 min): BENCH_QUICK=1 scripts/node24.sh node --expose-gc bench/query.ts
+// Runs carry their details as the recorder keeps them (definition, host, ready times, resources);
+// BENCH_DETAILS=0 builds the runs and block runs only.
 // Each figure is the median of repeated first pages (50 runs with their block counts) through a
 // read-only store, as the editor reads. Targets (issue 15, at 100k): single term <= 20 ms, 4 terms
 // <= 50 ms, text search <= 50 ms; export of 100,000 runs <= 3 s with bounded memory.
-import { closeSync, mkdtempSync, openSync, rmSync, statSync, writeSync } from 'node:fs';
+import { createHash } from 'node:crypto';
+import { mkdtempSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { exportRuns } from '../core/src/cli/exportCommand.ts';
+import { exportRuns, toFile } from '../core/src/cli/exportCommand.ts';
 import { openDriver } from '../core/src/store/openDriver.ts';
 import { openStore, type RunStore } from '../core/src/store/index.ts';
 import { medianOfIterationsMs } from './generate.ts';
 
-const SIZES = (process.argv[2] ?? '10000,100000').split(',').map(Number);
+const QUICK = process.env.BENCH_QUICK === '1';
+const SIZES = (process.argv[2] ?? (QUICK ? '100000' : '10000,100000')).split(',').map(Number);
 const BLOCKS = 10;
 const PAGE = 50;
 const MINUTE = 60_000;
@@ -48,12 +53,14 @@ try {
       const cpu = Number(/cpu ([\d.]+)/.exec(figure)?.[1]);
       rows.push(`| ${size.toLocaleString('en')} | ${kind} | \`${query}\` | ${figure} | ${size < 100_000 ? '' : cpu <= target ? 'ok' : 'SLOW'} (<= ${target} ms)${extra} |`);
     };
+    if (!QUICK) {
     for (const q of SINGLE) row('1 term', q, median(page(q)), 20, ` ${store.countRuns({ text: q, now: NOW })} match`);
     for (const q of MULTI) row('multi', q, median(page(q)), 50, ` ${store.countRuns({ text: q, now: NOW })} match`);
     for (const q of TEXT) row('text', q, median(page(q)), 50, ` ${store.countRuns({ text: q, now: NOW })} match`);
     // The former Runs-tree filter (sqlClauses.ts before this change), the same first page.
     for (const word of ['needle-42', 'exit code 137']) row('old LIKE', word, median(() => likeFilter(store, path, word)), 132);
     row('count', 'status:failed (all matches)', median(() => store.countRuns({ text: 'status:failed' })), 50);
+    }
     // Export: every run, CSV, to a file; memory is the heap growth over the export (pages of 500).
     if (size === SIZES[SIZES.length - 1]) {
       const out = join(dir, 'export.csv');
@@ -61,18 +68,20 @@ try {
         global.gc?.();
         const heapBefore = process.memoryUsage().heapUsed;
         let peak = heapBefore;
+        const rssBefore = process.memoryUsage.rss();
+        let rssPeak = rssBefore;
         const t = performance.now();
         const cpu0 = process.cpuUsage();
-        const fd = openSync(out, 'w');
-        const n = exportRuns(store, { text: undefined, format }, (chunk) => {
-          writeSync(fd, chunk);
+        // As the CLI writes --out: a file stream, waiting for drain between pages.
+        const n = await toFile(out, (write) => exportRuns(store, { text: undefined, format }, (chunk) => {
           peak = Math.max(peak, process.memoryUsage().heapUsed);
-        });
-        closeSync(fd);
+          rssPeak = Math.max(rssPeak, process.memoryUsage.rss());
+          return write(chunk);
+        }));
         const ms = performance.now() - t;
         const used = process.cpuUsage(cpu0);
         const cpu = (used.user + used.system) / 1000;
-        rows.push(`| ${size.toLocaleString('en')} | export | ${format}, ${n.toLocaleString('en')} runs, ${(statSync(out).size / 1e6).toFixed(1)} MB | ${ms.toFixed(0)} ms (cpu ${cpu.toFixed(0)} ms) | ${cpu <= 3000 ? 'ok' : 'SLOW'} (<= 3000 ms); heap peak +${((peak - heapBefore) / 1e6).toFixed(1)} MB |`);
+        rows.push(`| ${size.toLocaleString('en')} | export | ${format}, ${n.toLocaleString('en')} runs, ${(statSync(out).size / 1e6).toFixed(1)} MB | ${ms.toFixed(0)} ms (cpu ${cpu.toFixed(0)} ms) | ${cpu <= 3000 ? 'ok' : 'SLOW'} (<= 3000 ms); heap peak +${((peak - heapBefore) / 1e6).toFixed(1)} MB, rss peak +${((rssPeak - rssBefore) / 1e6).toFixed(1)} MB |`);
       }
     }
     store.close();
@@ -140,8 +149,36 @@ function build(file: string, size: number): number {
         CASE WHEN k.b = 9 THEN json_object('accuracy', printf('%.4f', (r.id % 10000) / 10000.0)) ELSE '{}' END
       FROM pipeline_run r, k ORDER BY r.id, k.b;
     `);
+    // What the recorder keeps of each run (core/src/details/recorder.ts): the definition it ran (one text
+    // per pipeline file here, as when a file is not edited between runs), the host, when each block
+    // became ready and what each attempt cost.
+    if (process.env.BENCH_DETAILS === '0') return;
+    db.exec('CREATE TEMP TABLE defs (k INTEGER PRIMARY KEY, text TEXT, sha TEXT)');
+    const def = db.prepare('INSERT INTO defs VALUES (?, ?, ?)');
+    for (let k = 0; k < 20; k++) {
+      const text = definitionText(k);
+      def.run(k, text, createHash('sha256').update(text).digest('hex'));
+    }
+    db.exec(`
+      INSERT INTO run_detail (run_id, definition, definition_sha256, host_name, host_os, host_cpus, runtime_version, tool_version)
+      SELECT r.id, d.text, d.sha, 'bench-host', 'linux', 2, 'node v24', '0.1.0' FROM pipeline_run r JOIN defs d ON d.k = r.id % 20;
+      INSERT INTO block_ready (run_id, block, ready_at) SELECT run_id, block, started_at FROM block_run;
+      INSERT INTO attempt_resources (block_run_id, run_id, pid, method, cpu_user_ms, cpu_system_ms, peak_rss_bytes, read_bytes, write_bytes, samples)
+      SELECT id, run_id, 1000 + id % 30000, 'proc', 12.5, 3.25, 1048576 * (8 + id % 64), 4096 * (id % 100), 8192, 3 FROM block_run;
+    `);
   });
   db.exec('ANALYZE');
   db.close();
   return (performance.now() - started) / 1000;
+}
+
+/** A pipeline of BLOCKS blocks in a chain (b1 after b0, ...), one text per pipeline file. */
+function definitionText(k: number): string {
+  const lines = [`name: p${String(k).padStart(2, '0')}`, 'variables:', '  epochs: 10', '  env: dev', '  batch: none', 'blocks:'];
+  for (let b = 0; b < BLOCKS; b++) {
+    lines.push(`  b${b}:`, `    run: ./step.sh ${b} \${{ vars.env }} \${{ vars.epochs }}`);
+    if (b > 0) lines.push(`    depends_on: [b${b - 1}]`);
+    if (b === BLOCKS - 1) lines.push('    outputs: [accuracy]');
+  }
+  return `${lines.join('\n')}\n`;
 }

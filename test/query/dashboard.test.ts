@@ -2,7 +2,9 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { parseDashboardMessage } from '../../client/src/dashboard/messageValidation.ts';
-import { chartOf, logBlockRunOf, metricsOf, rowOf } from '../../client/src/dashboard/rows.ts';
+import { chartOf, logBlockRunOf, metricsOf, queryFigures, rowOf } from '../../client/src/dashboard/rows.ts';
+import { statsQuery } from '../../core/src/query/stats.ts';
+import { fixtureStore } from './fixtureStore.ts';
 import { suggest } from '../../webview/src/dashboard/completion.ts';
 import type { Completions } from '../../webview/src/dashboard/protocol.ts';
 import type { BlockRunRecord } from '../../core/src/store/index.ts';
@@ -28,6 +30,7 @@ test('completion: keys at a word start, values after key:, the last item of a li
 
 test('webview messages are checked field by field; anything else is dropped', () => {
   assert.deepEqual(parseDashboardMessage({ type: 'ready' }), { type: 'ready' });
+  assert.deepEqual(parseDashboardMessage({ type: 'selectAll', extra: 1 }), { type: 'selectAll' });
   assert.deepEqual(parseDashboardMessage({ type: 'query', query: 'status:failed', sort: { field: 'duration', direction: 'asc' } }), { type: 'query', query: 'status:failed', sort: { field: 'duration', direction: 'asc' } });
   assert.equal(parseDashboardMessage({ type: 'query', query: 'x', sort: { field: 'id; DROP', direction: 'asc' } }), undefined);
   assert.equal(parseDashboardMessage({ type: 'query', query: 'x'.repeat(5000), sort: { field: 'id', direction: 'asc' } }), undefined);
@@ -69,4 +72,34 @@ test("Open Log picks the run's failed block (its latest attempt), else the block
   assert.equal(logBlockRunOf([b(1, 'a', 'failed', 1, 10), b(4, 'a', 'completed', 2, 40), b(3, 'c', 'running', 1, 30)]), 4);
   assert.equal(logBlockRunOf([b(1, 'a', 'completed', 1, 10), b(2, 'b', 'running', 1, 20), b(3, 'c', 'queued', 1, undefined)]), 2);
   assert.equal(logBlockRunOf([]), undefined);
+});
+
+test('the metrics strip and chart leave test runs out, as stats does, unless the query asks for them; the table counts them', () => {
+  const { store, cleanup } = fixtureStore();
+  try {
+    const figures = (query: string): ReturnType<typeof queryFigures> => queryFigures(store, query);
+    const before = figures('pipeline:orders-etl');
+    // Two failed test runs of orders-etl (`run --test`): they must not lower its success rate.
+    for (let i = 0; i < 2; i++) {
+      const run = store.createRun({ pipelineName: 'orders-etl', pipelineFile: '/ws/etl/orders.pipeline.yaml', trigger: 'test', mode: 'all', selection: [], sourceRunId: undefined, variables: {}, git: undefined });
+      store.updateRun(run.id, { status: 'running', startedAt: Date.parse('2026-01-20T00:00:00Z') });
+      store.updateRun(run.id, { status: 'failed', finishedAt: Date.parse('2026-01-20T00:01:00Z') });
+    }
+    const after = figures('pipeline:orders-etl');
+    assert.equal(after.total, before.total + 2, 'the table lists the test runs');
+    assert.deepEqual(after.metrics, before.metrics);
+    assert.deepEqual(after.chart, before.chart);
+    assert.deepEqual([after.metrics.runs, after.metrics.successRate, after.metrics.failureRate], [3, 2 / 3, 1 / 3]);
+    // Asked for: the figures are theirs.
+    const tests = figures('pipeline:orders-etl trigger:test');
+    assert.deepEqual([tests.total, tests.metrics.runs, tests.metrics.failureRate], [2, 2, 1]);
+    assert.equal(figures('').metrics.runs, figures('').total - 2);
+    // The same rule in the CLI's stats.
+    assert.equal(statsQuery('trigger:test,cli'), 'trigger:test,cli');
+    assert.equal(statsQuery(' '), '-trigger:test');
+    assert.equal(statsQuery('status:failed OR branch:main'), '(status:failed OR branch:main) -trigger:test');
+    assert.equal(statsQuery('status:'), 'status:', 'an unreadable query is left for its own error');
+  } finally {
+    cleanup();
+  }
 });

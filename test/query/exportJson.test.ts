@@ -1,11 +1,15 @@
 // export --format json reads a page of runs ahead (core/src/query/exportDetails.ts): every record must
-// still be exactly what `show --json` prints for that run, details (host, readiness, resources, logs,
-// the "slow" history of each block) included, whatever the run has recorded.
+// still be what `show --json` prints for that run, details (host, readiness, resources, logs, the
+// "slow" history of each block, the definition) included, whatever the run has recorded; but that
+// details.run (the same as run) is left out and each definition text is written once, in
+// `definitions` by its sha256 (core/src/query/exportJson.ts).
 process.env.TZ = 'UTC';
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { main } from '../../core/src/cli/cli.ts';
 import { exportRuns } from '../../core/src/cli/exportCommand.ts';
+import type { ExportedRun } from '../../core/src/query/exportJson.ts';
+import { createHash } from 'node:crypto';
 import { DetailsStore } from '../../core/src/details/detailsStore.ts';
 import { fixtureStore } from './fixtureStore.ts';
 
@@ -29,9 +33,12 @@ test('export json: each run is what show --json prints, with and without details
       }
       store.updateRun(run.id, { status: 'completed', finishedAt: startedAt + 600_000 });
     }
-    // Details on two runs only: a host, readiness, resources and a log.
+    // Details on two runs only: a host, readiness, resources and a log; definitions on three (two the same text).
     const details = DetailsStore.open(store);
     const last = store.latestRunId() as number;
+    const definitions = ['name: orders-etl\nblocks:\n  extract: { run: echo e }\n  load: { run: echo l, depends_on: [extract] }\n', 'name: orders-etl\nblocks:\n  extract: { run: echo e2 }\n  load: { run: echo l }\n'];
+    const sha = (text: string): string => createHash('sha256').update(text).digest('hex');
+    for (const [runId, text] of [[last, definitions[0]], [last - 1, definitions[0]], [last - 2, definitions[1]]] as const) details.saveDefinition(runId, text as string, sha(text as string));
     for (const runId of [2, last]) {
       details.saveHost(runId, { name: 'h', os: 'linux', cpus: 2, runtime: 'node', tool: '1' });
       const [first] = store.blockRuns(runId);
@@ -44,17 +51,42 @@ test('export json: each run is what show --json prints, with and without details
     }
     details.close();
 
-    const exported = JSON.parse((await cli(['export', '--store', path, '--format', 'json'])).out) as { run: { id: number } }[];
-    assert.equal(exported.length, store.countRuns());
-    for (const record of exported) {
-      const show = JSON.parse((await cli(['show', String(record.run.id), '--store', path, '--json'])).out) as unknown;
-      assert.deepEqual(record, show, `run #${record.run.id}`);
+    const text = (await cli(['export', '--store', path, '--format', 'json'])).out;
+    const exported = JSON.parse(text) as { runs: ExportedRun[]; definitions: Record<string, string> };
+    assert.deepEqual(Object.keys(exported).sort(), ['definitions', 'runs']);
+    assert.equal(exported.runs.length, store.countRuns());
+    // Each distinct text once, by its hash; no run carries it.
+    assert.deepEqual(exported.definitions, Object.fromEntries(definitions.map((d) => [sha(d), d])));
+    assert.equal(text.split('depends_on: [extract]').length, 2, 'the shared definition is written once');
+    let withDefinition = 0;
+    for (const record of exported.runs) {
+      const show = JSON.parse((await cli(['show', String(record.run.id), '--store', path, '--json'])).out) as { details: { run: unknown; detail: { definition?: string } | undefined } };
+      assert.ok(record.details !== undefined, `run #${record.run.id} has details`);
+      assert.equal('run' in record.details, false);
+      // Put back what the export leaves out: then every field must be show's.
+      const detail = record.details.detail;
+      const sha256 = detail?.definitionSha256;
+      if (sha256 !== undefined) {
+        withDefinition++;
+        assert.equal('definition' in (detail as object), false, `run #${record.run.id} carries no definition text`);
+      }
+      const rebuilt = {
+        run: record.run, blockRuns: record.blockRuns,
+        details: { run: record.run, ...record.details, detail: detail === undefined ? undefined : { ...detail, ...(sha256 === undefined ? {} : { definition: exported.definitions[sha256] }) } },
+      };
+      assert.deepEqual(JSON.parse(JSON.stringify(rebuilt)), show, `run #${record.run.id}`);
     }
+    assert.equal(withDefinition, 3);
     // Pages of 7: each page looks back on the history before it; the result is the same text.
     let paged = '';
-    exportRuns(store, { text: undefined, format: 'json', pageSize: 7 }, (chunk) => void (paged += chunk));
+    assert.equal(await exportRuns(store, { text: undefined, format: 'json', pageSize: 7 }, (chunk) => void (paged += chunk)), exported.runs.length);
     assert.deepEqual(JSON.parse(paged), exported);
-    const newest = exported[0] as unknown as { details: { blocks: { block: string; slow: unknown }[]; resources: unknown[] } };
+    // A sparse query, a run a page: each page's history is read afresh below it, the records are the same.
+    const ids = [last, last - 3, 5, 2];
+    let sparse = '';
+    await exportRuns(store, { text: ids.map((id) => `#${id}`).join(' OR '), format: 'json', pageSize: 1 }, (chunk) => void (sparse += chunk));
+    assert.deepEqual((JSON.parse(sparse) as typeof exported).runs, ids.map((id) => exported.runs.find((r) => r.run.id === id)));
+    const newest = exported.runs[0] as unknown as { details: { blocks: { block: string; slow: unknown }[]; resources: unknown[] } };
     assert.ok(newest.details.blocks.some((b) => b.block === 'load' && b.slow !== undefined), 'the newest load is marked slow against its history');
     assert.equal(newest.details.resources.length, 1);
   } finally {

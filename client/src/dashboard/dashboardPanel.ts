@@ -1,16 +1,15 @@
-import { closeSync, openSync, writeSync } from 'node:fs';
 import * as vscode from 'vscode';
-import { exportRuns } from '../../../core/src/cli/exportCommand.ts';
+import { exportRuns, toFile } from '../../../core/src/cli/exportCommand.ts';
 import { cancelRun, existingService } from '../../../core/src/cli/runControl.ts';
 import { isFinalStatus, isRetryableRun } from '../../../core/src/model/status.ts';
 import { parseQuery, QueryError, TRIGGER_KINDS } from '../../../core/src/query/index.ts';
-import type { RunStore } from '../../../core/src/store/index.ts';
-import type { Action, Completions, HostMessage, OpenTarget, Sort, WebviewMessage } from '../../../webview/src/dashboard/protocol.ts';
+import { openStore, type RunStore } from '../../../core/src/store/index.ts';
+import { WINDOW_ROWS, type Action, type Completions, type HostMessage, type OpenTarget, type Sort, type WebviewMessage } from '../../../webview/src/dashboard/protocol.ts';
 import { runState, type StoreHold } from '../runState/index.ts';
 import { withWritableStore } from '../history/targets.ts';
 import { dashboardHtml } from './dashboardHtml.ts';
 import { parseDashboardMessage } from './messageValidation.ts';
-import { chartOf, logBlockRunOf, metricsOf, rowOf, STATUS_VALUES } from './rows.ts';
+import { logBlockRunOf, queryFigures, rowOf, STATUS_VALUES } from './rows.ts';
 import type { RunStateSource } from './runStateSource.ts';
 
 export const DASHBOARD_VIEW_TYPE = 'pipelineStudio.executions';
@@ -28,6 +27,8 @@ export interface DashboardState {
   total: number;
   problem: string | undefined;
   lastAction: string | undefined;
+  /** Run ids of the last result's first window, in the table's order. */
+  rows: number[];
 }
 
 /**
@@ -48,6 +49,7 @@ export class DashboardPanel implements vscode.Disposable {
   private ready = false;
   private problem: string | undefined;
   private lastAction: string | undefined;
+  private firstRows: number[] = [];
   private liveTimer: NodeJS.Timeout | undefined;
   private pendingSelect: number[] | undefined;
   private readonly onDisposed: () => void;
@@ -73,7 +75,7 @@ export class DashboardPanel implements vscode.Disposable {
   }
 
   get state(): DashboardState {
-    return { ready: this.ready, storePath: this.connection?.path, query: this.query, sort: this.sort, total: this.total, problem: this.problem, lastAction: this.lastAction };
+    return { ready: this.ready, storePath: this.connection?.path, query: this.query, sort: this.sort, total: this.total, problem: this.problem, lastAction: this.lastAction, rows: this.firstRows };
   }
 
   reveal(): void {
@@ -97,6 +99,11 @@ export class DashboardPanel implements vscode.Disposable {
   /** Runs an action as the toolbar does (tests drive the panel this way as well as through the webview). */
   act(action: Action, runIds: number[], all: boolean): Promise<void> {
     return this.action(action, runIds, all);
+  }
+
+  /** Opens a run's log, file or graph as its row does. */
+  openRow(runId: number, target: OpenTarget): Promise<void> {
+    return this.open(runId, target);
   }
 
   dispose(): void {
@@ -141,6 +148,9 @@ export class DashboardPanel implements vscode.Disposable {
       case 'open':
         await this.open(message.runId, message.target);
         return;
+      case 'selectAll':
+        this.selectAllMatching();
+        return;
     }
   }
 
@@ -164,16 +174,21 @@ export class DashboardPanel implements vscode.Disposable {
     } catch (error) {
       if (!(error instanceof QueryError)) throw error;
       this.problem = error.describe();
+      this.firstRows = [];
       this.post({ type: 'result', generation, total: 0, metrics: undefined, chart: undefined, problem: { message: error.message, column: error.column, length: error.length } });
       return;
     }
     this.problem = undefined;
-    const result = this.read((store) => {
-      const facts = store.runFacts({ text: this.query });
-      return { total: facts.length, metrics: metricsOf(facts), chart: chartOf(facts) };
-    });
+    const result = this.read((store) => ({ ...queryFigures(store, this.query), rows: store.listRuns({ text: this.query, sort: this.sort, limit: WINDOW_ROWS }).map(rowOf) }));
     this.total = result?.total ?? 0;
-    this.post({ type: 'result', generation, total: this.total, metrics: result?.metrics, chart: result?.chart, problem: undefined });
+    this.firstRows = result?.rows.map((r) => r.id) ?? [];
+    this.post({ type: 'result', generation, total: this.total, metrics: result?.metrics, chart: result?.chart, problem: undefined, rows: result?.rows });
+  }
+
+  /** Selects every run the query matches (ids only: runFacts reads no block counts). */
+  selectAllMatching(): void {
+    const ids = this.read((store) => store.runFacts({ text: this.query }).map((f) => f.id)) ?? [];
+    this.post({ type: 'select', runIds: ids });
   }
 
   private scheduleLive(): void {
@@ -252,14 +267,15 @@ export class DashboardPanel implements vscode.Disposable {
           defaultUri: vscode.Uri.joinPath(vscode.workspace.workspaceFolders?.[0]?.uri ?? vscode.Uri.file(process.cwd()), `runs.${format}`), filters: format === 'csv' ? { CSV: ['csv'] } : { JSON: ['json'] },
         });
         if (target === undefined) return;
-        const fd = openSync(target.fsPath, 'w');
-        let count: number | undefined;
+        // A connection of its own: the export awaits the file between pages, while the panel's connection may be re-opened.
+        const store = openStore(path, { readonly: true });
+        let count: number;
         try {
-          count = this.read((store) => exportRuns(store, { text, format }, (chunk) => void writeSync(fd, chunk)));
+          count = await toFile(target.fsPath, (write) => exportRuns(store, { text, format }, write));
         } finally {
-          closeSync(fd);
+          store.close();
         }
-        return this.notice(`Exported ${count ?? 0} runs to ${target.fsPath}.`);
+        return this.notice(`Exported ${count} run${count === 1 ? '' : 's'} to ${target.fsPath}.`);
       }
       case 'compare': {
         if (selected.length < 2 || selected.length > 5 || path === undefined) return this.notice('Select 2 to 5 runs to compare them.');

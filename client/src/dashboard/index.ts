@@ -1,6 +1,6 @@
 import * as vscode from 'vscode';
 import { runTargetOf } from '../history/targets.ts';
-import type { Action, Sort } from '../../../webview/src/dashboard/protocol.ts';
+import type { Action, OpenTarget, Sort } from '../../../webview/src/dashboard/protocol.ts';
 import { DASHBOARD_VIEW_TYPE, DashboardPanel } from './dashboardPanel.ts';
 import { runState } from '../runState/index.ts';
 
@@ -37,10 +37,11 @@ export function registerDashboardFeatures(context: vscode.ExtensionContext): voi
     }),
     vscode.commands.registerCommand(DASHBOARD_STATE, () => panel?.state),
     // For the workbench tests: set the query or run an action as the toolbar would.
-    vscode.commands.registerCommand(DASHBOARD_DRIVE, async (request: { query?: string; sort?: Sort; action?: Action; runIds?: number[]; all?: boolean }) => {
+    vscode.commands.registerCommand(DASHBOARD_DRIVE, async (request: { query?: string; sort?: Sort; action?: Action; runIds?: number[]; all?: boolean; open?: { runId: number; target: OpenTarget } }) => {
       const target = panel ?? show();
       if (request.query !== undefined) target.setQuery(request.query, request.sort);
       if (request.action !== undefined) await target.act(request.action, request.runIds ?? [], request.all === true);
+      if (request.open !== undefined) await target.openRow(request.open.runId, request.open.target);
       return target.state;
     }),
     vscode.window.registerWebviewPanelSerializer(DASHBOARD_VIEW_TYPE, {

@@ -11,6 +11,8 @@ export function parseDashboardMessage(raw: unknown): WebviewMessage | undefined 
   switch (m.type) {
     case 'ready':
       return { type: 'ready' };
+    case 'selectAll':
+      return { type: 'selectAll' };
     case 'query': {
       const sort = m.sort as Record<string, unknown> | undefined;
       const field = SORT_FIELDS.find((f) => f === sort?.field);

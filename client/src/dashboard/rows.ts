@@ -1,6 +1,6 @@
 import { RUN_STATUSES, statusStyle } from '../../../core/src/model/status.ts';
-import { computeStats } from '../../../core/src/query/stats.ts';
-import type { BlockRunRecord, RunFact, RunSummary } from '../../../core/src/store/index.ts';
+import { computeStats, statsQuery } from '../../../core/src/query/stats.ts';
+import type { BlockRunRecord, RunFact, RunStore, RunSummary } from '../../../core/src/store/index.ts';
 import type { ChartData, Metrics, Row } from '../../../webview/src/dashboard/protocol.ts';
 
 /** The chart shows the newest runs of the query; more points than this would not be seen apart. */
@@ -23,6 +23,15 @@ export function rowOf(run: RunSummary): Row {
 export function metricsOf(facts: readonly RunFact[]): Metrics {
   const s = computeStats(facts);
   return { runs: s.runs, successRate: s.successRate, failureRate: s.failureRate, averageMs: s.averageMs, p95Ms: s.p95Ms, runsPerDay: s.runsPerDay };
+}
+
+/**
+ * A query's figures for the panel: how many runs match (the table), and the metrics strip and chart
+ * over them less the test runs, as `stats` takes them (core/src/query/stats.ts statsQuery).
+ */
+export function queryFigures(store: Pick<RunStore, 'countRuns' | 'runFacts'>, query: string): { total: number; metrics: Metrics; chart: ChartData } {
+  const facts = store.runFacts({ text: statsQuery(query) });
+  return { total: store.countRuns({ text: query }), metrics: metricsOf(facts), chart: chartOf(facts) };
 }
 
 /** Facts come oldest first; the chart takes the newest CHART_POINTS, in start order. */

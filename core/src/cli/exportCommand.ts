@@ -1,24 +1,20 @@
 import { runExportTo } from './exportToCommand.ts';
-import { DetailsStore } from '../details/detailsStore.ts';
-import { loadRunDetails } from '../details/model.ts';
-import { closeSync, openSync, writeSync } from 'node:fs';
+import { createWriteStream, writeFileSync } from 'node:fs';
+import { once } from 'node:events';
 import { resolve } from 'node:path';
 import { CSV_COLUMNS, csvHeader, csvRecord } from '../query/exportRows.ts';
-import { ExportPage, pageQueries, type PageQueries } from '../query/exportDetails.ts';
-import type { SqlDriver } from '../store/driver.ts';
-import { openDriver } from '../store/openDriver.ts';
-import { DEFAULT_BUSY_TIMEOUT_MS } from '../store/openStore.ts';
-import type { RunColumns, RunStore } from '../store/index.ts';
-import { ExecutionLinks } from '../store/executionLinks.ts';
+import { EMPTY_JSON, JsonExport } from '../query/exportJson.ts';
+import type { RunColumns, RunStore, RunSummary } from '../store/index.ts';
 import { UsageError } from './files.ts';
-import { readRunLinks, runJson } from './showLinks.ts';
 import { checkQuery, runsAndQuery } from './queryOption.ts';
 import { parseCommandArgs, resolveStorePath, withCliStore } from './storeOptions.ts';
 import type { CliIo } from './validateCommand.ts';
 
 const USAGE = `Usage: pipeline-studio export [--query "Q"] [--runs 3,5,9] --format csv|json [--out FILE] [--store PATH]
   CSV: one row per run (${CSV_COLUMNS.join(', ')}, then var.NAME and property.BLOCK.NAME columns).
-  JSON: an array of what 'show --json' prints, one per run. Newest run first; written as it is read.`;
+  JSON: {"runs": [...], "definitions": {...}}: each run is what 'show --json' prints for it, but that
+  details.run (the same as run) is left out and the definition text is kept once in "definitions",
+  keyed by the run's details.detail.definitionSha256. Newest run first; written as it is read.`;
 /** Runs read per step: memory stays bounded by a page whatever the number of runs. */
 export const EXPORT_PAGE = 500;
 
@@ -40,91 +36,91 @@ export async function exportCommand(args: string[], io: CliIo): Promise<number> 
   const text = checkQuery(runsAndQuery(values.runs, values.query, USAGE), USAGE);
   const path = resolveStorePath(values.store);
   const out = values.out === undefined ? undefined : resolve(values.out);
-  return withCliStore(io, 'export', path, (store) => {
-    const written = writeTo(io, out, (write) => exportRuns(store, { text, format }, write));
+  return withCliStore(io, 'export', path, async (store) => {
+    const written = await writeTo(io, out, (write) => exportRuns(store, { text, format }, write));
     if (out !== undefined) io.err(`Exported ${written} run${written === 1 ? '' : 's'} to ${out}.`);
     return 0;
   }, () => {
-    writeTo(io, out, (write) => void write(format === 'json' ? '[]\n' : csvHeader({ variables: [], properties: [] })));
+    // No store yet: no runs, in the shape of the format.
+    const empty = format === 'json' ? EMPTY_JSON : csvHeader({ variables: [], properties: [] });
+    if (out === undefined) io.out(empty.slice(0, -1));
+    else writeFileSync(out, empty);
     return 0;
   });
 }
 
+/** Where an export writes: a promise when the sink is full (a stream's `drain`), awaited before the next page. */
+export type ExportSink = (chunk: string) => void | Promise<void>;
+
 /**
  * Writes the runs a query matches, newest first, a page at a time (paging by id, so each page is one
- * index range however deep); returns how many. Shared with the editor's export.
+ * index range however deep), waiting for the sink between pages; returns how many. Shared with the editor's export.
  */
-export function exportRuns(store: RunStore, options: { text: string | undefined; format: 'csv' | 'json'; pageSize?: number }, write: (chunk: string) => void): number {
+export async function exportRuns(store: RunStore, options: { text: string | undefined; format: 'csv' | 'json'; pageSize?: number }, write: ExportSink): Promise<number> {
+  const pageSize = options.pageSize ?? EXPORT_PAGE;
   const columns: RunColumns = options.format === 'csv' ? store.runColumns({ text: options.text }) : { variables: [], properties: [] };
-  write(options.format === 'csv' ? csvHeader(columns) : '[');
+  const json = options.format === 'json' ? new JsonExport(store) : undefined;
   let before: number | undefined;
   let count = 0;
-  let details: DetailsStore | undefined;
-  let history: SqlDriver | undefined;
-  let links: ExecutionLinks | undefined;
-  let reads: PageQueries | undefined;
   try {
+    await write(json === undefined ? csvHeader(columns) : json.head());
     for (;;) {
-      const runs = store.listRuns({ text: options.text, before, limit: options.pageSize ?? EXPORT_PAGE });
+      const runs = store.listRuns({ text: options.text, before, limit: pageSize });
       if (runs.length === 0) break;
-      const ids = runs.map((r) => r.id);
-      let chunk = '';
-      if (options.format === 'csv') {
-        const outputs = new Map<number, Map<string, string>>();
-        for (const o of store.outputsOf(ids)) {
-          let of = outputs.get(o.runId);
-          if (of === undefined) outputs.set(o.runId, (of = new Map<string, string>()));
-          of.set(`${o.block}.${o.name}`, o.value);
-        }
-        for (const run of runs) chunk += csvRecord(run, outputs.get(run.id) ?? new Map<string, string>(), columns);
-      } else {
-        details ??= DetailsStore.open(store);
-        history ??= openDriver(store.path, store.driver, { readonly: true, busyTimeoutMs: DEFAULT_BUSY_TIMEOUT_MS });
-        reads ??= pageQueries(history);
-        const runRecords = runs.map(({ counts: _counts, ...run }) => run);
-        const page = new ExportPage({ runs: runRecords, blockRuns: store.blockRunsOf(ids) }, details, reads);
-        // Everything `show --json` has, the run's details (host, queue times, resources, artifacts) included.
-        for (const run of runRecords) {
-          links ??= ExecutionLinks.open(store, { readonly: true });
-          const record = runJson(run, readRunLinks(store, run, links), page.blockRuns(run.id), loadRunDetails(page, page, run.id));
-          chunk += `${count === 0 && chunk === '' ? '' : ','}\n${JSON.stringify(record)}`;
-        }
-      }
+      await write(json === undefined ? csvPage(store, runs, columns) : json.page(runs));
       count += runs.length;
-      write(chunk);
       before = runs[runs.length - 1]?.id;
-      if (runs.length < (options.pageSize ?? EXPORT_PAGE)) break;
+      if (runs.length < pageSize) break;
     }
+    if (json !== undefined) await write(json.tail());
   } finally {
-    details?.close();
-    links?.close();
-    history?.close();
+    json?.close();
   }
-  if (options.format === 'json') write(count === 0 ? ']\n' : '\n]\n');
   return count;
 }
 
-function writeTo(io: CliIo, out: string | undefined, fn: (write: (chunk: string) => void) => number | void): number {
-  if (out === undefined) {
-    // io.out ends each call with a newline: hold back the chunk's last one.
-    let pending = '';
-    const result = fn((chunk) => {
-      const text = pending + chunk;
-      const cut = text.lastIndexOf('\n');
-      if (cut < 0) {
-        pending = text;
-        return;
-      }
-      io.out(text.slice(0, cut));
-      pending = text.slice(cut + 1);
-    });
-    if (pending !== '') io.out(pending);
-    return result ?? 0;
+function csvPage(store: RunStore, runs: readonly RunSummary[], columns: RunColumns): string {
+  const outputs = new Map<number, Map<string, string>>();
+  for (const o of store.outputsOf(runs.map((r) => r.id))) {
+    let of = outputs.get(o.runId);
+    if (of === undefined) outputs.set(o.runId, (of = new Map<string, string>()));
+    of.set(`${o.block}.${o.name}`, o.value);
   }
-  const fd = openSync(out, 'w');
+  let chunk = '';
+  for (const run of runs) chunk += csvRecord(run, outputs.get(run.id) ?? new Map<string, string>(), columns);
+  return chunk;
+}
+
+/** A file written through a stream, waiting for `drain` when its buffer is full: memory holds about a page, however slow the disk. */
+export async function toFile<T>(path: string, fn: (write: ExportSink) => Promise<T>): Promise<T> {
+  const stream = createWriteStream(path);
+  const failed = new Promise<never>((_resolve, reject) => stream.once('error', reject));
+  failed.catch(() => undefined);
   try {
-    return fn((chunk) => void writeSync(fd, chunk)) ?? 0;
+    const result = await Promise.race([fn(async (chunk) => {
+      if (!stream.write(chunk)) await Promise.race([once(stream, 'drain'), failed]);
+    }), failed]);
+    await new Promise<void>((resolveEnd, reject) => stream.end((error?: Error | null) => (error ? reject(error) : resolveEnd())));
+    return result;
   } finally {
-    closeSync(fd);
+    stream.destroy();
   }
+}
+
+async function writeTo(io: CliIo, out: string | undefined, fn: (write: ExportSink) => Promise<number>): Promise<number> {
+  if (out !== undefined) return toFile(out, fn);
+  // io.out ends each call with a newline: hold back the chunk's last one.
+  let pending = '';
+  const result = await fn((chunk) => {
+    const text = pending + chunk;
+    const cut = text.lastIndexOf('\n');
+    if (cut < 0) {
+      pending = text;
+      return;
+    }
+    io.out(text.slice(0, cut));
+    pending = text.slice(cut + 1);
+  });
+  if (pending !== '') io.out(pending);
+  return result;
 }

@@ -1,4 +1,4 @@
-import { computeStats, groupStats, type RunStats, type StatsGrouping } from '../query/stats.ts';
+import { computeStats, groupStats, statsQuery, type RunStats, type StatsGrouping } from '../query/stats.ts';
 import { formatDuration } from '../util/duration.ts';
 import { UsageError } from './files.ts';
 import { checkQuery } from './queryOption.ts';
@@ -7,7 +7,7 @@ import type { CliIo } from './validateCommand.ts';
 
 const USAGE = `Usage: pipeline-studio stats [--query "Q"] [--by day|hour|pipeline] [--json] [--include-test] [--store PATH]
   Count, success and failure rate (of finished runs), average / p50 / p95 duration and runs per day of the matching runs.
-  Test runs (run --test) are left out unless --include-test.`;
+  Test runs (run --test) are left out unless --include-test or the query names them (trigger:test).`;
 
 /** `stats`: figures over the runs a query matches, overall or per day, hour or pipeline. */
 export async function statsCommand(args: string[], io: CliIo): Promise<number> {
@@ -21,8 +21,8 @@ export async function statsCommand(args: string[], io: CliIo): Promise<number> {
   }
   if (positionals.length > 0) throw new UsageError(`Unexpected argument '${positionals[0]}'.\n${USAGE}`);
   const asked = checkQuery(values.query, USAGE);
-  // Test runs (`run --test`) are left out of the figures unless asked for.
-  const text = values['include-test'] === true ? asked : asked === undefined ? '-trigger:test' : `(${asked}) -trigger:test`;
+  // Test runs (`run --test`) are left out of the figures unless asked for (or the query is about them).
+  const text = values['include-test'] === true ? asked : statsQuery(asked);
   const by = values.by;
   if (by !== undefined && by !== 'day' && by !== 'hour' && by !== 'pipeline') throw new UsageError(`--by takes day, hour or pipeline, not '${by}'.\n${USAGE}`);
   const json = values.json === true;

@@ -131,18 +131,7 @@ export class DetailsStore {
 
   runDetail(runId: number): RunDetailRecord | undefined {
     const row = this.guard(() => this.sql('SELECT * FROM run_detail WHERE run_id = ?').get(runId));
-    if (row === undefined) return undefined;
-    const hostName = optionalString(row.host_name);
-    const hasGit = row.git_author !== null || row.git_subject !== null || row.git_remote !== null || row.git_commit_time !== null;
-    return {
-      runId,
-      definition: optionalString(row.definition),
-      definitionSha256: optionalString(row.definition_sha256),
-      git: hasGit ? { author: optionalString(row.git_author), commitTime: optionalNumber(row.git_commit_time), subject: optionalString(row.git_subject), remote: optionalString(row.git_remote) } : undefined,
-      host: hostName === undefined ? undefined : {
-        name: hostName, os: optionalString(row.host_os) ?? '', cpus: Number(row.host_cpus ?? 0), runtime: optionalString(row.runtime_version) ?? '', tool: optionalString(row.tool_version) ?? '',
-      },
-    };
+    return row === undefined ? undefined : toRunDetail(runId, row);
   }
 
   readyTimes(runId: number): Map<string, number> {
@@ -152,25 +141,12 @@ export class DetailsStore {
 
   resources(runId: number): AttemptResources[] {
     const rows = this.guard(() => this.sql('SELECT * FROM attempt_resources WHERE run_id = ? ORDER BY block_run_id').all(runId));
-    return rows.map((r) => ({
-      blockRunId: Number(r.block_run_id), runId, pid: optionalNumber(r.pid), method: r.method === 'proc' ? 'proc' : 'none',
-      cpuUserMs: optionalNumber(r.cpu_user_ms), cpuSystemMs: optionalNumber(r.cpu_system_ms), peakRssBytes: optionalNumber(r.peak_rss_bytes),
-      readBytes: optionalNumber(r.read_bytes), writeBytes: optionalNumber(r.write_bytes), samples: Number(r.samples),
-    }));
+    return rows.map((r) => toResources(runId, r));
   }
 
   artifacts(runId: number): ArtifactRecord[] {
-    const rows = this.guard(() => this.sql(
-      `SELECT a.*, w.run_id AS lineage_run_id, w.block AS lineage_block FROM artifact a
-       LEFT JOIN block_run w ON w.id = a.lineage_block_run_id WHERE a.run_id = ? ORDER BY a.id`,
-    ).all(runId));
-    return rows.map((r) => ({
-      id: Number(r.id), runId, blockRunId: Number(r.block_run_id), pipelineFile: String(r.pipeline_file), block: String(r.block),
-      direction: r.direction === 'input' ? 'input' : 'output', declared: String(r.declared), path: String(r.path),
-      size: optionalNumber(r.size), mtimeMs: optionalNumber(r.mtime_ms), sha256: optionalString(r.sha256), hashNote: optionalString(r.hash_note),
-      changed: r.changed === null || r.changed === undefined ? undefined : Number(r.changed) === 1,
-      lineageBlockRunId: optionalNumber(r.lineage_block_run_id), lineageRunId: optionalNumber(r.lineage_run_id), lineageBlock: optionalString(r.lineage_block),
-    }));
+    const rows = this.guard(() => this.sql(`${ARTIFACT_SELECT} WHERE a.run_id = ? ORDER BY a.id`).all(runId));
+    return rows.map((r) => toArtifact(runId, r));
   }
 
   /** Stored log bytes per block run of the run. */
@@ -214,6 +190,41 @@ export class DetailsStore {
     }));
   }
 
+  // ---- batch reads (an export's page of runs: one query per table, not one per run) ----
+
+  /** runDetail of each run that has one. */
+  runDetailsOf(runIds: readonly number[]): Map<number, RunDetailRecord> {
+    const rows = this.guard(() => this.sql('SELECT * FROM run_detail WHERE run_id IN (SELECT value FROM json_each(?))').all(JSON.stringify(runIds)));
+    return new Map(rows.map((r) => [Number(r.run_id), toRunDetail(Number(r.run_id), r)]));
+  }
+
+  /** readyTimes of each run that has some. */
+  readyTimesOf(runIds: readonly number[]): Map<number, Map<string, number>> {
+    const rows = this.guard(() => this.sql('SELECT run_id, block, ready_at FROM block_ready WHERE run_id IN (SELECT value FROM json_each(?))').all(JSON.stringify(runIds)));
+    return groupBy(rows, (r) => Number(r.run_id), () => new Map<string, number>(), (m, r) => m.set(String(r.block), Number(r.ready_at)));
+  }
+
+  /** resources of each run that has some, each list in block run order. */
+  resourcesOf(runIds: readonly number[]): Map<number, AttemptResources[]> {
+    const rows = this.guard(() => this.sql('SELECT * FROM attempt_resources WHERE run_id IN (SELECT value FROM json_each(?)) ORDER BY block_run_id').all(JSON.stringify(runIds)));
+    return groupBy(rows, (r) => Number(r.run_id), (): AttemptResources[] => [], (list, r) => list.push(toResources(Number(r.run_id), r)));
+  }
+
+  /** artifacts of each run that has some, each list in id order. */
+  artifactsOf(runIds: readonly number[]): Map<number, ArtifactRecord[]> {
+    const rows = this.guard(() => this.sql(`${ARTIFACT_SELECT} WHERE a.run_id IN (SELECT value FROM json_each(?)) ORDER BY a.id`).all(JSON.stringify(runIds)));
+    return groupBy(rows, (r) => Number(r.run_id), (): ArtifactRecord[] => [], (list, r) => list.push(toArtifact(Number(r.run_id), r)));
+  }
+
+  /** logSizes of each run that has logs, asked by the runs' block run ids (the log table's index). */
+  logSizesOf(blockRuns: readonly { id: number; runId: number }[]): Map<number, Map<number, number>> {
+    const runOf = new Map(blockRuns.map((b) => [b.id, b.runId]));
+    const rows = this.guard(() => this.sql(
+      'SELECT block_run_id AS id, sum(length(CAST(chunk AS BLOB))) AS bytes FROM block_log WHERE block_run_id IN (SELECT value FROM json_each(?)) GROUP BY block_run_id',
+    ).all(JSON.stringify([...runOf.keys()])));
+    return groupBy(rows, (r) => runOf.get(Number(r.id)) ?? 0, () => new Map<number, number>(), (m, r) => m.set(Number(r.id), Number(r.bytes)));
+  }
+
   close(): void {
     if (this.closed) return;
     this.closed = true;
@@ -245,6 +256,54 @@ export class DetailsStore {
       throw toStoreError(error, this.path, this.busyTimeoutMs);
     }
   }
+}
+
+const ARTIFACT_SELECT = 'SELECT a.*, w.run_id AS lineage_run_id, w.block AS lineage_block FROM artifact a LEFT JOIN block_run w ON w.id = a.lineage_block_run_id';
+
+type Row = Record<string, unknown>;
+
+function toRunDetail(runId: number, row: Row): RunDetailRecord {
+  const hostName = optionalString(row.host_name);
+  const hasGit = row.git_author !== null || row.git_subject !== null || row.git_remote !== null || row.git_commit_time !== null;
+  return {
+    runId,
+    definition: optionalString(row.definition),
+    definitionSha256: optionalString(row.definition_sha256),
+    git: hasGit ? { author: optionalString(row.git_author), commitTime: optionalNumber(row.git_commit_time), subject: optionalString(row.git_subject), remote: optionalString(row.git_remote) } : undefined,
+    host: hostName === undefined ? undefined : {
+      name: hostName, os: optionalString(row.host_os) ?? '', cpus: Number(row.host_cpus ?? 0), runtime: optionalString(row.runtime_version) ?? '', tool: optionalString(row.tool_version) ?? '',
+    },
+  };
+}
+
+function toResources(runId: number, r: Row): AttemptResources {
+  return {
+    blockRunId: Number(r.block_run_id), runId, pid: optionalNumber(r.pid), method: r.method === 'proc' ? 'proc' : 'none',
+    cpuUserMs: optionalNumber(r.cpu_user_ms), cpuSystemMs: optionalNumber(r.cpu_system_ms), peakRssBytes: optionalNumber(r.peak_rss_bytes),
+    readBytes: optionalNumber(r.read_bytes), writeBytes: optionalNumber(r.write_bytes), samples: Number(r.samples),
+  };
+}
+
+function toArtifact(runId: number, r: Row): ArtifactRecord {
+  return {
+    id: Number(r.id), runId, blockRunId: Number(r.block_run_id), pipelineFile: String(r.pipeline_file), block: String(r.block),
+    direction: r.direction === 'input' ? 'input' : 'output', declared: String(r.declared), path: String(r.path),
+    size: optionalNumber(r.size), mtimeMs: optionalNumber(r.mtime_ms), sha256: optionalString(r.sha256), hashNote: optionalString(r.hash_note),
+    changed: r.changed === null || r.changed === undefined ? undefined : Number(r.changed) === 1,
+    lineageBlockRunId: optionalNumber(r.lineage_block_run_id), lineageRunId: optionalNumber(r.lineage_run_id), lineageBlock: optionalString(r.lineage_block),
+  };
+}
+
+/** Rows grouped by run: `make` a value for each run seen, `add` each row to it. */
+function groupBy<T>(rows: readonly Row[], key: (r: Row) => number, make: () => T, add: (value: T, r: Row) => unknown): Map<number, T> {
+  const out = new Map<number, T>();
+  for (const r of rows) {
+    const k = key(r);
+    let value = out.get(k);
+    if (value === undefined) out.set(k, (value = make()));
+    add(value, r);
+  }
+  return out;
 }
 
 function optionalNumber(value: unknown): number | undefined {

@@ -72,7 +72,7 @@ export function loadRunDetails(store: RunReader, details: DetailsReader, runId: 
     const ran = t.attempts.some((a) => a.status !== 'skipped' && a.status !== 'cached');
     const durationMs = startedAt !== undefined && finishedAt !== undefined && ran ? finishedAt - startedAt : undefined;
     return {
-      block: t.block, status: last.status, attempts: t.attempts, dependsOn: dependsOn.get(t.block) ?? [],
+      block: t.block, status: last.status, attempts: t.attempts, dependsOn: [...(dependsOn.get(t.block) ?? [])],
       readyAt: t.readyAt, startedAt: ran ? startedAt : undefined, finishedAt: ran ? finishedAt : undefined, queueWaitMs: t.queueWaitMs, retryWaitsMs: t.retryWaitsMs, durationMs,
       exitCode: last.exitCode, signal: last.signal, reason: last.reason, outputs: last.outputs,
       cpuMs: sum((r) => (r.cpuUserMs ?? 0) + (r.cpuSystemMs ?? 0)),
@@ -101,11 +101,22 @@ export function loadRunDetails(store: RunReader, details: DetailsReader, runId: 
   };
 }
 
+/** The last few definitions read: an export of runs of the same few pipelines validates each text once, not once per run. */
+const parsed = new Map<string, ReadonlyMap<string, readonly string[]>>();
+const PARSED_KEPT = 32;
+
 /** Direct upstream of each block, from the definition the run ran (or nothing when it was not kept). */
-function dependencies(definition: string | undefined, file: string): Map<string, string[]> {
+function dependencies(definition: string | undefined, file: string): ReadonlyMap<string, readonly string[]> {
   if (definition === undefined) return new Map();
-  const { pipeline, dag } = validatePipeline(definition, { fileName: file });
-  return new Map(pipeline.blocks.map((b) => [b.id, dag.has(b.id) ? dag.directUpstream(b.id) : []]));
+  const key = `${file}\0${definition}`;
+  let upstream = parsed.get(key);
+  if (upstream === undefined) {
+    const { pipeline, dag } = validatePipeline(definition, { fileName: file });
+    upstream = new Map(pipeline.blocks.map((b) => [b.id, dag.has(b.id) ? dag.directUpstream(b.id) : []]));
+    if (parsed.size >= PARSED_KEPT) parsed.delete(parsed.keys().next().value as string);
+    parsed.set(key, upstream);
+  }
+  return upstream;
 }
 
 function latestRows(rows: readonly BlockRunRecord[]): Map<string, BlockRunRecord> {

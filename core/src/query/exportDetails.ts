@@ -1,17 +1,16 @@
 import type { DetailsStore } from '../details/detailsStore.ts';
 import type { DetailsReader, RunReader } from '../details/model.ts';
-import type { SqlDriver, SqlStatement } from '../store/driver.ts';
+import type { ArtifactRecord, AttemptResources, RunDetailRecord } from '../details/types.ts';
+import type { SqlDriver } from '../store/driver.ts';
 import type { BlockRunRecord, RunRecord } from '../store/types.ts';
 
 /**
  * A page of an export's runs read ahead, for loadRunDetails. The run and its block runs come from
- * the page already read; a block's duration history (the last 20 completed attempts before the run,
- * for the "slow" mark) comes from one range per pipeline file and block for the whole page. Asked
- * run by run, that history walked the block's rows from the newest down to the run: an export
- * newest first read the table once per block per run (28 s for 144 runs of a year-old page at 100k).
- * The other details are lookups by run id; a run with no rows in a details table (runs recorded
- * before details were, or by a runner that records none) is known from one query per table for the
- * page and costs no lookup.
+ * the page already read; each details table is one query for the whole page (DetailsStore's batch
+ * reads); a block's duration history (the last 20 completed attempts before the run, for the "slow"
+ * mark) is one range per pipeline file and block for the whole page. Asked run by run, that
+ * history walked the block's rows from the newest down to the run (28 s for 144 runs of a year-old
+ * page at 100k), and the per-run lookups were 6 queries a run.
  */
 export class ExportPage implements RunReader, DetailsReader {
   private readonly runs: Map<number, RunRecord>;
@@ -19,9 +18,13 @@ export class ExportPage implements RunReader, DetailsReader {
   /** `file\0block` → completed attempts, newest run first: [runId, ms]. */
   private readonly history = new Map<string, [number, number][]>();
   private readonly details: DetailsStore;
-  private readonly present: PresentRows;
+  private readonly detail: Map<number, RunDetailRecord>;
+  private readonly ready: Map<number, Map<string, number>>;
+  private readonly resourceRows: Map<number, AttemptResources[]>;
+  private readonly artifactRows: Map<number, ArtifactRecord[]>;
+  private readonly logs: Map<number, Map<number, number>>;
 
-  constructor(page: { runs: readonly RunRecord[]; blockRuns: readonly BlockRunRecord[] }, details: DetailsStore, read: PageQueries) {
+  constructor(page: { runs: readonly RunRecord[]; blockRuns: readonly BlockRunRecord[] }, details: DetailsStore, history: HistoryQuery) {
     this.details = details;
     this.runs = new Map(page.runs.map((r) => [r.id, r]));
     for (const b of page.blockRuns) {
@@ -30,17 +33,25 @@ export class ExportPage implements RunReader, DetailsReader {
       list.push(b);
     }
     const ids = page.runs.map((r) => r.id);
-    this.present = read.present(ids, page.blockRuns.map((b) => b.id));
+    this.detail = details.runDetailsOf(ids);
+    this.ready = details.readyTimesOf(ids);
+    this.resourceRows = details.resourcesOf(ids);
+    this.artifactRows = details.artifactsOf(ids);
+    this.logs = details.logSizesOf(page.blockRuns);
     if (ids.length === 0) return;
-    const low = Math.min(...ids);
-    const high = Math.max(...ids);
+    let low = Infinity;
+    let high = -Infinity;
+    for (const id of ids) {
+      low = Math.min(low, id);
+      high = Math.max(high, id);
+    }
     const pairs = new Map<string, { file: string; block: string }>();
     // By the run's file, as loadRunDetails asks (the store may present it otherwise than the block run's copy).
     for (const b of page.blockRuns) {
       const file = this.runs.get(b.runId)?.pipelineFile;
       if (file !== undefined) pairs.set(`${file}\0${b.block}`, { file, block: b.block });
     }
-    for (const [key, { file, block }] of pairs) this.history.set(key, read.history(file, block, low, high));
+    for (const [key, { file, block }] of pairs) this.history.set(key, history(file, block, low, high));
   }
 
   getRun(runId: number): RunRecord | undefined {
@@ -65,79 +76,65 @@ export class ExportPage implements RunReader, DetailsReader {
     return rows.slice(lo, lo + limit).map((r) => r[1]);
   }
 
-  runDetail(runId: number): ReturnType<DetailsStore['runDetail']> {
-    return this.present.runDetail.has(runId) ? this.details.runDetail(runId) : undefined;
+  runDetail(runId: number): RunDetailRecord | undefined {
+    return this.detail.get(runId);
   }
 
-  resources(runId: number): ReturnType<DetailsStore['resources']> {
-    return this.present.resources.has(runId) ? this.details.resources(runId) : [];
+  resources(runId: number): AttemptResources[] {
+    return this.resourceRows.get(runId) ?? [];
   }
 
   logSizes(runId: number): Map<number, number> {
-    return this.present.logs.has(runId) ? this.details.logSizes(runId) : new Map<number, number>();
+    return this.logs.get(runId) ?? new Map<number, number>();
   }
 
   readyTimes(runId: number): Map<string, number> {
-    return this.present.ready.has(runId) ? this.details.readyTimes(runId) : new Map<string, number>();
+    return this.ready.get(runId) ?? new Map<string, number>();
   }
 
-  artifacts(runId: number): ReturnType<DetailsStore['artifacts']> {
-    return this.present.artifacts.has(runId) ? this.details.artifacts(runId) : [];
+  artifacts(runId: number): ArtifactRecord[] {
+    return this.artifactRows.get(runId) ?? [];
   }
 }
 
-/** Which runs of a page have rows in each details table. */
-export interface PresentRows {
-  runDetail: Set<number>;
-  resources: Set<number>;
-  logs: Set<number>;
-  ready: Set<number>;
-  artifacts: Set<number>;
-}
-
-/** The page-wide reads, prepared once per export. */
-export interface PageQueries {
-  history: HistoryQuery;
-  present(runIds: readonly number[], blockRunIds: readonly number[]): PresentRows;
-}
-
-export function pageQueries(db: SqlDriver): PageQueries {
-  const cache = new Map<string, SqlStatement>();
-  const runsWith = (table: string, ids: readonly number[]): Set<number> => {
-    const sql = `SELECT DISTINCT run_id FROM ${table} WHERE run_id IN (SELECT value FROM json_each(?))`;
-    let statement = cache.get(sql);
-    if (statement === undefined) cache.set(sql, (statement = db.prepare(sql)));
-    return new Set(statement.all(JSON.stringify(ids)).map((r) => Number(r.run_id)));
-  };
-  let logs: SqlStatement | undefined;
-  return {
-    history: historyQuery(db),
-    present: (runIds, blockRunIds) => {
-      logs ??= db.prepare('SELECT DISTINCT b.run_id FROM block_run b WHERE b.id IN (SELECT value FROM json_each(?)) AND EXISTS (SELECT 1 FROM block_log l WHERE l.block_run_id = b.id)');
-      return {
-        runDetail: runsWith('run_detail', runIds), resources: runsWith('attempt_resources', runIds), ready: runsWith('block_ready', runIds), artifacts: runsWith('artifact', runIds),
-        logs: new Set(logs.all(JSON.stringify(blockRunIds)).map((r) => Number(r.run_id))),
-      };
-    },
-  };
-}
-
-/** The completed attempts of a pipeline file's block that a page of runs `low..high` may look back on. */
+/** The completed attempts of a pipeline file's block that a page of runs `low..high` may look back on: those of runs below `high`, newest run first. */
 export type HistoryQuery = (file: string, block: string, low: number, high: number) => [number, number][];
 
 /**
- * Two ranges of block_run_by_file_block_run (queryExportIndexes.ts): the attempts of runs inside the
- * page's span, and the 20 before it. Newest run first; within a run, newest attempt first (the
- * details store orders by block run id, which is the same but when two runs of a file overlap).
+ * Ranges of block_run_by_file_block_run (queryExportIndexes.ts), newest run first; within a run,
+ * newest attempt first. Pages come newest first, so each file and block keeps what it read below the
+ * last page and reads on downwards only when that holds fewer than `limit` attempts below the new
+ * page: a few hundred queries for an export of 100,000 runs, not two per block per page (each read
+ * is a span of run ids, so that a run's attempts are never split between two reads).
  */
 export function historyQuery(db: SqlDriver, limit = 20): HistoryQuery {
-  const select = `SELECT run_id, finished_at - started_at AS ms FROM block_run
-    WHERE pipeline_file = ? AND block = ? AND status = 'completed' AND started_at IS NOT NULL AND finished_at IS NOT NULL`;
-  let inside: SqlStatement | undefined;
-  let before: SqlStatement | undefined;
+  const range = db.prepare(`SELECT run_id, finished_at - started_at AS ms FROM block_run
+    WHERE pipeline_file = ? AND block = ? AND status = 'completed' AND started_at IS NOT NULL AND finished_at IS NOT NULL
+    AND run_id >= ? AND run_id < ? ORDER BY run_id DESC, rowid DESC`);
+  const held = new Map<string, { rows: [number, number][]; top: number; floor: number }>();
   return (file, block, low, high) => {
-    inside ??= db.prepare(`${select} AND run_id >= ? AND run_id < ? ORDER BY run_id DESC, id DESC`);
-    before ??= db.prepare(`${select} AND run_id < ? ORDER BY run_id DESC, id DESC LIMIT ?`);
-    return [...inside.all(file, block, low, high), ...before.all(file, block, low, limit)].map((r) => [Number(r.run_id), Number(r.ms)]);
+    const key = `${file}\0${block}`;
+    let h = held.get(key);
+    // First use, or a page outside what is held (a caller may skip down or go back up): start at the page.
+    if (h === undefined || high > h.top || h.floor > high) held.set(key, (h = { rows: [], top: high, floor: high }));
+    let first = 0;
+    while (first < h.rows.length && (h.rows[first] as [number, number])[0] >= high) first++;
+    if (first > 0) h.rows = h.rows.slice(first);
+    h.top = high;
+    const rows = h.rows;
+    const below = (): number => {
+      let n = 0;
+      for (let i = rows.length - 1; i >= 0 && (rows[i] as [number, number])[0] < low; i--) n++;
+      return n;
+    };
+    // Spans of run ids: a run's attempts are never split between two reads. Wider while they find too little.
+    let span = Math.max(64, (high - low) * 4);
+    while (h.floor > 0 && below() < limit) {
+      const from = Math.max(0, h.floor - span);
+      for (const r of range.all(file, block, from, h.floor)) rows.push([Number(r.run_id), Number(r.ms)]);
+      h.floor = from;
+      span *= 2;
+    }
+    return h.rows;
   };
 }

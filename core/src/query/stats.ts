@@ -1,5 +1,8 @@
 import { isFinalStatus } from '../model/status.ts';
 import type { RunFact } from '../store/types.ts';
+import type { QueryNode } from './ast.ts';
+import { QueryError } from './errors.ts';
+import { parseQuery } from './parser.ts';
 
 /**
  * The figures of `stats` and the dashboard's metrics strip, over a set of runs:
@@ -78,4 +81,29 @@ function timeKey(ms: number, by: 'day' | 'hour'): string {
   const two = (n: number): string => String(n).padStart(2, '0');
   const day = `${d.getFullYear()}-${two(d.getMonth() + 1)}-${two(d.getDate())}`;
   return by === 'day' ? day : `${day} ${two(d.getHours())}:00`;
+}
+
+/**
+ * The query the figures are taken over: test runs (`run --test`, trigger `test`) are left out, as
+ * they try a pipeline rather than run it, unless the query itself asks about them (`trigger:test`).
+ * An unreadable query is returned as it is (its error is reported where it is run).
+ */
+export function statsQuery(text: string | undefined, now = Date.now()): string {
+  const asked = text?.trim() ?? '';
+  if (asked === '') return '-trigger:test';
+  let node: QueryNode | undefined;
+  try {
+    node = parseQuery(asked, now);
+  } catch (error) {
+    if (error instanceof QueryError) return asked;
+    throw error;
+  }
+  return namesTestRuns(node) ? asked : `(${asked}) -trigger:test`;
+}
+
+function namesTestRuns(node: QueryNode | undefined): boolean {
+  if (node === undefined) return false;
+  if (node.kind === 'not') return namesTestRuns(node.item);
+  if (node.kind !== 'term') return node.items.some(namesTestRuns);
+  return node.term.key === 'trigger' && node.term.triggers.some((t) => t === 'test' || t.startsWith('test:'));
 }

@@ -17,7 +17,8 @@ export function runFilter(query: RunQuery): [string, SqlValue[]] {
   if (text !== undefined && text !== '') {
     const now = query.now ?? Date.now();
     const compiled = compileQuery(parseQuery(text, now), now);
-    terms.push(compiled.where);
+    // Parenthesised: `a OR b` must not bind to the clauses before it (`r.id < ? AND a OR b` paged forever).
+    terms.push(`(${compiled.where})`);
     params.push(...compiled.params);
   }
   return [terms.length === 0 ? '' : `WHERE ${terms.join(' AND ')}`, params];

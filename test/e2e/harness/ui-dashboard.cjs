@@ -2,7 +2,7 @@
 // extension: runs recorded by the CLI (three quick, one failed, one still running in a process of its
 // own), then in the panel: query, sort, select 3, export CSV through the save dialog (the file parsed
 // back with csv-parse), and cancel the running run from the panel (its owner, a `pipeline-studio run`,
-// records it cancelled and the row follows). Screenshots: ui-dashboard-NN.png.
+// records it cancelled and the row follows), and a row's Open Log (key L) opening the log tab. Screenshots: ui-dashboard-NN.png.
 // Environment: see uiRunner.cjs. Exit: 0 all passed, 1 a check failed, 2 harness error.
 'use strict';
 /* global document -- the frame.evaluate callbacks run in the webview's page, not in Node */
@@ -107,6 +107,47 @@ check('select 3 (click, shift-click, ctrl-click) and export them as CSV through 
   if (JSON.stringify(got) !== JSON.stringify(ids)) throw new Error(`exported ${JSON.stringify(got)}, selected ${JSON.stringify(ids)}`);
   const quick = records.find((r) => r.pipeline === 'quick');
   if (quick !== undefined && quick['var.note'] !== "'=1+1") throw new Error(`formula not guarded: ${JSON.stringify(quick)}`);
+});
+
+/**
+ * Waits for the editor tab of `hello #RUN.log` (in any group), or fails at once on a notification (an
+ * error opening it). While the webview's frame has the focus, headless Chromium on a loaded machine
+ * may not paint the workbench's own frame, where VS Code lays out new tabs at the next animation
+ * frame (the tab was seen to appear only when the failure's screenshot was taken): each look moves
+ * the mouse and takes a one-pixel screenshot, which makes it paint.
+ */
+async function logTab(page, runId) {
+  // Tab labels as shown (innerText: name and extension are separate spans), in every editor group.
+  const labels = async () => (await page.locator('.tabs-container .tab').allInnerTexts()).map((t) => t.replace(/\s+/g, ' ').trim());
+  const toasts = page.locator('.notifications-toasts');
+  const wanted = (t) => t.includes(`hello #${runId}`);
+  let x = 0;
+  const seen = await until(page, `the log tab of run #${runId}`, async () => {
+    // A one-pixel screenshot makes Chromium produce a frame of the workbench (seen: the tab appeared as soon as one was taken).
+    await page.mouse.move(20 + (x++ % 2), 400);
+    await page.screenshot({ clip: { x: 0, y: 0, width: 1, height: 1 } }).catch(() => undefined);
+    const shown = await labels();
+    if (shown.some(wanted)) return 'tab';
+    const toast = (await toasts.innerText().catch(() => '')).trim();
+    return toast === '' ? `tabs ${JSON.stringify(shown)}` : `notification: ${toast}`;
+  }, (v) => v === 'tab' || v.startsWith('notification'), 60000);
+  if (seen !== 'tab') throw new Error(`no log tab for run #${runId}: ${seen}`);
+  const index = (await labels()).findIndex(wanted);
+  await page.locator('.tabs-container .tab').nth(index).click();
+  const editor = page.locator('.editor-instance .view-lines').first();
+  await until(page, 'the log text', () => editor.innerText(), (v) => /hello/.test(v), 60000);
+}
+
+check("Open Log from a row (key L) opens that run's block log in an editor tab", async (page) => {
+  await typeQuery(page, 'pipeline:quick');
+  const found = await until(page, 'the quick runs', () => dashboard(page), (d) => d !== undefined && d.rows.length === 3 && d.rows.every(([, pipeline]) => pipeline === 'quick'));
+  const first = found.rows[0][0].replace('#', '');
+  await found.frame.locator('.rows .row').nth(0).click();
+  await found.frame.locator('.table').press('l');
+  await logTab(page, first);
+  // Back to the panel for the next check.
+  await page.locator('.tabs-container .tab', { hasText: 'Executions' }).first().click();
+  await until(page, 'the dashboard shown again', () => found.frame.locator('input.query').isVisible(), (v) => v === true);
 });
 
 check('cancel the running run (owned by a CLI process) from the panel; the row turns cancelled', async (page) => {

@@ -99,6 +99,7 @@ export class DashboardApp {
       need: (offset, limit) => this.post({ type: 'window', generation: this.generation, offset, limit }),
       open: (row, target) => this.post({ type: 'open', runId: row.id, target }),
       selectionChanged: () => this.showSelection(),
+      selectAll: () => this.post({ type: 'selectAll' }),
     });
     this.input.addEventListener('input', () => {
       this.complete();
@@ -134,7 +135,7 @@ export class DashboardApp {
         this.total = message.total;
         this.showMetrics(message.metrics);
         this.chart.show(message.chart);
-        this.table.reset(message.total, message.generation !== this.liveGeneration);
+        this.table.reset(message.total, message.generation !== this.liveGeneration, message.rows);
         this.liveGeneration = message.generation;
         this.showSelection();
         break;

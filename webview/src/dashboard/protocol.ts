@@ -1,6 +1,9 @@
 // The executions dashboard's messages, both ways (host: client/src/dashboard, webview: here).
 // The webview asks for windows of rows as it scrolls: 100,000 runs never cross the bridge at once.
 
+/** Rows a window asks for; the result of a query carries its first window (one message less before rows show). */
+export const WINDOW_ROWS = 200;
+
 export const SORT_FIELDS = ['id', 'pipeline', 'status', 'trigger', 'started', 'duration', 'blocks'] as const;
 export type SortField = (typeof SORT_FIELDS)[number];
 export interface Sort {
@@ -72,7 +75,7 @@ export interface QueryProblem {
 export type HostMessage =
   | { type: 'init'; query: string; sort: Sort; completions: Completions; storePath: string | undefined }
   /** The query's result: total rows, metrics and chart; rows then come by window. `problem`: the query cannot be read. */
-  | { type: 'result'; generation: number; total: number; metrics: Metrics | undefined; chart: ChartData | undefined; problem: QueryProblem | undefined }
+  | { type: 'result'; generation: number; total: number; metrics: Metrics | undefined; chart: ChartData | undefined; problem: QueryProblem | undefined; rows?: Row[] }
   | { type: 'rows'; generation: number; offset: number; rows: Row[] }
   /** The store changed (a run progressed or a new one started): windows are asked for again. */
   | { type: 'changed' }
@@ -85,4 +88,6 @@ export type WebviewMessage =
   | { type: 'window'; generation: number; offset: number; limit: number }
   /** `all`: every run matching the query, not just `runIds`. */
   | { type: 'action'; action: Action; runIds: number[]; all: boolean }
-  | { type: 'open'; runId: number; target: OpenTarget };
+  | { type: 'open'; runId: number; target: OpenTarget }
+  /** Ctrl+A: every run the query matches, not only the rows loaded (the host answers with `select`). */
+  | { type: 'selectAll' };

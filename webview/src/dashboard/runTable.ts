@@ -1,8 +1,8 @@
-import type { OpenTarget, Row, Sort, SortField } from './protocol.ts';
+import { WINDOW_ROWS, type OpenTarget, type Row, type Sort, type SortField } from './protocol.ts';
 
 /** Rows are one line each, so the table can place any row without measuring: virtual scrolling. */
 export const ROW_HEIGHT = 26;
-export const PAGE = 200;
+export const PAGE = WINDOW_ROWS;
 const OVERSCAN = 8;
 
 const COLUMNS: { field: SortField | undefined; label: string; className: string }[] = [
@@ -23,6 +23,8 @@ export interface TableEvents {
   need(offset: number, limit: number): void;
   open(row: Row, target: OpenTarget): void;
   selectionChanged(): void;
+  /** Every run the query matches (their ids come back through selectIds). */
+  selectAll(): void;
 }
 
 /** The row actions, in the context menu and on keys (Enter: graph; L: log; F: pipeline file). */
@@ -35,7 +37,7 @@ const ROW_ACTIONS: { target: OpenTarget; label: string; key: string }[] = [
 /**
  * The runs table: a header of sort buttons and a scrolling body that renders only the rows in view
  * (plus a few), whatever the total. Rows arrive by page from the host; missing ones show as loading.
- * Selection: click, ctrl/cmd-click to toggle, shift-click for a range; arrows move, Space selects, Enter opens
+ * Selection: click, ctrl/cmd-click to toggle, shift-click for a range, ctrl/cmd+A every run the query matches; arrows move, Space selects, Enter opens
  * the graph, L the log, F the pipeline file; right-click, the context-menu key or Shift+F10 show the row's actions.
  */
 export class RunTable {
@@ -53,6 +55,10 @@ export class RunTable {
   private anchor: number | undefined;
   private now = Date.now();
   private menu: HTMLElement | undefined;
+  /** The row elements in the DOM by row index, with what they were built from. */
+  private shown = new Map<number, ShownRow>();
+  /** Bumped by reset(): every row is built again. */
+  private clock = 0;
 
   constructor(parent: HTMLElement, events: TableEvents) {
     this.events = events;
@@ -91,10 +97,12 @@ export class RunTable {
     this.element.addEventListener('keydown', (event) => this.key(event));
   }
 
-  /** A new result: rows are dropped (they are asked for again); scroll stays unless `toTop`. */
-  reset(total: number, toTop: boolean): void {
+  /** A new result: rows are dropped (they are asked for again, but `first`, rows from 0 sent with it); scroll stays unless `toTop`. */
+  reset(total: number, toTop: boolean, first: readonly Row[] = []): void {
     this.total = total;
     this.rows.clear();
+    first.forEach((row, i) => this.rows.set(i, row));
+    this.clock++;
     this.requested.clear();
     this.element.setAttribute('aria-rowcount', String(total + 1));
     this.spacer.style.height = `${total * ROW_HEIGHT}px`;
@@ -157,9 +165,25 @@ export class RunTable {
       }
     }
     this.rowsHost.style.transform = `translateY(${first * ROW_HEIGHT}px)`;
+    // Rows already shown as they are stay in the DOM: a scroll of a few rows builds only those that came into view.
     const elements: HTMLElement[] = [];
-    for (let index = first; index < last; index++) elements.push(this.rowElement(index));
-    this.rowsHost.replaceChildren(...elements);
+    const kept = new Map<number, ShownRow>();
+    for (let index = first; index < last; index++) {
+      const row = this.rows.get(index);
+      // Running rows count up each second; the others' relative times change by the minute.
+      const state = `${row === undefined ? '' : this.selected.has(row.id)}|${index === this.focus}|${this.clock}|${row?.running === true ? this.now : Math.floor(this.now / 60_000)}`;
+      const seen = this.shown.get(index);
+      const shown = seen !== undefined && seen.row === row && seen.state === state ? seen : { element: this.rowElement(index), row, state };
+      kept.set(index, shown);
+      elements.push(shown.element);
+    }
+    for (const [index, shown] of this.shown) if (kept.get(index) !== shown) shown.element.remove();
+    this.shown = kept;
+    let cursor = this.rowsHost.firstElementChild;
+    for (const element of elements) {
+      if (element === cursor) cursor = cursor.nextElementSibling;
+      else this.rowsHost.insertBefore(element, cursor);
+    }
     const focused = this.rows.get(this.focus);
     if (focused !== undefined) this.element.setAttribute('aria-activedescendant', `run-row-${this.focus}`);
   }
@@ -301,6 +325,7 @@ export class RunTable {
     } else if (event.key === 'a' && (event.ctrlKey || event.metaKey)) {
       for (const r of this.rows.values()) this.selected.add(r.id);
       this.events.selectionChanged();
+      this.events.selectAll();
     } else {
       return;
     }
@@ -313,6 +338,12 @@ export class RunTable {
     if (top < this.body.scrollTop) this.body.scrollTop = top;
     else if (top + ROW_HEIGHT > this.body.scrollTop + this.body.clientHeight) this.body.scrollTop = top + ROW_HEIGHT - this.body.clientHeight;
   }
+}
+
+interface ShownRow {
+  element: HTMLElement;
+  row: Row | undefined;
+  state: string;
 }
 
 function el<K extends keyof HTMLElementTagNameMap>(tag: K, className: string): HTMLElementTagNameMap[K] {
