@@ -71,7 +71,7 @@ test('export json: each run is what show --json prints, with and without details
         assert.equal('definition' in (detail as object), false, `run #${record.run.id} carries no definition text`);
       }
       const rebuilt = {
-        run: record.run, blockRuns: record.blockRuns,
+        ...record,
         details: { run: record.run, ...record.details, detail: detail === undefined ? undefined : { ...detail, ...(sha256 === undefined ? {} : { definition: exported.definitions[sha256] }) } },
       };
       assert.deepEqual(JSON.parse(JSON.stringify(rebuilt)), show, `run #${record.run.id}`);
