@@ -9,7 +9,7 @@ import { slurmExecutor, slurmJobDir } from '../../core/src/executors/slurm/execu
 import { attachSlurmJob, reconcileSlurmJobs } from '../../core/src/executors/slurm/reconcile.ts';
 import { SlurmQueue } from '../../core/src/executors/slurm/queue.ts';
 import { parseOutputs } from '../../core/src/runner/outputs.ts';
-import { ensureSlurmCluster, runAttempt } from './slurmCluster.ts';
+import { ensureSlurmCluster, releaseSlurmCluster, runAttempt } from './slurmCluster.ts';
 
 // Against the real one-node SLURM cluster (slurmctld + slurmd from Debian's packages, started by
 // the shared recipe). Each job takes a few seconds: SLURM schedules on its own cadence.
@@ -34,6 +34,7 @@ before(() => {
 
 after(() => {
   rmSync(folder, { recursive: true, force: true });
+  releaseSlurmCluster();
 });
 
 function options(block: string, script: string, env: Record<string, string> = {}) {
