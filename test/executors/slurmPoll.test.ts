@@ -228,7 +228,7 @@ test('the ended marker: "0 0" ends the attempt as a success without waiting for 
   }
 });
 
-test('the job folder is watched: the ended marker is seen as it is written, not at the next fallback read (set to 10 minutes here)', async () => {
+test('the job folder is watched: the ended marker is seen as it is written, not at the next fallback read (set to 10 minutes here)', { timeout: 60_000 }, async () => {
   const root = mkdtempSync(join(tmpdir(), 'slurm-watch-'));
   try {
     const cluster = new ScriptedCluster();
@@ -253,4 +253,4 @@ test('the job folder is watched: the ended marker is seen as it is written, not 
   } finally {
     rmSync(root, { recursive: true, force: true });
   }
-}, { timeout: 60_000 });
+});

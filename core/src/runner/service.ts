@@ -8,7 +8,8 @@ import {
 import { defaultStorePath, openStore } from '../store/index.ts';
 import { DetailsRecorder } from '../details/recorder.ts';
 import type { RunStore } from '../store/types.ts';
-import { startRun, type RunHandle } from './engine.ts';
+import type { RunHandle } from './engine.ts';
+import { startRunOrArgo } from '../executors/argo/argoRunHandle.ts';
 import type { RunEvent } from './events.ts';
 import type { BlockGate } from './gate.ts';
 import { LogForwarder } from './logForwarder.ts';
@@ -193,7 +194,8 @@ export class RunnerService {
     live.store = this.storeAt(path, params.logCapBytes);
     // Run details (core/src/details): definition, git, host, queue times, artifacts, resources.
     const details = new DetailsRecorder({ store: live.store, file: params.file, text: params.text, tool: 'pipeline-studio service', hashLimitBytes: params.hashLimitBytes });
-    const handle = await startRun({
+    // An argo profile as the executor override runs the whole pipeline as one Argo Workflow.
+    const handle = await startRunOrArgo({
       ...rest,
       beforeBlock: debug ? askClient : undefined,
       store: live.store,

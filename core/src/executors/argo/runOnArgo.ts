@@ -1,5 +1,5 @@
 import type { Pipeline } from '../../model/pipeline.ts';
-import type { BlockStatus, RunStatus, RunStore } from '../../store/types.ts';
+import type { BlockStatus, RunStatus, RunStore, RunTrigger } from '../../store/types.ts';
 import { RunRefused } from '../../runner/prepare.ts';
 import type { VariableValue } from '../../runner/variables.ts';
 import { LogSanitizer } from '../../runner/sanitize.ts';
@@ -15,8 +15,12 @@ export interface ArgoRunOptions {
   /** The argo profile's name. */
   executor: string;
   variables: Record<string, VariableValue>;
-  /** Each block's status as it changes, and its output once fetched: for the terminal. */
-  onStatus?: (block: string, status: BlockStatus, reason: string | undefined, attempt: number) => void;
+  /** How the run was started; default `cli`. */
+  trigger?: RunTrigger;
+  /** The run is recorded (before the workflow is created): its number. */
+  onRunCreated?: (runId: number) => void;
+  /** Each block's status as it changes, and its output once fetched: for the terminal. `blockRunId`: the attempt's row. */
+  onStatus?: (block: string, status: BlockStatus, reason: string | undefined, attempt: number, blockRunId: number) => void;
   onOutput?: (block: string, text: string) => void;
   kubectl?: string;
   env?: NodeJS.ProcessEnv;
@@ -49,13 +53,14 @@ export async function runOnArgo(options: ArgoRunOptions): Promise<ArgoRun> {
   }
   const manifest = withArguments(compiled.manifest, options.variables);
   const record = store.createRun({
-    pipelineName: pipeline.name, pipelineFile: options.file, trigger: 'cli', mode: 'all', selection: [], sourceRunId: undefined,
+    pipelineName: pipeline.name, pipelineFile: options.file, trigger: options.trigger ?? 'cli', mode: 'all', selection: [], sourceRunId: undefined,
     variables: options.variables, git: undefined,
   });
   const runId = record.id;
   const rows = new Map<string, { id: number; attempt: number; status: BlockStatus }>();
   for (const block of pipeline.blocks) rows.set(block.id, { id: store.createBlockRun({ runId, block: block.id, status: 'initial' }).id, attempt: 1, status: 'initial' });
   store.updateRun(runId, { status: 'running', startedAt: Date.now() });
+  options.onRunCreated?.(runId);
   let handle: ArgoRunHandle | undefined;
   let workflow = '';
   const fetching: Promise<void>[] = [];
@@ -91,7 +96,7 @@ export async function runOnArgo(options: ArgoRunOptions): Promise<ArgoRun> {
       ...(state.exitCode === undefined ? {} : { exitCode: state.exitCode }),
       ...(final && Object.keys(state.outputs).length > 0 ? { outputs: state.outputs } : {}),
     });
-    options.onStatus?.(block, state.status, state.reason, state.attempt);
+    options.onStatus?.(block, state.status, state.reason, state.attempt, row.id);
     if (final && state.status !== 'condition_failed' && state.podName !== undefined) fetchLogs(block, row.id);
   };
   try {
