@@ -1,4 +1,5 @@
 import { executeOnArgo, isArgoProfile } from './runOnArgo.ts';
+import { cancelOnSignal } from './cancelOnSignal.ts';
 import { CONTAINER_ENGINES, type ContainerEngineChoice } from '../model/executors.ts';
 import { existsSync } from 'node:fs';
 import { resolve } from 'node:path';
@@ -167,23 +168,14 @@ async function execute(io: CliIo, options: Parameters<typeof startRun>[0], group
     io.err(`pipeline-studio run: no control channel (pause, approve from elsewhere will not reach this run): ${error instanceof Error ? error.message : String(error)}`);
     return undefined;
   });
-  let interrupted = false;
-  const onSignal = (): void => {
-    if (!interrupted) io.err('\nCancelling the run (Ctrl+C again is not needed; blocks get SIGTERM, then SIGKILL)…');
-    interrupted = true;
-    handle.cancel();
-  };
-  process.on('SIGINT', onSignal);
-  process.on('SIGTERM', onSignal);
-  let result: RunResult;
+  let ended: { result: RunResult; interrupted: boolean };
   try {
-    result = await handle.done;
+    ended = await cancelOnSignal(io, '\nCancelling the run (Ctrl+C again is not needed; blocks get SIGTERM, then SIGKILL)…', () => handle.cancel(), handle.done);
   } finally {
-    process.off('SIGINT', onSignal);
-    process.off('SIGTERM', onSignal);
     approvals.close();
     await control?.close();
   }
+  const { result, interrupted } = ended;
   printer.flushAll();
   await details.settled();
   printSummary(io, result);

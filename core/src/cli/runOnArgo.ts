@@ -1,4 +1,5 @@
 import { runOnArgo } from '../executors/argo/runOnArgo.ts';
+import { cancelOnSignal } from './cancelOnSignal.ts';
 import { statusStyle } from '../model/status.ts';
 import { prepareRun, type PrepareOptions } from '../runner/prepare.ts';
 import type { RunStore } from '../store/types.ts';
@@ -36,21 +37,7 @@ export async function executeOnArgo(io: CliIo, options: PrepareOptions & { store
     },
   });
   io.out(`Run #${run.runId} of ${prepared.pipeline.name} on Argo: workflow ${run.workflow}`);
-  let interrupted = false;
-  const onSignal = (): void => {
-    if (!interrupted) io.err('\nTerminating the workflow (shutdown: Terminate)…');
-    interrupted = true;
-    run.cancel();
-  };
-  process.on('SIGINT', onSignal);
-  process.on('SIGTERM', onSignal);
-  let end;
-  try {
-    end = await run.done;
-  } finally {
-    process.off('SIGINT', onSignal);
-    process.off('SIGTERM', onSignal);
-  }
+  const { result: end, interrupted } = await cancelOnSignal(io, '\nTerminating the workflow (shutdown: Terminate)…', () => run.cancel(), run.done);
   const latest = new Map(options.store.blockRuns(run.runId).map((b) => [b.block, b]));
   const rows = [...latest.values()].map((b) => [b.block, statusStyle(b.status).label, String(b.attempt), b.status === 'completed' ? '' : (b.reason ?? '')]);
   io.out('');
