@@ -57,6 +57,16 @@ test('stand-in kubectl: Run Pipeline on… an argo profile through the service c
   }
 });
 
+test('stand-in kubectl: Run Block on… an argo profile is refused with the way out (Argo runs the whole pipeline), nothing is created', async () => {
+  const { file, store, bin, client } = setup('follow');
+  try {
+    await assert.rejects(client.startRun({ file, store, trigger: 'manual', executorOverride: 'k8s', selection: { mode: 'only', blocks: ['build'] } }), /Argo runs the whole pipeline as one Workflow/);
+    assert.deepEqual(calls(bin), []);
+  } finally {
+    await client.close();
+  }
+});
+
 test('stand-in kubectl: stopping an Argo run started from the editor terminates the workflow (shutdown: Terminate) and records it cancelled', async () => {
   const { file, store, bin, client } = setup('cancel');
   try {

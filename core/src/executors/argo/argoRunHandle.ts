@@ -21,10 +21,15 @@ export function isArgoRun(options: PrepareOptions, executorOverride: string | un
   }
 }
 
-/** The engine's startRun, or startArgoRun when the run's executor override is an argo profile. */
+/**
+ * The engine's startRun, or startArgoRun when a whole-pipeline run's executor override is an argo
+ * profile. A partial run (Run Block on…, retry) goes to the engine, which refuses it with the way out:
+ * Argo runs the whole pipeline as one Workflow.
+ */
 export function startRunOrArgo(options: StartRunOptions): Promise<RunHandle> {
   const override = options.executorOverride;
-  return override !== undefined && isArgoRun(options, override) ? startArgoRun({ ...options, executorOverride: override }) : startRun(options);
+  const whole = options.selection === undefined || options.selection.mode === 'all';
+  return override !== undefined && whole && isArgoRun(options, override) ? startArgoRun({ ...options, executorOverride: override }) : startRun(options);
 }
 
 /**
