@@ -1,19 +1,18 @@
 import { runOnArgo } from '../executors/argo/runOnArgo.ts';
 import { cancelOnSignal } from './cancelOnSignal.ts';
+import { isArgoRun } from '../executors/argo/argoRunHandle.ts';
 import { statusStyle } from '../model/status.ts';
 import { prepareRun, type PrepareOptions } from '../runner/prepare.ts';
 import type { RunStore } from '../store/types.ts';
 import { formatTable } from './storeOptions.ts';
 import type { CliIo } from './validateCommand.ts';
 
-/** True when `run --executor NAME` names an argo profile: the whole run goes to Argo as one Workflow. */
+/**
+ * True when `run --executor NAME` names an argo profile and the whole pipeline runs: it goes to Argo
+ * as one Workflow. A partial run goes to the engine, which refuses it with the way out.
+ */
 export function isArgoProfile(options: PrepareOptions, name: string | undefined): boolean {
-  if (name === undefined) return false;
-  try {
-    return prepareRun(options, undefined).pipeline.executors.get(name)?.type === 'argo';
-  } catch {
-    return false;
-  }
+  return (options.selection === undefined || options.selection.mode === 'all') && isArgoRun(options, name);
 }
 
 /**
