@@ -92,7 +92,7 @@ test('a 5-block diamond in dependency order, with a retry, outputs passed downst
   assert.ok(!existsSync(join(slurmJobDir(folder, e.attempt.tag), 'env.sh')), 'the env file is removed once the job ended');
 });
 
-test('a failing command: exit code and reason from scontrol, stderr kept', async () => {
+test('a failing command: its exit code from the job\'s ended marker (what scontrol would say), stderr kept', async () => {
   const f = options('fails', 'echo boom >&2; nosuchcommand-t18');
   const r = await runAttempt(executor, f.attempt).done;
   assert.deepEqual([r.outcome.ok, r.outcome.exitCode, r.outcome.reason], [false, 127, 'exit code 127: command not found']);
