@@ -84,3 +84,11 @@ test('stand-in kubectl: Ctrl+C terminates the workflow (shutdown: Terminate), th
     store.close();
   }
 });
+
+test('stand-in kubectl: run --executor k8s --only BLOCK is refused (Argo runs the whole pipeline as one Workflow); nothing is created', async () => {
+  const where = setup('follow');
+  const run = cli(['run', 'p.pipeline.yaml', '--executor', 'k8s', '--only', 'build'], where);
+  assert.equal(await run.exited, 1, run.out());
+  assert.match(run.out(), /Argo runs the whole pipeline as one Workflow/);
+  assert.ok(!existsSync(join(where.bin, 'calls.jsonl')), 'kubectl was never called');
+});

@@ -30,7 +30,13 @@ async function until(what: string, check: () => boolean): Promise<void> {
 function storedLog(dir: string, block: string): string {
   const path = join(dir, '.pipelines', 'runs.sqlite');
   if (!existsSync(path)) return '';
-  const store = openStore(path, { readonly: true });
+  let store;
+  try {
+    // The CLI may have created the file and not yet its tables (a loaded machine): nothing to read yet.
+    store = openStore(path, { readonly: true });
+  } catch {
+    return '';
+  }
   try {
     const row = store.blockRuns(1).find((b) => b.block === block);
     return row === undefined ? '' : store.readLogs(row.id).map((c) => c.text).join('');
@@ -52,11 +58,17 @@ test('attach to a run of another CLI: its output so far, then live, then the sum
     run: echo "b done"
 `);
   const run = start(['run', 'p.pipeline.yaml'], dir);
-  await until('a to print one', () => storedLog(dir, 'a').includes('one'));
-  const attach = start(['attach', '1'], dir);
-  await until('attach to replay one', () => attach.output().includes('a | one'));
-  assert.doesNotMatch(attach.output(), /two/);
-  writeFileSync(join(dir, 'go'), '');
+  let attach;
+  try {
+    await until('a to print one', () => storedLog(dir, 'a').includes('one'));
+    attach = start(['attach', '1'], dir);
+    const started = attach;
+    await until('attach to replay one', () => started.output().includes('a | one'));
+    assert.doesNotMatch(attach.output(), /two/);
+  } finally {
+    // Whatever failed above, the block ends and the run with it: no process is left behind.
+    writeFileSync(join(dir, 'go'), '');
+  }
   assert.equal(await attach.exited, 0, attach.output());
   assert.equal(await run.exited, 0, run.output());
   const out = attach.output();
@@ -70,13 +82,17 @@ test('Ctrl+C detaches: attach exits 0 saying so, and the run goes on to complete
   const dir = tempDir('ps-attach-');
   writeFileSync(join(dir, 'p.pipeline.yaml'), 'blocks:\n  a:\n    run: echo begin; while [ ! -f go ]; do sleep 0.1; done; echo end\n');
   const run = start(['run', 'p.pipeline.yaml'], dir);
-  await until('a to begin', () => storedLog(dir, 'a').includes('begin'));
-  const attach = start(['attach', 'latest'], dir);
-  await until('attach to replay begin', () => attach.output().includes('a | begin'));
-  attach.child.kill('SIGINT');
-  assert.equal(await attach.exited, 0, attach.output());
-  assert.match(attach.output(), /Detached from run #1; it goes on/);
-  writeFileSync(join(dir, 'go'), '');
+  try {
+    await until('a to begin', () => storedLog(dir, 'a').includes('begin'));
+    const attach = start(['attach', 'latest'], dir);
+    await until('attach to replay begin', () => attach.output().includes('a | begin'));
+    attach.child.kill('SIGINT');
+    assert.equal(await attach.exited, 0, attach.output());
+    assert.match(attach.output(), /Detached from run #1; it goes on/);
+  } finally {
+    // Whatever failed above, the block ends and the run with it: no process is left behind.
+    writeFileSync(join(dir, 'go'), '');
+  }
   assert.equal(await run.exited, 0, run.output());
   assert.match(run.output(), /^a +\| end$/m);
   assert.match(run.output(), /Run #1 completed\./);

@@ -1,4 +1,4 @@
-import { before, test } from 'node:test';
+import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFileSync, spawn } from 'node:child_process';
 import { once } from 'node:events';
@@ -6,12 +6,14 @@ import { existsSync, readdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { openStore } from '../../core/src/store/index.ts';
 import { CLI, tempDir } from '../runner/support.ts';
-import { ensureSlurmCluster } from './slurmCluster.ts';
+import { ensureSlurmCluster, releaseSlurmCluster } from './slurmCluster.ts';
 
 // Against the real one-node SLURM cluster: a CLI SIGKILLed while its block runs as a SLURM job;
 // `attach` then finds the job, follows it to its end and records it. Nothing is submitted twice.
 
 before(() => ensureSlurmCluster());
+// Stops the cluster only when this test started it (and no other test process uses it).
+after(() => releaseSlurmCluster());
 
 test('real SLURM: CLI SIGKILLed mid-run, then attach reconciles: the job is followed to its end, its output and outputs stored, the run stays interrupted', async () => {
   const dir = tempDir('ps-attach-slurm-');

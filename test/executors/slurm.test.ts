@@ -9,7 +9,7 @@ import { slurmExecutor, slurmJobDir } from '../../core/src/executors/slurm/execu
 import { attachSlurmJob, reconcileSlurmJobs } from '../../core/src/executors/slurm/reconcile.ts';
 import { SlurmQueue } from '../../core/src/executors/slurm/queue.ts';
 import { parseOutputs } from '../../core/src/runner/outputs.ts';
-import { ensureSlurmCluster, runAttempt } from './slurmCluster.ts';
+import { ensureSlurmCluster, releaseSlurmCluster, runAttempt } from './slurmCluster.ts';
 
 // Against the real one-node SLURM cluster (slurmctld + slurmd from Debian's packages, started by
 // the shared recipe). Each job takes a few seconds: SLURM schedules on its own cadence.
@@ -34,6 +34,7 @@ before(() => {
 
 after(() => {
   rmSync(folder, { recursive: true, force: true });
+  releaseSlurmCluster();
 });
 
 function options(block: string, script: string, env: Record<string, string> = {}) {
@@ -91,7 +92,7 @@ test('a 5-block diamond in dependency order, with a retry, outputs passed downst
   assert.ok(!existsSync(join(slurmJobDir(folder, e.attempt.tag), 'env.sh')), 'the env file is removed once the job ended');
 });
 
-test('a failing command: exit code and reason from scontrol, stderr kept', async () => {
+test('a failing command: its exit code from the job\'s ended marker (what scontrol would say), stderr kept', async () => {
   const f = options('fails', 'echo boom >&2; nosuchcommand-t18');
   const r = await runAttempt(executor, f.attempt).done;
   assert.deepEqual([r.outcome.ok, r.outcome.exitCode, r.outcome.reason], [false, 127, 'exit code 127: command not found']);

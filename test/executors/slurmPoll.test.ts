@@ -218,6 +218,38 @@ test('the ended marker: "0 0" ends the attempt as a success without waiting for 
     assert.ok(!clean.calls.includes('scontrol'), 'no scontrol: the job said it ended cleanly');
     const signalled = await run('0 1', '2');
     assert.deepEqual([signalled.ok, signalled.reason], [false, 'SLURM time limit reached (TIMEOUT)'], 'a signalled script waits for SLURM, which says why');
+    const failed = await run('3 0', '3');
+    assert.deepEqual([failed.ok, failed.reason], [false, 'exit code 3'], 'a plain non-zero exit is the outcome: no SLURM round trip');
+    assert.ok(!failed.calls.includes('scontrol'), 'no scontrol for a plain exit code');
+    const killed = await run('137 0', '4');
+    assert.deepEqual([killed.ok, killed.reason], [false, 'SLURM time limit reached (TIMEOUT)'], 'above 128 a signal killed the block: SLURM says which');
+  } finally {
+    rmSync(root, { recursive: true, force: true });
+  }
+});
+
+test('the job folder is watched: the ended marker is seen as it is written, not at the next fallback read (set to 10 minutes here)', { timeout: 60_000 }, async () => {
+  const root = mkdtempSync(join(tmpdir(), 'slurm-watch-'));
+  try {
+    const cluster = new ScriptedCluster();
+    cluster.states.set('9', 'RUNNING|None');
+    // SLURM itself never reports the end here, and its queue is polled every 10 minutes: only the
+    // folder watch can end this attempt within the test's time limit.
+    const queue = new SlurmQueue(cluster, undefined, { startMs: 600_000, baseMs: 600_000, maxMs: 600_000, endingMs: 600_000 });
+    const files = jobFilesIn(root);
+    let out = '';
+    const handle = followJob({
+      shell: 'bash', script: '', cwd: root, env: {}, tag: 't.9', timeoutMs: undefined, graceMs: 1000,
+      onOutput: (_stream, text) => void (out += text), onStarted: () => undefined,
+    }, { commands: cluster, queue, profile: undefined, jobDir: root, jobName: 'n9', tailEveryMs: 600_000 }, files, Promise.resolve('9'), false);
+    setTimeout(() => {
+      writeFileSync(files.stdout, 'hello\n');
+      writeFileSync(files.endedFile, '0 0\n');
+    }, 200);
+    const outcome = await handle.done;
+    queue.close();
+    assert.equal(outcome.ok, true);
+    assert.equal(out, 'hello\n');
   } finally {
     rmSync(root, { recursive: true, force: true });
   }

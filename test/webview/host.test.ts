@@ -35,6 +35,8 @@ test('messages from the webview are checked field by field; anything else is dro
   const known = new Set(['build', 'test']);
   assert.deepEqual(parseWebviewMessage({ type: 'revealBlock', block: 'build' }, known), { type: 'revealBlock', block: 'build' });
   assert.deepEqual(parseWebviewMessage({ type: 'blockCommand', command: 'runFromBlock', block: 'test' }, known), { type: 'blockCommand', command: 'runFromBlock', block: 'test' });
+  // The node menu's "Run On…" (pipelineStudio.runBlockOn).
+  assert.deepEqual(parseWebviewMessage({ type: 'blockCommand', command: 'runBlockOn', block: 'test' }, known), { type: 'blockCommand', command: 'runBlockOn', block: 'test' });
   assert.deepEqual(parseWebviewMessage({ type: 'ready', direction: 'DOWN' }, known), { type: 'ready', direction: 'DOWN' });
   const rejected: unknown[] = [
     null, 'ready', [], { type: 'nope' },

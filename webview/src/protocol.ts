@@ -133,8 +133,8 @@ export type HostMessage =
   | { type: 'items'; runId: number; block: string; total: number; offset: number; items: ItemRow[] };
 
 /** `approve` / `reject`: a block of the shown run waiting at its approval gate; `openPipeline`: a sub-pipeline block's file (and child run). */
-export type BlockCommand = 'runBlock' | 'runUpToBlock' | 'runFromBlock' | 'openLog' | 'approve' | 'reject' | 'openPipeline';
-export const BLOCK_COMMANDS: readonly BlockCommand[] = ['runBlock', 'runUpToBlock', 'runFromBlock', 'openLog', 'approve', 'reject', 'openPipeline'];
+export type BlockCommand = 'runBlock' | 'runUpToBlock' | 'runFromBlock' | 'runBlockOn' | 'openLog' | 'approve' | 'reject' | 'openPipeline';
+export const BLOCK_COMMANDS: readonly BlockCommand[] = ['runBlock', 'runUpToBlock', 'runFromBlock', 'runBlockOn', 'openLog', 'approve', 'reject', 'openPipeline'];
 /** `pauseRun`, `pauseRunNow`, `resumeRun`: the shown run. */
 export type ToolbarCommand = 'runPipeline' | 'dryRun' | 'cancelRun' | 'toggleMaximize' | 'pauseRun' | 'pauseRunNow' | 'resumeRun';
 export const TOOLBAR_COMMANDS: readonly ToolbarCommand[] = ['runPipeline', 'dryRun', 'cancelRun', 'toggleMaximize', 'pauseRun', 'pauseRunNow', 'resumeRun'];

@@ -2,6 +2,7 @@ import * as vscode from 'vscode';
 import { formatDuration } from '../../../core/src/util/duration.ts';
 import { validatePipeline } from '../../../core/src/validate/validate.ts';
 import { RUN_BLOCK } from '../commands/runBlock.ts';
+import { RUN_BLOCK_ON } from '../commands/runBlockOn.ts';
 import { RUN_FROM_BLOCK } from '../commands/runFromBlock.ts';
 import { RUN_UP_TO_BLOCK } from '../commands/runUpToBlock.ts';
 import { SHOW_PIPELINE_GRAPH } from '../commands/showPipelineGraph.ts';
@@ -51,6 +52,8 @@ export class BlockCodeLensProvider implements vscode.CodeLensProvider, vscode.Di
         new vscode.CodeLens(range, { title: '▶ Run block', command: RUN_BLOCK, arguments: args, tooltip: `Run only '${block.id}', reusing the latest results of its upstream blocks` }),
         new vscode.CodeLens(range, { title: 'Run up to here', command: RUN_UP_TO_BLOCK, arguments: args, tooltip: `Run '${block.id}' and everything upstream of it` }),
         new vscode.CodeLens(range, { title: 'Run from here', command: RUN_FROM_BLOCK, arguments: args, tooltip: `Run '${block.id}' and everything downstream of it` }),
+        // Only where there is a choice: the pipeline (or the workspace's executors.yaml) has profiles.
+        ...(pipeline.executors.size > 0 ? [new vscode.CodeLens(range, { title: 'Run on…', command: RUN_BLOCK_ON, arguments: args, tooltip: `Run only '${block.id}' on an executor profile you pick` })] : []),
         new vscode.CodeLens(range, { title: 'Show in graph', command: SHOW_PIPELINE_GRAPH, arguments: args, tooltip: `Show the pipeline graph with '${block.id}' selected` }),
       );
       const previous = last.get(block.id);

@@ -15,7 +15,7 @@ export function registerRunPipelineOn(features: RunFeatures): vscode.Disposable 
     runFile(features, args, { title: 'Run Pipeline on…', selection: () => Promise.resolve({ mode: 'all' }), executor: pickExecutor }));
 }
 
-async function pickExecutor(pipeline: Pipeline): Promise<string | undefined> {
+export async function pickExecutor(pipeline: Pipeline): Promise<string | undefined> {
   const items = executorItems(pipeline);
   const picked = await vscode.window.showQuickPick(items, { title: `Run ${pipeline.name} on…`, placeHolder: 'Executor profile for the blocks without their own executor:' });
   return picked?.label;

@@ -17,6 +17,7 @@ import { registerRunFromBlock } from '../commands/runFromBlock.ts';
 import { registerRunPipeline } from '../commands/runPipeline.ts';
 import { registerRunPipelineWithDefaults } from '../commands/runPipelineWithDefaults.ts';
 import { registerRunPipelineOn } from '../commands/runPipelineOn.ts';
+import { registerRunBlockOn } from '../commands/runBlockOn.ts';
 import { registerRunUpToBlock } from '../commands/runUpToBlock.ts';
 import { registerSelectStoreLocation } from '../commands/selectStoreLocation.ts';
 import type { RunFeatures } from './launch.ts';
@@ -52,6 +53,7 @@ export function registerRunFeatures(context: vscode.ExtensionContext): void {
     registerRunPipeline(features),
     registerRunPipelineWithDefaults(features),
     registerRunPipelineOn(features),
+    registerRunBlockOn(features),
     registerRunBlock(features),
     registerRunUpToBlock(features),
     registerRunFromBlock(features),

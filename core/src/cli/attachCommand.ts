@@ -1,5 +1,6 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import { reattachSlurmJobs } from '../executors/reattach.ts';
+import { reattachArgoWorkflow } from '../executors/argo/reattachArgo.ts';
 import { statusStyle } from '../model/status.ts';
 import type { BlockRunRecord, RunStore } from '../store/index.ts';
 import { formatDuration } from '../util/duration.ts';
@@ -10,7 +11,8 @@ import type { CliIo } from './validateCommand.ts';
 const USAGE = `Usage: pipeline-studio attach RUN [--store PATH]   (RUN: a run number, or latest)
   Follows a run started elsewhere (another terminal, the editor): prints its output so far, then live,
   until it ends. Ctrl+C detaches and leaves the run going. A run whose CLI was killed while its blocks
-  ran on SLURM is reconciled: jobs still in SLURM are followed to their end and recorded.`;
+  ran on SLURM is reconciled: jobs still in SLURM are followed to their end and recorded; a run on
+  Argo has its workflow followed again to its end.`;
 const POLL_MS = 250;
 // How often the follower asks whether the run's owner is still alive (a killed CLI is marked interrupted).
 const OWNER_CHECK_MS = 2000;
@@ -90,6 +92,13 @@ async function follow(store: RunStore, runId: number, io: CliIo, detached: () =>
         if (reattached.followed + reattached.settled > 0) {
           io.out(`Run #${run.id} was interrupted (${run.error ?? 'its process ended'}); ${reattached.followed} SLURM job(s) followed to their end and ${reattached.settled} that had ended were recorded. Nothing was submitted again; 'pipeline-studio run ${run.pipelineFile} --retry ${run.id}' runs the rest.`);
         }
+        // A run on Argo is one workflow: followed again to its end, which is the run's outcome.
+        const argo = await reattachArgoWorkflow(store, run, {
+          onOutput: (block, text) => printer.text(block, 'stdout', text),
+          onStatus: (block, status, reason) => printer.line(block, `${statusStyle(status).glyph} ${status}${reason === undefined ? '' : ` (${reason})`}`),
+        });
+        printer.flushAll();
+        if (argo !== undefined) io.out(`Run #${run.id} was interrupted (${run.error ?? 'its process ended'}); its Argo workflow ${argo.workflow} was followed again to its end (${argo.status}). Nothing was submitted again.`);
       }
       summary(io, store, runId);
       return store.getRun(runId)?.status === 'completed' ? 0 : 1;

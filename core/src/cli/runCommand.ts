@@ -1,4 +1,5 @@
 import { executeOnArgo, isArgoProfile } from './runOnArgo.ts';
+import { cancelOnSignal } from './cancelOnSignal.ts';
 import { CONTAINER_ENGINES, type ContainerEngineChoice } from '../model/executors.ts';
 import { existsSync } from 'node:fs';
 import { resolve } from 'node:path';
@@ -172,28 +173,21 @@ async function execute(io: CliIo, options: Parameters<typeof startRun>[0], group
     },
   });
   approvals.attach(handle);
-  let interrupted = false;
+  let cancelledElsewhere = false;
   // `pipeline-studio cancel N` from another terminal ends it like Ctrl+C does (exit 130).
   await control.add({ ...handle, cancel: () => {
-    interrupted = true;
+    cancelledElsewhere = true;
     handle.cancel();
   } });
-  const onSignal = (): void => {
-    if (!interrupted) io.err('\nCancelling the run (Ctrl+C again is not needed; blocks get SIGTERM, then SIGKILL)…');
-    interrupted = true;
-    handle.cancel();
-  };
-  process.on('SIGINT', onSignal);
-  process.on('SIGTERM', onSignal);
-  let result: RunResult;
+  let ended: { result: RunResult; interrupted: boolean };
   try {
-    result = await handle.done;
+    ended = await cancelOnSignal(io, '\nCancelling the run (Ctrl+C again is not needed; blocks get SIGTERM, then SIGKILL)…', () => handle.cancel(), handle.done);
   } finally {
-    process.off('SIGINT', onSignal);
-    process.off('SIGTERM', onSignal);
     approvals.close();
     await control.close();
   }
+  const { result } = ended;
+  const interrupted = ended.interrupted || cancelledElsewhere;
   printer.flushAll();
   await details.settled();
   printSummary(io, result);

@@ -1,18 +1,18 @@
 import { runOnArgo } from '../executors/argo/runOnArgo.ts';
+import { cancelOnSignal } from './cancelOnSignal.ts';
+import { isArgoRun } from '../executors/argo/argoRunHandle.ts';
 import { statusStyle } from '../model/status.ts';
 import { prepareRun, type PrepareOptions } from '../runner/prepare.ts';
 import type { RunStore } from '../store/types.ts';
 import { formatTable } from './storeOptions.ts';
 import type { CliIo } from './validateCommand.ts';
 
-/** True when `run --executor NAME` names an argo profile: the whole run goes to Argo as one Workflow. */
+/**
+ * True when `run --executor NAME` names an argo profile and the whole pipeline runs: it goes to Argo
+ * as one Workflow. A partial run goes to the engine, which refuses it with the way out.
+ */
 export function isArgoProfile(options: PrepareOptions, name: string | undefined): boolean {
-  if (name === undefined) return false;
-  try {
-    return prepareRun(options, undefined).pipeline.executors.get(name)?.type === 'argo';
-  } catch {
-    return false;
-  }
+  return (options.selection === undefined || options.selection.mode === 'all') && isArgoRun(options, name);
 }
 
 /**
@@ -36,21 +36,7 @@ export async function executeOnArgo(io: CliIo, options: PrepareOptions & { store
     },
   });
   io.out(`Run #${run.runId} of ${prepared.pipeline.name} on Argo: workflow ${run.workflow}`);
-  let interrupted = false;
-  const onSignal = (): void => {
-    if (!interrupted) io.err('\nTerminating the workflow (shutdown: Terminate)…');
-    interrupted = true;
-    run.cancel();
-  };
-  process.on('SIGINT', onSignal);
-  process.on('SIGTERM', onSignal);
-  let end;
-  try {
-    end = await run.done;
-  } finally {
-    process.off('SIGINT', onSignal);
-    process.off('SIGTERM', onSignal);
-  }
+  const { result: end, interrupted } = await cancelOnSignal(io, '\nTerminating the workflow (shutdown: Terminate)…', () => run.cancel(), run.done);
   const latest = new Map(options.store.blockRuns(run.runId).map((b) => [b.block, b]));
   const rows = [...latest.values()].map((b) => [b.block, statusStyle(b.status).label, String(b.attempt), b.status === 'completed' ? '' : (b.reason ?? '')]);
   io.out('');

@@ -8,7 +8,8 @@ import {
 import { defaultStorePath, openStore } from '../store/index.ts';
 import { DetailsRecorder } from '../details/recorder.ts';
 import type { RunStore } from '../store/types.ts';
-import { startRun, type RunHandle } from './engine.ts';
+import type { RunHandle } from './engine.ts';
+import { startRunOrArgo } from '../executors/argo/argoRunHandle.ts';
 import type { ChildRunStart } from './childRuns.ts';
 import type { RunEvent, RunEventListener } from './events.ts';
 import type { BlockGate } from './gate.ts';
@@ -195,7 +196,8 @@ export class RunnerService {
     // Run details (core/src/details): definition, git, host, queue times, artifacts, resources.
     const details = new DetailsRecorder({ store: live.store, file: params.file, text: params.text, tool: 'pipeline-studio service', hashLimitBytes: params.hashLimitBytes });
     const store = live.store;
-    const handle = await startRun({
+    // An argo profile as the executor override runs the whole pipeline as one Argo Workflow.
+    const handle = await startRunOrArgo({
       ...rest,
       beforeBlock: debug ? askClient : undefined,
       store,

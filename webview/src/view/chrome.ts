@@ -153,6 +153,8 @@ export class Chrome {
       ['runBlock', 'Run Block'],
       ['runUpToBlock', 'Run Up To Here'],
       ['runFromBlock', 'Run From Here'],
+      // Just this block, on an executor profile picked in the editor (pipelineStudio.runBlockOn).
+      ['runBlockOn', 'Run On…'],
       ['openLog', 'Open Log'],
     ];
     this.menu.replaceChildren(

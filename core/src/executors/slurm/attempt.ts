@@ -1,4 +1,4 @@
-import { copyFileSync, existsSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { copyFileSync, readFileSync, rmSync, statSync, watch, writeFileSync, type FSWatcher } from 'node:fs';
 import type { ExecutorProfile } from '../../model/executors.ts';
 import { finishedAttempt, type AttemptHandle, type AttemptOptions, type AttemptOutcome, type StopReason } from '../../runner/executor.ts';
 import type { SlurmCommands } from './commands.ts';
@@ -16,7 +16,11 @@ export interface SlurmAttemptContext {
   jobDir: string;
   /** `--job-name`, also how a reconcile finds the job. */
   jobName: string;
-  /** How often the output files are read while the job runs. Default 250 ms. */
+  /**
+   * The fallback read of the output files and the `ended` marker, for when the job folder's change
+   * events do not arrive (a network filesystem written by another machine). Default 1 s; with no
+   * watch at all (fs.watch refused), 250 ms.
+   */
   tailEveryMs?: number;
 }
 
@@ -112,19 +116,36 @@ export function followJob(options: AttemptOptions, ctx: SlurmAttemptContext, fil
     if (o !== '') options.onOutput('stdout', o);
     if (e !== '') options.onOutput('stderr', e);
   };
+  let watcher: FSWatcher | undefined;
+  let tailSoon: NodeJS.Immediate | undefined;
   const tail = (): void => {
+    if (settled) return;
+    if (tailTimer !== undefined) clearTimeout(tailTimer);
+    tailTimer = undefined;
     drain(false);
-    if (jobId !== undefined && existsSync(files.endedFile)) {
-      // The script ended cleanly with every process of the block gone: the attempt is over, whatever
-      // SLURM's bookkeeping (COMPLETING, the epilog) still takes. Other endings wait for SLURM's word.
-      if (stoppedBy === undefined && readMarker(files.endedFile) === '0 0') {
+    if (jobId !== undefined) {
+      const marker = readMarker(files.endedFile);
+      // The script ended with every process of the block gone. A plain exit (0 to 128, never
+      // signalled) is the attempt's outcome, whatever SLURM's bookkeeping (COMPLETING, the epilog)
+      // still takes: no squeue/scontrol round trip. A signalled end (TIMEOUT, CANCELLED, OUT_OF_MEMORY)
+      // waits for SLURM's word, which says why.
+      const early = stoppedBy === undefined ? plainExit(marker) : undefined;
+      if (early !== undefined) {
         unwatch?.();
-        finish?.({ ok: true, exitCode: 0, signal: undefined, reason: undefined, pid: undefined });
+        finish?.(early);
         return;
       }
-      ctx.queue.ending(jobId);
+      if (marker !== '') ctx.queue.ending(jobId);
     }
-    tailTimer = setTimeout(tail, ctx.tailEveryMs ?? 250);
+    tailTimer = setTimeout(tail, ctx.tailEveryMs ?? (watcher === undefined ? 250 : 1000));
+  };
+  /** A change in the job folder (output written, the marker created): read it now, once per turn. */
+  const onChange = (): void => {
+    if (tailSoon !== undefined || settled || jobId === undefined) return;
+    tailSoon = setImmediate(() => {
+      tailSoon = undefined;
+      tail();
+    });
   };
   const cancelJob = (): void => {
     if (jobId === undefined || settled) return;
@@ -140,6 +161,8 @@ export function followJob(options: AttemptOptions, ctx: SlurmAttemptContext, fil
       settled = true;
       if (tailTimer !== undefined) clearTimeout(tailTimer);
       if (killTimer !== undefined) clearTimeout(killTimer);
+      if (tailSoon !== undefined) clearImmediate(tailSoon);
+      watcher?.close();
       start();
       drain(true);
       const engineOutput = options.env['PIPELINE_OUTPUT'];
@@ -168,8 +191,18 @@ export function followJob(options: AttemptOptions, ctx: SlurmAttemptContext, fil
         },
         onFinished: (final: FinalState) => finish?.(outcomeOf(final, stoppedBy)),
       });
-      // Followed from the submission, not from the first RUNNING poll: the job's output and its
-      // `ended` marker are seen within a tail interval, however the poll interval has grown.
+      // Followed from the submission, not from the first RUNNING poll: the job folder is watched, so
+      // the job's output and its `ended` marker are seen as they are written, however the poll
+      // interval has grown; the tail interval is the fallback when no change event comes.
+      try {
+        watcher = watch(files.dir, { persistent: false }, onChange);
+        watcher.on('error', () => {
+          watcher?.close();
+          watcher = undefined;
+        });
+      } catch {
+        watcher = undefined;
+      }
       tail();
       if (stoppedBy !== undefined) cancelJob();
     }, (error: unknown) => {
@@ -184,6 +217,19 @@ export function followJob(options: AttemptOptions, ctx: SlurmAttemptContext, fil
       cancelJob();
     },
   };
+}
+
+/**
+ * The outcome a marker decides alone: `STATUS 0` with STATUS at most 128 (the script exited by
+ * itself; above 128 a signal killed the block, which SLURM explains). Undefined otherwise.
+ */
+export function plainExit(marker: string): AttemptOutcome | undefined {
+  const match = /^(\d{1,3}) 0$/.exec(marker);
+  if (match === null) return undefined;
+  const code = Number(match[1]);
+  if (code > 128) return undefined;
+  if (code === 0) return { ok: true, exitCode: 0, signal: undefined, reason: undefined, pid: undefined };
+  return { ok: false, exitCode: code, signal: undefined, reason: code === 127 ? 'exit code 127: command not found' : `exit code ${code}`, pid: undefined };
 }
 
 function readMarker(path: string): string {
