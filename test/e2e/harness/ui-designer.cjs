@@ -114,9 +114,8 @@ check('selecting the edge transform → report and pressing Delete removes the d
   const point = await frame.evaluate(() => {
     const box = (id) => {
       const g = document.querySelector(`g.node[data-id="${id}"]`);
-      const m = /translate\(([-\d.e]+),([-\d.e]+)\)/.exec(g.getAttribute('transform'));
       const r = g.querySelector('rect.box');
-      return { x: Number(m[1]), y: Number(m[2]), w: Number(r.getAttribute('width')), h: Number(r.getAttribute('height')) };
+      return { x: Number(r.getAttribute('x')), y: Number(r.getAttribute('y')), w: Number(r.getAttribute('width')), h: Number(r.getAttribute('height')) };
     };
     const near = (px, py, b) => px >= b.x - 2 && px <= b.x + b.w + 2 && py >= b.y - 2 && py <= b.y + b.h + 2;
     const from = box('transform');
