@@ -153,6 +153,11 @@ check('a workspace snippet from the palette is inserted as a block', async (page
   await expectEditThenUndo(page, 'add-snippet');
 });
 
+check('the palette offers the workspace\'s other pipeline files as sub-pipeline blocks', async (page) => {
+  await frame.locator('.palette-item.sub-pipeline', { hasText: 'train' }).click();
+  await expectEditThenUndo(page, 'add-sub-pipeline');
+});
+
 check('the node menu duplicates, disables and deletes a block (with its dependency entries)', async (page) => {
   await menu(page, 'transform', 'duplicate');
   await expectEditThenUndo(page, 'duplicate');
