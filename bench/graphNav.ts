@@ -3,13 +3,18 @@
 // animation frame, frames per second from the frames' own requestAnimationFrame timestamps.
 // Scenarios: panning the zoomed-out overview, wheel zoom in and out, panning at ~100% (after
 // "find" and "zoom to selection"), all with the minimap shown (as a user sees it).
-// Two paths side by side in one run: `compositor` (the gesture moves one composited layer; the SVG
-// is redrawn once when the gesture settles) and `repaint` (the SVG redrawn at every step, the path
-// before; kept switchable by view/viewport.ts for this measure). For the compositor path also the
-// longest frame of the second after a gesture ends: the one repaint it costs when it settles.
-// Peers in the same run: an idle page's frame rate (the machine's ceiling at that moment) and the
-// compositor path on a 30-block graph. Run: node bench/graphNav.ts (after npm run build).
-// FRAMES=… BLOCKS=… MODES=compositor,repaint to change what is measured.
+// Paths side by side in one run, interleaved round by round (medians reported):
+// - `flat`: the gesture moves the svg as one composited layer, nodes placed by their own
+//   coordinates (view/graphView.ts place()): the svg has few paint chunks, so a frame's
+//   main-thread re-layerisation (`Layerize` in a CDP trace) stays small;
+// - `grouped`: the same, with a transform per node group (the path before): each starts a paint
+//   chunk and every gesture frame re-layerises ~3,000 of them;
+// - `repaint` (MODES=…,repaint): the SVG redrawn at every step, the path before that.
+// Peer in the same run: an idle page's frame rate (the machine's ceiling at that moment), per round.
+// Also the main thread's Layerize and style time per gesture frame, from a CDP trace.
+// Run: scripts/node24.sh npm run build && BENCH_QUICK=1 scripts/node24.sh node bench/graphNav.ts
+// (quick: one round, 90 frames per gesture, ~3 min; without: 3 rounds of 150 frames).
+// FRAMES=… BLOCKS=… ROUNDS=… MODES=flat,grouped,repaint to change what is measured.
 import { loadavg } from 'node:os';
 import { generateNoopDag } from './generate.ts';
 import type { GraphModel } from '../webview/src/protocol.ts';
@@ -17,8 +22,10 @@ import { GraphPage, type Page } from '../test/webview/lib/graphPage.ts';
 
 const BLOCKS = Number(process.env.BLOCKS ?? 3000);
 const SMALL = 30;
-const FRAMES = Number(process.env.FRAMES ?? 150);
-type Mode = 'compositor' | 'repaint';
+const QUICK = process.env.BENCH_QUICK === '1';
+const FRAMES = Number(process.env.FRAMES ?? (QUICK ? 90 : 150));
+const ROUNDS = Number(process.env.ROUNDS ?? (QUICK ? 1 : 3));
+type Mode = 'flat' | 'grouped' | 'repaint';
 
 function model(blocks: number): GraphModel {
   const dag = generateNoopDag(blocks);
@@ -96,31 +103,79 @@ function settleFrame(page: Page): Promise<number> {
   }, undefined);
 }
 
+interface Figures {
+  overview: number;
+  zoom: number;
+  close: number;
+  /** Main-thread Layerize and style-recalc milliseconds per gesture frame (all three gestures). */
+  layerize: number;
+  style: number;
+}
+
 /** The three gestures on one path; the model is already shown. */
-async function gestures(page: GraphPage, m: GraphModel, mode: Mode): Promise<string> {
-  await page.page.evaluate((repaint) => {
-    if (repaint) document.documentElement.dataset.graphGestures = 'repaint';
-    else delete document.documentElement.dataset.graphGestures;
-  }, mode === 'repaint');
+async function gestures(page: GraphPage, m: GraphModel, mode: Mode): Promise<Figures> {
   const blocks = m.nodes.length;
   await page.page.click('vscode-button[title="Fit the graph to the view"]', { force: true });
   await quiet(page.page);
+  const trace = await Trace.start(page.page);
   const overview = await measure(page.page, 'pan');
-  const overviewSettle = await settleFrame(page.page);
-  console.error(`${mode} ${blocks}: overview pan ${overview.fps.toFixed(1)} fps`);
+  await settleFrame(page.page);
   await quiet(page.page);
   const zoom = await measure(page.page, 'zoom');
-  const zoomSettle = await settleFrame(page.page);
-  console.error(`${mode} ${blocks}: wheel zoom ${zoom.fps.toFixed(1)} fps`);
+  await settleFrame(page.page);
   // ~100%: find a block in the middle, then zoom to it and its neighbours.
   await page.page.fill('vscode-textfield.search input', m.nodes[Math.floor(blocks / 2)]?.id ?? '');
   await page.page.click('.nav-button.zoom-selection', { force: true });
   await quiet(page.page);
   const close = await measure(page.page, 'pan');
-  const closeSettle = await settleFrame(page.page);
-  const settle = mode === 'compositor' ? ` · longest frame after the gesture (its one redraw): overview ${overviewSettle.toFixed(0)} ms, zoom ${zoomSettle.toFixed(0)} ms, ~100% ${closeSettle.toFixed(0)} ms` : '';
-  const label = `${mode}, ${blocks} blocks`;
-  return `${label.padEnd(24)} pan overview ${overview.fps.toFixed(1)} fps (5th pct ${overview.p5.toFixed(1)}) · wheel zoom ${zoom.fps.toFixed(1)} fps (5th pct ${zoom.p5.toFixed(1)}) · pan at ~100% ${close.fps.toFixed(1)} fps (5th pct ${close.p5.toFixed(1)})${settle}`;
+  const main = await trace.stop();
+  console.error(`${mode} ${blocks}: overview pan ${overview.fps.toFixed(1)}, zoom ${zoom.fps.toFixed(1)}, ~100% pan ${close.fps.toFixed(1)} fps; Layerize ${main.layerize.toFixed(0)} ms`);
+  // Includes the settling redraws' frames (one per gesture): an upper bound on what gesture frames pay.
+  const frames = 3 * FRAMES;
+  return { overview: overview.fps, zoom: zoom.fps, close: close.fps, layerize: main.layerize / frames, style: main.style / frames };
+}
+
+/** Main-thread time by trace event name, through the page's CDP session. */
+class Trace {
+  private readonly session: CdpSession;
+  private readonly events: TraceEvent[] = [];
+  private constructor(session: CdpSession) {
+    this.session = session;
+    session.on('Tracing.dataCollected', (data) => this.events.push(...((data as { value: TraceEvent[] }).value)));
+  }
+
+  static async start(page: Page): Promise<Trace> {
+    const session = await (page as unknown as { context(): { newCDPSession(p: unknown): Promise<CdpSession> } }).context().newCDPSession(page);
+    const trace = new Trace(session);
+    await session.send('Tracing.start', { categories: 'devtools.timeline,disabled-by-default-devtools.timeline', transferMode: 'ReportEvents' });
+    return trace;
+  }
+
+  async stop(): Promise<{ layerize: number; style: number }> {
+    const complete = new Promise((done) => this.session.once('Tracing.tracingComplete', done));
+    await this.session.send('Tracing.end');
+    await complete;
+    const main = new Set(this.events.filter((e) => e.name === 'thread_name' && e.args?.name === 'CrRendererMain').map((e) => `${e.pid}:${e.tid}`));
+    const sum = (name: string): number => this.events.filter((e) => e.name === name && e.ph === 'X' && main.has(`${e.pid}:${e.tid}`)).reduce((total, e) => total + (e.dur ?? 0) / 1000, 0);
+    const result = { layerize: sum('Layerize'), style: sum('UpdateLayoutTree') };
+    await this.session.detach();
+    return result;
+  }
+}
+
+interface CdpSession {
+  send(method: string, params?: object): Promise<unknown>;
+  on(event: string, listener: (data: unknown) => void): void;
+  once(event: string, listener: (data: unknown) => void): void;
+  detach(): Promise<void>;
+}
+interface TraceEvent {
+  name: string;
+  ph: string;
+  pid: number;
+  tid: number;
+  dur?: number;
+  args?: { name?: string };
 }
 
 async function show(page: GraphPage, m: GraphModel): Promise<void> {
@@ -130,25 +185,54 @@ async function show(page: GraphPage, m: GraphModel): Promise<void> {
   await page.waitRendered(['preliminary', 'final'], 600_000);
 }
 
+/** Switches the page to a path and shows the big graph afresh on it (a small one between, so it is rebuilt). */
+async function use(page: GraphPage, mode: Mode, m: GraphModel): Promise<void> {
+  await page.page.evaluate((mode) => {
+    const data = document.documentElement.dataset;
+    if (mode === 'repaint') data.graphGestures = 'repaint';
+    else delete data.graphGestures;
+    if (mode === 'grouped') data.graphNodePlacement = 'transform';
+    else delete data.graphNodePlacement;
+  }, mode);
+  await show(page, model(SMALL));
+  await show(page, m);
+}
+
+const median = (values: number[]): number => {
+  const sorted = [...values].sort((a, b) => a - b);
+  const mid = Math.floor(sorted.length / 2);
+  return sorted.length % 2 === 1 ? (sorted[mid] ?? NaN) : ((sorted[mid - 1] ?? NaN) + (sorted[mid] ?? NaN)) / 2;
+};
+
 async function main(): Promise<void> {
   const load = (): string => loadavg().map((l) => l.toFixed(1)).join(' ');
   const loadBefore = load();
+  const started = Date.now();
   const page = await GraphPage.open('dark', { width: 1200, height: 800 });
   try {
-    const rows: string[] = [];
-    // The machine's ceiling right now: the same page, animation frames with nothing to do.
-    const idle = await measure(page.page, 'idle');
-    rows.push(`${'idle page (no gesture)'.padEnd(24)} ${idle.fps.toFixed(1)} fps (5th pct ${idle.p5.toFixed(1)})`);
     const m = model(BLOCKS);
-    await show(page, m);
-    console.error('painted; measuring');
-    const modes = (process.env.MODES ?? 'compositor,repaint').split(',') as Mode[];
-    for (const mode of modes) rows.push(await gestures(page, m, mode));
-    // The peer: the compositor path on a small graph, in the same page and run.
-    await show(page, model(SMALL));
-    rows.push(await gestures(page, model(SMALL), 'compositor'));
-    console.log(`Graph pan/zoom, minimap shown, headless Chromium (software rendering), ${FRAMES} frames per gesture; load average ${loadBefore} before, ${load()} after (2 CPUs):`);
-    for (const row of rows) console.log(`  ${row}`);
+    const modes = (process.env.MODES ?? 'flat,grouped').split(',') as Mode[];
+    const idle: number[] = [];
+    const results = new Map<Mode, Figures[]>(modes.map((mode) => [mode, []]));
+    for (let round = 0; round < ROUNDS; round++) {
+      // The machine's ceiling right now: the same page, animation frames with nothing to do.
+      idle.push((await measure(page.page, 'idle')).fps);
+      const order = round % 2 === 0 ? modes : [...modes].reverse();
+      for (const mode of order) {
+        await use(page, mode, m);
+        results.get(mode)?.push(await gestures(page, m, mode));
+      }
+    }
+    const base = median(idle);
+    const cell = (values: number[]): string => `${median(values).toFixed(1)} (${((median(values) / base) * 100).toFixed(0)}%)`;
+    console.log(`Graph pan/zoom at ${BLOCKS} blocks, minimap shown, headless Chromium (software rendering), ${FRAMES} frames per gesture, ${ROUNDS} round(s) interleaved, medians; load average ${loadBefore} before, ${load()} after (2 CPUs); ${((Date.now() - started) / 60_000).toFixed(1)} min:`);
+    console.log('');
+    console.log('| path | pan overview fps (% of idle) | wheel zoom fps | pan at ~100% fps | Layerize ms/frame | style ms/frame |');
+    console.log('|---|---|---|---|---|---|');
+    console.log(`| idle page (no gesture) | ${base.toFixed(1)} (100%) | | | | |`);
+    for (const [mode, figures] of results) {
+      console.log(`| ${mode} | ${cell(figures.map((f) => f.overview))} | ${cell(figures.map((f) => f.zoom))} | ${cell(figures.map((f) => f.close))} | ${median(figures.map((f) => f.layerize)).toFixed(2)} | ${median(figures.map((f) => f.style)).toFixed(2)} |`);
+    }
     if (page.errors.length > 0) console.log(`page errors: ${page.errors.join('; ')}`);
   } finally {
     await page.close();

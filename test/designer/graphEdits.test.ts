@@ -40,7 +40,7 @@ describe('designer edits (golden)', () => {
   const files = readdirSync(DIR).filter((f) => f.endsWith('.txt')).sort();
   test('there are cases for every gesture', () => {
     const kinds = new Set(files.map((f) => read(f).gesture.kind));
-    for (const kind of ['addDependency', 'removeDependency', 'addBlock', 'addSnippet', 'duplicateBlock', 'setDisabled', 'deleteBlock', 'setField']) assert.ok(kinds.has(kind as GraphGesture['kind']), `a case for ${kind}`);
+    for (const kind of ['addDependency', 'removeDependency', 'addBlock', 'addSnippet', 'addSubPipeline', 'duplicateBlock', 'setDisabled', 'deleteBlock', 'setField']) assert.ok(kinds.has(kind as GraphGesture['kind']), `a case for ${kind}`);
   });
   for (const file of files) {
     test(file.replace(/\.txt$/, ''), () => {

@@ -203,7 +203,7 @@ export class GraphApp {
         if (message.runId === this.runId && typeof message.medians === 'object' && message.medians !== null) this.progress.setEstimates(message.medians);
         return;
       case 'snippets':
-        this.designer.setSnippets(Array.isArray(message.names) ? message.names.filter((n) => typeof n === 'string') : []);
+        this.designer.setSnippets(Array.isArray(message.names) ? message.names.filter((n) => typeof n === 'string') : [], Array.isArray(message.pipelines) ? message.pipelines.filter((p) => typeof p === 'string') : []);
         return;
       case 'paused':
         this.view.setPaused(Array.isArray(message.blocks) ? message.blocks.filter((b) => typeof b === 'string') : []);

@@ -128,7 +128,7 @@ export type HostMessage =
   /** Per block, its median duration (ms) in earlier completed runs: the progress bar's estimate. */
   | { type: 'estimates'; runId: number; medians: Record<string, number> }
   /** The workspace's own block snippets, offered in the palette by name. */
-  | { type: 'snippets'; names: string[] }
+  | { type: 'snippets'; names: string[]; /** The workspace's other pipeline files, relative to this one: sub-pipeline blocks. */ pipelines?: string[] }
   /** A page of a fan-out block's items (answer to requestItems). */
   | { type: 'items'; runId: number; block: string; total: number; offset: number; items: ItemRow[] };
 
@@ -163,6 +163,8 @@ export type WebviewMessage =
   /** Rename a block with the language server's rename (references follow); no name: ask for one. */
   | { type: 'rename'; block: string; newName?: string }
   | { type: 'addSnippet'; name: string }
+  /** Edit mode: a block running one of the offered pipeline files (`path` as the host offered it). */
+  | { type: 'addSubPipeline'; path: string }
   /** Compare mode: pick a git revision, or (`base: 'run'`) a run's recorded definition, to compare with (`stop`: leave compare mode). */
   | { type: 'compare'; stop?: boolean; base?: 'git' | 'run' }
   /** Compare mode: show the text diff of one changed block. */

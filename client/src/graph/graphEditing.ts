@@ -1,4 +1,5 @@
 import * as vscode from 'vscode';
+import { posix } from 'node:path';
 import { BLOCK_FIELDS_METHOD, GRAPH_EDIT_METHOD, type BlockFields, type BlockFieldsParams, type GraphEditParams, type GraphEditResponse, type GraphGesture, type LspTextEdit } from '../../../server/src/protocol.ts';
 import type { HostMessage } from '../../../webview/src/protocol.ts';
 import { readBlockSnippets } from './blockSnippets.ts';
@@ -65,7 +66,13 @@ export class GraphEditing {
   }
 
   async sendSnippets(): Promise<void> {
-    this.post({ type: 'snippets', names: (await readBlockSnippets()).map((s) => s.name) });
+    this.post({ type: 'snippets', names: (await readBlockSnippets()).map((s) => s.name), pipelines: await pipelineFilesBeside(this.file) });
+  }
+
+  /** Only a path the host offered (a workspace pipeline file): the webview never names a file of its own. */
+  async addSubPipeline(path: string): Promise<void> {
+    if (!(await pipelineFilesBeside(this.file)).includes(path)) this.post({ type: 'editResult', error: `'${path}' is not a pipeline file of this workspace.` });
+    else await this.apply({ kind: 'addSubPipeline', path });
   }
 
   /** The language server's rename at the block's id, so that every reference follows. */
@@ -92,6 +99,19 @@ export class GraphEditing {
     const answer = await pending;
     return 'error' in answer ? answer : { ...answer, version };
   }
+}
+
+/** The workspace's pipeline files other than `file`, as `pipeline:` values relative to it (`./x.pipeline.yaml`). */
+async function pipelineFilesBeside(file: vscode.Uri): Promise<string[]> {
+  const found = await vscode.workspace.findFiles('**/*.pipeline.{yaml,yml}', '**/node_modules/**', 200);
+  const dir = posix.dirname(file.path);
+  return found
+    .filter((f) => f.scheme === file.scheme && f.path !== file.path)
+    .map((f) => {
+      const relative = posix.relative(dir, f.path);
+      return relative.startsWith('../') ? relative : `./${relative}`;
+    })
+    .sort();
 }
 
 function rangeOf(edit: LspTextEdit): vscode.Range {

@@ -201,6 +201,9 @@ export class GraphPanel implements vscode.Disposable {
       case 'rename':
         await this.editing.rename(message.block, (this.current ?? this.lastValid)?.idOffsets.get(message.block), message.newName);
         return;
+      case 'addSubPipeline':
+        await this.editing.addSubPipeline(message.path);
+        return;
       case 'addSnippet':
         await this.editing.addSnippet(message.name);
         return;

@@ -76,6 +76,8 @@ export function parseWebviewMessage(raw: unknown, knownBlocks: ReadonlySet<strin
       const id = block();
       return id === undefined ? undefined : { type: 'openDiff', block: id };
     }
+    case 'addSubPipeline':
+      return typeof m.path === 'string' && m.path.length <= 1000 ? { type: 'addSubPipeline', path: m.path } : undefined;
     case 'addSnippet':
       return typeof m.name === 'string' && m.name.length <= 200 ? { type: 'addSnippet', name: m.name } : undefined;
     default:

@@ -64,6 +64,8 @@ function plan(text: string, analysis: ValidationResult, gesture: GraphGesture): 
     }
     case 'addSnippet':
       return addSnippet(text, analysis, gesture.snippet);
+    case 'addSubPipeline':
+      return addSubPipeline(text, analysis, gesture.path);
     case 'duplicateBlock': {
       const source = block(gesture.block);
       if ('error' in source) return source;
@@ -178,6 +180,18 @@ function addSnippet(text: string, analysis: ValidationResult, snippet: BlockSnip
   const body = keys.map((l) => (l.trim() === '' ? '' : l.slice(Number.isFinite(indent) ? indent : 0)));
   if (!BLOCK_ID_PATTERN.test(base)) return { error: `The snippet '${snippet.name}' does not give a usable block id.` };
   return insertBlock(text, analysis, freeId(analysis, base), body);
+}
+
+/**
+ * A block running another pipeline file: its id from the file's name, `with:` empty for the child's
+ * variables. The path goes in as a YAML double-quoted string when it is more than plain path characters.
+ */
+function addSubPipeline(text: string, analysis: ValidationResult, path: string): Plan {
+  if (!/\.ya?ml$/.test(path) || /[\r\n]/.test(path)) return { error: `'${path}' is not a pipeline file.` };
+  const name = path.slice(path.lastIndexOf('/') + 1).replace(/(\.pipeline)?\.ya?ml$/, '');
+  const base = name.toLowerCase().replace(/[^a-z0-9_-]+/g, '_').replace(/^[^a-z_]+/, '') || 'sub_pipeline';
+  const value = /^[A-Za-z0-9._/-]+$/.test(path) ? path : JSON.stringify(path);
+  return insertBlock(text, analysis, freeId(analysis, base), [`pipeline: ${value}`, 'with: {}']);
 }
 
 function duplicate(text: string, analysis: ValidationResult, source: Block): Plan {

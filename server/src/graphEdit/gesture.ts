@@ -20,6 +20,8 @@ export type GraphGesture =
   | { kind: 'removeDependency'; from: string; to: string }
   | { kind: 'addBlock'; item: PaletteItem }
   | { kind: 'addSnippet'; snippet: BlockSnippet }
+  /** A sub-pipeline block running another pipeline file (`path` relative to the edited file, as written). */
+  | { kind: 'addSubPipeline'; path: string }
   | { kind: 'duplicateBlock'; block: string }
   | { kind: 'setDisabled'; block: string; disabled: boolean }
   | { kind: 'deleteBlock'; block: string }

@@ -114,9 +114,8 @@ check('selecting the edge transform → report and pressing Delete removes the d
   const point = await frame.evaluate(() => {
     const box = (id) => {
       const g = document.querySelector(`g.node[data-id="${id}"]`);
-      const m = /translate\(([-\d.e]+),([-\d.e]+)\)/.exec(g.getAttribute('transform'));
       const r = g.querySelector('rect.box');
-      return { x: Number(m[1]), y: Number(m[2]), w: Number(r.getAttribute('width')), h: Number(r.getAttribute('height')) };
+      return { x: Number(r.getAttribute('x')), y: Number(r.getAttribute('y')), w: Number(r.getAttribute('width')), h: Number(r.getAttribute('height')) };
     };
     const near = (px, py, b) => px >= b.x - 2 && px <= b.x + b.w + 2 && py >= b.y - 2 && py <= b.y + b.h + 2;
     const from = box('transform');
@@ -152,6 +151,11 @@ check('the palette adds a Python block, selected with its id ready to rename; re
 check('a workspace snippet from the palette is inserted as a block', async (page) => {
   await frame.locator('.palette-item.snippet', { hasText: 'notify' }).click();
   await expectEditThenUndo(page, 'add-snippet');
+});
+
+check('the palette offers the workspace\'s other pipeline files as sub-pipeline blocks', async (page) => {
+  await frame.locator('.palette-item.sub-pipeline', { hasText: 'train' }).click();
+  await expectEditThenUndo(page, 'add-sub-pipeline');
 });
 
 check('the node menu duplicates, disables and deletes a block (with its dependency entries)', async (page) => {

@@ -9,19 +9,18 @@ export interface Box {
 
 export interface Painted {
   hash: string;
-  /** By block id, from the nodes' transforms and boxes as painted. */
+  /** By block id, from the nodes' boxes as painted. */
   boxes: Map<string, Box>;
   /** Per edge (model order), the painted polyline. */
   routes: number[][];
 }
 
-/** Reads what is on screen: node positions from their transforms, edges from their path data. */
+/** Reads what is on screen: node positions from their boxes, edges from their path data. */
 export async function readPainted(page: Page): Promise<Painted> {
   const raw = await page.evaluate(() => {
     const nodes = [...document.querySelectorAll('g.node')].map((g) => {
-      const m = /translate\(([-\d.e]+),([-\d.e]+)\)/.exec(g.getAttribute('transform') ?? '');
       const rect = g.querySelector('rect.box');
-      return { id: g.getAttribute('data-id') ?? '', x: Number(m?.[1]), y: Number(m?.[2]), width: Number(rect?.getAttribute('width')), height: Number(rect?.getAttribute('height')) };
+      return { id: g.getAttribute('data-id') ?? '', x: Number(rect?.getAttribute('x')), y: Number(rect?.getAttribute('y')), width: Number(rect?.getAttribute('width')), height: Number(rect?.getAttribute('height')) };
     });
     // All edges are one path, one `M…L…` subpath per edge in model order.
     const d = document.querySelector('path.edge:not(.lit)')?.getAttribute('d') ?? '';

@@ -198,8 +198,19 @@ export class Designer {
     entry.input.setAttribute('aria-invalid', String(problems.length > 0));
   }
 
-  setSnippets(names: string[]): void {
+  setSnippets(names: string[], pipelines: string[] = []): void {
     this.snippetList.replaceChildren(
+      ...pipelines.map((path) => {
+        const b = document.createElement('button');
+        b.className = 'palette-item sub-pipeline';
+        b.textContent = `Sub-pipeline ${path.slice(path.lastIndexOf('/') + 1).replace(/\.pipeline\.ya?ml$/, '')}`;
+        b.title = `A block running ${path}`;
+        b.addEventListener('click', () => {
+          this.banner.hidden = true;
+          this.post({ type: 'addSubPipeline', path });
+        });
+        return b;
+      }),
       ...names.map((name) => {
         const b = document.createElement('button');
         b.className = 'palette-item snippet';

@@ -20,8 +20,11 @@ export interface GraphViewHandlers {
 
 interface NodeParts {
   group: SVGGElement;
+  box: SVGRectElement;
+  bar: SVGRectElement;
+  port: SVGCircleElement;
   /** Texts, created only once the node is shown large enough to read them (see showDetails). */
-  details: { glyph: SVGTextElement; meta: SVGTextElement; badge: SVGTextElement } | undefined;
+  details: { glyph: SVGTextElement; id: SVGTextElement; meta: SVGTextElement; badge: SVGTextElement } | undefined;
   /** Approve / Reject buttons, while the block waits at its approval gate. */
   gate: SVGGElement | undefined;
 }
@@ -166,14 +169,7 @@ export class GraphView {
   applyLayout(layout: GraphLayout): void {
     this.layoutShown = layout;
     this.svg.setAttribute('data-hash', layout.hash);
-    const port = layout.direction === 'RIGHT' ? { cx: String(NODE_WIDTH), cy: String(NODE_HEIGHT / 2) } : { cx: String(NODE_WIDTH / 2), cy: String(NODE_HEIGHT) };
-    for (let i = 0; i < this.nodes.length; i++) {
-      const group = this.nodes[i]?.group;
-      group?.setAttribute('transform', `translate(${layout.boxes[i * 4] ?? 0},${layout.boxes[i * 4 + 1] ?? 0})`);
-      const circle = group?.querySelector('.port');
-      circle?.setAttribute('cx', port.cx);
-      circle?.setAttribute('cy', port.cy);
-    }
+    for (let i = 0; i < this.nodes.length; i++) this.place(i);
     this.pickEdge(undefined);
     let edges = '';
     let arrows = '';
@@ -358,11 +354,47 @@ export class GraphView {
 
   private createNode(parent: DocumentFragment, i: number, id: string, disabled: boolean): NodeParts {
     const group = el('g', parent, { class: disabled ? 'node disabled' : 'node', 'data-i': String(i), 'data-id': id, tabindex: '-1', role: 'button' });
-    el('rect', group, { class: 'box', width: String(NODE_WIDTH), height: String(NODE_HEIGHT), rx: '4' });
-    el('rect', group, { class: 'bar', width: '4', height: String(NODE_HEIGHT), rx: '2' });
+    const box = el('rect', group, { class: 'box', width: String(NODE_WIDTH), height: String(NODE_HEIGHT), rx: '4' });
+    const bar = el('rect', group, { class: 'bar', width: '4', height: String(NODE_HEIGHT), rx: '2' });
     // Edit mode's output port (hidden otherwise): drag from it to another node to add a dependency.
-    el('circle', group, { class: 'port', r: '6', cx: String(NODE_WIDTH), cy: String(NODE_HEIGHT / 2), 'aria-hidden': 'true' });
-    return { group, details: undefined, gate: undefined };
+    const port = el('circle', group, { class: 'port', r: '6', cx: String(NODE_WIDTH), cy: String(NODE_HEIGHT / 2), 'aria-hidden': 'true' });
+    return { group, box, bar, port, details: undefined, gate: undefined };
+  }
+
+  /**
+   * Puts a node's elements at its layout position, each by its own coordinates. Not by a transform
+   * on the node's group: in Chromium every SVG transform starts a paint chunk, and a pan or zoom
+   * gesture's frame re-layerises every chunk of the svg (~10 ms a frame at 3,000 transformed
+   * groups, under 1 ms without; measured with CDP tracing, see bench/graphNav.ts).
+   */
+  private place(i: number): void {
+    const parts = this.nodes[i];
+    const b = this.layoutShown?.boxes;
+    if (parts === undefined || b === undefined) return;
+    // `document.documentElement.dataset.graphNodePlacement = 'transform'` restores the earlier
+    // placement (a transform per group) for bench/graphNav.ts's side-by-side figures.
+    const grouped = document.documentElement.dataset.graphNodePlacement === 'transform';
+    if (grouped) parts.group.setAttribute('transform', `translate(${b[i * 4] ?? 0},${b[i * 4 + 1] ?? 0})`);
+    else parts.group.removeAttribute('transform');
+    const x = grouped ? 0 : (b[i * 4] ?? 0);
+    const y = grouped ? 0 : (b[i * 4 + 1] ?? 0);
+    const at = (element: SVGElement, dx: number, dy: number, ax = 'x', ay = 'y'): void => {
+      element.setAttribute(ax, String(x + dx));
+      element.setAttribute(ay, String(y + dy));
+    };
+    at(parts.box, 0, 0);
+    at(parts.bar, 0, 0);
+    const right = this.layoutShown?.direction === 'RIGHT';
+    at(parts.port, right ? NODE_WIDTH : NODE_WIDTH / 2, right ? NODE_HEIGHT / 2 : NODE_HEIGHT, 'cx', 'cy');
+    const details = parts.details;
+    if (details !== undefined) {
+      at(details.glyph, 18, 31);
+      at(details.id, 34, 22);
+      at(details.meta, 34, 40);
+      at(details.badge, NODE_WIDTH - 8, 40);
+    }
+    // Few nodes wait at a gate at once: a transform per gate costs nothing that matters.
+    parts.gate?.setAttribute('transform', `translate(${x + NODE_WIDTH - 58},${y + 4})`);
   }
 
   /** Shows (or removes) the node's Approve / Reject buttons; SVG groups with a role, focusable, labelled. */
@@ -373,7 +405,7 @@ export class GraphView {
       return;
     }
     if (parts.gate !== undefined) return;
-    const gate = el('g', parts.group, { class: 'gate', transform: `translate(${NODE_WIDTH - 58},4)` });
+    const gate = el('g', parts.group, { class: 'gate' });
     const buttons: ['approve' | 'reject', string, string, number][] = [['approve', '✓', 'Approve', 0], ['reject', '✗', 'Reject', 28]];
     for (const [decision, glyph, word, x] of buttons) {
       const button = el('g', gate, { class: `gate-button gate-${decision}`, 'data-decision': decision, role: 'button', tabindex: '0', 'aria-label': `${word} ${id}`, transform: `translate(${x},0)` });
@@ -384,6 +416,8 @@ export class GraphView {
       title.textContent = `${word} '${id}'`;
     }
     parts.gate = gate;
+    const i = this.index.get(id);
+    if (i !== undefined) this.place(i);
   }
 
   private addDetails(i: number): void {
@@ -398,7 +432,8 @@ export class GraphView {
     const badge = el('text', group, { class: 'badge', x: String(NODE_WIDTH - 8), y: '40', 'aria-hidden': 'true' });
     const title = el('title', group);
     title.textContent = [node.id, ...(node.description === undefined ? [] : [node.description]), ...(node.pipeline === undefined ? [] : [`runs ${node.pipeline} (double-click opens its graph)`])].join('\n');
-    parts.details = { glyph, meta, badge };
+    parts.details = { glyph, id: name, meta, badge };
+    this.place(i);
   }
 
   private paintNode(i: number): void {
