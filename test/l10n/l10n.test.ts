@@ -47,7 +47,10 @@ test('package.nls.fr.json translates every manifest string and keeps its command
 test('l10n/bundle.l10n.json is what vscode-l10n-dev exports from the sources, and the French bundle translates every string of it', () => {
   const out = mkdtempSync(join(tmpdir(), 'ps-l10n-'));
   try {
-    execFileSync(process.execPath, [join(ROOT, 'node_modules', '@vscode', 'l10n-dev', 'dist', 'cli.js'), 'export', '--outDir', out, 'client/src', 'core/src/cli'], { cwd: ROOT, stdio: 'ignore' });
+    // The folders npm run l10n-export reads: the client, the CLI and the validator behind the language server.
+    const folders = (read<{ scripts: Record<string, string> }>('package.json').scripts['l10n-export'] ?? '').split(' ').slice(4);
+    assert.ok(folders.includes('client/src') && folders.includes('core/src/validate'), folders.join(' '));
+    execFileSync(process.execPath, [join(ROOT, 'node_modules', '@vscode', 'l10n-dev', 'dist', 'cli.js'), 'export', '--outDir', out, ...folders], { cwd: ROOT, stdio: 'ignore' });
     const exported = JSON.parse(readFileSync(join(out, 'bundle.l10n.json'), 'utf8')) as Record<string, unknown>;
     assert.deepEqual(exported, read('l10n/bundle.l10n.json'), 'l10n/bundle.l10n.json is stale: run scripts/node24.sh npm run l10n-export');
     const fr = read<Record<string, string>>('l10n/bundle.l10n.fr.json');
