@@ -16,7 +16,7 @@
 # Environment:
 #   E2E_TOOLS            tools folder of setup.sh (default <repo>/.tools/e2e)
 #   E2E_UI=0             skip the UI suites;  E2E_UNTRUSTED=0  skip the untrusted run
-#   E2E_ONLY=a,b         only these suites (exthost-trusted, exthost-untrusted, ui, ui-run, ui-graph, ui-dashboard, ui-details, ui-broken-server, ui-reload, ui-designer, ui-triggers, ui-compare, ui-control, ui-fanout, ui-walkthrough)
+#   E2E_ONLY=a,b         only these suites (exthost-trusted, exthost-untrusted, exthost-fr (the workbench in French), ui, ui-run, ui-graph, ui-dashboard, ui-details, ui-broken-server, ui-reload, ui-designer, ui-triggers, ui-compare, ui-control, ui-fanout, ui-walkthrough)
 #   E2E_GREP=text        only extension-host tests whose "file: name" contains text
 #   E2E_VSIX=path.vsix   install this package for the UI suite instead of staging the repository
 #   E2E_EXTENSION=dir    extension development path of the extension-host suite (default: the repository)
@@ -157,11 +157,23 @@ tally() {
 run_exthost() {
   local trust=$1 dir rc t0=$SECONDS
   dir="$RUN/exthost-$trust"
-  local args=(--vscode-option enable-smoke-test-driver)
-  [ "$trust" = trusted ] && args+=(--disable-workspace-trust)
+  local args=(--vscode-option enable-smoke-test-driver) locale=en
+  [ "$trust" = untrusted ] || args+=(--disable-workspace-trust)
   mkdir -p "$dir" && cp -r "$E2E_HERE/workspace" "$dir/ws"
+  if [ "$trust" = fr ]; then
+    # The workbench in French. code-server takes `--locale fr` only when a language pack for fr is
+    # installed (else it stays English, and so does vscode.env.language, which picks our
+    # package.nls.fr.json and l10n/bundle.l10n.fr.json). The marketplace's pack is out of reach, so
+    # the run registers a pack of its own the way an installed one is: languagepacks.json in the user
+    # data folder, naming a translations file (nearly empty: the workbench's strings we do not
+    # translate stay English; ours are what the tests check).
+    locale=fr
+    args+=(--locale fr)
+    mkdir -p "$dir/ud" && printf '{"contents":{}}\n' >"$dir/fr.i18n.json"
+    printf '{"fr":{"hash":"e2e-fr-1","label":"français","extensions":[{"extensionIdentifier":{"id":"pipeline-studio.e2e-language-pack-fr"},"version":"0.0.1"}],"translations":{"vscode":"%s"}}}\n' "$dir/fr.i18n.json" >"$dir/ud/languagepacks.json"
+  fi
   echo "[e2e] extension-host suite, $trust workspace"
-  if ! E2E_TRUST=$trust E2E_RESULTS="$dir/results.json" E2E_GREP="${E2E_GREP:-}" start_server "$dir" "${args[@]}"; then
+  if ! E2E_LOCALE=$locale E2E_TRUST=${trust/fr/trusted} E2E_RESULTS="$dir/results.json" E2E_GREP="${E2E_GREP:-}" start_server "$dir" "${args[@]}"; then
     tally "exthost-$trust" "$dir/results.json" 1 "$dir"
     return
   fi
@@ -236,6 +248,7 @@ run_ui() {
 wanted() { [ -z "${E2E_ONLY:-}" ] || [[ ",$E2E_ONLY," == *",$1,"* ]]; }
 wanted exthost-trusted && run_exthost trusted
 [ "${E2E_UNTRUSTED:-1}" = 0 ] || ! wanted exthost-untrusted || run_exthost untrusted
+wanted exthost-fr && run_exthost fr
 if [ "${E2E_UI:-1}" != 0 ]; then
   wanted ui && run_ui ui ui.cjs
   wanted ui-run && run_ui ui-run ui-run.cjs '' "$E2E_ROOT/examples"
