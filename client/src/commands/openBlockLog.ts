@@ -36,6 +36,9 @@ export function registerOpenBlockLog(): vscode.Disposable {
     // The built-in Log language colours levels, dates and paths in plain output.
     const shown = document.languageId === 'log' ? document : await vscode.languages.setTextDocumentLanguage(document, 'log');
     const editor = await vscode.window.showTextDocument(shown, { preview: true });
+    // The walkthrough's "open a block's log" step completes on this: its `onCommand:` event never sees
+    // a Runs view click, which reaches this command through VS Code's internal command delegation.
+    void vscode.commands.executeCommand('setContext', 'pipelineStudio.blockLogOpened', true);
     // Start at the end: with a running block, that is where the output arrives.
     const end = shown.lineAt(shown.lineCount - 1).range.end;
     editor.revealRange(new vscode.Range(end, end));
