@@ -30,7 +30,7 @@ async function quickOpen(page, fileName) {
   await page.keyboard.press('Enter');
   // Each editor group has an active tab, and the graph's ("Graph: <file>") names the file too: the
   // file's own tab is the one whose resource is the file.
-  await page.locator(`.tabs-container .tab.active[data-resource-name="${fileName.split('/').pop()}"]`).first().waitFor({ timeout: 60000 });
+  await page.locator(`.tabs-container .tab.active[data-resource-name="${fileName.split('/').pop()}"]:visible`).first().waitFor({ timeout: 60000 });
 }
 
 /**
