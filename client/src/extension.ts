@@ -14,6 +14,7 @@ import { registerRunState } from './runState/index.ts';
 import { registerTriggerFeatures } from './triggers/index.ts';
 import { registerDetailsFeatures } from './details/index.ts';
 import { registerExecutorsFileDiagnostics } from './executors/index.ts';
+import { registerWalkthroughContext } from './walkthroughContext.ts';
 
 /** What activate() returns: read by the end-to-end tests to wait on the server instead of sleeping. */
 export interface PipelineStudioApi {
@@ -56,6 +57,7 @@ export function activate(context: vscode.ExtensionContext): PipelineStudioApi {
     ['debugger', () => registerDebugFeatures(context)],
     ['templates', () => registerTemplateFeatures(context)],
     ['executors file', () => registerExecutorsFileDiagnostics(context)],
+    ['walkthrough', () => registerWalkthroughContext(context)],
   ];
   for (const [name, register] of features) {
     try {

@@ -15,6 +15,7 @@ import { definition, highlights, references } from './navigation.ts';
 import { BLOCK_FIELDS_METHOD, GRAPH_EDIT_METHOD, type BlockFields, type BlockFieldsParams, type GraphEditParams, type GraphEditResponse } from './protocol.ts';
 import { prepareRename, rename } from './rename.ts';
 import { documentSymbols } from './symbols.ts';
+import { useLocale } from '../../core/src/cli/locale.ts';
 
 const connection = createConnection(ProposedFeatures.all);
 const documents = new TextDocuments(TextDocument);
@@ -26,21 +27,30 @@ const log = connection.console;
 process.on('uncaughtException', (error) => log.error(`uncaught: ${error.stack ?? error.message}`));
 process.on('unhandledRejection', (reason) => log.error(`unhandled rejection: ${String(reason)}`));
 
-connection.onInitialize((): InitializeResult => ({
-  capabilities: {
-    textDocumentSync: { openClose: true, change: TextDocumentSyncKind.Incremental },
-    completionProvider: { triggerCharacters: COMPLETION_TRIGGERS },
-    hoverProvider: true,
-    definitionProvider: true,
-    referencesProvider: true,
-    documentHighlightProvider: true,
-    renameProvider: { prepareProvider: true },
-    documentSymbolProvider: true,
-    foldingRangeProvider: true,
-    codeActionProvider: { codeActionKinds: ['quickfix'] },
-  },
-  serverInfo: { name: 'pipeline-studio-language-server', version: '0.1.0' },
-}));
+// Diagnostics speak the editor's display language: VS Code sends it as `locale` ("fr" in a French
+// workbench); the messages' catalogue is l10n/bundle.l10n.<locale>.json, as for the CLI.
+connection.onInitialize((params): InitializeResult => {
+  useLocale(params.locale ?? 'en');
+  return capabilities();
+});
+
+function capabilities(): InitializeResult {
+  return {
+    capabilities: {
+      textDocumentSync: { openClose: true, change: TextDocumentSyncKind.Incremental },
+      completionProvider: { triggerCharacters: COMPLETION_TRIGGERS },
+      hoverProvider: true,
+      definitionProvider: true,
+      referencesProvider: true,
+      documentHighlightProvider: true,
+      renameProvider: { prepareProvider: true },
+      documentSymbolProvider: true,
+      foldingRangeProvider: true,
+      codeActionProvider: { codeActionKinds: ['quickfix'] },
+    },
+    serverInfo: { name: 'pipeline-studio-language-server', version: '0.1.0' },
+  };
+}
 
 documents.onDidOpen(guardNotification(log, 'open', (e) => diagnostics.schedule(e.document, 0)));
 documents.onDidChangeContent(guardNotification(log, 'change', (e) => diagnostics.schedule(e.document, changeDelay(analyses.costOf(e.document.uri)))));

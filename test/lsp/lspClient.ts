@@ -50,11 +50,11 @@ export class LspClient {
    * `env` is added to this process's environment (TZ=UTC by default, so times in hovers are stable);
    * `args` start the server another way (e.g. the CLI's `lsp --stdio`).
    */
-  static async start(env: Record<string, string> = { TZ: 'UTC' }, args: string[] = [SERVER, '--stdio']): Promise<LspClient> {
+  static async start(env: Record<string, string> = { TZ: 'UTC' }, args: string[] = [SERVER, '--stdio'], initialize: Record<string, unknown> = {}): Promise<LspClient> {
     if (!existsSync(SERVER)) throw new Error(`${SERVER} is missing: run \`npm run build\` first`);
     const child = spawn(process.execPath, args, { stdio: ['pipe', 'pipe', 'pipe'], env: { ...process.env, ...env } });
     const client = new LspClient(child);
-    await client.connection.sendRequest('initialize', { processId: process.pid, rootUri: null, capabilities: {}, workspaceFolders: null });
+    await client.connection.sendRequest('initialize', { processId: process.pid, rootUri: null, capabilities: {}, workspaceFolders: null, ...initialize });
     await client.connection.sendNotification('initialized', {});
     return client;
   }

@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import { readdirSync, readFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { coerceSetting, settingRows, SETTINGS_SECTION } from '../../client/src/settings/settingsTable.ts';
-import { PACKAGE_JSON, packageJsonText, README, readmeTable, readmeText } from '../../scripts/settings.ts';
+import { nlsKey, PACKAGE_JSON, PACKAGE_NLS, packageJsonText, packageNlsText, README, readmeTable, readmeText } from '../../scripts/settings.ts';
 
 const ROOT = join(import.meta.dirname, '..', '..');
 
@@ -63,4 +63,24 @@ test('the client reads settings only through the typed accessors (client/src/set
   };
   walk(join(ROOT, 'client', 'src'));
   assert.deepEqual(readers, ['client/src/settings/settings.ts'], 'read the setting with setting(name, resource) after adding its row to settingsTable.ts');
+});
+
+test('setting descriptions are %keys% of package.nls.json, written there by npm run settings, and package.nls.fr.json translates each', () => {
+  const current = readFileSync(PACKAGE_NLS, 'utf8');
+  assert.equal(current, packageNlsText(current), 'package.nls.json drifted from client/src/settings/settingsTable.ts: run scripts/node24.sh npm run settings');
+  const manifest = JSON.parse(readFileSync(PACKAGE_JSON, 'utf8')) as { contributes: { configuration: { properties: Record<string, { markdownDescription: string; enumDescriptions?: string[] }> } } };
+  const nls = JSON.parse(current) as Record<string, string>;
+  const fr = JSON.parse(readFileSync(join(ROOT, 'package.nls.fr.json'), 'utf8')) as Record<string, string>;
+  for (const { key, spec } of settingRows()) {
+    const property = manifest.contributes.configuration.properties[key];
+    assert.equal(property?.markdownDescription, `%${nlsKey(key, 'markdownDescription')}%`, key);
+    assert.equal(nls[nlsKey(key, 'markdownDescription')]?.startsWith(spec.description), true, key);
+    for (const text of [property.markdownDescription, ...(property.enumDescriptions ?? [])]) {
+      const french = fr[text.slice(1, -1)];
+      assert.ok(french !== undefined && french !== nls[text.slice(1, -1)], `${text} has no French text in package.nls.fr.json`);
+    }
+  }
+  // A description edited in the table is drift until the script has rewritten package.nls.json.
+  const stale = JSON.stringify({ ...nls, [nlsKey(`${SETTINGS_SECTION}.validate.enable`, 'markdownDescription')]: 'Old text.' }, null, 2) + '\n';
+  assert.notEqual(packageNlsText(stale), stale);
 });

@@ -49,12 +49,12 @@ export class BlockCodeLensProvider implements vscode.CodeLensProvider, vscode.Di
       const range = new vscode.Range(start, start);
       const args = [document.uri, block.id];
       lenses.push(
-        new vscode.CodeLens(range, { title: '▶ Run block', command: RUN_BLOCK, arguments: args, tooltip: `Run only '${block.id}', reusing the latest results of its upstream blocks` }),
-        new vscode.CodeLens(range, { title: 'Run up to here', command: RUN_UP_TO_BLOCK, arguments: args, tooltip: `Run '${block.id}' and everything upstream of it` }),
-        new vscode.CodeLens(range, { title: 'Run from here', command: RUN_FROM_BLOCK, arguments: args, tooltip: `Run '${block.id}' and everything downstream of it` }),
+        new vscode.CodeLens(range, { title: vscode.l10n.t('▶ Run block'), command: RUN_BLOCK, arguments: args, tooltip: vscode.l10n.t('Run only \'{0}\', reusing the latest results of its upstream blocks', block.id) }),
+        new vscode.CodeLens(range, { title: vscode.l10n.t('Run up to here'), command: RUN_UP_TO_BLOCK, arguments: args, tooltip: vscode.l10n.t('Run \'{0}\' and everything upstream of it', block.id) }),
+        new vscode.CodeLens(range, { title: vscode.l10n.t('Run from here'), command: RUN_FROM_BLOCK, arguments: args, tooltip: vscode.l10n.t('Run \'{0}\' and everything downstream of it', block.id) }),
         // Only where there is a choice: the pipeline (or the workspace's executors.yaml) has profiles.
-        ...(pipeline.executors.size > 0 ? [new vscode.CodeLens(range, { title: 'Run on…', command: RUN_BLOCK_ON, arguments: args, tooltip: `Run only '${block.id}' on an executor profile you pick` })] : []),
-        new vscode.CodeLens(range, { title: 'Show in graph', command: SHOW_PIPELINE_GRAPH, arguments: args, tooltip: `Show the pipeline graph with '${block.id}' selected` }),
+        ...(pipeline.executors.size > 0 ? [new vscode.CodeLens(range, { title: vscode.l10n.t('Run on…'), command: RUN_BLOCK_ON, arguments: args, tooltip: vscode.l10n.t('Run only \'{0}\' on an executor profile you pick', block.id) })] : []),
+        new vscode.CodeLens(range, { title: vscode.l10n.t('Show in graph'), command: SHOW_PIPELINE_GRAPH, arguments: args, tooltip: vscode.l10n.t('Show the pipeline graph with \'{0}\' selected', block.id) }),
       );
       const previous = last.get(block.id);
       if (previous !== undefined) lenses.push(new vscode.CodeLens(range, lastRunCommand(previous)));
@@ -74,7 +74,7 @@ function lastRunCommand({ record, store }: LastBlockRun): vscode.Command {
   const attempts = record.attempt > 1 ? ` (attempt ${record.attempt})` : '';
   return {
     title: `Last: ${statusStyle(record.status).glyph} ${statusStyle(record.status).label}${duration}${attempts}`,
-    tooltip: `Run #${record.runId}${record.reason !== undefined ? `: ${record.reason}` : ''}. Click to open its log.`,
+    tooltip: vscode.l10n.t('Run #{0}{1}. Click to open its log.', record.runId, record.reason !== undefined ? `: ${record.reason}` : ''),
     command: OPEN_LAST_BLOCK_LOG,
     arguments: [{ runId: record.runId, storePath: store, block: record.block, blockRunId: record.id }],
   };

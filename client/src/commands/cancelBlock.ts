@@ -18,11 +18,11 @@ export function registerCancelBlock(features: RunFeatures): vscode.Disposable {
       let block = blockArgument(args[1]) ?? runArgument(args[0])?.block;
       if (block === undefined) {
         const running = features.controller.activeRuns.find((r) => r.runId === ref.runId && r.store === ref.store)?.running ?? [];
-        block = await vscode.window.showQuickPick(running.sort(), { placeHolder: running.length > 0 ? 'Block to cancel' : 'No block of this run is running' });
+        block = await vscode.window.showQuickPick(running.sort(), { placeHolder: running.length > 0 ? vscode.l10n.t('Block to cancel') : vscode.l10n.t('No block of this run is running') });
       }
       if (block === undefined) return false;
       const cancelled = await features.controller.cancelBlock(ref, block);
-      if (!cancelled) void vscode.window.showInformationMessage(`Block '${block}' of run #${ref.runId} is not running, so there is nothing to cancel.`);
+      if (!cancelled) void vscode.window.showInformationMessage(vscode.l10n.t('Block \'{0}\' of run #{1} is not running, so there is nothing to cancel.', block, ref.runId));
       return cancelled;
     } catch (error) {
       reportCommandError('Cancel Block', error);

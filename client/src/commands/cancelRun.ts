@@ -15,7 +15,7 @@ export function registerCancelRun(features: RunFeatures): vscode.Disposable {
     try {
       const ref = (await liveRun(features, args[0])) ?? (args[0] === undefined ? await pickActiveRun(features.controller) : undefined);
       if (ref === undefined) {
-        if (args[0] !== undefined) void vscode.window.showInformationMessage('That run is not going in this window, so there is nothing to cancel.');
+        if (args[0] !== undefined) void vscode.window.showInformationMessage(vscode.l10n.t('That run is not going in this window, so there is nothing to cancel.'));
         return false;
       }
       return await features.controller.cancelRun(ref);

@@ -15,7 +15,7 @@ export function registerClearHistory(history: RunHistory): vscode.Disposable {
     const stores = pipeline === undefined ? history.model.stores.map((entry) => entry.storePath) : [pipeline.storePath];
     if (stores.length === 0) return;
     const scope = pipeline === undefined ? 'every finished run' : `every finished run of ${pipeline.name}`;
-    const answer = await vscode.window.showWarningMessage(`Delete ${scope}, with their logs?`, { modal: true, detail: 'Runs still going are kept. This cannot be undone.' }, CLEAR);
+    const answer = await vscode.window.showWarningMessage(vscode.l10n.t('Delete {0}, with their logs?', scope), { modal: true, detail: vscode.l10n.t('Runs still going are kept. This cannot be undone.') }, CLEAR);
     if (answer !== CLEAR) return;
     let deleted = 0;
     const errors: string[] = [];

@@ -10,7 +10,7 @@ export function registerDeleteRun(history: RunHistory): vscode.Disposable {
   return vscode.commands.registerCommand(DELETE_RUN, async (arg: unknown) => {
     const target = runTargetOf(arg);
     if (target === undefined) {
-      void vscode.window.showInformationMessage('Choose a run in the Runs view to delete it.');
+      void vscode.window.showInformationMessage(vscode.l10n.t('Choose a run in the Runs view to delete it.'));
       return;
     }
     const result = withWritableStore(target.storePath, (store) => {
@@ -24,12 +24,12 @@ export function registerDeleteRun(history: RunHistory): vscode.Disposable {
       return;
     }
     if (result.value === 'active') {
-      void vscode.window.showWarningMessage(`Run #${target.runId} is still running; cancel it before deleting it.`);
+      void vscode.window.showWarningMessage(vscode.l10n.t('Run #{0} is still running; cancel it before deleting it.', target.runId));
       return;
     }
     if (result.value !== 'gone') {
       const answer = await vscode.window.showWarningMessage(
-        `Delete run #${target.runId} of ${result.value.pipelineName} with its block logs?`, { modal: true, detail: 'This cannot be undone.' }, DELETE,
+        vscode.l10n.t('Delete run #{0} of {1} with its block logs?', target.runId, result.value.pipelineName), { modal: true, detail: vscode.l10n.t('This cannot be undone.') }, DELETE,
       );
       if (answer !== DELETE) return;
       const deleted = withWritableStore(target.storePath, (store) => store.deleteRun(target.runId));

@@ -12,7 +12,7 @@ export function registerExportRunJson(): vscode.Disposable {
   return vscode.commands.registerCommand(EXPORT_RUN_JSON, async (arg: unknown) => {
     const target = runTargetOf(arg);
     if (target === undefined) {
-      void vscode.window.showInformationMessage('Choose a run in the Runs view to export it.');
+      void vscode.window.showInformationMessage(vscode.l10n.t('Choose a run in the Runs view to export it.'));
       return;
     }
     const result = withReadStore(target.storePath, (store) => exportRun(store, target.runId));
@@ -22,7 +22,7 @@ export function registerExportRunJson(): vscode.Disposable {
     }
     const data = result.value;
     if (data === undefined) {
-      void vscode.window.showWarningMessage(`Run #${target.runId} is no longer in the store ${target.storePath}.`);
+      void vscode.window.showWarningMessage(vscode.l10n.t('Run #{0} is no longer in the store {1}.', target.runId, target.storePath));
       return;
     }
     const name = `${basename(data.run.pipelineFile).replace(/\.pipeline\.ya?ml$/i, '')}-run-${data.run.id}.json`;
@@ -34,10 +34,10 @@ export function registerExportRunJson(): vscode.Disposable {
     try {
       await writeFile(destination.fsPath, `${JSON.stringify(data, null, 2)}\n`, 'utf8');
     } catch (error) {
-      void vscode.window.showErrorMessage(`Cannot write ${destination.fsPath}: ${error instanceof Error ? error.message : String(error)}`);
+      void vscode.window.showErrorMessage(vscode.l10n.t('Cannot write {0}: {1}', destination.fsPath, error instanceof Error ? error.message : String(error)));
       return;
     }
-    const answer = await vscode.window.showInformationMessage(`Exported run #${data.run.id} to ${vscode.workspace.asRelativePath(destination)}.`, OPEN);
+    const answer = await vscode.window.showInformationMessage(vscode.l10n.t('Exported run #{0} to {1}.', data.run.id, vscode.workspace.asRelativePath(destination)), OPEN);
     if (answer === OPEN) await vscode.window.showTextDocument(destination);
   });
 }

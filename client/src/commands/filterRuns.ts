@@ -17,7 +17,7 @@ export function registerFilterRuns(history: RunHistory): vscode.Disposable {
       { facet: 'text', label: '$(search) Query', description: current.text ?? 'none', detail: 'Words match the pipeline name, branch, commit, trigger, variables, failure reasons or run number; or terms like status:failed var:epochs>10' },
     ];
     if (history.model.isFiltered()) facets.push({ facet: 'clear', label: '$(clear-all) Clear Filter' });
-    const facet = await vscode.window.showQuickPick(facets, { title: 'Filter Runs', placeHolder: 'Narrow the runs by…' });
+    const facet = await vscode.window.showQuickPick(facets, { title: vscode.l10n.t('Filter Runs'), placeHolder: vscode.l10n.t('Narrow the runs by…') });
     if (facet === undefined) return;
     const next = await pickValue(facet.facet, current, history);
     if (next === undefined) return;
@@ -33,7 +33,7 @@ async function pickValue(facet: Facet, current: RunFilter, history: RunHistory):
       return {};
     case 'status': {
       const items = [{ label: 'any', status: undefined }, ...RUN_STATUSES.map((status) => ({ label: statusLabel(status), status }))];
-      const picked = await vscode.window.showQuickPick(items, { title: 'Filter Runs by Status' });
+      const picked = await vscode.window.showQuickPick(items, { title: vscode.l10n.t('Filter Runs by Status') });
       return picked === undefined ? undefined : { ...current, status: picked.status };
     }
     case 'pipeline': {
@@ -43,13 +43,13 @@ async function pickValue(facet: Facet, current: RunFilter, history: RunHistory):
         { label: 'any', description: '', file: undefined },
         ...[...files].map(([file, name]) => ({ label: name, description: vscode.workspace.asRelativePath(file), file })),
       ];
-      const picked = await vscode.window.showQuickPick(items, { title: 'Filter Runs by Pipeline' });
+      const picked = await vscode.window.showQuickPick(items, { title: vscode.l10n.t('Filter Runs by Pipeline') });
       return picked === undefined ? undefined : { ...current, pipeline: picked.file };
     }
     case 'text': {
       const text = await vscode.window.showInputBox({
-        title: 'Filter Runs by Query', value: current.text ?? '', prompt: 'Words, or terms like status:failed branch:main var:epochs>10 date:-7d; empty to match any run',
-        placeHolder: 'main, eu-west, #42, error:timeout…', validateInput: queryProblem,
+        title: vscode.l10n.t('Filter Runs by Query'), value: current.text ?? '', prompt: vscode.l10n.t('Words, or terms like status:failed branch:main var:epochs>10 date:-7d; empty to match any run'),
+        placeHolder: vscode.l10n.t('main, eu-west, #42, error:timeout…'), validateInput: queryProblem,
       });
       return text === undefined ? undefined : { ...current, text };
     }

@@ -12,7 +12,7 @@ export function registerOpenBlockLog(): vscode.Disposable {
   return vscode.commands.registerCommand(OPEN_BLOCK_LOG, async (arg: unknown) => {
     const target = blockTargetOf(arg);
     if (target === undefined) {
-      void vscode.window.showInformationMessage('Choose a block run in the Runs view to open its log.');
+      void vscode.window.showInformationMessage(vscode.l10n.t('Choose a block run in the Runs view to open its log.'));
       return;
     }
     const found = withReadStore(target.storePath, (store) => {
@@ -27,7 +27,7 @@ export function registerOpenBlockLog(): vscode.Disposable {
     }
     if (found.value === undefined) {
       const what = target.block === undefined ? `block run ${target.blockRunId ?? '?'}` : `block '${target.block}' of run #${target.runId ?? '?'}`;
-      void vscode.window.showWarningMessage(`There is no log for ${what} in ${target.storePath}: it has not run, or the run was deleted.`);
+      void vscode.window.showWarningMessage(vscode.l10n.t('There is no log for {0} in {1}: it has not run, or the run was deleted.', what, target.storePath));
       return;
     }
     const { blockRun, pipeline } = found.value;
@@ -36,6 +36,9 @@ export function registerOpenBlockLog(): vscode.Disposable {
     // The built-in Log language colours levels, dates and paths in plain output.
     const shown = document.languageId === 'log' ? document : await vscode.languages.setTextDocumentLanguage(document, 'log');
     const editor = await vscode.window.showTextDocument(shown, { preview: true });
+    // The walkthrough's "open a block's log" step completes on this: its `onCommand:` event never sees
+    // a Runs view click, which reaches this command through VS Code's internal command delegation.
+    void vscode.commands.executeCommand('setContext', 'pipelineStudio.blockLogOpened', true);
     // Start at the end: with a running block, that is where the output arrives.
     const end = shown.lineAt(shown.lineCount - 1).range.end;
     editor.revealRange(new vscode.Range(end, end));

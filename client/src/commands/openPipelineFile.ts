@@ -8,11 +8,11 @@ export function registerOpenPipelineFile(): vscode.Disposable {
   return vscode.commands.registerCommand(OPEN_PIPELINE_FILE, async (arg: unknown) => {
     const target = fileOf(arg);
     if (target === undefined) {
-      void vscode.window.showInformationMessage('Choose a pipeline or a run in the Runs view to open its file.');
+      void vscode.window.showInformationMessage(vscode.l10n.t('Choose a pipeline or a run in the Runs view to open its file.'));
       return;
     }
     if (!existsSync(target.file)) {
-      void vscode.window.showWarningMessage(`The pipeline file ${target.file} no longer exists; its runs are still in the history.`);
+      void vscode.window.showWarningMessage(vscode.l10n.t('The pipeline file {0} no longer exists; its runs are still in the history.', target.file));
       return;
     }
     const document = await vscode.workspace.openTextDocument(vscode.Uri.file(target.file));

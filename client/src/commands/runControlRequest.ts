@@ -28,14 +28,14 @@ export async function controlTarget(
     const live = features.controller.activeRuns.find((r) => r.runId === ref.runId && (ref.storePath === undefined || r.store === ref.storePath));
     const store = ref.storePath ?? live?.store ?? (ref.pipelineFile !== undefined ? storePathForReading(vscode.Uri.file(ref.pipelineFile)) : undefined);
     if (store === undefined) {
-      void vscode.window.showInformationMessage(`Run #${ref.runId} is not going in this window; name its store to control it.`);
+      void vscode.window.showInformationMessage(vscode.l10n.t('Run #{0} is not going in this window; name its store to control it.', ref.runId));
       return undefined;
     }
     return { runId: ref.runId, store, block: ref.block };
   }
   const active = (await features.controller.settledActiveRuns()).filter((r) => filter(r.paused));
   if (active.length === 0) {
-    void vscode.window.showInformationMessage('No pipeline run of this window is in a state for that.');
+    void vscode.window.showInformationMessage(vscode.l10n.t('No pipeline run of this window is in a state for that.'));
     return undefined;
   }
   const only = active.length === 1 ? active[0] : undefined;
@@ -97,12 +97,12 @@ export async function decideGate(features: RunFeatures, approved: boolean, args:
   if (args[0] === undefined) {
     const only = gates.length === 1 ? gates[0] : undefined;
     if (gates.length === 0) {
-      void vscode.window.showInformationMessage('No block of a run in this window is waiting for approval.');
+      void vscode.window.showInformationMessage(vscode.l10n.t('No block of a run in this window is waiting for approval.'));
       return false;
     }
     target = only ?? (await vscode.window.showQuickPick(
       gates.map((g) => ({ label: g.block, description: `${g.name} #${g.runId}`, detail: g.prompt, gate: g })),
-      { placeHolder: `Block to ${verb.toLowerCase()}` },
+      { placeHolder: vscode.l10n.t('Block to {0}', verb.toLowerCase()) },
     ))?.gate;
   } else {
     target = await controlTarget(features, args[0], `Run to ${verb.toLowerCase()} in`);
@@ -115,9 +115,9 @@ export async function decideGate(features: RunFeatures, approved: boolean, args:
   if (options !== undefined) comment = typeof options.comment === 'string' ? options.comment : undefined;
   else {
     comment = await vscode.window.showInputBox({
-      title: `${verb} '${target.block}' of run #${target.runId}`,
-      prompt: 'Comment (optional), recorded with your decision',
-      placeHolder: 'Enter to confirm without a comment, Escape to cancel',
+      title: vscode.l10n.t('{0} \'{1}\' of run #{2}', verb, target.block, target.runId),
+      prompt: vscode.l10n.t('Comment (optional), recorded with your decision'),
+      placeHolder: vscode.l10n.t('Enter to confirm without a comment, Escape to cancel'),
     });
     if (comment === undefined) return false;
   }

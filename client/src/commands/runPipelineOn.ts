@@ -17,7 +17,7 @@ export function registerRunPipelineOn(features: RunFeatures): vscode.Disposable 
 
 export async function pickExecutor(pipeline: Pipeline): Promise<string | undefined> {
   const items = executorItems(pipeline);
-  const picked = await vscode.window.showQuickPick(items, { title: `Run ${pipeline.name} on…`, placeHolder: 'Executor profile for the blocks without their own executor:' });
+  const picked = await vscode.window.showQuickPick(items, { title: vscode.l10n.t('Run {0} on…', pipeline.name), placeHolder: vscode.l10n.t('Executor profile for the blocks without their own executor:') });
   return picked?.label;
 }
 
@@ -31,6 +31,6 @@ export function executorItems(pipeline: Pipeline): vscode.QuickPickItem[] {
       : profile.type === 'container' || profile.type === 'argo' ? (profile.image ?? '') : 'processes on this machine';
     items.push({ label: profile.name, description: profile.type, detail: target });
   }
-  for (const item of items) if (item.label === current) item.description = `${item.description ?? ''} · the pipeline's default`;
+  for (const item of items) if (item.label === current) item.description = vscode.l10n.t('{0} · the pipeline\'s default', item.description ?? '');
   return items;
 }

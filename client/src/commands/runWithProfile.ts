@@ -17,12 +17,12 @@ export function registerRunWithProfile(features: RunFeatures): vscode.Disposable
         const names = [...(pipeline.profiles?.keys() ?? [])];
         if (typeof given === 'string') return given;
         if (names.length === 0) {
-          void vscode.window.showInformationMessage(`${pipeline.name} has no \`profiles:\` to run with.`);
+          void vscode.window.showInformationMessage(vscode.l10n.t('{0} has no `profiles:` to run with.', pipeline.name));
           return undefined;
         }
         const picked = await vscode.window.showQuickPick(
           names.map((name) => ({ label: name, description: name === 'test' ? 'test run: left out of success rates' : '' })),
-          { placeHolder: 'Profile to apply' },
+          { placeHolder: vscode.l10n.t('Profile to apply') },
         );
         return picked?.label;
       },

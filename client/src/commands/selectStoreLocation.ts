@@ -18,7 +18,7 @@ export function registerSelectStoreLocation(): vscode.Disposable {
       else value = await askForLocation();
       if (value === undefined) return undefined;
       await vscode.workspace.getConfiguration('pipelineStudio').update(STORE_PATH_SETTING, value, vscode.ConfigurationTarget.Workspace);
-      void vscode.window.showInformationMessage(value === '' ? 'Runs are recorded in .pipelines/runs.sqlite of each workspace folder.' : `Runs are recorded in ${value}.`);
+      void vscode.window.showInformationMessage(value === '' ? vscode.l10n.t('Runs are recorded in .pipelines/runs.sqlite of each workspace folder.') : vscode.l10n.t('Runs are recorded in {0}.', value));
       return value;
     } catch (error) {
       reportCommandError('Select Store Location', error);
@@ -33,7 +33,7 @@ async function askForLocation(): Promise<string | undefined> {
       { label: 'Default', description: '<workspace folder>/.pipelines/runs.sqlite (the CLI\'s default)', value: 'default' },
       { label: 'Choose a file…', description: 'a shared store, e.g. one the CLI also writes', value: 'file' },
     ],
-    { placeHolder: 'Where should runs be recorded?' },
+    { placeHolder: vscode.l10n.t('Where should runs be recorded?') },
   );
   if (choice === undefined) return undefined;
   if (choice.value === 'default') return '';

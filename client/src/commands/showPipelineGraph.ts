@@ -9,7 +9,7 @@ export function registerShowPipelineGraph(panels: GraphPanels): vscode.Disposabl
   return vscode.commands.registerCommand(SHOW_PIPELINE_GRAPH, (...args: unknown[]) => {
     const file = fileArgument(args[0]) ?? activePipelineFile();
     if (file === undefined) {
-      void vscode.window.showInformationMessage('Open a pipeline file (*.pipeline.yaml) to show its graph.');
+      void vscode.window.showInformationMessage(vscode.l10n.t('Open a pipeline file (*.pipeline.yaml) to show its graph.'));
       return;
     }
     const block = blockArgument(args[1]);

@@ -9,7 +9,7 @@ export function registerShowRunInGraph(panels: GraphPanels): vscode.Disposable {
   return vscode.commands.registerCommand(SHOW_RUN_IN_GRAPH, (arg: unknown) => {
     const target = runTargetOf(arg);
     if (target?.file === undefined) {
-      void vscode.window.showInformationMessage('Choose a run in the Runs view to show it in the graph.');
+      void vscode.window.showInformationMessage(vscode.l10n.t('Choose a run in the Runs view to show it in the graph.'));
       return;
     }
     panels.show(vscode.Uri.file(target.file), { runId: target.runId });

@@ -120,7 +120,7 @@ export class DashboardPanel implements vscode.Disposable {
     try {
       await this.handle(message);
     } catch (error) {
-      void vscode.window.showErrorMessage(`Executions: ${error instanceof Error ? error.message : String(error)}`);
+      void vscode.window.showErrorMessage(vscode.l10n.t('Executions: {0}', error instanceof Error ? error.message : String(error)));
     }
   }
 

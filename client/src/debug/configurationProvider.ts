@@ -23,7 +23,7 @@ export class PipelineConfigurationProvider implements vscode.DebugConfigurationP
     const activePipeline = active !== undefined && (active.languageId === 'pipeline' || isPipelineFile(active.uri)) ? active.uri.fsPath : undefined;
     if (config.type === undefined && config.request === undefined && config.name === undefined) {
       if (activePipeline === undefined) {
-        void vscode.window.showErrorMessage('Open a pipeline file (*.pipeline.yaml) to debug it, or add a "pipeline" launch configuration.');
+        void vscode.window.showErrorMessage(vscode.l10n.t('Open a pipeline file (*.pipeline.yaml) to debug it, or add a "pipeline" launch configuration.'));
         return undefined;
       }
       return { ...initialConfiguration(), name: 'Debug pipeline', pipeline: activePipeline };
@@ -31,7 +31,7 @@ export class PipelineConfigurationProvider implements vscode.DebugConfigurationP
     const resolved: vscode.DebugConfiguration = { ...config, type: DEBUG_TYPE, request: config.request ?? 'launch' };
     if (resolved.pipeline === undefined || resolved.pipeline === '') {
       if (activePipeline === undefined) {
-        void vscode.window.showErrorMessage(`The launch configuration "${config.name}" has no "pipeline" and no pipeline file is open.`);
+        void vscode.window.showErrorMessage(vscode.l10n.t('The launch configuration "{0}" has no "pipeline" and no pipeline file is open.', config.name));
         return undefined;
       }
       resolved.pipeline = activePipeline;

@@ -11,8 +11,8 @@ export class DebugBlockCodeLensProvider implements vscode.CodeLensProvider {
     return pipeline.blocks.map((block) => {
       const start = document.positionAt(block.idSpan.start);
       return new vscode.CodeLens(new vscode.Range(start, start), {
-        title: 'Debug block', command: DEBUG_PIPELINE, arguments: [document.uri, block.id],
-        tooltip: `Run what '${block.id}' needs under the debugger and pause before it starts`,
+        title: vscode.l10n.t('Debug block'), command: DEBUG_PIPELINE, arguments: [document.uri, block.id],
+        tooltip: vscode.l10n.t('Run what \'{0}\' needs under the debugger and pause before it starts', block.id),
       });
     });
   }

@@ -87,7 +87,7 @@ export class DetailsPanel implements vscode.Disposable {
       if (message !== undefined) void this.panel.webview.postMessage(message);
     } catch (error) {
       this.error = error instanceof Error ? error.message : String(error);
-      void vscode.window.showErrorMessage(`Run details: ${this.error}`);
+      void vscode.window.showErrorMessage(vscode.l10n.t('Run details: {0}', this.error));
     }
   }
 
@@ -143,7 +143,7 @@ export class DetailsPanel implements vscode.Disposable {
         return;
       case 'comparePrevious': {
         const previous = withDetails(this.target.storePath, (store) => store.listRuns({ pipelineFile: model.run.pipelineFile, before: model.run.id, limit: 1 })[0]?.id);
-        if (previous === undefined) void vscode.window.showInformationMessage(`Run #${model.run.id} is the first run of ${model.run.pipelineName}.`);
+        if (previous === undefined) void vscode.window.showInformationMessage(vscode.l10n.t('Run #{0} is the first run of {1}.', model.run.id, model.run.pipelineName));
         else await vscode.commands.executeCommand('pipelineStudio.compareRuns', { storePath: this.target.storePath, runIds: [previous, model.run.id] });
         return;
       }

@@ -28,7 +28,7 @@ export function registerDetailsFeatures(context: vscode.ExtensionContext): void 
     vscode.commands.registerCommand(SHOW_RUN, async (arg: unknown) => {
       const target = runTargetOf(arg) ?? (arg === undefined ? await pickRun() : undefined);
       if (target === undefined) {
-        if (arg !== undefined) void vscode.window.showInformationMessage('Choose a run in the Runs view to show its details.');
+        if (arg !== undefined) void vscode.window.showInformationMessage(vscode.l10n.t('Choose a run in the Runs view to show its details.'));
         return undefined;
       }
       return open({ kind: 'run', storePath: target.storePath, runId: target.runId }).state;
@@ -36,7 +36,7 @@ export function registerDetailsFeatures(context: vscode.ExtensionContext): void 
     vscode.commands.registerCommand(COMPARE_RUNS, (arg: unknown, selected: unknown) => {
       const target = compareTargetOf(arg, selected);
       if (target === undefined) {
-        void vscode.window.showInformationMessage('Select 2 to 5 runs of one store in the Runs view to compare them.');
+        void vscode.window.showInformationMessage(vscode.l10n.t('Select 2 to 5 runs of one store in the Runs view to compare them.'));
         return undefined;
       }
       return open(target).state;
@@ -64,10 +64,10 @@ async function pickRun(): Promise<{ storePath: string; runId: number } | undefin
     // no store yet
   }
   if (runs.length === 0) {
-    void vscode.window.showInformationMessage('There are no recorded runs yet.');
+    void vscode.window.showInformationMessage(vscode.l10n.t('There are no recorded runs yet.'));
     return undefined;
   }
-  const picked = await vscode.window.showQuickPick(runs.map((r) => ({ label: `#${r.id} ${r.pipelineName}`, description: `${statusLabel(r.status)} · ${new Date(r.startedAt ?? r.createdAt).toLocaleString()}`, runId: r.id })), { title: 'Show Run Details', placeHolder: 'Choose a run' });
+  const picked = await vscode.window.showQuickPick(runs.map((r) => ({ label: `#${r.id} ${r.pipelineName}`, description: `${statusLabel(r.status)} · ${new Date(r.startedAt ?? r.createdAt).toLocaleString()}`, runId: r.id })), { title: vscode.l10n.t('Show Run Details'), placeHolder: vscode.l10n.t('Choose a run') });
   return picked === undefined ? undefined : { storePath, runId: picked.runId };
 }
 

@@ -78,7 +78,7 @@ export class GraphEditing {
   /** The language server's rename at the block's id, so that every reference follows. */
   async rename(block: string, offset: number | undefined, newName: string | undefined): Promise<void> {
     if (offset === undefined) return;
-    const name = newName ?? (await vscode.window.showInputBox({ title: `Rename block '${block}'`, value: block, valueSelection: [0, block.length], prompt: 'New block id; references to it follow.' }));
+    const name = newName ?? (await vscode.window.showInputBox({ title: vscode.l10n.t('Rename block \'{0}\'', block), value: block, valueSelection: [0, block.length], prompt: vscode.l10n.t('New block id; references to it follow.') }));
     if (name === undefined || name.trim() === '' || name.trim() === block) return;
     const document = await vscode.workspace.openTextDocument(this.file);
     try {

@@ -143,7 +143,7 @@ export class GraphPanel implements vscode.Disposable {
     try {
       await this.handle(message);
     } catch (error) {
-      void vscode.window.showErrorMessage(`Pipeline graph: ${error instanceof Error ? error.message : String(error)}`);
+      void vscode.window.showErrorMessage(vscode.l10n.t('Pipeline graph: {0}', error instanceof Error ? error.message : String(error)));
     }
   }
 
@@ -312,7 +312,7 @@ export class GraphPanel implements vscode.Disposable {
     if (command === 'openLog') {
       const runId = this.runId;
       if (runId === undefined || this.runView?.blocks[block] === undefined) {
-        void vscode.window.showInformationMessage(`Block '${block}' has no log in the shown run.`);
+        void vscode.window.showInformationMessage(vscode.l10n.t('Block \'{0}\' has no log in the shown run.', block));
         return;
       }
       await vscode.commands.executeCommand('pipelineStudio.openBlockLog', { storePath: this.store.path, runId, block });

@@ -48,13 +48,13 @@ export class ServerStatus implements vscode.Disposable {
         item.command = SHOW_LOGS;
         break;
       case 'stopped':
-        item.text = 'Pipeline Studio: stopped';
+        item.text = vscode.l10n.t('Pipeline Studio: stopped');
         item.detail = detail ?? 'the language server is not running';
         item.severity = vscode.LanguageStatusSeverity.Warning;
         item.command = RESTART;
         break;
       case 'failed':
-        item.text = 'Pipeline Studio: failed';
+        item.text = vscode.l10n.t('Pipeline Studio: failed');
         item.detail = detail ?? 'the language server failed; see the logs, then restart it';
         item.severity = vscode.LanguageStatusSeverity.Error;
         item.command = RESTART;

@@ -54,7 +54,7 @@ export async function runFile(features: RunFeatures, args: readonly unknown[], s
     if (variables === undefined) return undefined;
     const threshold = runSettings(file).confirmAboveBlocks;
     if (selection.mode === 'all' && options.noPrompt !== true && threshold > 0 && pipeline.blocks.length > threshold) {
-      const go = await vscode.window.showWarningMessage(`Run all ${pipeline.blocks.length} blocks of ${pipeline.name}?`, { modal: true, detail: `pipelineStudio.run.confirmAboveBlocks is ${threshold}.` }, 'Run');
+      const go = await vscode.window.showWarningMessage(vscode.l10n.t('Run all {0} blocks of {1}?', pipeline.blocks.length, pipeline.name), { modal: true, detail: vscode.l10n.t('pipelineStudio.run.confirmAboveBlocks is {0}.', threshold) }, 'Run');
       if (go !== 'Run') return undefined;
     }
     const runId = await features.controller.launch({

@@ -21,12 +21,12 @@ export async function pickPipelineFile(given: vscode.Uri | undefined): Promise<v
   const files = await vscode.workspace.findFiles(PIPELINE_GLOB, '**/{node_modules,.git,.pipelines,dist}/**', 500);
   if (files.length === 1) return files[0];
   if (files.length === 0) {
-    void vscode.window.showInformationMessage('There is no pipeline file (*.pipeline.yaml) in this workspace to run.');
+    void vscode.window.showInformationMessage(vscode.l10n.t('There is no pipeline file (*.pipeline.yaml) in this workspace to run.'));
     return undefined;
   }
   const picked = await vscode.window.showQuickPick(
     files.sort((a, b) => a.path.localeCompare(b.path)).map((uri) => ({ label: vscode.workspace.asRelativePath(uri), uri })),
-    { placeHolder: 'Pipeline to run' },
+    { placeHolder: vscode.l10n.t('Pipeline to run') },
   );
   return picked?.uri;
 }
@@ -47,13 +47,13 @@ export async function pickBlock(pipeline: Pipeline, placeHolder: string): Promis
 export async function pickActiveRun(controller: RunController): Promise<{ runId: number; store: string } | undefined> {
   const active = controller.activeRuns;
   if (active.length === 0) {
-    void vscode.window.showInformationMessage('No pipeline run is going in this window.');
+    void vscode.window.showInformationMessage(vscode.l10n.t('No pipeline run is going in this window.'));
     return undefined;
   }
   if (active.length === 1) return { runId: active[0]?.runId ?? 0, store: active[0]?.store ?? '' };
   const picked = await vscode.window.showQuickPick(
     active.map((r) => ({ label: `${r.pipelineName} #${r.runId}`, description: `${r.done}/${r.total} blocks`, ref: { runId: r.runId, store: r.store } })),
-    { placeHolder: 'Run to cancel' },
+    { placeHolder: vscode.l10n.t('Run to cancel') },
   );
   return picked?.ref;
 }
@@ -76,7 +76,7 @@ export async function pickStoredRun(file: vscode.Uri, placeHolder: string, filte
   }
   const candidates = runs.filter(filter);
   if (candidates.length === 0) {
-    void vscode.window.showInformationMessage(`No run of ${vscode.workspace.asRelativePath(file)} fits.`);
+    void vscode.window.showInformationMessage(vscode.l10n.t('No run of {0} fits.', vscode.workspace.asRelativePath(file)));
     return undefined;
   }
   const picked = await vscode.window.showQuickPick(

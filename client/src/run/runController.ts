@@ -257,7 +257,7 @@ export class RunController implements vscode.Disposable {
     if (result?.status !== 'failed') return;
     const failed = progress.failedBlocks;
     const what = failed.length > 0 ? `block${failed.length === 1 ? '' : 's'} ${failed.map((b) => `'${b}'`).join(', ')} failed` : (result.error ?? 'failed');
-    void vscode.window.showErrorMessage(`${progress.pipelineName} #${progress.runId} failed: ${what}.`, 'Show Log', 'Retry Failed').then(async (choice) => {
+    void vscode.window.showErrorMessage(vscode.l10n.t('{0} #{1} failed: {2}.', progress.pipelineName, progress.runId, what), 'Show Log', 'Retry Failed').then(async (choice) => {
       if (choice === 'Show Log') await this.showLog(run, failed[0]);
       if (choice === 'Retry Failed') await vscode.commands.executeCommand(RETRY_FAILED, { runId: progress.runId, storePath: progress.store });
     });

@@ -10,7 +10,7 @@ const MANAGE = 'Manage Workspace Trust';
 export function refuseIfUntrusted(what: string): boolean {
   if (vscode.workspace.isTrusted) return false;
   void vscode.window
-    .showWarningMessage(`${what} is not available in Restricted Mode: running a pipeline executes the commands in its file. Trust this workspace to run pipelines.`, MANAGE)
+    .showWarningMessage(vscode.l10n.t('{0} is not available in Restricted Mode: running a pipeline executes the commands in its file. Trust this workspace to run pipelines.', what), MANAGE)
     .then((choice) => {
       if (choice === MANAGE) void vscode.commands.executeCommand('workbench.trust.manage');
     });

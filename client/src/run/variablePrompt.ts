@@ -45,7 +45,7 @@ export async function promptForVariables(pipeline: Pipeline, lastUsed: Record<st
         };
       }),
     ];
-    const picked = await vscode.window.showQuickPick(items, { title, placeHolder: 'Pick a variable to change it, or Run', matchOnDetail: true, ignoreFocusOut: true });
+    const picked = await vscode.window.showQuickPick(items, { title, placeHolder: vscode.l10n.t('Pick a variable to change it, or Run'), matchOnDetail: true, ignoreFocusOut: true });
     if (picked === undefined) return undefined;
     const target = picked.variable ?? missing[0];
     if (target === undefined) return chosenValues(variables, chosen);

@@ -41,7 +41,7 @@ export class PipelineTaskProvider implements vscode.TaskProvider {
     const folder = typeof task.scope === 'object' ? task.scope : vscode.workspace.workspaceFolders?.[0];
     const parsed = parseTaskDefinition(task.definition);
     if ('error' in parsed) {
-      void vscode.window.showErrorMessage(`Task "${task.name}": ${parsed.error}.`);
+      void vscode.window.showErrorMessage(vscode.l10n.t('Task "{0}": {1}.', task.name, parsed.error));
       return undefined;
     }
     if (folder === undefined) return undefined;

@@ -38,7 +38,7 @@ async function readTemplates(folder: string, builtIn: boolean): Promise<Template
 async function pickFolder(purpose: string): Promise<vscode.WorkspaceFolder | undefined> {
   const folders = (vscode.workspace.workspaceFolders ?? []).filter((f) => f.uri.scheme === 'file');
   if (folders.length === 0) {
-    void vscode.window.showInformationMessage(`Open a folder first: ${purpose}.`);
+    void vscode.window.showInformationMessage(vscode.l10n.t('Open a folder first: {0}.', purpose));
     return undefined;
   }
   return folders.length === 1 ? folders[0] : vscode.window.showWorkspaceFolderPick({ placeHolder: purpose });
@@ -50,12 +50,12 @@ async function newPipeline(builtInFolder: string): Promise<void> {
   const templates = [...(await readTemplates(join(folder.uri.fsPath, ...WORKSPACE_TEMPLATES), false)), ...(await readTemplates(builtInFolder, true))];
   const picked = await vscode.window.showQuickPick(
     templates.map((t) => ({ label: t.name, description: t.builtIn ? 'built-in' : 'workspace template', detail: describeTemplate(t.text), template: t })),
-    { title: 'New Pipeline', placeHolder: 'Start from a template', matchOnDetail: true },
+    { title: vscode.l10n.t('New Pipeline'), placeHolder: vscode.l10n.t('Start from a template'), matchOnDetail: true },
   );
   if (picked === undefined) return;
   const typed = await vscode.window.showInputBox({
-    title: 'New Pipeline',
-    prompt: `File name in ${folder.name}`,
+    title: vscode.l10n.t('New Pipeline'),
+    prompt: vscode.l10n.t('File name in {0}', folder.name),
     value: `${picked.template.name}.pipeline.yaml`,
     valueSelection: [0, picked.template.name.length],
     validateInput: (value) => (pipelineFileName(value) === undefined ? 'A file name such as orders.pipeline.yaml' : undefined),
@@ -66,7 +66,7 @@ async function newPipeline(builtInFolder: string): Promise<void> {
   try {
     await writeFile(path, instantiate(picked.template.text, pipelineStem(fileName)), { encoding: 'utf8', flag: 'wx' });
   } catch (error) {
-    void vscode.window.showErrorMessage(`Cannot create ${path}: ${error instanceof Error ? error.message : String(error)}`);
+    void vscode.window.showErrorMessage(vscode.l10n.t('Cannot create {0}: {1}', path, error instanceof Error ? error.message : String(error)));
     return;
   }
   await vscode.window.showTextDocument(vscode.Uri.file(path));
@@ -74,13 +74,13 @@ async function newPipeline(builtInFolder: string): Promise<void> {
 
 async function saveAsTemplate(uri: vscode.Uri | undefined): Promise<void> {
   if (uri === undefined || !/\.pipeline\.ya?ml$/.test(uri.path)) {
-    void vscode.window.showInformationMessage('Open a pipeline file (*.pipeline.yaml) to save it as a template.');
+    void vscode.window.showInformationMessage(vscode.l10n.t('Open a pipeline file (*.pipeline.yaml) to save it as a template.'));
     return;
   }
   const folder = vscode.workspace.getWorkspaceFolder(uri) ?? (await pickFolder('the template is saved in it'));
   if (folder === undefined) return;
   const stem = pipelineStem(uri.path.slice(uri.path.lastIndexOf('/') + 1));
-  const typed = await vscode.window.showInputBox({ title: 'Save as Template', prompt: 'Template name', value: stem, validateInput: (v) => (templateStem(v) === undefined ? 'Letters, digits, - _ and . only' : undefined) });
+  const typed = await vscode.window.showInputBox({ title: vscode.l10n.t('Save as Template'), prompt: vscode.l10n.t('Template name'), value: stem, validateInput: (v) => (templateStem(v) === undefined ? 'Letters, digits, - _ and . only' : undefined) });
   const name = typed === undefined ? undefined : templateStem(typed);
   if (name === undefined) return;
   const dir = join(folder.uri.fsPath, ...WORKSPACE_TEMPLATES);
@@ -90,9 +90,9 @@ async function saveAsTemplate(uri: vscode.Uri | undefined): Promise<void> {
   try {
     await writeFile(target, document.getText(), { encoding: 'utf8', flag: 'wx' });
   } catch {
-    const answer = await vscode.window.showWarningMessage(`A template named '${name}' exists. Replace it?`, { modal: true }, 'Replace');
+    const answer = await vscode.window.showWarningMessage(vscode.l10n.t('A template named \'{0}\' exists. Replace it?', name), { modal: true }, 'Replace');
     if (answer !== 'Replace') return;
     await writeFile(target, document.getText(), 'utf8');
   }
-  void vscode.window.showInformationMessage(`Saved as template '${name}' (${vscode.workspace.asRelativePath(target)}); "New Pipeline…" offers it.`);
+  void vscode.window.showInformationMessage(vscode.l10n.t('Saved as template \'{0}\' ({1}); "New Pipeline…" offers it.', name, vscode.workspace.asRelativePath(target)));
 }

@@ -47,7 +47,7 @@ export class TriggerEnablement {
     if (triggersSetting() !== 'ask' || this.allowed !== undefined || !HAS_TRIGGERS.test(document.getText())) return;
     this.asked = true;
     const choice = await vscode.window.showInformationMessage(
-      'Enable triggers for this workspace? Pipelines with triggers will then run on their own (schedules, file changes, chaining) while this workspace is open.',
+      vscode.l10n.t('Enable triggers for this workspace? Pipelines with triggers will then run on their own (schedules, file changes, chaining) while this workspace is open.'),
       ENABLE, NOT_HERE,
     );
     if (choice === undefined) return;

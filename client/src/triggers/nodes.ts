@@ -57,7 +57,7 @@ export class RefusedFileNode extends UpcomingNode {
   toTreeItem(): vscode.TreeItem {
     const at = this.location;
     const item = new vscode.TreeItem(at === undefined ? this.reason : (at.file.split(/[\\/]/).at(-1) ?? at.file), vscode.TreeItemCollapsibleState.None);
-    item.description = 'has errors: keeps no triggers';
+    item.description = vscode.l10n.t('has errors: keeps no triggers');
     item.tooltip = this.reason;
     item.iconPath = new vscode.ThemeIcon('error');
     item.contextValue = 'trigger.refusedFile';

@@ -12,14 +12,14 @@ export function registerTriggerStatusBar(controller: TriggerController): vscode.
     const states = controller.allStates;
     const triggers = states.flatMap((s) => s.triggers).filter((t) => !t.disabled);
     if (!controller.isActive) {
-      item.text = '$(clock) Triggers off';
-      item.tooltip = 'Pipeline Studio triggers are off in this workspace. Click for the menu.';
+      item.text = vscode.l10n.t('$(clock) Triggers off');
+      item.tooltip = vscode.l10n.t('Pipeline Studio triggers are off in this workspace. Click for the menu.');
       return;
     }
     const now = Date.now();
     const next = triggers.filter((t) => t.next !== undefined).sort((a, b) => (a.next ?? 0) - (b.next ?? 0))[0];
     const follower = states.length > 0 && states.every((s) => !s.leader);
-    item.text = `$(clock) ${triggers.length} trigger${triggers.length === 1 ? '' : 's'}${next?.next !== undefined ? ` · next ${formatWhen(next.next, now)} (${formatRelative(next.next, now)})` : ''}`;
+    item.text = vscode.l10n.t('$(clock) {0} trigger{1}{2}', triggers.length, triggers.length === 1 ? '' : 's', next?.next !== undefined ? ` · next ${formatWhen(next.next, now)} (${formatRelative(next.next, now)})` : '');
     item.tooltip = [
       'Pipeline Studio triggers are on.',
       next !== undefined ? `Next: ${next.trigger} of ${next.pipeline}.` : 'No clock trigger fires.',

@@ -50,17 +50,17 @@ export class TriggerCodeLensProvider implements vscode.CodeLensProvider, vscode.
       const next = listing !== undefined && !document.isDirty ? listing.next : CLOCK_KINDS.has(trigger.kind) ? nextFireAfter(trigger, now) : undefined;
       const when = CLOCK_KINDS.has(trigger.kind) ? formatNext(next, now) : trigger.kind === 'files' ? `on change of ${trigger.files.map((f) => f.value).join(', ')}` : `after ${trigger.after?.value.trim() ?? '?'} (${trigger.afterStatus})`;
       if (!active) {
-        lenses.push(new vscode.CodeLens(range, { title: `${when} · triggers off`, command: ENABLE_TRIGGERS, tooltip: 'Triggers are not enabled for this workspace: click to enable them' }));
+        lenses.push(new vscode.CodeLens(range, { title: vscode.l10n.t('{0} · triggers off', when), command: ENABLE_TRIGGERS, tooltip: vscode.l10n.t('Triggers are not enabled for this workspace: click to enable them') }));
         continue;
       }
       if (disabled) {
-        lenses.push(new vscode.CodeLens(range, { title: `disabled · ${when}`, command: ENABLE_TRIGGER, arguments: [ref], tooltip: 'Disabled on this store, for every window and scheduler: click to enable it again' }));
+        lenses.push(new vscode.CodeLens(range, { title: vscode.l10n.t('disabled · {0}', when), command: ENABLE_TRIGGER, arguments: [ref], tooltip: vscode.l10n.t('Disabled on this store, for every window and scheduler: click to enable it again') }));
         continue;
       }
       lenses.push(
-        new vscode.CodeLens(range, { title: when, command: SHOW_UPCOMING, tooltip: next !== undefined ? new Date(next).toString() : 'Show the upcoming fires' }),
-        new vscode.CodeLens(range, { title: 'Run now', command: RUN_TRIGGER_NOW, arguments: [ref], tooltip: `Run '${trigger.name}' now, with its variables` }),
-        new vscode.CodeLens(range, { title: 'Disable', command: DISABLE_TRIGGER, arguments: [ref], tooltip: 'Stop this trigger firing, for every window and scheduler on its store (the file is not changed)' }),
+        new vscode.CodeLens(range, { title: when, command: SHOW_UPCOMING, tooltip: next !== undefined ? new Date(next).toString() : vscode.l10n.t('Show the upcoming fires') }),
+        new vscode.CodeLens(range, { title: vscode.l10n.t('Run now'), command: RUN_TRIGGER_NOW, arguments: [ref], tooltip: vscode.l10n.t('Run \'{0}\' now, with its variables', trigger.name) }),
+        new vscode.CodeLens(range, { title: vscode.l10n.t('Disable'), command: DISABLE_TRIGGER, arguments: [ref], tooltip: vscode.l10n.t('Stop this trigger firing, for every window and scheduler on its store (the file is not changed)') }),
       );
     }
     return lenses;

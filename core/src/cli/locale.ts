@@ -15,9 +15,13 @@ export function localeOf(env: NodeJS.ProcessEnv): string {
   return language === '' || language === 'c' || language === 'posix' ? 'en' : language;
 }
 
-/** Loads the bundle of `locale` when there is one (English needs none). */
+/**
+ * Loads the bundle of `locale` when there is one (English needs none): the CLI's environment
+ * language, or the language server's `locale` from the editor ("fr", "fr-ca" → the French bundle).
+ */
 export function useLocale(locale: string): void {
-  const bundle = BUNDLES[locale];
+  const lower = locale.toLowerCase();
+  const bundle = BUNDLES[lower] ?? BUNDLES[lower.split(/[_-]/)[0] ?? ''];
   l10n.config({ contents: bundle ?? {} });
 }
 

@@ -1,3 +1,4 @@
+import * as l10n from '@vscode/l10n';
 import { PRECEDENCE, type BinaryOperator, type Expr, type ExprError, type Segment } from './ast.ts';
 import { tokenize, type Token } from './lexer.ts';
 
@@ -32,7 +33,7 @@ class ParseError extends Error {
 export function parseExpression(src: string, base = 0): ParseResult {
   const { tokens, error } = tokenize(src, base);
   if (error !== undefined) return { expr: undefined, error };
-  if (tokens.length === 1) return { expr: undefined, error: { start: base, end: base + src.length, message: 'Empty expression.' } };
+  if (tokens.length === 1) return { expr: undefined, error: { start: base, end: base + src.length, message: l10n.t('Empty expression.') } };
   const parser = new Parser(src, base, tokens);
   try {
     return { expr: parser.parseAll(), error: undefined };

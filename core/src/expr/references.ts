@@ -1,3 +1,4 @@
+import * as l10n from '@vscode/l10n';
 import type { RefExpr, Segment, Span } from './ast.ts';
 import { didYouMean } from '../util/didYouMean.ts';
 
@@ -31,7 +32,7 @@ function choices(items: readonly string[]): string {
 
 function suggest(word: string, candidates: readonly string[]): string {
   const s = didYouMean(word, candidates);
-  return s === undefined ? '' : ` Did you mean '${s}'?`;
+  return s === undefined ? '' : l10n.t(' Did you mean \'{0}\'?', s);
 }
 
 function span(s: Span): Span {

@@ -1,3 +1,4 @@
+import * as l10n from '@vscode/l10n';
 import { diagnostic, type Span } from '../model/diagnostic.ts';
 import { readApproval } from './readApproval.ts';
 import { readGroup } from './readGroup.ts';
@@ -40,11 +41,11 @@ export function buildPipeline(root: YNode | undefined, text: string, fileName: s
   };
   const wholeFile = { start: 0, end: Math.min(text.length, Math.max(0, text.indexOf('\n') === -1 ? text.length : text.indexOf('\n'))) };
   if (root === undefined || (root.kind === 'scalar' && root.value === null)) {
-    r.error('no-blocks', wholeFile, 'This pipeline has no blocks; add a `blocks:` mapping with at least one block.');
+    r.error('no-blocks', wholeFile, l10n.t('This pipeline has no blocks; add a `blocks:` mapping with at least one block.'));
     return pipeline;
   }
   if (root.kind !== 'map') {
-    r.error('invalid-type', root.span, 'A pipeline file must be a YAML mapping with at least a `blocks:` key.');
+    r.error('invalid-type', root.span, l10n.t('A pipeline file must be a YAML mapping with at least a `blocks:` key.'));
     return pipeline;
   }
   pipeline.root = root;
@@ -83,7 +84,7 @@ export function buildPipeline(root: YNode | undefined, text: string, fileName: s
   if (blocksMap) readBlocks(r, blocksMap, pipeline);
   if (pipeline.blocks.length === 0) {
     const at = blocks ? blocks.key.span : wholeFile;
-    r.error('no-blocks', at, blocks ? '`blocks` is empty; add at least one block with a `run` command.' : 'This pipeline has no `blocks:`; add at least one block with a `run` command.');
+    r.error('no-blocks', at, blocks ? l10n.t('`blocks` is empty; add at least one block with a `run` command.') : l10n.t('This pipeline has no `blocks:`; add at least one block with a `run` command.'));
   }
   return pipeline;
 }
@@ -103,7 +104,7 @@ function readVariables(r: NodeReader, pair: YPair, into: Map<string, VariableDef
   if (!map) return;
   for (const [name, entry] of r.pairs(map, undefined, '`variables`')) {
     if (!VARIABLE_NAME_PATTERN.test(name)) {
-      r.error('invalid-value', entry.key.span, `Variable name '${name}' must be letters, digits and _ (not starting with a digit), since it also becomes the environment variable PIPELINE_VAR_${name.toUpperCase()}.`);
+      r.error('invalid-value', entry.key.span, l10n.t('Variable name \'{0}\' must be letters, digits and _ (not starting with a digit), since it also becomes the environment variable PIPELINE_VAR_{1}.', name, name.toUpperCase()));
       continue;
     }
     into.set(name, readVariable(r, name, entry));
@@ -129,7 +130,7 @@ function readVariable(r: NodeReader, name: string, entry: YPair): VariableDef {
     const value = r.string(type.value, '`type`', type.key.span);
     if (value !== undefined) {
       if ((VARIABLE_TYPES as readonly string[]).includes(value)) def.type = value as VariableType;
-      else r.error('invalid-value', type.value?.span ?? type.key.span, `Variable type '${value}' is not one of ${VARIABLE_TYPES.join(', ')}.`, didYouMean(value, VARIABLE_TYPES));
+      else r.error('invalid-value', type.value?.span ?? type.key.span, l10n.t('Variable type \'{0}\' is not one of {1}.', value, VARIABLE_TYPES.join(', ')), didYouMean(value, VARIABLE_TYPES));
     }
   }
   const enumPair = spec.get('enum');
@@ -138,11 +139,11 @@ function readVariable(r: NodeReader, name: string, entry: YPair): VariableDef {
       def.enum = [];
       for (const item of enumPair.value.items) {
         if (item.kind === 'scalar') def.enum.push(item.value);
-        else r.error('invalid-type', item.span, `Values of \`enum\` must be strings, numbers or booleans, not ${item.kind === 'map' ? 'a mapping' : 'a list'}.`);
+        else r.error('invalid-type', item.span, l10n.t('Values of `enum` must be strings, numbers or booleans, not {0}.', item.kind === 'map' ? 'a mapping' : 'a list'));
       }
-      if (def.enum.length === 0) r.error('invalid-value', enumPair.value.span, '`enum` needs at least one value.');
+      if (def.enum.length === 0) r.error('invalid-value', enumPair.value.span, l10n.t('`enum` needs at least one value.'));
     } else {
-      r.error('invalid-type', enumPair.value?.span ?? enumPair.key.span, '`enum` must be a list of allowed values.');
+      r.error('invalid-type', enumPair.value?.span ?? enumPair.key.span, l10n.t('`enum` must be a list of allowed values.'));
     }
   }
   const dflt = spec.get('default');
@@ -151,7 +152,7 @@ function readVariable(r: NodeReader, name: string, entry: YPair): VariableDef {
       def.default = dflt.value?.kind === 'scalar' ? dflt.value.value : null;
       checkDefault(r, def, dflt.value?.span ?? dflt.key.span);
     } else {
-      r.error('invalid-type', dflt.value.span, `The default of variable '${name}' must be a string, number or boolean.`);
+      r.error('invalid-type', dflt.value.span, l10n.t('The default of variable \'{0}\' must be a string, number or boolean.', name));
     }
   }
   return def;
@@ -161,10 +162,10 @@ function checkDefault(r: NodeReader, def: VariableDef, span: Span): void {
   const v = def.default;
   if (v === null) return;
   const type = def.type ?? 'string';
-  if (type === 'number' && typeof v !== 'number') r.error('invalid-value', span, `The default of '${def.name}' must be a number, since its type is number.`);
-  else if (type === 'boolean' && typeof v !== 'boolean') r.error('invalid-value', span, `The default of '${def.name}' must be true or false, since its type is boolean.`);
+  if (type === 'number' && typeof v !== 'number') r.error('invalid-value', span, l10n.t('The default of \'{0}\' must be a number, since its type is number.', def.name));
+  else if (type === 'boolean' && typeof v !== 'boolean') r.error('invalid-value', span, l10n.t('The default of \'{0}\' must be true or false, since its type is boolean.', def.name));
   if (def.enum !== undefined && def.enum.length > 0 && !def.enum.some((e) => sameValue(e, v))) {
-    r.error('invalid-value', span, `The default of '${def.name}' (${String(v)}) is not among its enum values: ${def.enum.map(String).join(', ')}.`);
+    r.error('invalid-value', span, l10n.t('The default of \'{0}\' ({1}) is not among its enum values: {2}.', def.name, String(v), def.enum.map(String).join(', ')));
   }
 }
 
@@ -179,11 +180,11 @@ function readEnv(r: NodeReader, pair: YPair | undefined, what: string): EnvEntry
   const out: EnvEntry[] = [];
   for (const [name, entry] of r.pairs(map, undefined, what)) {
     if (!/^[A-Za-z_][A-Za-z0-9_]*$/.test(name)) {
-      r.error('invalid-value', entry.key.span, `'${name}' is not a valid environment variable name (letters, digits and _, not starting with a digit).`);
+      r.error('invalid-value', entry.key.span, l10n.t('\'{0}\' is not a valid environment variable name (letters, digits and _, not starting with a digit).', name));
       continue;
     }
     if (entry.value !== undefined && entry.value.kind !== 'scalar') {
-      r.error('invalid-type', entry.value.span, `Environment variable '${name}' must be a string, not ${entry.value.kind === 'map' ? 'a mapping' : 'a list'}.`);
+      r.error('invalid-type', entry.value.span, l10n.t('Environment variable \'{0}\' must be a string, not {1}.', name, entry.value.kind === 'map' ? 'a mapping' : 'a list'));
       continue;
     }
     const value = entry.value ? r.textOf(entry.value) : { value: '', span: entry.key.span, sourceStart: entry.key.span.end, source: '' };
@@ -198,7 +199,7 @@ function readShell(r: NodeReader, pair: YPair | undefined): ShellName | undefine
   const value = r.string(pair.value, '`shell`', pair.key.span);
   if (value === undefined) return undefined;
   if ((SHELLS as readonly string[]).includes(value)) return value as ShellName;
-  r.error('invalid-value', pair.value?.span ?? pair.key.span, `Unknown shell '${value}'; use one of ${SHELLS.join(', ')}.`, didYouMean(value, SHELLS));
+  r.error('invalid-value', pair.value?.span ?? pair.key.span, l10n.t('Unknown shell \'{0}\'; use one of {1}.', value, SHELLS.join(', ')), didYouMean(value, SHELLS));
   return undefined;
 }
 
@@ -225,7 +226,7 @@ function readRetry(r: NodeReader, pair: YPair | undefined): RetryPolicy | undefi
     const v = attempts.value;
     if (v?.kind === 'scalar' && typeof v.value === 'number' && Number.isInteger(v.value) && v.value >= 1) policy.attempts = v.value;
     else {
-      r.error('invalid-retry', v?.span ?? attempts.key.span, '`attempts` is the total number of tries: a whole number, 1 or more.');
+      r.error('invalid-retry', v?.span ?? attempts.key.span, l10n.t('`attempts` is the total number of tries: a whole number, 1 or more.'));
       ok = false;
     }
   }
@@ -240,7 +241,7 @@ function readRetry(r: NodeReader, pair: YPair | undefined): RetryPolicy | undefi
     const v = backoff.value;
     if (v?.kind === 'scalar' && typeof v.value === 'number' && v.value >= 1 && Number.isFinite(v.value)) policy.backoff = v.value;
     else {
-      r.error('invalid-retry', v?.span ?? backoff.key.span, '`backoff` is the factor the delay grows by: a number, 1 or more.');
+      r.error('invalid-retry', v?.span ?? backoff.key.span, l10n.t('`backoff` is the factor the delay grows by: a number, 1 or more.'));
       ok = false;
     }
   }
@@ -249,7 +250,7 @@ function readRetry(r: NodeReader, pair: YPair | undefined): RetryPolicy | undefi
     const ms = r.duration(maxDelay.value, '`max_delay`');
     if (ms === undefined) ok = false;
     else if (ms < policy.delayMs) {
-      r.error('invalid-retry', maxDelay.value?.span ?? maxDelay.key.span, '`max_delay` is smaller than `delay`, so no try would wait as long as `delay` says.');
+      r.error('invalid-retry', maxDelay.value?.span ?? maxDelay.key.span, l10n.t('`max_delay` is smaller than `delay`, so no try would wait as long as `delay` says.'));
       ok = false;
     } else policy.maxDelayMs = ms;
   }
@@ -272,7 +273,7 @@ function readDefaults(r: NodeReader, pair: YPair): Defaults {
 function readBlocks(r: NodeReader, map: YMap, pipeline: Pipeline): void {
   for (const [id, entry] of r.pairs(map, undefined, '`blocks`')) {
     if (!BLOCK_ID_PATTERN.test(id)) {
-      r.error('invalid-block-id', entry.key.span, `Block id '${id}' must start with a letter or _ and contain only letters, digits, _ and -.`);
+      r.error('invalid-block-id', entry.key.span, l10n.t('Block id \'{0}\' must start with a letter or _ and contain only letters, digits, _ and -.', id));
     }
     const block = readBlock(r, id, entry);
     pipeline.blocks.push(block);
@@ -290,9 +291,9 @@ function readBlock(r: NodeReader, id: string, entry: YPair): Block {
   const node = entry.value;
   if (node === undefined || node.kind !== 'map') {
     if (node !== undefined && !(node.kind === 'scalar' && node.value === null)) {
-      r.error('invalid-type', node.span, `Block '${id}' must be a mapping with at least \`run\`, not ${node.kind === 'seq' ? 'a list' : 'a single value'}.`);
+      r.error('invalid-type', node.span, l10n.t('Block \'{0}\' must be a mapping with at least `run`, not {1}.', id, node.kind === 'seq' ? 'a list' : 'a single value'));
     } else {
-      r.error('missing-run', entry.key.span, `Block '${id}' has no \`run\` command.`);
+      r.error('missing-run', entry.key.span, l10n.t('Block \'{0}\' has no `run` command.', id));
     }
     return block;
   }
@@ -301,10 +302,10 @@ function readBlock(r: NodeReader, id: string, entry: YPair): Block {
   const run = spec.get('run');
   block.subPipeline = readSubPipeline(r, spec, id);
   if (!run) {
-    if (!spec.has('pipeline')) r.error('missing-run', entry.key.span, `Block '${id}' has no \`run\` command.`);
+    if (!spec.has('pipeline')) r.error('missing-run', entry.key.span, l10n.t('Block \'{0}\' has no `run` command.', id));
   } else {
     block.run = r.textValue(run.value, '`run`', run.key.span, true);
-    if (block.run && block.run.value.trim() === '') r.error('missing-run', run.value?.span ?? run.key.span, `The \`run\` command of block '${id}' is empty.`);
+    if (block.run && block.run.value.trim() === '') r.error('missing-run', run.value?.span ?? run.key.span, l10n.t('The `run` command of block \'{0}\' is empty.', id));
   }
   block.description = optional(spec.get('description'), (p) => r.string(p.value, '`description`', p.key.span));
   const deps = spec.get('depends_on');
@@ -329,8 +330,8 @@ function readBlock(r: NodeReader, id: string, entry: YPair): Block {
     const seen = new Set<string>();
     for (const item of r.stringList(outputs.value, '`outputs`')) {
       const name = String(item.value);
-      if (!/^[A-Za-z_][A-Za-z0-9_-]*$/.test(name)) r.error('invalid-value', item.span, `Output name '${name}' must be letters, digits, _ and - (not starting with a digit).`);
-      else if (seen.has(name)) r.diagnostics.push(diagnostic('invalid-value', 'warning', item.span, `Output '${name}' is declared twice.`));
+      if (!/^[A-Za-z_][A-Za-z0-9_-]*$/.test(name)) r.error('invalid-value', item.span, l10n.t('Output name \'{0}\' must be letters, digits, _ and - (not starting with a digit).', name));
+      else if (seen.has(name)) r.diagnostics.push(diagnostic('invalid-value', 'warning', item.span, l10n.t('Output \'{0}\' is declared twice.', name)));
       seen.add(name);
       block.outputs.push({ name, span: item.span });
     }

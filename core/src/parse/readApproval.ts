@@ -1,3 +1,4 @@
+import * as l10n from '@vscode/l10n';
 import { diagnostic } from '../model/diagnostic.ts';
 import type { ApprovalSpec } from '../model/pipeline.ts';
 import type { YPair } from '../yaml/ast.ts';
@@ -23,10 +24,10 @@ export function readApproval(r: NodeReader, pair: YPair, blockId: string): Appro
     const value = r.string(onTimeout.value, '`on_timeout`', onTimeout.key.span);
     if (value !== undefined && (ON_TIMEOUT as readonly string[]).includes(value)) spec.onTimeout = value as ApprovalSpec['onTimeout'];
     else if (value !== undefined) {
-      r.error('invalid-value', onTimeout.value?.span ?? onTimeout.key.span, `\`on_timeout\` is one of ${ON_TIMEOUT.join(', ')}, not '${value}'.`, didYouMean(value, ON_TIMEOUT));
+      r.error('invalid-value', onTimeout.value?.span ?? onTimeout.key.span, l10n.t('`on_timeout` is one of {0}, not \'{1}\'.', ON_TIMEOUT.join(', '), value), didYouMean(value, ON_TIMEOUT));
     }
     if (timeout === undefined) {
-      r.diagnostics.push(diagnostic('invalid-value', 'warning', onTimeout.key.span, `\`on_timeout\` has no effect without a \`timeout\` in the approval of block '${blockId}'.`));
+      r.diagnostics.push(diagnostic('invalid-value', 'warning', onTimeout.key.span, l10n.t('`on_timeout` has no effect without a `timeout` in the approval of block \'{0}\'.', blockId)));
     }
   }
   return spec;

@@ -1,3 +1,4 @@
+import * as l10n from '@vscode/l10n';
 import {
   CONTAINER_ENGINES, EXECUTOR_TYPES, keysOfType, parseMemory,
   type ContainerEngineChoice, type ExecutorProfile, type ExecutorType, type Resources,
@@ -20,7 +21,7 @@ export function readProfiles(r: NodeReader, pair: YPair | undefined, into: Map<s
   if (map === undefined) return;
   for (const [name, entry] of r.pairs(map, undefined, '`executors`')) {
     if (!EXECUTOR_NAME_PATTERN.test(name)) {
-      r.error('invalid-value', entry.key.span, `Executor name '${name}' must start with a letter or _ and contain only letters, digits, _ and -.`);
+      r.error('invalid-value', entry.key.span, l10n.t('Executor name \'{0}\' must start with a letter or _ and contain only letters, digits, _ and -.', name));
       continue;
     }
     const profile = readProfile(r, name, entry);
@@ -45,12 +46,12 @@ function readProfile(r: NodeReader, name: string, entry: YPair): ExecutorProfile
   const typePair = spec.get('type');
   const typeText = typePair === undefined ? undefined : r.string(typePair.value, '`type`', typePair.key.span);
   if (typePair === undefined || typePair.value === undefined || (typePair.value.kind === 'scalar' && typePair.value.value === null)) {
-    r.error('invalid-value', entry.key.span, `Executor '${name}' needs a \`type\`: one of ${EXECUTOR_TYPES.join(', ')}.`);
+    r.error('invalid-value', entry.key.span, l10n.t('Executor \'{0}\' needs a `type`: one of {1}.', name, EXECUTOR_TYPES.join(', ')));
     return undefined;
   }
   if (typeText === undefined) return undefined;
   if (!(EXECUTOR_TYPES as readonly string[]).includes(typeText)) {
-    r.error('invalid-value', typePair.value?.span ?? typePair.key.span, `Executor type '${typeText}' is not one of ${EXECUTOR_TYPES.join(', ')}.`, didYouMean(typeText, EXECUTOR_TYPES));
+    r.error('invalid-value', typePair.value?.span ?? typePair.key.span, l10n.t('Executor type \'{0}\' is not one of {1}.', typeText, EXECUTOR_TYPES.join(', ')), didYouMean(typeText, EXECUTOR_TYPES));
     return undefined;
   }
   const type = typeText as ExecutorType;
@@ -59,8 +60,8 @@ function readProfile(r: NodeReader, name: string, entry: YPair): ExecutorProfile
   for (const [key, pair] of spec) {
     if (allowed.includes(key)) continue;
     const suggestion = didYouMean(key, allowed);
-    const hint = suggestion === undefined ? ` A ${type} executor takes: ${allowed.join(', ')}.` : ` Did you mean '${suggestion}'?`;
-    r.error('unknown-key', pair.key.span, `Unknown key '${key}' in executor '${name}' (type ${type}).${hint}`, suggestion);
+    const hint = suggestion === undefined ? ` A ${type} executor takes: ${allowed.join(', ')}.` : l10n.t(' Did you mean \'{0}\'?', suggestion);
+    r.error('unknown-key', pair.key.span, l10n.t('Unknown key \'{0}\' in executor \'{1}\' (type {2}).{3}', key, name, type, hint), suggestion);
   }
   const text = (key: string): string | undefined => {
     const pair = spec.get(key);
@@ -71,7 +72,7 @@ function readProfile(r: NodeReader, name: string, entry: YPair): ExecutorProfile
     cpus: undefined, memoryMb: undefined, gres: text('gres'), extra: [], namespace: text('namespace'), serviceAccount: text('service_account'),
   };
   if ((type === 'container' || type === 'argo') && profile.image === undefined) {
-    r.error('invalid-value', entry.key.span, `Executor '${name}' (type ${type}) needs an \`image\`, like python:3.12-slim.`);
+    r.error('invalid-value', entry.key.span, l10n.t('Executor \'{0}\' (type {1}) needs an `image`, like python:3.12-slim.', name, type));
     ok = false;
   }
   const engine = text('engine');
@@ -79,7 +80,7 @@ function readProfile(r: NodeReader, name: string, entry: YPair): ExecutorProfile
     if ((CONTAINER_ENGINES as readonly string[]).includes(engine)) profile.engine = engine as ContainerEngineChoice;
     else {
       const pair = spec.get('engine');
-      r.error('invalid-value', pair?.value?.span ?? entry.key.span, `\`engine\` is one of ${CONTAINER_ENGINES.join(', ')}, not '${engine}'.`, didYouMean(engine, CONTAINER_ENGINES));
+      r.error('invalid-value', pair?.value?.span ?? entry.key.span, l10n.t('`engine` is one of {0}, not \'{1}\'.', CONTAINER_ENGINES.join(', '), engine), didYouMean(engine, CONTAINER_ENGINES));
     }
   }
   const time = spec.get('time');
@@ -97,12 +98,12 @@ export function readMemory(r: NodeReader, pair: YPair): number | undefined {
   const node: YNode | undefined = pair.value;
   if (node === undefined || (node.kind === 'scalar' && node.value === null)) return undefined;
   if (node.kind !== 'scalar') {
-    r.error('invalid-type', node.span, `\`memory\` must be an amount like 16G, not ${describeNode(node)}.`);
+    r.error('invalid-type', node.span, l10n.t('`memory` must be an amount like 16G, not {0}.', describeNode(node)));
     return undefined;
   }
   const parsed = parseMemory(node.value);
   if ('error' in parsed) {
-    r.error('invalid-memory', node.span, `\`memory\`: ${parsed.error}`);
+    r.error('invalid-memory', node.span, l10n.t('`memory`: {0}', parsed.error));
     return undefined;
   }
   return parsed.mb;

@@ -1,3 +1,4 @@
+import * as l10n from '@vscode/l10n';
 import type { EnvEntry, ProfileDef, SubPipelineSpec } from '../model/pipeline.ts';
 import type { YPair } from '../yaml/ast.ts';
 import type { NodeReader } from './reader.ts';
@@ -9,16 +10,16 @@ export function readSubPipeline(r: NodeReader, spec: Map<string, YPair>, blockId
   const file = spec.get('pipeline');
   const given = spec.get('with');
   if (file === undefined) {
-    if (given !== undefined) r.error('invalid-value', given.key.span, `\`with\` of block '${blockId}' has no effect without \`pipeline\`.`);
+    if (given !== undefined) r.error('invalid-value', given.key.span, l10n.t('`with` of block \'{0}\' has no effect without `pipeline`.', blockId));
     return undefined;
   }
   const path = r.textValue(file.value, '`pipeline`', file.key.span);
   if (path === undefined) return undefined;
   if (path.value.trim() === '') {
-    r.error('invalid-value', path.span, `The \`pipeline\` of block '${blockId}' is empty: name a pipeline file, e.g. ./train.pipeline.yaml.`);
+    r.error('invalid-value', path.span, l10n.t('The `pipeline` of block \'{0}\' is empty: name a pipeline file, e.g. ./train.pipeline.yaml.', blockId));
     return undefined;
   }
-  if (spec.has('run')) r.error('invalid-value', file.key.span, `Block '${blockId}' has both \`pipeline\` and \`run\`: a block runs a command or another pipeline, not both.`);
+  if (spec.has('run')) r.error('invalid-value', file.key.span, l10n.t('Block \'{0}\' has both `pipeline` and `run`: a block runs a command or another pipeline, not both.', blockId));
   return { file: path, with: readScalarMap(r, given, `the \`with\` of block '${blockId}'`) };
 }
 
@@ -30,7 +31,7 @@ export function readProfiles(r: NodeReader, pair: YPair | undefined): Map<string
   if (map === undefined) return profiles;
   for (const [name, entry] of r.pairs(map, undefined, '`profiles`')) {
     if (!NAME.test(name)) {
-      r.error('invalid-value', entry.key.span, `Profile name '${name}' must start with a letter or _ and contain only letters, digits, _ and -.`);
+      r.error('invalid-value', entry.key.span, l10n.t('Profile name \'{0}\' must start with a letter or _ and contain only letters, digits, _ and -.', name));
       continue;
     }
     const body = r.map(entry.value, `profile '${name}'`, entry.key.span);
@@ -39,7 +40,7 @@ export function readProfiles(r: NodeReader, pair: YPair | undefined): Map<string
       for (const [key, item] of r.pairs(body, undefined, `profile '${name}'`)) {
         if (key === 'variables') profile.variables = readScalarMap(r, item, `the \`variables\` of profile '${name}'`);
         else if (key === 'env') profile.env = readScalarMap(r, item, `the \`env\` of profile '${name}'`);
-        else r.error('unknown-key', item.key.span, `Unknown key '${key}' in profile '${name}': a profile has \`variables\` and \`env\`.`);
+        else r.error('unknown-key', item.key.span, l10n.t('Unknown key \'{0}\' in profile \'{1}\': a profile has `variables` and `env`.', key, name));
       }
     }
     profiles.set(name, profile);
@@ -55,11 +56,11 @@ function readScalarMap(r: NodeReader, pair: YPair | undefined, what: string): En
   const out: EnvEntry[] = [];
   for (const [name, entry] of r.pairs(map, undefined, what)) {
     if (!NAME.test(name)) {
-      r.error('invalid-value', entry.key.span, `'${name}' in ${what} is not a valid name (letters, digits, _ and -, not starting with a digit).`);
+      r.error('invalid-value', entry.key.span, l10n.t('\'{0}\' in {1} is not a valid name (letters, digits, _ and -, not starting with a digit).', name, what));
       continue;
     }
     if (entry.value !== undefined && entry.value.kind !== 'scalar') {
-      r.error('invalid-type', entry.value.span, `'${name}' in ${what} must be a single value, not ${entry.value.kind === 'map' ? 'a mapping' : 'a list'}.`);
+      r.error('invalid-type', entry.value.span, l10n.t('\'{0}\' in {1} must be a single value, not {2}.', name, what, entry.value.kind === 'map' ? 'a mapping' : 'a list'));
       continue;
     }
     const value = entry.value ? r.textOf(entry.value) : { value: '', span: entry.key.span, sourceStart: entry.key.span.end, source: '' };

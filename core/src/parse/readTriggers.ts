@@ -1,3 +1,4 @@
+import * as l10n from '@vscode/l10n';
 import { diagnostic } from '../model/diagnostic.ts';
 import type { Pipeline } from '../model/pipeline.ts';
 import { TRIGGER_NAME_PATTERN, VARIABLE_NAME_PATTERN } from '../model/schema.ts';
@@ -39,7 +40,7 @@ export function readTriggerKeys(r: NodeReader, top: Map<string, YPair>, pipeline
     const value = pair === undefined ? undefined : r.string(pair.value, `\`${key}\``, pair.key.span);
     if (pair === undefined || value === undefined) return undefined;
     if ((values as readonly string[]).includes(value)) return value as T;
-    r.error('invalid-value', pair.value?.span ?? pair.key.span, `\`${key}\` is one of ${values.join(', ')}, not '${value}'.`, didYouMean(value, values));
+    r.error('invalid-value', pair.value?.span ?? pair.key.span, l10n.t('`{0}` is one of {1}, not \'{2}\'.', key, values.join(', '), value), didYouMean(value, values));
     return undefined;
   };
   pipeline.overlap = choice('overlap', OVERLAP_VALUES) ?? 'skip';
@@ -59,11 +60,11 @@ export function readTriggerKeys(r: NodeReader, top: Map<string, YPair>, pipeline
   if (map === undefined) return;
   for (const [name, entry] of r.pairs(map, undefined, '`triggers`')) {
     if (!TRIGGER_NAME_PATTERN.test(name)) {
-      r.error('invalid-value', entry.key.span, `Trigger name '${name}' must start with a letter or _ and contain only letters, digits, _ and -.`);
+      r.error('invalid-value', entry.key.span, l10n.t('Trigger name \'{0}\' must start with a letter or _ and contain only letters, digits, _ and -.', name));
       continue;
     }
     if (pipeline.triggers.some((t) => t.name === name)) {
-      r.error('invalid-trigger', entry.key.span, `A trigger named '${name}' already exists: \`schedule:\` is the short form of a cron trigger named 'schedule'.`);
+      r.error('invalid-trigger', entry.key.span, l10n.t('A trigger named \'{0}\' already exists: `schedule:` is the short form of a cron trigger named \'schedule\'.', name));
       continue;
     }
     const trigger = readTrigger(r, name, entry, pipeline);
@@ -92,19 +93,19 @@ function readTrigger(r: NodeReader, name: string, entry: YPair, pipeline: Pipeli
   }
   for (const extra of kinds.slice(1)) {
     const pair = spec.get(extra);
-    if (pair) r.error('invalid-trigger', pair.key.span, `Trigger '${name}' already fires on \`${kinds[0] ?? ''}\`; a trigger has one kind, so give \`${extra}\` a trigger of its own.`);
+    if (pair) r.error('invalid-trigger', pair.key.span, l10n.t('Trigger \'{0}\' already fires on `{1}`; a trigger has one kind, so give `{2}` a trigger of its own.', name, kinds[0] ?? '', extra));
     ok = false;
   }
   trigger.kind = kinds[0];
   const kindPair = trigger.kind === undefined ? undefined : spec.get(trigger.kind);
   if (kindPair !== undefined && (kindPair.value === undefined || (kindPair.value.kind === 'scalar' && kindPair.value.value === null))) {
-    r.error('invalid-trigger', kindPair.key.span, `\`${kindPair.key.value ?? ''}\` of trigger '${name}' needs a value.`);
+    r.error('invalid-trigger', kindPair.key.span, l10n.t('`{0}` of trigger \'{1}\' needs a value.', kindPair.key.value ?? '', name));
     ok = false;
   }
   for (const [key, kind] of Object.entries(KIND_OF_KEY)) {
     const pair = spec.get(key);
     if (pair && trigger.kind !== kind) {
-      r.error('invalid-trigger', pair.key.span, `\`${key}\` only applies to \`${kind}\` triggers; trigger '${name}' ${trigger.kind === undefined ? 'has no kind' : `fires on \`${trigger.kind}\``}.`);
+      r.error('invalid-trigger', pair.key.span, l10n.t('`{0}` only applies to `{1}` triggers; trigger \'{2}\' {3}.', key, kind, name, trigger.kind === undefined ? 'has no kind' : `fires on \`${trigger.kind}\``));
     }
   }
 
@@ -115,7 +116,7 @@ function readTrigger(r: NodeReader, name: string, entry: YPair, pipeline: Pipeli
       if (isValidTimeZone(zone.value)) trigger.timezone = zone.value;
       else {
         const suggestion = didYouMean(zone.value, timeZones());
-        r.error('invalid-timezone', zone.span, `Unknown time zone '${zone.value}'; use an IANA name like Europe/Paris or America/New_York.${suggestion === undefined ? '' : ` Did you mean '${suggestion}'?`}`, suggestion);
+        r.error('invalid-timezone', zone.span, l10n.t('Unknown time zone \'{0}\'; use an IANA name like Europe/Paris or America/New_York.{1}', zone.value, suggestion === undefined ? '' : l10n.t(' Did you mean \'{0}\'?', suggestion)), suggestion);
         ok = false;
       }
     }
@@ -133,7 +134,7 @@ function readTrigger(r: NodeReader, name: string, entry: YPair, pipeline: Pipeli
   const every = spec.get('every');
   if (every) {
     const ms = r.duration(every.value, '`every`');
-    if (ms === 0) r.error('invalid-duration', every.value?.span ?? every.key.span, '`every` must be longer than zero.');
+    if (ms === 0) r.error('invalid-duration', every.value?.span ?? every.key.span, l10n.t('`every` must be longer than zero.'));
     if (ms === undefined || ms === 0) ok = false;
     else trigger.everyMs = ms;
   }
@@ -148,7 +149,7 @@ function readTrigger(r: NodeReader, name: string, entry: YPair, pipeline: Pipeli
   const always = spec.get('always');
   if (always) {
     const value = r.boolean(always.value, '`always`');
-    if (value === false) r.error('invalid-trigger', always.value?.span ?? always.key.span, `\`always: false\` never fires; remove trigger '${name}' instead.`);
+    if (value === false) r.error('invalid-trigger', always.value?.span ?? always.key.span, l10n.t('`always: false` never fires; remove trigger \'{0}\' instead.', name));
     if (value !== true) ok = false;
   }
   const files = spec.get('files');
@@ -156,12 +157,12 @@ function readTrigger(r: NodeReader, name: string, entry: YPair, pipeline: Pipeli
     for (const item of r.stringList(files.value, '`files`')) {
       const glob = r.textOf(item);
       if (/^([\\/]|[A-Za-z]:)/.test(glob.value) || glob.value.split(/[\\/]/).includes('..')) {
-        r.error('invalid-trigger', glob.span, `'${glob.value}' leaves the pipeline's folder; \`files\` globs are relative to it and stay inside it.`);
+        r.error('invalid-trigger', glob.span, l10n.t('\'{0}\' leaves the pipeline\'s folder; `files` globs are relative to it and stay inside it.', glob.value));
         ok = false;
       } else trigger.files.push(glob);
     }
     if (trigger.files.length === 0 && ok) {
-      r.error('invalid-trigger', files.value?.span ?? files.key.span, '`files` needs at least one glob, like "data/**/*.csv".');
+      r.error('invalid-trigger', files.value?.span ?? files.key.span, l10n.t('`files` needs at least one glob, like "data/**/*.csv".'));
       ok = false;
     }
   }
@@ -170,7 +171,7 @@ function readTrigger(r: NodeReader, name: string, entry: YPair, pipeline: Pipeli
     const value = r.textValue(after.value, '`after`', after.key.span);
     if (value === undefined) ok = false;
     else if (!/\.pipeline\.ya?ml$/i.test(value.value.trim())) {
-      r.error('invalid-trigger', value.span, `\`after\` names another pipeline file (like extract.pipeline.yaml), not '${value.value}'.`);
+      r.error('invalid-trigger', value.span, l10n.t('`after` names another pipeline file (like extract.pipeline.yaml), not \'{0}\'.', value.value));
       ok = false;
     } else trigger.after = value;
   }
@@ -178,7 +179,7 @@ function readTrigger(r: NodeReader, name: string, entry: YPair, pipeline: Pipeli
   if (status) {
     const value = r.string(status.value, '`status`', status.key.span);
     if (value !== undefined && (AFTER_STATUS_VALUES as readonly string[]).includes(value)) trigger.afterStatus = value as TriggerDef['afterStatus'];
-    else if (value !== undefined) r.error('invalid-value', status.value?.span ?? status.key.span, `\`status\` is one of ${AFTER_STATUS_VALUES.join(', ')}, not '${value}'.`, didYouMean(value, AFTER_STATUS_VALUES));
+    else if (value !== undefined) r.error('invalid-value', status.value?.span ?? status.key.span, l10n.t('`status` is one of {0}, not \'{1}\'.', AFTER_STATUS_VALUES.join(', '), value), didYouMean(value, AFTER_STATUS_VALUES));
   }
   trigger.debounceMs = durationOf(r, spec.get('debounce'), '`debounce`') ?? DEFAULT_DEBOUNCE_MS;
   trigger.minGapMs = durationOf(r, spec.get('min_gap'), '`min_gap`') ?? 0;
@@ -188,10 +189,10 @@ function readTrigger(r: NodeReader, name: string, entry: YPair, pipeline: Pipeli
   if (onTimeout) {
     const value = r.string(onTimeout.value, '`on_timeout`', onTimeout.key.span);
     if (value !== undefined && (ON_TIMEOUT_VALUES as readonly string[]).includes(value)) trigger.onTimeout = value as TriggerDef['onTimeout'];
-    else if (value !== undefined) r.error('invalid-value', onTimeout.value?.span ?? onTimeout.key.span, `\`on_timeout\` is one of ${ON_TIMEOUT_VALUES.join(', ')}, not '${value}'.`, didYouMean(value, ON_TIMEOUT_VALUES));
+    else if (value !== undefined) r.error('invalid-value', onTimeout.value?.span ?? onTimeout.key.span, l10n.t('`on_timeout` is one of {0}, not \'{1}\'.', ON_TIMEOUT_VALUES.join(', '), value), didYouMean(value, ON_TIMEOUT_VALUES));
   }
   if (onTimeout && trigger.timeoutMs === undefined) {
-    r.diagnostics.push(diagnostic('invalid-trigger', 'warning', onTimeout.key.span, `\`on_timeout\` has no effect without a \`timeout\` in trigger '${name}'.`));
+    r.diagnostics.push(diagnostic('invalid-trigger', 'warning', onTimeout.key.span, l10n.t('`on_timeout` has no effect without a `timeout` in trigger \'{0}\'.', name)));
   }
 
   const between = spec.get('between');
@@ -227,8 +228,8 @@ function firesAtAll(r: NodeReader, trigger: TriggerDef, spec: Map<string, YPair>
   if (nextFireAfter(trigger, NEVER_FIRES_REFERENCE, {}, limited ? WINDOW_HORIZON_DAYS : NEVER_FIRES_HORIZON_DAYS) !== undefined) return true;
   const pair = spec.get(limited ? (spec.has('between') ? 'between' : 'days') : trigger.kind);
   const at = pair?.value?.span ?? pair?.key.span ?? trigger.nameSpan;
-  if (limited) r.error('invalid-window', at, `Trigger '${trigger.name}' never fires: no time of its \`${trigger.kind}\` within a year falls inside its \`between\`/\`days\` window.`);
-  else r.error('invalid-cron', at, `The cron of trigger '${trigger.name}' matches no date, so it never fires.`);
+  if (limited) r.error('invalid-window', at, l10n.t('Trigger \'{0}\' never fires: no time of its `{1}` within a year falls inside its `between`/`days` window.', trigger.name, trigger.kind));
+  else r.error('invalid-cron', at, l10n.t('The cron of trigger \'{0}\' matches no date, so it never fires.', trigger.name));
   return false;
 }
 
@@ -242,17 +243,17 @@ function readTriggerVariables(r: NodeReader, pair: YPair | undefined, trigger: T
   if (map === undefined) return;
   for (const [name, entry] of r.pairs(map, undefined, `the \`variables\` of trigger '${trigger.name}'`)) {
     if (!VARIABLE_NAME_PATTERN.test(name)) {
-      r.error('invalid-value', entry.key.span, `Variable name '${name}' must be letters, digits and _ (not starting with a digit).`);
+      r.error('invalid-value', entry.key.span, l10n.t('Variable name \'{0}\' must be letters, digits and _ (not starting with a digit).', name));
       continue;
     }
     const value = entry.value;
     if (value === undefined || value.kind !== 'scalar' || value.value === null) {
-      r.error('invalid-type', value?.span ?? entry.key.span, `The value of '${name}' for trigger '${trigger.name}' must be a string, number or boolean.`);
+      r.error('invalid-type', value?.span ?? entry.key.span, l10n.t('The value of \'{0}\' for trigger \'{1}\' must be a string, number or boolean.', name, trigger.name));
       continue;
     }
     if (!pipeline.variables.has(name)) {
       const suggestion = didYouMean(name, pipeline.variables.keys());
-      r.error('unknown-variable', entry.key.span, `Trigger '${trigger.name}' sets '${name}', which is not among the pipeline's \`variables\`.${suggestion === undefined ? '' : ` Did you mean '${suggestion}'?`}`, suggestion);
+      r.error('unknown-variable', entry.key.span, l10n.t('Trigger \'{0}\' sets \'{1}\', which is not among the pipeline\'s `variables`.{2}', trigger.name, name, suggestion === undefined ? '' : l10n.t(' Did you mean \'{0}\'?', suggestion)), suggestion);
       continue;
     }
     trigger.variables[name] = value.value;

@@ -1,3 +1,4 @@
+import * as l10n from '@vscode/l10n';
 import { diagnostic, type Diagnostic, type Span } from '../model/diagnostic.ts';
 import type { TextValue } from '../model/pipeline.ts';
 import { KEYS, type KeyContext } from '../model/schema.ts';
@@ -29,16 +30,16 @@ export class NodeReader {
       const name = pair.key.value === null ? '' : String(pair.key.value);
       const first = out.get(name);
       if (first !== undefined) {
-        this.diagnostics.push(diagnostic('duplicate-key', 'error', pair.key.span, `Duplicate key '${name}' in ${where}; only the first is used.`, {
-          related: [{ span: first.key.span, message: `first '${name}' is here` }],
+        this.diagnostics.push(diagnostic('duplicate-key', 'error', pair.key.span, l10n.t('Duplicate key \'{0}\' in {1}; only the first is used.', name, where), {
+          related: [{ span: first.key.span, message: l10n.t('first \'{0}\' is here', name) }],
         }));
         continue;
       }
       out.set(name, pair);
       if (known !== undefined && !known.has(name)) {
         const suggestion = didYouMean(name, known.keys());
-        const hint = suggestion === undefined ? ` Allowed: ${[...known.keys()].join(', ')}.` : ` Did you mean '${suggestion}'?`;
-        this.error('unknown-key', pair.key.span, `Unknown key '${name}' in ${where}.${hint}`, suggestion);
+        const hint = suggestion === undefined ? l10n.t(' Allowed: {0}.', [...known.keys()].join(', ')) : l10n.t(' Did you mean \'{0}\'?', suggestion);
+        this.error('unknown-key', pair.key.span, l10n.t('Unknown key \'{0}\' in {1}.{2}', name, where, hint), suggestion);
       }
     }
     return out;
@@ -47,7 +48,7 @@ export class NodeReader {
   map(node: YNode | undefined, what: string, at: Span): YMap | undefined {
     if (node?.kind === 'map') return node;
     if (node === undefined || (node.kind === 'scalar' && node.value === null)) return undefined;
-    this.error('invalid-type', node.span, `${what} must be a mapping, not ${describeNode(node)}.`);
+    this.error('invalid-type', node.span, l10n.t('{0} must be a mapping, not {1}.', what, describeNode(node)));
     void at;
     return undefined;
   }
@@ -55,11 +56,11 @@ export class NodeReader {
   /** A string, also accepting numbers and booleans written where text is expected (`name: 2024`). */
   textValue(node: YNode | undefined, what: string, at: Span, required = false): TextValue | undefined {
     if (node === undefined || (node.kind === 'scalar' && node.value === null)) {
-      if (required) this.error('invalid-type', node?.span ?? at, `${what} needs a value.`);
+      if (required) this.error('invalid-type', node?.span ?? at, l10n.t('{0} needs a value.', what));
       return undefined;
     }
     if (node.kind !== 'scalar') {
-      this.error('invalid-type', node.span, `${what} must be a string, not ${describeNode(node)}.`);
+      this.error('invalid-type', node.span, l10n.t('{0} must be a string, not {1}.', what, describeNode(node)));
       return undefined;
     }
     return this.textOf(node);
@@ -79,23 +80,23 @@ export class NodeReader {
     if (node.kind === 'scalar' && typeof node.value === 'boolean') return node.value;
     const suggestion = node.kind === 'scalar' && typeof node.value === 'string' && /^(yes|on|y)$/i.test(node.value) ? 'true'
       : node.kind === 'scalar' && typeof node.value === 'string' && /^(no|off|n)$/i.test(node.value) ? 'false' : undefined;
-    this.error('invalid-type', node.span, `${what} must be true or false, not ${describeNode(node)}.`, suggestion);
+    this.error('invalid-type', node.span, l10n.t('{0} must be true or false, not {1}.', what, describeNode(node)), suggestion);
     return undefined;
   }
 
   number(node: YNode | undefined, what: string, options: { integer?: boolean; min?: number; minExclusive?: boolean }): number | undefined {
     if (node === undefined || (node.kind === 'scalar' && node.value === null)) return undefined;
     if (node.kind !== 'scalar' || typeof node.value !== 'number' || Number.isNaN(node.value)) {
-      this.error('invalid-type', node.span, `${what} must be a number, not ${describeNode(node)}.`);
+      this.error('invalid-type', node.span, l10n.t('{0} must be a number, not {1}.', what, describeNode(node)));
       return undefined;
     }
     const v = node.value;
     if (options.integer === true && !Number.isInteger(v)) {
-      this.error('invalid-value', node.span, `${what} must be a whole number, not ${v}.`);
+      this.error('invalid-value', node.span, l10n.t('{0} must be a whole number, not {1}.', what, v));
       return undefined;
     }
     if (options.min !== undefined && (options.minExclusive === true ? v <= options.min : v < options.min)) {
-      this.error('invalid-value', node.span, `${what} must be ${options.minExclusive === true ? 'greater than' : 'at least'} ${options.min}, not ${v}.`);
+      this.error('invalid-value', node.span, l10n.t('{0} must be {1} {2}, not {3}.', what, options.minExclusive === true ? 'greater than' : 'at least', options.min, v));
       return undefined;
     }
     return v;
@@ -104,7 +105,7 @@ export class NodeReader {
   duration(node: YNode | undefined, what: string): number | undefined {
     if (node === undefined || (node.kind === 'scalar' && node.value === null)) return undefined;
     if (node.kind !== 'scalar') {
-      this.error('invalid-duration', node.span, `${what} must be a duration like 90s, 5m or 1h30m, not ${describeNode(node)}.`);
+      this.error('invalid-duration', node.span, l10n.t('{0} must be a duration like 90s, 5m or 1h30m, not {1}.', what, describeNode(node)));
       return undefined;
     }
     const parsed = parseDuration(node.value);
@@ -120,13 +121,13 @@ export class NodeReader {
     if (node === undefined || (node.kind === 'scalar' && node.value === null)) return [];
     if (node.kind === 'scalar') return [node];
     if (node.kind === 'map') {
-      this.error('invalid-type', node.span, `${what} must be a list, not a mapping.`);
+      this.error('invalid-type', node.span, l10n.t('{0} must be a list, not a mapping.', what));
       return [];
     }
     const out: YScalar[] = [];
     for (const item of node.items) {
       if (item.kind === 'scalar' && item.value !== null) out.push(item);
-      else this.error('invalid-type', item.span, `Each entry of ${what} must be a string, not ${describeNode(item)}.`);
+      else this.error('invalid-type', item.span, l10n.t('Each entry of {0} must be a string, not {1}.', what, describeNode(item)));
     }
     return out;
   }

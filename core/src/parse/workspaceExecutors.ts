@@ -1,3 +1,4 @@
+import * as l10n from '@vscode/l10n';
 import { readFileSync, statSync } from 'node:fs';
 import { dirname, isAbsolute, join } from 'node:path';
 import { diagnostic, type Diagnostic } from '../model/diagnostic.ts';
@@ -35,13 +36,13 @@ export function validateExecutorsFile(text: string, path?: string): ExecutorsFil
     const diagnostics = [...pre.diagnostics, ...yaml.diagnostics];
     const root = yaml.root;
     if (root !== undefined && !(root.kind === 'scalar' && root.value === null)) {
-      if (root.kind !== 'map') r.error('invalid-type', root.span, 'An executors file is a mapping with one key, `executors`, like the `executors:` of a pipeline.');
+      if (root.kind !== 'map') r.error('invalid-type', root.span, l10n.t('An executors file is a mapping with one key, `executors`, like the `executors:` of a pipeline.'));
       else {
         const top = r.pairs(root, undefined, 'the executors file');
         for (const [key, pair] of top) {
           if (key === 'executors') continue;
           const suggestion = didYouMean(key, ['executors']);
-          r.error('unknown-key', pair.key.span, `Unknown key '${key}' in the executors file: it holds only \`executors\`.${suggestion === undefined ? '' : ` Did you mean '${suggestion}'?`}`, suggestion);
+          r.error('unknown-key', pair.key.span, l10n.t('Unknown key \'{0}\' in the executors file: it holds only `executors`.{1}', key, suggestion === undefined ? '' : l10n.t(' Did you mean \'{0}\'?', suggestion)), suggestion);
         }
         readProfiles(r, top.get('executors'), profiles);
       }
@@ -50,7 +51,7 @@ export function validateExecutorsFile(text: string, path?: string): ExecutorsFil
     diagnostics.push(...r.diagnostics);
     return { profiles, diagnostics: diagnostics.sort((a, b) => a.span.start - b.span.start || a.span.end - b.span.end) };
   } catch (error) {
-    return { profiles, diagnostics: [diagnostic('yaml-syntax', 'error', { start: 0, end: 0 }, `The file could not be read: ${error instanceof Error ? error.message : String(error)}`)] };
+    return { profiles, diagnostics: [diagnostic('yaml-syntax', 'error', { start: 0, end: 0 }, l10n.t('The file could not be read: {0}', error instanceof Error ? error.message : String(error)))] };
   }
 }
 

@@ -1,3 +1,4 @@
+import * as l10n from '@vscode/l10n';
 import { diagnostic, type Diagnostic } from '../model/diagnostic.ts';
 
 /** Above this size a file gets one `file-too-large` diagnostic instead of a full validation. */
@@ -24,7 +25,7 @@ export function prescan(text: string, maxLength = MAX_VALIDATED_BYTES): PrescanR
     const limit = maxLength >= 1024 * 1024 ? `${(maxLength / 1024 / 1024).toFixed(0)} MiB` : `${maxLength} characters`;
     diagnostics.push(
       diagnostic('file-too-large', 'warning', { start: 0, end: 0 },
-        `This file is ${describeSize(text.length)}; pipeline files above ${limit} are not validated. Split it into several pipelines.`),
+        l10n.t('This file is {0}; pipeline files above {1} are not validated. Split it into several pipelines.', describeSize(text.length), limit)),
     );
     return { diagnostics, parseable: false, tabIndent: false };
   }
@@ -54,7 +55,7 @@ export function prescan(text: string, maxLength = MAX_VALIDATED_BYTES): PrescanR
     if ((c < 32 && c !== 9 && c !== 13) || c === 127 || c === 0xfffe || c === 0xffff) {
       if (badCharacters++ < MAX_CHARACTER_DIAGNOSTICS) {
         diagnostics.push(diagnostic('invalid-character', 'error', { start: i, end: i + 1 },
-          `Control character U+${c.toString(16).toUpperCase().padStart(4, '0')} is not allowed in a pipeline file.`));
+          l10n.t('Control character U+{0} is not allowed in a pipeline file.', c.toString(16).toUpperCase().padStart(4, '0'))));
       }
       continue;
     }
@@ -79,7 +80,7 @@ export function prescan(text: string, maxLength = MAX_VALIDATED_BYTES): PrescanR
   }
   if (deepestAt >= 0) {
     diagnostics.push(diagnostic('nesting-too-deep', 'error', { start: deepestAt, end: deepestAt + 1 },
-      `The YAML nests deeper than ${MAX_NESTING} levels here; a pipeline never needs that, so the file is not parsed.`));
+      l10n.t('The YAML nests deeper than {0} levels here; a pipeline never needs that, so the file is not parsed.', MAX_NESTING)));
     return { diagnostics, parseable: false, tabIndent };
   }
   // A tab after a `- ` or `? ` indicator indents the node that follows, which YAML forbids too.

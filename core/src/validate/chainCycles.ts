@@ -1,3 +1,4 @@
+import * as l10n from '@vscode/l10n';
 import { dirname, relative, resolve } from 'node:path';
 import { diagnostic, type Diagnostic } from '../model/diagnostic.ts';
 import type { Pipeline } from '../model/pipeline.ts';
@@ -47,7 +48,7 @@ export function checkChainCycles(files: readonly ChainedFile[]): Map<string, Dia
       for (const edge of edges.get(from) ?? []) {
         if (edge.upstream !== to) continue;
         const list = reports.get(from) ?? [];
-        list.push(diagnostic('chaining-cycle', 'error', edge.span, `Chaining cycle: ${names.join(' → ')} (→ reads "runs after"); each run would start the next, forever.`));
+        list.push(diagnostic('chaining-cycle', 'error', edge.span, l10n.t('Chaining cycle: {0} (→ reads "runs after"); each run would start the next, forever.', names.join(' → '))));
         reports.set(from, list);
       }
     }

@@ -1,3 +1,4 @@
+import * as l10n from '@vscode/l10n';
 import { diagnostic, type Diagnostic } from '../model/diagnostic.ts';
 import { BUILTIN_EXECUTOR } from '../model/executors.ts';
 import type { Named, Pipeline } from '../model/pipeline.ts';
@@ -15,8 +16,8 @@ export function checkExecutorNames(pipeline: Pipeline, report: (d: Diagnostic) =
   const check = (named: Named | undefined, where: string): void => {
     if (named === undefined || named.name === BUILTIN_EXECUTOR || declared.has(named.name)) return;
     const suggestion = didYouMean(named.name, names);
-    const hint = suggestion === undefined ? ` Known: ${names.join(', ')}.` : ` Did you mean '${suggestion}'?`;
-    report(diagnostic('unknown-executor', 'error', named.span, `${where} names executor '${named.name}', which is not \`local\` nor a profile under \`executors\`.${hint}${broken}`,
+    const hint = suggestion === undefined ? l10n.t(' Known: {0}.', names.join(', ')) : l10n.t(' Did you mean \'{0}\'?', suggestion);
+    report(diagnostic('unknown-executor', 'error', named.span, l10n.t('{0} names executor \'{1}\', which is not `local` nor a profile under `executors`.{2}{3}', where, named.name, hint, broken),
       suggestion === undefined ? undefined : { suggestion }));
   };
   check(pipeline.executor, 'The pipeline\'s `executor`');

@@ -1,3 +1,4 @@
+import * as l10n from '@vscode/l10n';
 import { diagnostic, type Diagnostic } from '../model/diagnostic.ts';
 import type { Block, Pipeline, TextValue } from '../model/pipeline.ts';
 import { allReferences, classifyReference, parseExpression, parseTemplate, type Expr, type RefExpr } from '../expr/index.ts';
@@ -113,8 +114,8 @@ export function checkReferences(
           return;
         }
         const suggestion = didYouMean(c.name, pipeline.variables.keys());
-        const hint = suggestion !== undefined ? ` Did you mean '${suggestion}'?` : pipeline.variables.size === 0 ? ' Declare it under `variables:`.' : '';
-        report(diagnostic('unknown-variable', 'error', c.nameSpan, `Unknown variable '${c.name}'.${hint}`, suggestion === undefined ? undefined : { suggestion }));
+        const hint = suggestion !== undefined ? l10n.t(' Did you mean \'{0}\'?', suggestion) : pipeline.variables.size === 0 ? ' Declare it under `variables:`.' : '';
+        report(diagnostic('unknown-variable', 'error', c.nameSpan, l10n.t('Unknown variable \'{0}\'.{1}', c.name, hint), suggestion === undefined ? undefined : { suggestion }));
         return;
       }
       case 'blockOutput':
@@ -122,28 +123,28 @@ export function checkReferences(
         const target = pipeline.blockById.get(c.block);
         if (target === undefined) {
           const suggestion = didYouMean(c.block, blockIds);
-          report(diagnostic('unknown-block', 'error', c.blockSpan, `Unknown block '${c.block}'.${suggestion !== undefined ? ` Did you mean '${suggestion}'?` : ''}`,
+          report(diagnostic('unknown-block', 'error', c.blockSpan, l10n.t('Unknown block \'{0}\'.{1}', c.block, suggestion !== undefined ? l10n.t(' Did you mean \'{0}\'?', suggestion) : ''),
             suggestion === undefined ? undefined : { suggestion }));
           return;
         }
         if (block === undefined) {
-          report(diagnostic('not-upstream', 'error', c.blockSpan, `'blocks.${c.block}' cannot be used here: pipeline-level values are set before any block runs.`));
+          report(diagnostic('not-upstream', 'error', c.blockSpan, l10n.t('\'blocks.{0}\' cannot be used here: pipeline-level values are set before any block runs.', c.block)));
           return;
         }
         if (target === block) {
-          report(diagnostic('not-upstream', 'error', c.blockSpan, `Block '${block.id}' cannot read its own ${c.kind === 'blockStatus' ? 'status' : 'outputs'}: only blocks downstream of it can, once it has finished.`));
+          report(diagnostic('not-upstream', 'error', c.blockSpan, l10n.t('Block \'{0}\' cannot read its own {1}: only blocks downstream of it can, once it has finished.', block.id, c.kind === 'blockStatus' ? 'status' : 'outputs')));
           return;
         }
         if (!dag.needs(block.id, target.id) && !brokenChains.explains(block.id, target.id)) {
           report(diagnostic('not-upstream', 'error', c.blockSpan,
-            `Block '${c.block}' is not upstream of '${block.id}', so its ${c.kind === 'blockStatus' ? 'status' : 'outputs'} may not exist yet. Add '${c.block}' to depends_on.`,
+            l10n.t('Block \'{0}\' is not upstream of \'{1}\', so its {2} may not exist yet. Add \'{3}\' to depends_on.', c.block, block.id, c.kind === 'blockStatus' ? 'status' : 'outputs', c.block),
             { suggestion: c.block }));
           return;
         }
         if (c.kind === 'blockOutput' && target.outputs !== undefined && !target.outputs.some((o) => o.name === c.output)) {
           const suggestion = didYouMean(c.output, target.outputs.map((o) => o.name));
           const declared = target.outputs.length === 0 ? 'declares no outputs' : `declares ${target.outputs.map((o) => `'${o.name}'`).join(', ')}`;
-          report(diagnostic('unknown-output', 'error', c.outputSpan, `Block '${c.block}' ${declared}, not '${c.output}'.${suggestion !== undefined ? ` Did you mean '${suggestion}'?` : ''}`,
+          report(diagnostic('unknown-output', 'error', c.outputSpan, l10n.t('Block \'{0}\' {1}, not \'{2}\'.{3}', c.block, declared, c.output, suggestion !== undefined ? l10n.t(' Did you mean \'{0}\'?', suggestion) : ''),
             suggestion === undefined ? undefined : { suggestion }));
         }
         return;

@@ -1,3 +1,4 @@
+import * as l10n from '@vscode/l10n';
 import { diagnostic, type Diagnostic } from '../model/diagnostic.ts';
 import type { Pipeline } from '../model/pipeline.ts';
 import type { Dag } from '../graph/dag.ts';
@@ -12,13 +13,13 @@ export function checkDependencies(pipeline: Pipeline, report: (d: Diagnostic) =>
     const seen = new Map<string, { start: number; end: number }>();
     for (const dep of block.dependsOn) {
       if (dep.name === block.id) {
-        report(diagnostic('self-dependency', 'error', dep.span, `Block '${block.id}' depends on itself.`));
+        report(diagnostic('self-dependency', 'error', dep.span, l10n.t('Block \'{0}\' depends on itself.', block.id)));
         continue;
       }
       const first = seen.get(dep.name);
       if (first !== undefined) {
-        report(diagnostic('duplicate-dependency', 'warning', dep.span, `'${dep.name}' is already listed in depends_on.`, {
-          related: [{ span: first, message: 'first listed here' }],
+        report(diagnostic('duplicate-dependency', 'warning', dep.span, l10n.t('\'{0}\' is already listed in depends_on.', dep.name), {
+          related: [{ span: first, message: l10n.t('first listed here') }],
           tags: ['unnecessary'],
         }));
         continue;
@@ -28,7 +29,7 @@ export function checkDependencies(pipeline: Pipeline, report: (d: Diagnostic) =>
         const suggestion = didYouMean(dep.name, ids.filter((id) => id !== block.id));
         unknown.push({ block: block.id, name: dep.name, suggestion });
         report(diagnostic('unknown-dependency', 'error', dep.span,
-          `Unknown block '${dep.name}' in depends_on of '${block.id}'.${suggestion !== undefined ? ` Did you mean '${suggestion}'?` : ''}`,
+          l10n.t('Unknown block \'{0}\' in depends_on of \'{1}\'.{2}', dep.name, block.id, suggestion !== undefined ? l10n.t(' Did you mean \'{0}\'?', suggestion) : ''),
           suggestion === undefined ? undefined : { suggestion }));
       }
     }
@@ -45,7 +46,7 @@ export function checkCycles(pipeline: Pipeline, dag: Dag, report: (d: Diagnostic
       const to = cycle[(k + 1) % cycle.length];
       const entry = from?.dependsOn.find((d) => d.name === to);
       if (entry === undefined) continue;
-      report(diagnostic('dependency-cycle', 'error', entry.span, `Dependency cycle: ${path} (→ reads "depends on").`));
+      report(diagnostic('dependency-cycle', 'error', entry.span, l10n.t('Dependency cycle: {0} (→ reads "depends on").', path)));
     }
   }
 }
@@ -63,8 +64,8 @@ export function checkCacheOutputs(pipeline: Pipeline, report: (d: Diagnostic) =>
       }
       if (first.block === block.id) continue;
       report(diagnostic('duplicate-cache-output', 'warning', output.span,
-        `Blocks '${first.block}' and '${block.id}' both declare the cache output '${path}'; a cache hit of one would restore the other's file.`,
-        { related: [{ span: first.span, message: `declared by '${first.block}' here` }] }));
+        l10n.t('Blocks \'{0}\' and \'{1}\' both declare the cache output \'{2}\'; a cache hit of one would restore the other\'s file.', first.block, block.id, path),
+        { related: [{ span: first.span, message: l10n.t('declared by \'{0}\' here', first.block) }] }));
     }
   }
 }

@@ -1,3 +1,4 @@
+import * as l10n from '@vscode/l10n';
 import { readFileSync } from 'node:fs';
 import { basename, dirname, isAbsolute, resolve } from 'node:path';
 import { diagnostic, type Diagnostic } from '../model/diagnostic.ts';
@@ -46,13 +47,13 @@ export function checkSubPipelines(pipeline: Pipeline, fileName: string | undefin
   const root = resolve(fileName);
   for (const include of includedFiles(pipeline, root)) {
     if (include.file !== root && !exists(include.written)) {
-      report(diagnostic('unknown-pipeline', 'error', include.span, `Block '${include.block}' runs '${include.written}', which does not exist.`));
+      report(diagnostic('unknown-pipeline', 'error', include.span, l10n.t('Block \'{0}\' runs \'{1}\', which does not exist.', include.block, include.written)));
       continue;
     }
     const chain = findPathBack(include.file, root);
     if (chain !== undefined) {
       const names = [root, ...chain].map((f) => basename(f));
-      report(diagnostic('pipeline-recursion', 'error', include.span, `Block '${include.block}' includes this file again: ${names.join(' → ')}; its runs would start each other forever.`));
+      report(diagnostic('pipeline-recursion', 'error', include.span, l10n.t('Block \'{0}\' includes this file again: {1}; its runs would start each other forever.', include.block, names.join(' → '))));
     }
   }
 }

@@ -1,3 +1,4 @@
+import * as l10n from '@vscode/l10n';
 import { diagnostic, type Diagnostic } from '../model/diagnostic.ts';
 import type { Pipeline } from '../model/pipeline.ts';
 
@@ -12,11 +13,11 @@ export function checkAfterTargets(pipeline: Pipeline, fileName: string | undefin
     if (after === undefined) continue;
     const target = normalizeRelative(after.value);
     if (self !== undefined && target === self) {
-      report(diagnostic('chaining-cycle', 'error', after.span, `Trigger '${trigger.name}' chains this pipeline after itself: each run would start the next, forever.`));
+      report(diagnostic('chaining-cycle', 'error', after.span, l10n.t('Trigger \'{0}\' chains this pipeline after itself: each run would start the next, forever.', trigger.name)));
       continue;
     }
     if (exists?.(after.value.trim()) === false) {
-      report(diagnostic('unknown-pipeline', 'error', after.span, `Trigger '${trigger.name}' waits for '${after.value.trim()}', and there is no such pipeline file next to this one.`));
+      report(diagnostic('unknown-pipeline', 'error', after.span, l10n.t('Trigger \'{0}\' waits for \'{1}\', and there is no such pipeline file next to this one.', trigger.name, after.value.trim())));
     }
   }
 }

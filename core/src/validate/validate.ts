@@ -1,3 +1,4 @@
+import * as l10n from '@vscode/l10n';
 import { workspaceExecutorsFor } from '../parse/workspaceExecutors.ts';
 import { diagnostic, type Diagnostic } from '../model/diagnostic.ts';
 import type { Pipeline } from '../model/pipeline.ts';
@@ -79,7 +80,7 @@ export function validatePipeline(input: string, options: ValidateOptions = {}): 
     return { pipeline, dag, diagnostics: sortDiagnostics(dedupe(diagnostics)), expressions, parsed: true };
   } catch (error) {
     const message = error instanceof Error ? error.message : String(error);
-    return emptyResult([...pre.diagnostics, diagnostic('yaml-syntax', 'error', { start: 0, end: 0 }, `The file could not be read: ${message}`)], false);
+    return emptyResult([...pre.diagnostics, diagnostic('yaml-syntax', 'error', { start: 0, end: 0 }, l10n.t('The file could not be read: {0}', message))], false);
   }
 }
 
@@ -89,7 +90,7 @@ function checkUnusedVariables(pipeline: Pipeline, used: Set<string>, report: (d:
   const scripts = pipeline.blocks.map((b) => b.run?.value ?? '').join('\n');
   for (const variable of pipeline.variables.values()) {
     if (used.has(variable.name) || scripts.includes(`PIPELINE_VAR_${variable.name.toUpperCase()}`)) continue;
-    report(diagnostic('unused-variable', 'hint', variable.keySpan, `Variable '${variable.name}' is never used.`, { tags: ['unnecessary'] }));
+    report(diagnostic('unused-variable', 'hint', variable.keySpan, l10n.t('Variable \'{0}\' is never used.', variable.name), { tags: ['unnecessary'] }));
   }
 }
 

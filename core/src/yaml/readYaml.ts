@@ -1,3 +1,4 @@
+import * as l10n from '@vscode/l10n';
 import { CST, Parser, parseAllDocuments } from 'yaml';
 import { diagnostic, type Diagnostic, type Span } from '../model/diagnostic.ts';
 import type { YMap, YNode, YPair, YScalar, YSeq } from './ast.ts';
@@ -113,7 +114,7 @@ export function readWhole(text: string, forceStrict = false): YamlReadResult {
       } else {
         reader.suspicious = true; // the ignored documents may still hold syntax errors worth showing
         reader.diagnostics.push(diagnostic('unsupported-yaml', 'warning', { start: token.offset, end: token.offset + 3 },
-          'A pipeline file holds one YAML document; everything after the first is ignored.'));
+          l10n.t('A pipeline file holds one YAML document; everything after the first is ignored.')));
       }
     } else if (!isOutsideTrivia(token)) {
       reader.suspicious = true; // errors, directives and stray tokens outside a document
@@ -140,7 +141,7 @@ function composerErrors(text: string): Diagnostic[] {
       const key = `${start}:${error.message}`;
       if (seen.has(key)) continue;
       seen.add(key);
-      out.push(diagnostic('yaml-syntax', 'error', { start, end: Math.min(end, text.length) }, `YAML: ${firstLine(error.message)}`));
+      out.push(diagnostic('yaml-syntax', 'error', { start, end: Math.min(end, text.length) }, l10n.t('YAML: {0}', firstLine(error.message))));
     }
   }
   return out;
@@ -247,7 +248,7 @@ class CstReader {
       } else if (p.type === 'tag') {
         if (++tags > 1) this.suspicious = true;
         this.diagnostics.push(diagnostic('unsupported-yaml', 'warning', span(p.offset, p.source.length),
-          `YAML tags such as ${p.source} are not supported in pipeline files and are ignored.`));
+          l10n.t('YAML tags such as {0} are not supported in pipeline files and are ignored.', p.source)));
       } else if (!this.trivial(p) && p.type !== 'seq-item-ind' && p.type !== 'map-value-ind' && p.type !== 'comma') {
         this.suspicious = true;
       }
@@ -260,7 +261,7 @@ class CstReader {
     const target = this.anchors.get(name);
     const where = span(token.offset, token.source.length);
     if (target === undefined) {
-      this.diagnostics.push(diagnostic('yaml-syntax', 'error', where, `YAML: unknown anchor '${name}' (an alias must follow its anchor).`));
+      this.diagnostics.push(diagnostic('yaml-syntax', 'error', where, l10n.t('YAML: unknown anchor \'{0}\' (an alias must follow its anchor).', name)));
       return undefined;
     }
     this.aliasExpansion += this.size(target);
@@ -269,7 +270,7 @@ class CstReader {
       if (this.aliasBombReported) return undefined;
       this.aliasBombReported = true;
       this.diagnostics.push(diagnostic('yaml-alias-limit', 'error', where,
-        `YAML aliases expand to more than ${ALIAS_EXPANSION_BUDGET} nodes from here on (an "alias bomb"); this alias and the ones after it are ignored.`));
+        l10n.t('YAML aliases expand to more than {0} nodes from here on (an "alias bomb"); this alias and the ones after it are ignored.', ALIAS_EXPANSION_BUDGET)));
       return undefined;
     }
     return target;

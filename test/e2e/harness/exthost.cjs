@@ -4,7 +4,7 @@
 // runs with `--vscode-option enable-smoke-test-driver`, and reports the suite's exit code through
 // window.codeAutomationExit (console output through window.codeAutomationLog).
 // Environment: E2E_TOOLS, E2E_BASE (server URL), E2E_WORKSPACE, E2E_DEV_PATH, E2E_TESTS_PATH,
-// E2E_LOG (workbench log file), E2E_TIMEOUT_MS. Exit: 0 passed, 1 failed, 2 harness error or timeout.
+// E2E_LOG (workbench log file), E2E_TIMEOUT_MS, E2E_RESULTS with E2E_NO_DRIVER=1 (a server without the driver). Exit: 0 passed, 1 failed, 2 harness error or timeout.
 'use strict';
 const fs = require('node:fs');
 const path = require('node:path');
@@ -43,11 +43,30 @@ const noise =
   browser.page.on('pageerror', (e) => fs.appendFileSync(logFile, `[pageerror] ${e.message}\n`));
   await browser.page.goto(url);
   let timer;
+  // Without the smoke-test driver (code-server releases before --vscode-option, the oldest workbench)
+  // nothing calls codeAutomationExit: the suite's results file, written last, ends the run instead.
+  const resultsFile = process.env.E2E_RESULTS;
+  let poller;
+  const written = new Promise((resolve) => {
+    if (resultsFile === undefined || resultsFile === '') return;
+    poller = setInterval(() => {
+      try {
+        const results = JSON.parse(fs.readFileSync(resultsFile, 'utf8'));
+        for (const r of results.results) if (r.status === 'failed') console.log(`  FAIL ${r.title}\n${String(r.error).replace(/^/gm, '     ')}`);
+        console.log(`  ${results.passed} passed, ${results.failed} failed`);
+        resolve(results.failed > 0 ? 1 : 0);
+      } catch {
+        // not written yet (or half written): asked again
+      }
+    }, 500);
+  });
   const code = await Promise.race([
     exited,
+    process.env.E2E_NO_DRIVER === '1' ? written : new Promise(() => {}),
     new Promise((resolve) => (timer = setTimeout(() => resolve('timeout'), timeoutMs))),
   ]);
   clearTimeout(timer);
+  clearInterval(poller);
   console.log(`[e2e exthost] extension host exit code ${code} after ${Date.now() - started} ms`);
   await browser.close();
   process.exit(code === 'timeout' ? 2 : Number(code));

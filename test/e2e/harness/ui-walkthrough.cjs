@@ -56,6 +56,9 @@ check('opening a block\'s log from the Runs view and debugging the pipeline comp
   const rows = runsRows(page);
   await rows.filter({ hasText: '#1 completed' }).click();
   await until(page, 'the block runs', () => text(rows), (v) => /^report/m.test(v));
+  // A tree item's command with arguments reaches the extension through VS Code's internal command
+  // delegation, so `onCommand:pipelineStudio.openBlockLog` never fires from here: the log step also
+  // completes on `onContext:pipelineStudio.blockLogOpened`, which the command sets.
   await rows.filter({ hasText: /^report/ }).click();
   // The graph's group is open beside the editor: the log's tab is looked for in any group.
   await page.locator('.tabs-container .tab', { hasText: 'report #1' }).first().waitFor({ timeout: 60000 });

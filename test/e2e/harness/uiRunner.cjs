@@ -28,7 +28,9 @@ async function quickOpen(page, fileName) {
   await input.fill(fileName);
   await page.locator('.quick-input-list .monaco-list-row', { hasText: fileName }).first().waitFor({ timeout: 60000 });
   await page.keyboard.press('Enter');
-  await page.locator('.tabs-container .tab.active', { hasText: fileName }).waitFor({ timeout: 60000 });
+  // Each editor group has an active tab, and the graph's ("Graph: <file>") names the file too: the
+  // file's own tab is the one whose resource is the file.
+  await page.locator(`.tabs-container .tab.active[data-resource-name="${fileName.split('/').pop()}"]:visible`).first().waitFor({ timeout: 60000 });
 }
 
 /**

@@ -8,7 +8,7 @@ let currentFile = '';
 
 /**
  * Registers a test. options: { timeout: ms (default 30000), trust: 'trusted' | 'untrusted' | 'any',
- * skip: false | 'reason' }.
+ * locale: 'fr' (only in the French workbench run, E2E_LOCALE=fr, which runs only such tests), skip: false | 'reason' }.
  */
 function test(name, fn, options = {}) {
   registered.push({
@@ -17,6 +17,7 @@ function test(name, fn, options = {}) {
     fn,
     timeout: options.timeout ?? 30000,
     trust: options.trust ?? 'trusted',
+    locale: options.locale ?? 'en',
     skip: options.skip || false,
   });
 }

@@ -49,7 +49,7 @@ async function run() {
     }
   }
   const selected = registered.filter(
-    (t) => (t.trust === 'any' || t.trust === trust) && `${t.file}: ${t.name}`.includes(grep),
+    (t) => (t.trust === 'any' || t.trust === trust) && t.locale === (process.env.E2E_LOCALE || 'en') && `${t.file}: ${t.name}`.includes(grep),
   );
   console.log(`[e2e] ${selected.length} tests (workspace ${trust}) in the extension host: node ${process.version}`);
 

@@ -58,13 +58,13 @@ export class GraphCompare {
   async pick(): Promise<boolean> {
     const root = await repositoryOf(this.file.fsPath);
     if (root === undefined) {
-      void vscode.window.showInformationMessage(`${basename(this.file.fsPath)} is not in a git repository: there is no earlier version to compare with.`);
+      void vscode.window.showInformationMessage(vscode.l10n.t('{0} is not in a git repository: there is no earlier version to compare with.', basename(this.file.fsPath)));
       return false;
     }
     const revisions = await revisionsOf(root, this.file.fsPath);
     const picked = await vscode.window.showQuickPick(
       revisions.map((r) => ({ label: r.label, description: r.detail, rev: r.rev })),
-      { title: 'Compare the graph with…', placeHolder: 'HEAD, a commit that changed this file, or a branch', matchOnDescription: true },
+      { title: vscode.l10n.t('Compare the graph with…'), placeHolder: vscode.l10n.t('HEAD, a commit that changed this file, or a branch'), matchOnDescription: true },
     );
     if (picked === undefined) return false;
     const text = (await textAt(root, this.file.fsPath, picked.rev)) ?? '';
@@ -76,12 +76,12 @@ export class GraphCompare {
   async pickRun(storePath: string): Promise<boolean> {
     const runs = recordedRuns(storePath, this.file.fsPath);
     if (runs.length === 0) {
-      void vscode.window.showInformationMessage(`No run of ${basename(this.file.fsPath)} has a recorded definition to compare with: run the pipeline first.`);
+      void vscode.window.showInformationMessage(vscode.l10n.t('No run of {0} has a recorded definition to compare with: run the pipeline first.', basename(this.file.fsPath)));
       return false;
     }
     const picked = await vscode.window.showQuickPick(
       runs.map((r) => ({ label: r.label, runId: r.runId })),
-      { title: 'Compare the graph with the definition of run…', placeHolder: 'The pipeline text as it was when the run started' },
+      { title: vscode.l10n.t('Compare the graph with the definition of run…'), placeHolder: vscode.l10n.t('The pipeline text as it was when the run started') },
     );
     if (picked === undefined) return false;
     const text = recordedDefinition(storePath, picked.runId);

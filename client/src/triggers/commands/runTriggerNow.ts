@@ -16,11 +16,11 @@ export function registerRunTriggerNow(features: TriggerFeatures): vscode.Disposa
     if (refuseIfUntrusted('Run Now')) return undefined;
     const ref = triggerArgument(arg);
     if (ref === undefined) {
-      void vscode.window.showInformationMessage('Choose a trigger in the Upcoming view, or the Run now lens above a trigger.');
+      void vscode.window.showInformationMessage(vscode.l10n.t('Choose a trigger in the Upcoming view, or the Run now lens above a trigger.'));
       return undefined;
     }
     if (!features.controller.isActive) {
-      const choice = await vscode.window.showInformationMessage('Triggers are not enabled for this workspace; Run Now runs a trigger through its scheduler.', 'Enable Triggers');
+      const choice = await vscode.window.showInformationMessage(vscode.l10n.t('Triggers are not enabled for this workspace; Run Now runs a trigger through its scheduler.'), 'Enable Triggers');
       if (choice === undefined) return undefined;
       await vscode.commands.executeCommand(ENABLE_TRIGGERS);
     }

@@ -23,7 +23,7 @@ export function registerShowTriggerMenu(features: TriggerFeatures): vscode.Dispo
       }
     }
     items.push({ label: '$(gear) Trigger Settings', run: () => vscode.commands.executeCommand('workbench.action.openSettings', 'pipelineStudio.triggers') });
-    const picked = await vscode.window.showQuickPick(items, { title: 'Pipeline Studio Triggers', placeHolder: controller.isActive ? 'Triggers are on' : 'Triggers are off' });
+    const picked = await vscode.window.showQuickPick(items, { title: vscode.l10n.t('Pipeline Studio Triggers'), placeHolder: controller.isActive ? vscode.l10n.t('Triggers are on') : vscode.l10n.t('Triggers are off') });
     await picked?.run();
   });
 }
