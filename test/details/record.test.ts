@@ -76,3 +76,21 @@ blocks:
   assert.equal(c.retryWaitsMs.length, 1);
   assert.ok((c.retryWaitsMs[0] ?? 0) >= 290, `retry wait ${c.retryWaitsMs[0]} ms`);
 });
+
+test('PIPELINE_STUDIO_DETAILS=off records no artifacts or resources (the benchmark\'s baseline), the definition still', async () => {
+  const yaml = 'blocks:\n  a:\n    run: "sleep 0.3; echo x > a.txt"\n    cache:\n      outputs: [a.txt]\n';
+  const { file } = pipelineDir(yaml);
+  const on = await recordRun(file);
+  assert.equal(on.details.artifacts(on.result.runId).length, 1);
+  assert.equal(on.details.resources(on.result.runId).length, 1);
+  process.env.PIPELINE_STUDIO_DETAILS = 'off';
+  try {
+    const off = await recordRun(file);
+    assert.equal(off.recorder.sampler, undefined);
+    assert.deepEqual(off.details.artifacts(off.result.runId), []);
+    assert.deepEqual(off.details.resources(off.result.runId), []);
+    assert.equal(off.details.runDetail(off.result.runId)?.definition, yaml);
+  } finally {
+    delete process.env.PIPELINE_STUDIO_DETAILS;
+  }
+});

@@ -42,6 +42,15 @@ export class DetailsStore {
 
   // ---- writes ----
 
+  /**
+   * The run store's own durability (openStore: WAL with synchronous NORMAL) for this connection:
+   * SQLite's default (FULL) syncs the WAL at every commit, which held the recorder's thread (and
+   * with it the scheduler) for milliseconds per sweep on a busy disk. A recorder calls this once.
+   */
+  syncLikeRunStore(): void {
+    this.guard(() => this.db.exec('PRAGMA synchronous = NORMAL'));
+  }
+
   saveDefinition(runId: number, text: string, sha256: string): void {
     this.upsert(runId, { definition: text, definition_sha256: sha256 });
   }

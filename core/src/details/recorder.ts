@@ -32,6 +32,12 @@ export interface RecorderOptions {
   onResources?: (block: string, figures: ResourceFigures) => void;
 }
 
+/**
+ * `PIPELINE_STUDIO_DETAILS=off` in the environment turns artifact and resource recording off (the
+ * definition, git and host are still recorded): for measuring what recording costs (bench/details.ts).
+ */
+export const DETAILS_ENV = 'PIPELINE_STUDIO_DETAILS';
+
 /** How long a sweep waits for more blocks to end before recording their files. */
 const SWEEP_DELAY_MS = 200;
 
@@ -72,10 +78,11 @@ export class DetailsRecorder {
   private liveTimer: NodeJS.Timeout | undefined;
 
   constructor(options: RecorderOptions) {
-    this.options = options;
+    const off = process.env[DETAILS_ENV] === 'off';
+    this.options = off ? { ...options, artifacts: false, resources: false } : options;
     this.file = resolve(options.file);
     this.text = options.text ?? readText(this.file);
-    this.sampler = options.resources === false ? undefined : new ResourceSampler(options.sampler);
+    this.sampler = this.options.resources === false ? undefined : new ResourceSampler(options.sampler);
     this.hasher = new FileHasher((path, stat) => this.knownFile(path, stat), options.hashLimitBytes);
     this.gitPromise = options.git === false ? undefined : gitExtras(dirname(this.file));
   }
@@ -134,6 +141,7 @@ export class DetailsRecorder {
     this.runStartedAt = time;
     this.details = DetailsStore.open(this.options.store);
     const details = this.details;
+    details.syncLikeRunStore();
     if (this.text !== undefined) details.saveDefinition(runId, this.text, createHash('sha256').update(this.text).digest('hex'));
     details.saveHost(runId, hostInfo(this.options.tool));
     const git = this.gitPromise;
