@@ -60,6 +60,33 @@ test('an executor can hold an attempt in an outside queue with a reason; the blo
   assert.deepEqual(log, [`prepare run ${r.result.runId} token 24 chars`, 'start remote attempt 1', `dispose run ${r.result.runId}`]);
 });
 
+test('the outside queue\'s reason is kept on the block row while it waits (the tree and graph read the store), and cleared when it starts', async () => {
+  const log: string[] = [];
+  const cluster = queueingExecutor(log);
+  const store = openStore(join(tempDir('ps-store-'), 'runs.sqlite'));
+  const { file } = pipelineDir('blocks:\n  remote:\n    run: echo there\n');
+  let whileQueued: { status: string; reason: string | undefined } | undefined;
+  const r = await runFile(file, {
+    store,
+    executorFor: () => cluster,
+    onEvent: (e) => {
+      if (e.type !== 'block-status' || e.status !== 'queued' || e.reason !== 'Resources') return;
+      // Block rows are written behind in short batches: read after the next one.
+      setTimeout(() => {
+        const row = store.blockRuns(e.runId).find((b) => b.block === 'remote');
+        whileQueued = { status: row?.status ?? '?', reason: row?.reason };
+        cluster.release();
+      }, 200);
+    },
+  });
+  assert.equal(r.result.status, 'completed');
+  assert.deepEqual(whileQueued, { status: 'queued', reason: 'Resources' });
+  const done = store.blockRuns(r.result.runId).find((b) => b.block === 'remote');
+  assert.equal(done?.status, 'completed');
+  assert.equal(done?.reason, undefined);
+  store.close();
+});
+
 test('an executor that cannot prepare refuses the run with its reason, recorded failed', async () => {
   const broken: Executor = { name: 'broken', prepare: () => Promise.reject(new Error('no credentials for the cluster')), start: (options) => LOCAL_EXECUTOR.start(options) };
   const { file } = pipelineDir('blocks:\n  a:\n    run: echo a\n');

@@ -82,12 +82,14 @@ export function launchAttempt(ctx: AttemptContext, state: BlockRun, onEnd: (end:
     onQueued: (reason) => {
       if (state.phase !== 'running' && state.phase !== 'submitted') return;
       move(state, 'outside_queue');
-      recorder.status(state, { status: 'queued' }, reason);
+      // Kept on the row too, so the Runs tree and graph (which read the store) show why it waits.
+      recorder.status(state, { status: 'queued', reason }, reason);
     },
     onStarted: (pid) => {
       if (state.phase === 'submitted') {
         move(state, 'start');
-        recorder.status(state, { status: 'running' });
+        // The cluster's queue reason no longer holds ('' is stored as no reason).
+        recorder.status(state, { status: 'running', reason: '' });
       }
       if (resolved.timeoutMs !== undefined) state.timeout = new PausableTimeout(clock, resolved.timeoutMs, () => state.handle?.stop('timeout'));
       const cache = state.block.cache;

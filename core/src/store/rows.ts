@@ -46,7 +46,7 @@ export function toBlockRunRecord(row: Row): BlockRunRecord {
     attempt: Number(row.attempt),
     exitCode: optionalNumber(row.exit_code),
     signal: optionalString(row.signal),
-    reason: optionalString(row.reason),
+    reason: row.reason === '' ? undefined : optionalString(row.reason),
     startedAt: optionalNumber(row.started_at),
     finishedAt: optionalNumber(row.finished_at),
     outputs: parseJson<Record<string, string>>(row.outputs, {}, isPlainObject),
