@@ -77,7 +77,11 @@ export function launchAttempt(ctx: AttemptContext, state: BlockRun, onEnd: (end:
     timeoutMs: resolved.timeoutMs, graceMs: ctx.graceMs, runId, block: state.id, attempt, resources: attemptResources(state.block),
     ...(state.block.subPipeline === undefined ? {} : { subPipeline: { file: resolvePath(ctx.prepared.folder, state.block.subPipeline.file.value.trim()), with: resolved.with ?? {} } }),
     onJob: (jobId) => {
-      if (rowId !== undefined) recorder.updateRowId(rowId, { executorJob: jobId });
+      if (rowId === undefined) return;
+      recorder.updateRowId(rowId, { executorJob: jobId });
+      // Written through, not behind: the job id is what lets a later process (attach, reconcile)
+      // find a remote job after this one is killed, and the executor records the job right after.
+      recorder.flush();
     },
     onQueued: (reason) => {
       if (state.phase !== 'running' && state.phase !== 'submitted') return;
