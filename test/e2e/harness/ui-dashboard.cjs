@@ -65,6 +65,9 @@ check('"Show Executions" opens the panel with every run, metrics and the chart',
   const found = await until(page, 'five rows', () => dashboard(page), (d) => d !== undefined && d.rows.length === 5);
   if (!/Runs\s*5|5\s*Runs/.test(found.metrics)) throw new Error(`metrics: ${found.metrics}`);
   await found.frame.locator('.chart canvas').first().waitFor({ timeout: 60000 });
+  // The legend names the statuses the runs are in (completed, failed, running), not every status there is.
+  const legend = (await found.frame.locator('.chart .u-legend .u-series .u-label').allTextContents()).map((t) => t.trim()).filter((t) => t !== '' && t !== 'Time').sort();
+  if (legend.join(',') !== 'completed,failed,running') throw new Error(`chart legend: ${legend.join(',')}`);
 });
 
 check('a bad query shows its error inline with the column; a good one narrows the rows', async (page) => {
@@ -130,7 +133,7 @@ async function logTab(page, runId) {
     if (shown.some(wanted)) return 'tab';
     const toast = (await toasts.innerText().catch(() => '')).trim();
     return toast === '' ? `tabs ${JSON.stringify(shown)}` : `notification: ${toast}`;
-  }, (v) => v === 'tab' || v.startsWith('notification'), 60000);
+  }, (v) => v === 'tab' || v.startsWith('notification'), 120000);
   if (seen !== 'tab') throw new Error(`no log tab for run #${runId}: ${seen}`);
   const index = (await labels()).findIndex(wanted);
   await page.locator('.tabs-container .tab').nth(index).click();
@@ -151,6 +154,8 @@ check("Open Log from a row (key L) opens that run's block log in an editor tab",
 });
 
 check('cancel the running run (owned by a CLI process) from the panel; the row turns cancelled', async (page) => {
+  // The panel in front, whatever the check before left open.
+  await page.locator('.tabs-container .tab', { hasText: 'Executions' }).first().click();
   await typeQuery(page, 'pipeline:slow');
   const found = await until(page, 'the slow run running', () => dashboard(page), (d) => d !== undefined && d.rows.length === 1 && /running/.test(d.rows[0][2]));
   await found.frame.locator('.rows .row').nth(0).click();
