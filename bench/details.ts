@@ -9,8 +9,9 @@
 //    not touched by recording and is the noisiest part), and the engine's own time (the run's
 //    recorded start to end). On the no-file DAG a third arm runs without recording again: the
 //    difference between the two unrecorded arms is the noise floor of this run (A/B/A').
-// 2. The same two DAGs in this process (engine CPU, recorder vs no recorder), and the recorder's own
-//    CPU on the engine's thread measured directly: its event handling plus the sampler's sweeps.
+// 2. The same two DAGs in this process (engine CPU, recording on vs off: the recorder without
+//    artifacts and resources), and the recorder's own CPU on the engine's thread measured directly
+//    (its event handling plus the sampler's sweeps).
 // 3. The sampling cost with 50 blocks running at once: the sampler's own CPU over the wall time.
 // Run: BENCH_QUICK=1 scripts/node24.sh node bench/details.ts   (quick: <= 5 min on a quiet machine)
 // Targets: recording <= 5% slower; sampling < 2% of one core for 50 blocks.
@@ -91,9 +92,10 @@ async function inProcessTimed(file: string, record: boolean): Promise<Timed & { 
   const cpu = process.cpuUsage();
   const thread = process.threadCpuUsage();
   const started = performance.now();
-  const recorder = record ? new DetailsRecorder({ store, file, git: false }) : undefined;
+  // Without: the recorder as PIPELINE_STUDIO_DETAILS=off leaves it (definition, host, ready times), as in the CLI arms.
+  const recorder = new DetailsRecorder({ store, file, git: false, ...(record ? {} : { artifacts: false, resources: false }) });
   let observeMs = 0;
-  const observe = recorder === undefined ? undefined : (event: RunEvent): void => {
+  const observe = (event: RunEvent): void => {
     const before = process.threadCpuUsage();
     recorder.observe(event);
     const used = process.threadCpuUsage(before);
@@ -102,16 +104,16 @@ async function inProcessTimed(file: string, record: boolean): Promise<Timed & { 
   const handle = await startRun({ file, store, concurrency: 4, git: false, noCache: true, onEvent: observe });
   const result = await handle.done;
   const engineMs = performance.now() - started;
-  await recorder?.settled();
+  await recorder.settled();
   const wallMs = performance.now() - started;
   const used = process.cpuUsage(cpu);
   const usedThread = process.threadCpuUsage(thread);
   store.close();
   if (result.status !== 'completed') throw new Error(`run ${result.status}`);
-  if (recorder?.error !== undefined) throw new Error(recorder.error);
+  if (recorder.error !== undefined) throw new Error(recorder.error);
   return {
     wallMs, engineMs, cpuMs: (used.user + used.system) / 1000, threadMs: (usedThread.user + usedThread.system) / 1000,
-    samplerMs: recorder?.sampler?.costMs ?? 0, observeMs, hashCalls: recorder?.hasher.hashCalls ?? 0,
+    samplerMs: recorder.sampler?.costMs ?? 0, observeMs, hashCalls: recorder.hasher.hashCalls,
   };
 }
 
@@ -160,16 +162,16 @@ function cliOverhead(label: string, file: string, noiseArm = false): void {
 
 async function inProcessOverhead(label: string, file: string): Promise<void> {
   await inProcessTimed(file, false);
-  const without: Timed[] = [];
+  const without: Awaited<ReturnType<typeof inProcessTimed>>[] = [];
   const withDetails: Awaited<ReturnType<typeof inProcessTimed>>[] = [];
   for (let r = 0; r < REPEATS; r++) {
     without.push(await inProcessTimed(file, false));
     withDetails.push(await inProcessTimed(file, true));
   }
   addRows(label, IN_PROCESS_SIZE, without, withDetails, false);
-  const own = median(withDetails.map((x) => x.observeMs + x.samplerMs));
+  const own = median(withDetails.map((x) => x.observeMs + x.samplerMs)) - median(without.map((x) => x.observeMs));
   const engine = median(without.map((x) => x.threadMs ?? 0));
-  verdicts.push(`${label}: the recorder's own CPU on the engine thread ${own.toFixed(1)} ms (events ${median(withDetails.map((x) => x.observeMs)).toFixed(1)} ms, sampler ${median(withDetails.map((x) => x.samplerMs)).toFixed(1)} ms; file sweeps and writes run in timers, not counted here) = ${((own / engine) * 100).toFixed(1)}% of the unrecorded engine thread's ${engine.toFixed(0)} ms; files hashed ${median(withDetails.map((x) => x.hashCalls))}`);
+  verdicts.push(`${label}: what recording adds to the recorder's own CPU on the engine thread: ${own.toFixed(1)} ms (events ${median(withDetails.map((x) => x.observeMs)).toFixed(1)} ms, sampler ${median(withDetails.map((x) => x.samplerMs)).toFixed(1)} ms; file sweeps and writes run in timers, not counted here) = ${((own / engine) * 100).toFixed(1)}% of the unrecorded engine thread's ${engine.toFixed(0)} ms; files hashed ${median(withDetails.map((x) => x.hashCalls))}`);
 }
 
 async function samplingCost(): Promise<void> {
