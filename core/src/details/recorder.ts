@@ -41,6 +41,12 @@ export const DETAILS_ENV = 'PIPELINE_STUDIO_DETAILS';
 /** How long a sweep waits for more blocks to end before recording their files. */
 const SWEEP_DELAY_MS = 200;
 
+/**
+ * How long ready times and attempts' resources wait to be written: one transaction per second at
+ * most while blocks run (not one per block), so a killed CLI loses only the last second's.
+ */
+export const TIMINGS_FLUSH_MS = 1000;
+
 interface CurrentAttempt {
   blockRunId: number;
   pid: number | undefined;
@@ -76,6 +82,7 @@ export class DetailsRecorder {
   private readonly resources: AttemptResources[] = [];
   private queue: Promise<void> = Promise.resolve();
   private liveTimer: NodeJS.Timeout | undefined;
+  private timingsTimer: NodeJS.Timeout | undefined;
 
   constructor(options: RecorderOptions) {
     const off = process.env[DETAILS_ENV] === 'off';
@@ -112,7 +119,10 @@ export class DetailsRecorder {
         if (event.pid !== undefined && event.blockRunId > 0) this.sampler?.watch(event.blockRunId, event.pid);
         return;
       case 'block-status': {
-        if (event.status === 'queued') this.ready.push({ block: event.block, at: event.time });
+        if (event.status === 'queued') {
+          this.ready.push({ block: event.block, at: event.time });
+          this.scheduleTimings();
+        }
         const retrying = event.status === 'running' && event.reason !== undefined;
         if (event.attempt > 0 && (retrying || FINISHED_BLOCK_STATUSES.includes(event.status))) this.attemptEnded(event.block, event.status === 'completed');
         return;
@@ -168,6 +178,7 @@ export class DetailsRecorder {
         cpuUserMs: figures?.cpuUserMs, cpuSystemMs: figures?.cpuSystemMs, peakRssBytes: figures?.peakRssBytes,
         readBytes: figures?.readBytes, writeBytes: figures?.writeBytes, samples: figures?.samples ?? 0,
       });
+      this.scheduleTimings();
     }
     if (completed && this.options.artifacts !== false && attempt.cwd !== undefined && attempt.cache !== undefined) {
       this.endedAttempts.push({ blockRunId: attempt.blockRunId, block, cwd: attempt.cwd, cache: attempt.cache });
@@ -225,8 +236,29 @@ export class DetailsRecorder {
     });
   }
 
+  /** Writes the ready times and resources noted so far within TIMINGS_FLUSH_MS, together. */
+  private scheduleTimings(): void {
+    if (this.timingsTimer !== undefined || this.runId === undefined) return;
+    this.timingsTimer = setTimeout(() => {
+      this.timingsTimer = undefined;
+      this.enqueue(() => {
+        this.writeTimings();
+        return Promise.resolve();
+      });
+    }, TIMINGS_FLUSH_MS);
+    this.timingsTimer.unref();
+  }
+
+  private writeTimings(): void {
+    const runId = this.runId;
+    if (runId === undefined || this.details === undefined) return;
+    this.details.saveTimings(runId, this.ready.splice(0), this.resources.splice(0));
+  }
+
   private finished(): void {
     if (this.liveTimer !== undefined) clearInterval(this.liveTimer);
+    if (this.timingsTimer !== undefined) clearTimeout(this.timingsTimer);
+    this.timingsTimer = undefined;
     this.sampler?.stop();
     const runId = this.runId;
     const details = this.details;
@@ -234,11 +266,8 @@ export class DetailsRecorder {
     // The last sweep need not wait for its timer.
     if (this.sweepTimer !== undefined) clearTimeout(this.sweepTimer);
     this.wakeSweep?.();
-    const ready = this.ready.splice(0);
-    const resources = this.resources.splice(0);
     this.enqueue(() => {
-      details.saveReady(runId, ready);
-      details.saveResources(resources);
+      this.writeTimings();
       return Promise.resolve();
     });
     // The store's connection goes with the last write.
