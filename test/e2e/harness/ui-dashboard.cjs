@@ -2,7 +2,7 @@
 // extension: runs recorded by the CLI (three quick, one failed, one still running in a process of its
 // own), then in the panel: query, sort, select 3, export CSV through the save dialog (the file parsed
 // back with csv-parse), and cancel the running run from the panel (its owner, a `pipeline-studio run`,
-// records it cancelled and the row follows), and a row's Open Log (key L) opening the log tab. Screenshots: ui-dashboard-NN.png.
+// records it cancelled and the row follows), and a row's Open Log (key L, and its right-click menu) opening the log tab. Screenshots: ui-dashboard-NN.png.
 // Environment: see uiRunner.cjs. Exit: 0 all passed, 1 a check failed, 2 harness error.
 'use strict';
 /* global document -- the frame.evaluate callbacks run in the webview's page, not in Node */
@@ -149,6 +149,18 @@ check("Open Log from a row (key L) opens that run's block log in an editor tab",
   await found.frame.locator('.table').press('l');
   await logTab(page, first);
   // Back to the panel for the next check.
+  await page.locator('.tabs-container .tab', { hasText: 'Executions' }).first().click();
+  await until(page, 'the dashboard shown again', () => found.frame.locator('input.query').isVisible(), (v) => v === true);
+});
+
+check("Open Log from a row's right-click menu opens that run's block log in an editor tab", async (page) => {
+  await typeQuery(page, 'pipeline:quick');
+  const found = await until(page, 'the quick runs', () => dashboard(page), (d) => d !== undefined && d.rows.length === 3 && d.rows.every(([, pipeline]) => pipeline === 'quick'));
+  // Another run than the key's check: its tab is not open yet.
+  const second = found.rows[1][0].replace('#', '');
+  await found.frame.locator('.rows .row').nth(1).click({ button: 'right' });
+  await found.frame.locator('.rowmenu-item', { hasText: 'Open Log' }).click();
+  await logTab(page, second);
   await page.locator('.tabs-container .tab', { hasText: 'Executions' }).first().click();
   await until(page, 'the dashboard shown again', () => found.frame.locator('input.query').isVisible(), (v) => v === true);
 });
