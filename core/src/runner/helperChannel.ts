@@ -31,8 +31,6 @@ export abstract class HelperChannel<Live extends LiveLaunch, Chunk extends Buffe
   private nextId = 1;
   private outgoing = '';
   private sending = false;
-  /** Writes made to the helper's stdin (each holds every request made since the last): what tests count. */
-  writes = 0;
   protected readonly live = new Map<number, Live>();
 
   constructor(onLost: () => void, throttle: (stream: NodeJS.ReadableStream) => void) {
@@ -83,7 +81,6 @@ export abstract class HelperChannel<Live extends LiveLaunch, Chunk extends Buffe
       this.sending = false;
       const batch = this.outgoing;
       this.outgoing = '';
-      this.writes++;
       stdin.write(batch);
     });
   }
