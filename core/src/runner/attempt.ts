@@ -60,6 +60,7 @@ export function startAttempt(options: AttemptOptions, launch: Launcher = default
     let exit: { code: number | null; signal: NodeJS.Signals | null } | undefined;
     let failure: NodeJS.ErrnoException | undefined;
     let settled = false;
+    let leftoversGone = false;
     const settle = (): void => {
       if (settled) return;
       settled = true;
@@ -70,7 +71,8 @@ export function startAttempt(options: AttemptOptions, launch: Launcher = default
     };
     /** Kills what the shell left in its group; the escalation timer (if stopping) finishes the job. */
     const reapLeftovers = (leader: number): void => {
-      if (!groupAlive(leader)) {
+      // The launcher looked as the output closed (a failed kill(2) costs an exception here, per block).
+      if (leftoversGone || !groupAlive(leader)) {
         if (killTimer !== undefined) clearTimeout(killTimer);
         return;
       }
@@ -101,8 +103,10 @@ export function startAttempt(options: AttemptOptions, launch: Launcher = default
       onExit: (code, signal) => {
         exit = { code, signal };
       },
-      onClose: () => {
-        if (exit !== undefined) settle();
+      onClose: (groupEmpty) => {
+        if (exit === undefined) return;
+        leftoversGone = groupEmpty === true;
+        settle();
       },
     });
   });
