@@ -6,6 +6,21 @@ import type { Diagnostic, PublishDiagnosticsParams } from 'vscode-languageserver
 
 export const SERVER = join(import.meta.dirname, '..', '..', 'dist', 'server.cjs');
 
+/** A pipeline with one error: `load` depends on a misspelt `extract` (unknown-dependency, with a suggestion). */
+export const MISSPELT_DEPENDENCY = `blocks:
+  extract:
+    run: echo extract
+  load:
+    depends_on: [extact]
+    run: echo load
+`;
+
+/**
+ * A wait on an event that must come: long enough that only a hang fails it, however busy the machine
+ * (a server's first analysis waits for a CPU behind other test processes).
+ */
+const HANG_MS = 60_000;
+
 export interface DiagnosticsEvent {
   version: number | undefined;
   diagnostics: Diagnostic[];
@@ -99,8 +114,14 @@ export class LspClient {
     return this.published.get(uri) ?? [];
   }
 
+  /** Opens `text` as `uri` and resolves with the first publishDiagnostics for it. */
+  async diagnosticsFor(uri: string, text: string, version = 1): Promise<DiagnosticsEvent> {
+    await this.open(uri, text, version);
+    return this.waitForDiagnostics(uri);
+  }
+
   /** Resolves with the first publishDiagnostics for `uri` that satisfies `accept` (counting those already received). */
-  async waitForDiagnostics(uri: string, accept: (e: DiagnosticsEvent) => boolean = () => true, timeoutMs = 10_000): Promise<DiagnosticsEvent> {
+  async waitForDiagnostics(uri: string, accept: (e: DiagnosticsEvent) => boolean = () => true, timeoutMs = HANG_MS): Promise<DiagnosticsEvent> {
     const deadline = Date.now() + timeoutMs;
     for (;;) {
       const found = this.diagnosticsOf(uri).find(accept);
