@@ -140,26 +140,7 @@ export class LspClient {
   }
 
   async stop(): Promise<void> {
-    if (!this.exited) {
-      try {
-        await Promise.race([this.request('shutdown', null), new Promise((resolve) => setTimeout(resolve, 2000))]);
-        await this.connection.sendNotification('exit');
-      } catch {
-        // The server may already be gone; it is killed below either way.
-      }
-      await new Promise<void>((resolve) => {
-        const timer = setTimeout(() => {
-          this.child.kill('SIGKILL');
-          resolve();
-        }, 2000);
-        this.child.once('exit', () => {
-          clearTimeout(timer);
-          resolve();
-        });
-        if (this.exited) resolve();
-      });
-    }
-    this.connection.dispose();
+    await stopServer(this.connection, this.child, 2000);
   }
 
   private wake(): void {
@@ -172,4 +153,32 @@ export function withCursor(source: string, marker = '|'): { text: string; offset
   const offset = source.indexOf(marker);
   if (offset === -1 || source.indexOf(marker, offset + 1) !== -1) throw new Error(`expected exactly one ${marker} in the fixture`);
   return { text: source.slice(0, offset) + source.slice(offset + marker.length), offset };
+}
+
+/**
+ * Stops a language server as an editor does (shutdown, then exit) and disposes of the connection;
+ * a server that does not answer or exit within `graceMs` (each) is killed.
+ */
+export async function stopServer(connection: MessageConnection, child: ChildProcess, graceMs: number): Promise<void> {
+  const gone = (): boolean => child.exitCode !== null || child.signalCode !== null;
+  if (!gone()) {
+    try {
+      await Promise.race([connection.sendRequest('shutdown', null), new Promise((resolve) => setTimeout(resolve, graceMs))]);
+      await connection.sendNotification('exit');
+    } catch {
+      // The server may already be gone; it is killed below either way.
+    }
+    await new Promise<void>((resolve) => {
+      const timer = setTimeout(() => {
+        child.kill('SIGKILL');
+        resolve();
+      }, graceMs);
+      child.once('exit', () => {
+        clearTimeout(timer);
+        resolve();
+      });
+      if (gone()) resolve();
+    });
+  }
+  connection.dispose();
 }
