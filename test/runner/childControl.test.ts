@@ -19,13 +19,19 @@ const CHILD = `blocks:
     run: echo gated
 `;
 
-test('a CLI run\'s child run is paused, resumed and approved by its own number from another process', async () => {
+/** A CLI run of the parent pipeline `yaml` (CHILD beside it), once its child run #2 listens on its control socket. */
+async function startParentRun(yaml: string): Promise<{ dir: string; parent: ReturnType<typeof startCli> }> {
   const dir = tempDir();
-  writeFileSync(join(dir, 'p.pipeline.yaml'), PARENT);
+  writeFileSync(join(dir, 'p.pipeline.yaml'), yaml);
   writeFileSync(join(dir, 'child.pipeline.yaml'), CHILD);
-  const parent = startCli(dir, ['run', 'p.pipeline.yaml']);
-  await waitFor(() => /child run #2 of child\.pipeline\.yaml/.test(parent.out()), undefined, 'the child run');
-  await controlReady(dir, 2, parent.child.pid ?? 0);
+  const run = startCli(dir, ['run', 'p.pipeline.yaml']);
+  await waitFor(() => /child run #2 of child\.pipeline\.yaml/.test(run.out()), undefined, 'the child run');
+  await controlReady(dir, 2, run.child.pid ?? 0);
+  return { dir, parent: run };
+}
+
+test('a CLI run\'s child run is paused, resumed and approved by its own number from another process', async () => {
+  const { dir, parent } = await startParentRun(PARENT);
   const paused = cli(['pause', '2'], dir);
   assert.equal(paused.code, 0, paused.stderr);
   assert.match(paused.stdout, /^Run #2 is paused; running blocks finish, no new block starts\.$/m);
@@ -48,12 +54,7 @@ test('a CLI run\'s child run is paused, resumed and approved by its own number f
 });
 
 test('cancel of a CLI run\'s child run cancels the child only: its parent block fails and the parent goes on by its rules', async () => {
-  const dir = tempDir();
-  writeFileSync(join(dir, 'p.pipeline.yaml'), `${PARENT}  beside:\n    run: echo beside ran\n`);
-  writeFileSync(join(dir, 'child.pipeline.yaml'), CHILD);
-  const parent = startCli(dir, ['run', 'p.pipeline.yaml']);
-  await waitFor(() => /child run #2 of child\.pipeline\.yaml/.test(parent.out()), undefined, 'the child run');
-  await controlReady(dir, 2, parent.child.pid ?? 0);
+  const { dir, parent } = await startParentRun(`${PARENT}  beside:\n    run: echo beside ran\n`);
   const cancelled = cli(['cancel', '2'], dir);
   assert.equal(cancelled.code, 0, cancelled.stderr);
   assert.match(cancelled.stdout, /^#2: asked its owner \(pid \d+\) to cancel it; recorded as cancelled\.$/m);
