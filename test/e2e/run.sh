@@ -282,9 +282,7 @@ if [ "${E2E_UI:-1}" != 0 ]; then
   wanted ui-compare && run_ui ui-compare ui-compare.cjs '' "$E2E_ROOT/test/designer/workspace"
   wanted ui-control && run_ui ui-control ui-control.cjs '' "$E2E_HERE/control-workspace"
   wanted ui-fanout && run_ui ui-fanout ui-fanout.cjs '' "$E2E_HERE/fanout-workspace"
-  # Opt-in until green: 5 of 6 steps complete now; the debug step's check still fails because Quick Open
-  # of the pipeline file, with its log and graph open beside it, does not make it the active editor.
-  [[ ",${E2E_ONLY:-}," == *",ui-walkthrough,"* ]] && run_ui ui-walkthrough ui-walkthrough.cjs
+  wanted ui-walkthrough && run_ui ui-walkthrough ui-walkthrough.cjs
 fi
 
 cleanup

@@ -62,8 +62,12 @@ check('opening a block\'s log from the Runs view and debugging the pipeline comp
   await rows.filter({ hasText: /^report/ }).click();
   // The graph's group is open beside the editor: the log's tab is looked for in any group.
   await page.locator('.tabs-container .tab', { hasText: 'report #1' }).first().waitFor({ timeout: 60000 });
-  await quickOpen(page, 'good.pipeline.yaml');
+  // The log is the active editor now, so Debug Pipeline asks which pipeline to debug, as it does
+  // for a user who starts it from anywhere but a pipeline file: the pick is the file.
   await commandPalette(page, 'Pipeline Studio: Debug Pipeline');
+  const pick = page.locator('.quick-input-list .monaco-list-row', { hasText: 'good.pipeline.yaml' }).first();
+  await pick.waitFor({ timeout: 60000 });
+  await pick.click();
   // Without breakpoints the debugged run goes to its end: run #2 is recorded.
   await until(page, 'the debugged run', () => text(runsRows(page)), (v) => /#2 completed/.test(v), 120000);
 });
