@@ -1,8 +1,9 @@
 import { statSync } from 'node:fs';
+import { resolve as resolvePath } from 'node:path';
 import { finishedAttempt, type AttemptHandle, type AttemptOptions, type AttemptOutcome } from './executor.ts';
 import { defaultLauncher, type Launcher } from './launcher.ts';
 import { groupAlive, signalGroup, sweepTagged } from './processGroup.ts';
-import { shellCommand } from './shells.ts';
+import { directCommand, shellCommand } from './shells.ts';
 
 export type { AttemptHandle, AttemptOptions, AttemptOutcome } from './executor.ts';
 
@@ -14,7 +15,10 @@ export function startAttempt(options: AttemptOptions, launch: Launcher = default
     return finishedAttempt({ ok: false, exitCode: undefined, signal: undefined, reason: cwdProblem, pid: undefined });
   }
 
-  const command = shellCommand(options.shell, options.script, options.env.PATH);
+  const direct = directCommand(options.shell, options.script, options.env.PATH);
+  const command = direct ?? shellCommand(options.shell, options.script, options.env.PATH);
+  // The shell would have set PWD to the folder it starts in; a program started directly gets it here.
+  const env = direct !== undefined && options.env.PWD !== resolvePath(options.cwd) ? { ...options.env, PWD: resolvePath(options.cwd) } : options.env;
   let pid: number | undefined;
   let stoppedBy: 'cancelled' | 'timeout' | undefined;
   let killTimer: NodeJS.Timeout | undefined;
@@ -83,7 +87,7 @@ export function startAttempt(options: AttemptOptions, launch: Launcher = default
         timer.unref();
       }
     };
-    launch(command, options.cwd, options.env, {
+    launch(command, options.cwd, env, {
       onSpawn: (spawnedPid) => {
         pid = spawnedPid;
         reportStart();
