@@ -9,14 +9,14 @@ import { runYaml } from './support.ts';
 // A plain one-command script runs without its shell (one process instead of two, as make does), and
 // only where that cannot change what runs.
 
-const PATH = process.env.PATH;
+const ENV = { PATH: process.env.PATH };
+const onPath = (path: string): Record<string, string> => ({ PATH: path });
 
 test('a plain command runs directly: the program found on PATH, the words as arguments', () => {
-  const direct = directCommand('sh', 'true', PATH);
+  const direct = directCommand('sh', 'true', ENV);
   assert.match(direct?.file ?? '', /^\/.*\/true$/);
   assert.deepEqual(direct?.args, []);
-  assert.deepEqual(directCommand('bash', '  echo  a-b c.d/e:f,g+h@i%j=k  ', PATH)?.args, ['a-b', 'c.d/e:f,g+h@i%j=k']);
-  assert.ok(directCommand('zsh', 'echo hi', PATH) !== undefined);
+  assert.deepEqual(directCommand('bash', '  echo  a-b c.d/e:f,g+h@i%j=k  ', ENV)?.args, ['a-b', 'c.d/e:f,g+h@i%j=k']);
 });
 
 test('anything the shell would interpret, answer itself or search differently goes through the shell', () => {
@@ -26,8 +26,10 @@ test('anything the shell would interpret, answer itself or search differently go
     'echo a\necho b', 'echo\ta', 'cd /tmp', 'pwd', 'exit 3', 'export A=1', 'source x', 'FOO=1 env', 'set -e',
     './script.sh', 'bin/tool', 'no-such-program-xyz', '',
   ];
-  for (const script of shell) assert.equal(directCommand('sh', script, PATH), undefined, JSON.stringify(script));
-  for (const other of ['pwsh', 'python', 'node'] as const) assert.equal(directCommand(other, 'true', PATH), undefined, other);
+  for (const script of shell) assert.equal(directCommand('sh', script, ENV), undefined, JSON.stringify(script));
+  // zsh reads ~/.zshenv and bash reads BASH_ENV even for -c: what they set would be lost.
+  for (const other of ['zsh', 'pwsh', 'python', 'node'] as const) assert.equal(directCommand(other, 'true', ENV), undefined, other);
+  assert.equal(directCommand('bash', 'true', { ...ENV, BASH_ENV: '/etc/profile.d/x.sh' }), undefined);
 });
 
 test('PATH is searched as the shell would: folders skipped, relative entries left to the shell', () => {
@@ -38,11 +40,11 @@ test('PATH is searched as the shell would: folders skipped, relative entries lef
     writeFileSync(join(dir, 'second', 'tool'), '#!/bin/sh\necho tool\n');
     chmodSync(join(dir, 'second', 'tool'), 0o755);
     writeFileSync(join(dir, 'second', 'plain'), 'not executable');
-    assert.equal(directCommand('sh', 'tool', `${dir}/first:${dir}/second`)?.file, join(dir, 'second', 'tool'));
-    assert.equal(directCommand('sh', 'plain', `${dir}/second`), undefined, 'not executable: the shell says so');
-    assert.equal(directCommand('sh', 'tool', `relative:${dir}/second`), undefined);
-    assert.equal(directCommand('sh', 'tool', `${dir}/second:`), undefined, 'an empty entry is the current folder');
-    assert.equal(directCommand('sh', join(dir, 'second', 'tool'), '')?.file, join(dir, 'second', 'tool'));
+    assert.equal(directCommand('sh', 'tool', onPath(`${dir}/first:${dir}/second`))?.file, join(dir, 'second', 'tool'));
+    assert.equal(directCommand('sh', 'plain', onPath(`${dir}/second`)), undefined, 'not executable: the shell says so');
+    assert.equal(directCommand('sh', 'tool', onPath(`relative:${dir}/second`)), undefined);
+    assert.equal(directCommand('sh', 'tool', onPath(`${dir}/second:`)), undefined, 'an empty entry is the current folder');
+    assert.equal(directCommand('sh', join(dir, 'second', 'tool'), onPath(''))?.file, join(dir, 'second', 'tool'));
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }

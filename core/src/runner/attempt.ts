@@ -15,7 +15,7 @@ export function startAttempt(options: AttemptOptions, launch: Launcher = default
     return finishedAttempt({ ok: false, exitCode: undefined, signal: undefined, reason: cwdProblem, pid: undefined });
   }
 
-  const direct = directCommand(options.shell, options.script, options.env.PATH);
+  const direct = directCommand(options.shell, options.script, options.env);
   const command = direct ?? shellCommand(options.shell, options.script, options.env.PATH);
   // The shell would have set PWD to the folder it starts in; a program started directly gets it here.
   const env = direct !== undefined && options.env.PWD !== resolvePath(options.cwd) ? { ...options.env, PWD: resolvePath(options.cwd) } : options.env;

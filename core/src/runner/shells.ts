@@ -60,17 +60,19 @@ const SHELL_WORDS = new Set([
   'set', 'shift', 'shopt', 'source', 'suspend', 'test', 'then', 'time', 'times', 'trap', 'type', 'typeset', 'ulimit',
   'umask', 'unalias', 'unset', 'until', 'wait', 'while',
 ]);
-const POSIX_SHELLS: ReadonlySet<ShellName> = new Set(['sh', 'bash', 'zsh']);
+// Not zsh: it reads ~/.zshenv even for `-c`, and what that sets would be lost.
 
 /**
  * The argv that runs a plain one-command script without its shell, as make does: one process per
- * block instead of two. Only where that cannot change what runs: a POSIX shell, a script of plain
+ * block instead of two. Only where that cannot change what runs: sh or bash (without BASH_ENV), a script of plain
  * words (see PLAIN_SCRIPT), a first word that is a program found on PATH (not a builtin, reserved
  * word, assignment or relative path). Anything else, including a program that is not found, goes
  * through the shell, which gives its own message and exit status.
  */
-export function directCommand(shell: ShellName, script: string, path: string | undefined): ShellCommand | undefined {
-  if (!POSIX_SHELLS.has(shell) || process.platform === 'win32') return undefined;
+export function directCommand(shell: ShellName, script: string, env: Readonly<Record<string, string | undefined>>): ShellCommand | undefined {
+  // bash -c reads BASH_ENV first.
+  if (!(shell === 'sh' || (shell === 'bash' && env.BASH_ENV === undefined)) || process.platform === 'win32') return undefined;
+  const path = env.PATH;
   const line = script.trim();
   if (!PLAIN_SCRIPT.test(line)) return undefined;
   const [first = '', ...args] = line.split(/ +/);
