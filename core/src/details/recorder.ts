@@ -70,6 +70,12 @@ export class DetailsRecorder {
   private readonly previousByPath = new Map<string, KnownFile>();
   private sweepTimer: NodeJS.Timeout | undefined;
   private wakeSweep: (() => void) | undefined;
+  /** A sweep is queued and has not taken its blocks yet: blocks ending now join it. */
+  private sweepPending = false;
+  /** The run ended: sweeps still to come go at once. */
+  private finishing = false;
+  /** Sweeps queued so far (for tests: blocks ending during a sweep must share the next one). */
+  sweepsQueued = 0;
   private readonly recent = new Map<string, KnownFile>();
   private readonly writers = new Map<string, number>();
   private readonly file: string;
@@ -224,14 +230,19 @@ export class DetailsRecorder {
 
   /** Sweeps come at most every SWEEP_DELAY_MS while blocks end, so blocks ending together share one. */
   private scheduleSweep(runId: number): void {
-    if (this.sweepTimer !== undefined) return;
+    // Checked when queued, not when the timer starts: a sweep waits behind the one running, and
+    // every block ending meanwhile used to queue one more, each waiting its own delay after the run.
+    if (this.sweepPending) return;
+    this.sweepPending = true;
+    this.sweepsQueued++;
     this.enqueue(async () => {
-      await new Promise<void>((resolve) => {
+      if (!this.finishing) await new Promise<void>((resolve) => {
         this.wakeSweep = resolve;
         this.sweepTimer = setTimeout(resolve, SWEEP_DELAY_MS);
       });
       this.sweepTimer = undefined;
       this.wakeSweep = undefined;
+      this.sweepPending = false;
       await this.sweepArtifacts(runId);
     });
   }
@@ -264,6 +275,7 @@ export class DetailsRecorder {
     const details = this.details;
     if (runId === undefined || details === undefined) return;
     // The last sweep need not wait for its timer.
+    this.finishing = true;
     if (this.sweepTimer !== undefined) clearTimeout(this.sweepTimer);
     this.wakeSweep?.();
     this.enqueue(() => {
