@@ -42,9 +42,11 @@ async function commandPalette(page, title) {
   for (let attempt = 1; ; attempt++) {
     await page.keyboard.press('F1');
     await input.waitFor({ state: 'visible', timeout: 60000 });
-    await input.fill(`>${title}`);
     const row = page.locator('.quick-input-list .monaco-list-row', { hasText: title }).first();
     try {
+      // Seen once on a fresh CI machine: the palette's input shown but never editable (a tab's hover
+      // was up); closing and opening it again is what a user would do.
+      await input.fill(`>${title}`, { timeout: 60000 });
       await row.waitFor({ timeout: 60000 });
       await row.click();
       return;
