@@ -22,10 +22,19 @@ async function until(page, what, read, ok, hintMs = 60000) {
 }
 
 async function quickOpen(page, fileName) {
-  await page.keyboard.press('Control+P');
   const input = page.locator('.quick-input-widget input');
-  await input.waitFor({ state: 'visible', timeout: 60000 });
-  await input.fill(fileName);
+  // As in commandPalette: an input shown but never editable is closed and opened again.
+  for (let attempt = 1; ; attempt++) {
+    await page.keyboard.press('Control+P');
+    await input.waitFor({ state: 'visible', timeout: 60000 });
+    try {
+      await input.fill(fileName, { timeout: 60000 });
+      break;
+    } catch (error) {
+      if (attempt === 3) throw error;
+      await page.keyboard.press('Escape');
+    }
+  }
   await page.locator('.quick-input-list .monaco-list-row', { hasText: fileName }).first().waitFor({ timeout: 60000 });
   await page.keyboard.press('Enter');
   // Each editor group has an active tab, and the graph's ("Graph: <file>") names the file too: the
