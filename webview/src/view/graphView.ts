@@ -183,7 +183,9 @@ export class GraphView {
 
   /** Whether this graph is big enough to keep only what is in view in the DOM. */
   private get culling(): boolean {
-    return this.model.nodes.length > CULL_ABOVE;
+    // `document.documentElement.dataset.graphCulling = 'off'` keeps every node in the DOM (the path
+    // before) for bench/graphNav.ts's side-by-side figures.
+    return this.model.nodes.length > CULL_ABOVE && document.documentElement.dataset.graphCulling !== 'off';
   }
 
   /** Moves the existing elements to new positions (same structure). */
