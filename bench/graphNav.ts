@@ -4,7 +4,9 @@
 // Scenarios: panning the zoomed-out overview, wheel zoom in and out, panning at ~100% (after
 // "find" and "zoom to selection"), all with the minimap shown (as a user sees it).
 // Paths side by side in one run, interleaved round by round (medians reported):
-// - `flat`: the gesture moves the svg as one composited layer, nodes placed by their own
+// - `culled`: the path now: only the nodes in the drawn area have elements, and zoomed far out the
+//   nodes are one path per look (view/culling.ts): ~13 svg elements at overview instead of ~12,000;
+// - `flat`: every node in the DOM (the path before culling), the gesture moves the svg as one composited layer, nodes placed by their own
 //   coordinates (view/graphView.ts place()): the svg has few paint chunks, so a frame's
 //   main-thread re-layerisation (`Layerize` in a CDP trace) stays small;
 // - `grouped`: the same, with a transform per node group (the path before): each starts a paint
@@ -14,7 +16,8 @@
 // Also the main thread's Layerize and style time per gesture frame, from a CDP trace.
 // Run: scripts/node24.sh npm run build && BENCH_QUICK=1 scripts/node24.sh node bench/graphNav.ts
 // (quick: one round, 90 frames per gesture, ~3 min; without: 3 rounds of 150 frames).
-// FRAMES=… BLOCKS=… ROUNDS=… MODES=flat,grouped,repaint to change what is measured.
+// THROTTLE=4 slows Chromium's CPU four times (Emulation.setCPUThrottlingRate): a slower or busier machine.
+// FRAMES=… BLOCKS=… ROUNDS=… MODES=culled,flat,grouped,repaint to change what is measured.
 import { loadavg } from 'node:os';
 import { generateNoopDag } from './generate.ts';
 import type { GraphModel } from '../webview/src/protocol.ts';
@@ -25,7 +28,13 @@ const SMALL = 30;
 const QUICK = process.env.BENCH_QUICK === '1';
 const FRAMES = Number(process.env.FRAMES ?? (QUICK ? 90 : 150));
 const ROUNDS = Number(process.env.ROUNDS ?? (QUICK ? 1 : 3));
-type Mode = 'flat' | 'grouped' | 'repaint';
+const THROTTLE = Number(process.env.THROTTLE ?? 1);
+
+async function cdp(page: Page, method: string, params: object): Promise<void> {
+  const session = await (page as unknown as { context(): { newCDPSession(p: unknown): Promise<CdpSession> } }).context().newCDPSession(page);
+  await session.send(method, params);
+}
+type Mode = 'culled' | 'flat' | 'grouped' | 'repaint';
 
 function model(blocks: number): GraphModel {
   const dag = generateNoopDag(blocks);
@@ -110,6 +119,8 @@ interface Figures {
   /** Main-thread Layerize and style-recalc milliseconds per gesture frame (all three gestures). */
   layerize: number;
   style: number;
+  /** All main-thread tasks per gesture frame: what a slower or busier machine pays in frame time. */
+  busy: number;
 }
 
 /** The three gestures on one path; the model is already shown. */
@@ -132,7 +143,7 @@ async function gestures(page: GraphPage, m: GraphModel, mode: Mode): Promise<Fig
   console.error(`${mode} ${blocks}: overview pan ${overview.fps.toFixed(1)}, zoom ${zoom.fps.toFixed(1)}, ~100% pan ${close.fps.toFixed(1)} fps; Layerize ${main.layerize.toFixed(0)} ms`);
   // Includes the settling redraws' frames (one per gesture): an upper bound on what gesture frames pay.
   const frames = 3 * FRAMES;
-  return { overview: overview.fps, zoom: zoom.fps, close: close.fps, layerize: main.layerize / frames, style: main.style / frames };
+  return { overview: overview.fps, zoom: zoom.fps, close: close.fps, layerize: main.layerize / frames, style: main.style / frames, busy: main.busy / frames };
 }
 
 /** Main-thread time by trace event name, through the page's CDP session. */
@@ -151,13 +162,13 @@ class Trace {
     return trace;
   }
 
-  async stop(): Promise<{ layerize: number; style: number }> {
+  async stop(): Promise<{ layerize: number; style: number; busy: number }> {
     const complete = new Promise((done) => this.session.once('Tracing.tracingComplete', done));
     await this.session.send('Tracing.end');
     await complete;
     const main = new Set(this.events.filter((e) => e.name === 'thread_name' && e.args?.name === 'CrRendererMain').map((e) => `${e.pid}:${e.tid}`));
     const sum = (name: string): number => this.events.filter((e) => e.name === name && e.ph === 'X' && main.has(`${e.pid}:${e.tid}`)).reduce((total, e) => total + (e.dur ?? 0) / 1000, 0);
-    const result = { layerize: sum('Layerize'), style: sum('UpdateLayoutTree') };
+    const result = { layerize: sum('Layerize'), style: sum('UpdateLayoutTree'), busy: sum('RunTask') };
     await this.session.detach();
     return result;
   }
@@ -182,7 +193,8 @@ async function show(page: GraphPage, m: GraphModel): Promise<void> {
   await page.clearPosted();
   await page.send({ type: 'model', model: m, errorCount: 0, direction: 'RIGHT' });
   // The fast layout's paint: the same nodes and edges as elk's (which can take minutes on a loaded machine).
-  await page.waitRendered(['preliminary', 'final'], 600_000);
+  // On an idle machine the small graph's elk layout arrives in time to be kept: shown again, it is `cached`.
+  await page.waitRendered(['preliminary', 'final', 'cached'], 600_000);
 }
 
 /** Switches the page to a path and shows the big graph afresh on it (a small one between, so it is rebuilt). */
@@ -193,6 +205,8 @@ async function use(page: GraphPage, mode: Mode, m: GraphModel): Promise<void> {
     else delete data.graphGestures;
     if (mode === 'grouped') data.graphNodePlacement = 'transform';
     else delete data.graphNodePlacement;
+    if (mode === 'culled') delete data.graphCulling;
+    else data.graphCulling = 'off';
   }, mode);
   await show(page, model(SMALL));
   await show(page, m);
@@ -210,8 +224,10 @@ async function main(): Promise<void> {
   const started = Date.now();
   const page = await GraphPage.open('dark', { width: 1200, height: 800 });
   try {
+    // THROTTLE=4: Chromium's CPU throttling, a slower machine (or one as loaded as during the helpers' session).
+    if (THROTTLE > 1) await cdp(page.page, 'Emulation.setCPUThrottlingRate', { rate: THROTTLE });
     const m = model(BLOCKS);
-    const modes = (process.env.MODES ?? 'flat,grouped').split(',') as Mode[];
+    const modes = (process.env.MODES ?? 'culled,flat').split(',') as Mode[];
     const idle: number[] = [];
     const results = new Map<Mode, Figures[]>(modes.map((mode) => [mode, []]));
     for (let round = 0; round < ROUNDS; round++) {
@@ -225,13 +241,13 @@ async function main(): Promise<void> {
     }
     const base = median(idle);
     const cell = (values: number[]): string => `${median(values).toFixed(1)} (${((median(values) / base) * 100).toFixed(0)}%)`;
-    console.log(`Graph pan/zoom at ${BLOCKS} blocks, minimap shown, headless Chromium (software rendering), ${FRAMES} frames per gesture, ${ROUNDS} round(s) interleaved, medians; load average ${loadBefore} before, ${load()} after (2 CPUs); ${((Date.now() - started) / 60_000).toFixed(1)} min:`);
+    console.log(`Graph pan/zoom at ${BLOCKS} blocks, minimap shown, headless Chromium (software rendering${THROTTLE > 1 ? `, CPU throttled ×${THROTTLE}` : ''}), ${FRAMES} frames per gesture, ${ROUNDS} round(s) interleaved, medians; load average ${loadBefore} before, ${load()} after (2 CPUs); ${((Date.now() - started) / 60_000).toFixed(1)} min:`);
     console.log('');
-    console.log('| path | pan overview fps (% of idle) | wheel zoom fps | pan at ~100% fps | Layerize ms/frame | style ms/frame |');
-    console.log('|---|---|---|---|---|---|');
-    console.log(`| idle page (no gesture) | ${base.toFixed(1)} (100%) | | | | |`);
+    console.log('| path | pan overview fps (% of idle) | wheel zoom fps | pan at ~100% fps | main thread ms/frame | Layerize ms/frame | style ms/frame |');
+    console.log('|---|---|---|---|---|---|---|');
+    console.log(`| idle page (no gesture) | ${base.toFixed(1)} (100%) | | | | | |`);
     for (const [mode, figures] of results) {
-      console.log(`| ${mode} | ${cell(figures.map((f) => f.overview))} | ${cell(figures.map((f) => f.zoom))} | ${cell(figures.map((f) => f.close))} | ${median(figures.map((f) => f.layerize)).toFixed(2)} | ${median(figures.map((f) => f.style)).toFixed(2)} |`);
+      console.log(`| ${mode} | ${cell(figures.map((f) => f.overview))} | ${cell(figures.map((f) => f.zoom))} | ${cell(figures.map((f) => f.close))} | ${median(figures.map((f) => f.busy)).toFixed(1)} | ${median(figures.map((f) => f.layerize)).toFixed(2)} | ${median(figures.map((f) => f.style)).toFixed(2)} |`);
     }
     if (page.errors.length > 0) console.log(`page errors: ${page.errors.join('; ')}`);
   } finally {

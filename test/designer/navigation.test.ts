@@ -5,6 +5,7 @@ import { after, before, describe, test } from 'node:test';
 import { generateNoopDag } from '../../bench/generate.ts';
 import type { GraphModel } from '../../webview/src/protocol.ts';
 import { reach } from '../../webview/src/view/navigation.ts';
+import { DETAIL_SCALE } from '../../webview/src/view/graphView.ts';
 import { GraphPage } from '../webview/lib/graphPage.ts';
 
 const ARTIFACTS = join(import.meta.dirname, '..', 'webview', '.artifacts');
@@ -122,11 +123,52 @@ describe('navigating a 3,000-block graph in Chromium', { timeout: 900_000 }, () 
     await page.page.keyboard.press('Enter');
     await page.page.click(`g.node[data-id="${target}"]`, { button: 'right', force: true });
     await page.page.click('.menu-item[data-command="focusUpstream"]', { force: true });
-    const counts = await page.page.evaluate(() => ({ dim: document.querySelectorAll('g.node.dim').length, all: document.querySelectorAll('g.node').length, label: document.querySelector('.focus-label')?.textContent ?? '' }), undefined);
-    assert.equal(counts.all - counts.dim, expected);
+    // Only the nodes in view have elements (view/culling.ts): each of them is dimmed unless the target needs it.
+    const kept = new Set([...reach(model, index, true)].map((i) => model.nodes[i]?.id ?? ''));
+    const counts = await page.page.evaluate(() => ({ nodes: [...document.querySelectorAll('g.node')].map((g) => [g.getAttribute('data-id') ?? '', g.classList.contains('dim')] as const), label: document.querySelector('.focus-label')?.textContent ?? '' }), undefined);
+    assert.ok(counts.nodes.length > 1, `nodes in view: ${counts.nodes.length}`);
+    assert.deepEqual(counts.nodes.filter(([id, dim]) => dim === kept.has(id)), [], 'dimmed exactly the blocks not upstream');
     assert.match(counts.label, new RegExp(`Upstream of ${target}: ${expected} of 3000 blocks`));
     await page.page.click('.nav-button.clear-focus', { force: true });
-    assert.equal(await page.page.evaluate(() => document.querySelectorAll('g.node.dim').length, undefined), 0);
+    assert.equal(await page.page.evaluate(() => document.querySelectorAll('g.node.dim, .far-nodes.dim').length, undefined), 0);
+  });
+
+  test('zoomed out to the whole graph, nodes are a few paths and only the focused block keeps its elements and label', async () => {
+    const id = model.nodes[2500]?.id ?? '';
+    await page.page.fill('vscode-textfield.search input', id);
+    await page.page.keyboard.press('Enter');
+    await page.page.waitForFunction((want) => document.activeElement?.getAttribute('data-id') === want, id, { timeout: 60_000 });
+    // Zoomed out with the keyboard (a click on Fit would move the focus to the button).
+    for (let i = 0; i < 10; i++) await page.page.keyboard.press('-');
+    const scale = Number(/scale\(([\d.e-]+)\)/.exec(await transform(page))?.[1]);
+    assert.ok(scale < DETAIL_SCALE, `zoomed out to ${scale}`);
+    const seen = await page.page.evaluate(() => ({
+      elements: document.querySelectorAll('svg.graph *').length,
+      nodes: [...document.querySelectorAll('g.node')].map((g) => g.getAttribute('data-id')),
+      // One rectangle per block without elements of its own.
+      farBoxes: [...document.querySelectorAll('path.far-nodes')].reduce((n, p) => n + (p.getAttribute('d') ?? '').split('M').length - 1, 0),
+      focused: document.activeElement?.getAttribute('data-id'),
+    }), undefined);
+    // 3,000 blocks as groups of 4 elements each were ~12,000 elements.
+    assert.ok(seen.elements < 200, `svg elements at overview: ${seen.elements}`);
+    assert.deepEqual(seen.nodes, [id]);
+    assert.equal(seen.farBoxes, 2999, 'every other block is drawn once in a far path');
+    assert.equal(seen.focused, id, 'the keyboard focus stays on the found block');
+    // In the accessibility tree, with its label (what a screen reader announces).
+    const session = await (page.page as unknown as { context(): { newCDPSession(p: unknown): Promise<{ send(m: string, p?: object): Promise<unknown>; detach(): Promise<void> }> } }).context().newCDPSession(page.page);
+    const tree = (await session.send('Accessibility.getFullAXTree')) as { nodes: { role?: { value?: string }; name?: { value?: string }; ignored?: boolean }[] };
+    await session.detach();
+    const named = tree.nodes.filter((n) => n.ignored !== true && (n.name?.value ?? '').startsWith(`Block ${id},`));
+    assert.equal(named.length, 1, 'the focused block is in the accessibility tree');
+    assert.equal(named[0]?.role?.value, 'button');
+    // Zoomed in again (around the view's centre, the block): the nodes in view have elements, not all 3,000, and texts to read.
+    for (let i = 0; i < 10; i++) await page.page.keyboard.press('+');
+    const close = await page.page.evaluate(() => ({ nodes: document.querySelectorAll('g.node').length, texts: document.querySelectorAll('g.node text.id').length, far: document.querySelectorAll('path.far-nodes').length }), undefined);
+    assert.ok(close.nodes > 3 && close.nodes < 500, `nodes with elements zoomed in: ${close.nodes}`);
+    assert.ok(close.texts > 3, `node texts: ${close.texts}`);
+    assert.equal(close.far, 0);
+    // The next test starts from the whole graph in view.
+    await page.page.click('vscode-button[title="Fit the graph to the view"]', { force: true });
   });
 
   test('zoom buttons and zoom to selection change the scale; screenshot with the minimap', async () => {

@@ -24,6 +24,8 @@ export interface VsCodeApi {
 const HOLD_SMALL_GRAPH_MS = 120;
 /** Below this many blocks elk usually answers within the wait above. */
 const HOLD_BELOW_NODES = 100;
+/** Layout units drawn beyond the view and its overscan: a node half in the overscan is drawn whole. */
+const AREA_MARGIN = 40;
 
 /** What survives a reload of the webview (VS Code keeps it with the panel). */
 interface SavedState {
@@ -100,7 +102,7 @@ export class GraphApp {
       gate: (id, decision) => this.post({ type: 'blockCommand', command: decision, block: id }),
     });
     // During a gesture only the minimap's outline follows; node texts wait until it settles.
-    this.viewport = new Viewport(this.view.svg, this.view.world, (settled) => (settled ? this.scheduleDetails() : (this.navigation as Navigation | undefined)?.minimap.update()));
+    this.viewport = new Viewport(this.view.svg, this.view.world, (settled) => (settled ? this.showArea() : (this.navigation as Navigation | undefined)?.minimap.update()));
     this.designer = new Designer(root, this.chrome.graphHost, this.view, this.viewport, (message) => this.post(message), (id) => this.select(id));
     this.progress = new ProgressBar(root, root.querySelector('.toolbar'), () => ({ model: this.view.graph, states: this.view.allStates }));
     this.compareList = new CompareList(root, this.chrome.graphHost, (message) => this.post(message), (block) => this.focus(block));
@@ -113,7 +115,7 @@ export class GraphApp {
     this.chrome.graphHost.addEventListener('wheel', () => this.viewMoved(), { passive: true });
     // Only a drag on the background pans; a click on a node (or its port) leaves the view fitted.
     this.view.svg.addEventListener('pointerdown', (event) => {
-      if ((event.target as Element).closest('g.node') === null) this.viewMoved();
+      if ((event.target as Element).closest('g.node, .far-nodes') === null) this.viewMoved();
     });
     this.view.svg.addEventListener('keydown', (event) => this.key(event));
     let resizeTimer: ReturnType<typeof setTimeout> | undefined;
@@ -453,18 +455,24 @@ export class GraphApp {
     return [...gate, ...child, ...this.navigation.menuItems(id), ...this.designer.menuItems(id)];
   }
 
-  /** Node texts follow the view: created for what is on screen, once per frame at most. */
+  /** Node texts (and on a big graph, the elements) follow the view: once per frame at most. */
   private scheduleDetails(): void {
-    // Constructed after the viewport, whose first change arrives before it exists.
-    (this.navigation as Navigation | undefined)?.minimap.update();
     if (this.detailsPending) return;
     this.detailsPending = true;
     requestAnimationFrame(() => {
       this.detailsPending = false;
-      const area = this.viewport.visibleArea();
-      const margin = 200;
-      this.view.showDetails({ x: area.x - margin, y: area.y - margin, width: area.width + 2 * margin, height: area.height + 2 * margin }, this.viewport.current.scale);
+      this.showArea();
     });
+  }
+
+  /**
+   * The view settled (or jumped): what the svg draws follows it at once, in the same frame as the
+   * new view transform, so newly uncovered parts never show blank.
+   */
+  private showArea(): void {
+    // Constructed after the viewport, whose first change arrives before it exists.
+    (this.navigation as Navigation | undefined)?.minimap.update();
+    this.view.showArea(this.viewport.drawnArea(AREA_MARGIN), this.viewport.current.scale);
   }
 
   private viewMoved(): void {

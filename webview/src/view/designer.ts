@@ -320,9 +320,8 @@ export class Designer {
       drag = undefined;
       this.view.dragLine.setAttribute('d', '');
       if (!drop) return;
-      const target = document.elementsFromPoint(event.clientX, event.clientY).map((e) => e.closest('g.node')).find((g) => g !== null);
-      const to = target?.getAttribute('data-id');
-      if (to !== null && to !== undefined) this.edit({ kind: 'addDependency', from, to });
+      const to = this.view.idAt(event.clientX, event.clientY);
+      if (to !== undefined) this.edit({ kind: 'addDependency', from, to });
     };
     svg.addEventListener('pointerup', (event) => end(event, true));
     svg.addEventListener('pointercancel', (event) => end(event, false));

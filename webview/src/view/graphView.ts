@@ -3,6 +3,7 @@ import { NODE_HEIGHT, NODE_WIDTH } from '../layout/geometry.ts';
 import { formatElapsed } from '../../../core/src/util/duration.ts';
 import { PLAN_WORDS, statusColor, statusGlyph, statusWord } from './statusStyle.ts';
 import { progressText } from '../../../core/src/model/fanOutProgress.ts';
+import { type Area, boxMeets, CULL_ABOVE, type FarLook, farPaths, routeBounds, routeMeets } from './culling.ts';
 
 const SVG = 'http://www.w3.org/2000/svg';
 const MAX_ID_CHARS = 20;
@@ -39,7 +40,8 @@ export const DETAIL_SCALE = 0.3;
  * (ids, descriptions) goes in through textContent, never markup. Status and plan changes touch only
  * the changed node's elements, so an update costs the same at 50 blocks as at 3,000. To paint
  * thousands of blocks quickly, all edges are one path (and their arrowheads another), and a node's
- * texts are created only when it is on screen at a readable zoom.
+ * texts are created only when it is on screen at a readable zoom. Above CULL_ABOVE blocks only
+ * what is in view has elements, and a zoomed-out view draws nodes as a few paths (view/culling.ts).
  */
 export class GraphView {
   readonly svg: SVGSVGElement;
@@ -48,7 +50,19 @@ export class GraphView {
   private readonly nodeLayer: SVGGElement;
   private model: GraphModel = { pipelineName: '', nodes: [], edges: [] };
   private layoutShown: GraphLayout | undefined;
-  private nodes: NodeParts[] = [];
+  /** Per block, its elements once created (attached only while `live` has it). */
+  private nodes: (NodeParts | undefined)[] = [];
+  /** The blocks whose elements are in the DOM. */
+  private readonly live = new Set<number>();
+  /** Zoomed far out on a big graph: every other node, one path per look. */
+  private readonly farLayer: SVGGElement;
+  /** The drawn area (layout coordinates) and zoom the DOM was last culled for. */
+  private area: Area | undefined;
+  private scale = 1;
+  private bounds: Float64Array = new Float64Array(0);
+  private farPending = false;
+  /** Focus mode's kept blocks (the rest is dimmed), or none. */
+  private keep: ReadonlySet<number> | undefined;
   private readonly edgePath: SVGPathElement;
   private readonly arrowPath: SVGPathElement;
   private readonly litPath: SVGPathElement;
@@ -84,22 +98,24 @@ export class GraphView {
     this.focusPath = el('path', this.edgeLayer, { class: 'edge focused' });
     this.addedPath = el('path', this.edgeLayer, { class: 'edge cmp-added' });
     this.removedPath = el('path', this.edgeLayer, { class: 'edge cmp-removed' });
+    this.farLayer = el('g', this.world, { class: 'far-layer', 'aria-hidden': 'true' });
     this.nodeLayer = el('g', this.world, { class: 'nodes' });
     this.dragLine = el('path', this.world, { class: 'drag-line' });
     host.append(this.svg);
 
-    const target = (event: Event): string | undefined => {
+    const target = (event: MouseEvent): string | undefined => {
       const group = (event.target as Element | null)?.closest('g.node');
       const i = Number(group?.getAttribute('data-i') ?? NaN);
-      return Number.isInteger(i) ? this.model.nodes[i]?.id : undefined;
+      return Number.isInteger(i) ? this.model.nodes[i]?.id : this.farIdAt(event.clientX, event.clientY, event.target);
     };
-    const gateButton = (event: Event): { id: string; decision: 'approve' | 'reject' } | undefined => {
+    const gateButton = (event: MouseEvent | KeyboardEvent): { id: string; decision: 'approve' | 'reject' } | undefined => {
       const button = (event.target as Element | null)?.closest('.gate-button');
-      const id = button === null || button === undefined ? undefined : target(event);
+      const group = button?.closest('g.node');
+      const id = group === null || group === undefined ? undefined : this.model.nodes[Number(group.getAttribute('data-i'))]?.id;
       const decision = button?.getAttribute('data-decision');
       return id !== undefined && (decision === 'approve' || decision === 'reject') ? { id, decision } : undefined;
     };
-    this.nodeLayer.addEventListener('click', (event) => {
+    this.world.addEventListener('click', (event) => {
       const gate = gateButton(event);
       if (gate !== undefined) {
         event.stopPropagation();
@@ -111,19 +127,19 @@ export class GraphView {
       handlers.select(id);
       handlers.activate(id);
     });
-    this.nodeLayer.addEventListener('keydown', (event) => {
+    this.world.addEventListener('keydown', (event) => {
       const gate = event.key === 'Enter' || event.key === ' ' ? gateButton(event) : undefined;
       if (gate === undefined) return;
       event.preventDefault();
       event.stopPropagation();
       handlers.gate(gate.id, gate.decision);
     });
-    this.nodeLayer.addEventListener('dblclick', (event) => {
+    this.world.addEventListener('dblclick', (event) => {
       if (gateButton(event) !== undefined) return;
       const id = target(event);
       if (id !== undefined) handlers.open(id);
     });
-    this.nodeLayer.addEventListener('contextmenu', (event) => {
+    this.world.addEventListener('contextmenu', (event) => {
       const id = target(event);
       if (id === undefined) return;
       event.preventDefault();
@@ -156,46 +172,167 @@ export class GraphView {
       this.incident[a]?.push(e);
       this.incident[b]?.push(e);
     });
-    const nodeFragment = document.createDocumentFragment();
-    this.nodes = model.nodes.map((node, i) => this.createNode(nodeFragment, i, node.id, node.disabled === true));
-    this.nodeLayer.replaceChildren(nodeFragment);
+    this.nodes = model.nodes.map(() => undefined);
+    this.live.clear();
+    this.nodeLayer.replaceChildren();
+    this.keep = undefined;
     this.selectedIndex = -1;
     this.applyLayout(layout);
-    for (let i = 0; i < this.nodes.length; i++) this.paintNode(i);
     if (selected !== undefined) this.select(selected);
+  }
+
+  /** Whether this graph is big enough to keep only what is in view in the DOM. */
+  private get culling(): boolean {
+    // `document.documentElement.dataset.graphCulling = 'off'` keeps every node in the DOM (the path
+    // before) for bench/graphNav.ts's side-by-side figures.
+    return this.model.nodes.length > CULL_ABOVE && document.documentElement.dataset.graphCulling !== 'off';
   }
 
   /** Moves the existing elements to new positions (same structure). */
   applyLayout(layout: GraphLayout): void {
     this.layoutShown = layout;
     this.svg.setAttribute('data-hash', layout.hash);
-    for (let i = 0; i < this.nodes.length; i++) this.place(i);
+    this.bounds = routeBounds(layout.routes);
+    for (const i of this.live) this.place(i);
     this.pickEdge(undefined);
-    let edges = '';
-    let arrows = '';
-    for (const route of layout.routes) {
-      edges += pathOf(route);
-      arrows += arrowOf(route);
-    }
-    this.edgePath.setAttribute('d', edges);
-    this.arrowPath.setAttribute('d', arrows);
+    this.cull();
     this.paintLit();
     this.paintCompareEdges();
   }
 
-  /** Creates the texts of the nodes inside `area` (layout coordinates), when zoomed in enough to read them. */
-  showDetails(area: { x: number; y: number; width: number; height: number }, scale: number): void {
+  /**
+   * The view moved: `area` is what is drawn (the view and its overscan, layout coordinates). Node
+   * texts are created for the nodes in it when zoomed in enough to read them; on a big graph, the
+   * elements are culled to it (view/culling.ts).
+   */
+  showArea(area: Area, scale: number): void {
+    this.area = area;
+    this.scale = scale;
     this.svg.classList.toggle('far', scale < DETAIL_SCALE);
+    this.cull();
     const b = this.layoutShown?.boxes;
     if (scale < DETAIL_SCALE || b === undefined) return;
-    for (let i = 0; i < this.nodes.length; i++) {
-      if (this.nodes[i]?.details !== undefined) continue;
-      const x = b[i * 4] ?? 0;
-      const y = b[i * 4 + 1] ?? 0;
-      if (x + (b[i * 4 + 2] ?? 0) < area.x || y + (b[i * 4 + 3] ?? 0) < area.y || x > area.x + area.width || y > area.y + area.height) continue;
+    const candidates = this.culling ? [...this.live] : this.nodes.keys();
+    for (const i of candidates) {
+      if (this.nodes[i]?.details !== undefined || !boxMeets(b, i, area)) continue;
       this.addDetails(i);
       this.paintNode(i);
     }
+  }
+
+  /** Attaches the nodes that should have elements and detaches the others; redraws edges and far paths. */
+  private cull(): void {
+    const layout = this.layoutShown;
+    if (layout === undefined) return;
+    for (let i = 0; i < this.model.nodes.length; i++) this.settle(i);
+    let edges = '';
+    let arrows = '';
+    const area = this.culling ? this.area : undefined;
+    layout.routes.forEach((route, r) => {
+      if (area !== undefined && !routeMeets(this.bounds, r, area)) return;
+      edges += pathOf(route);
+      arrows += arrowOf(route);
+    });
+    this.edgePath.setAttribute('d', edges);
+    this.arrowPath.setAttribute('d', arrows);
+    this.paintFar();
+  }
+
+  /** Whether a node should have elements now. */
+  private wanted(i: number): boolean {
+    if (!this.culling || i === this.selectedIndex) return true;
+    const id = this.model.nodes[i]?.id;
+    // A gate's buttons stay reachable with Tab; so does whatever holds the keyboard focus.
+    if (id !== undefined && this.states.get(id)?.status === 'waiting') return true;
+    if (this.live.has(i) && this.nodes[i]?.group.contains(document.activeElement) === true) return true;
+    const b = this.layoutShown?.boxes;
+    return this.scale >= DETAIL_SCALE && this.area !== undefined && b !== undefined && boxMeets(b, i, this.area);
+  }
+
+  /** Attaches or detaches one node's elements as `wanted` says; whether that changed anything. */
+  private settle(i: number): boolean {
+    const want = this.wanted(i);
+    if (want === this.live.has(i)) return false;
+    if (want) {
+      const node = this.model.nodes[i];
+      if (node === undefined) return false;
+      const parts = this.nodes[i] ?? this.createNode(i, node.id, node.disabled === true);
+      this.nodes[i] = parts;
+      this.nodeLayer.appendChild(parts.group);
+      this.live.add(i);
+      this.place(i);
+      this.paintNode(i);
+    } else {
+      this.nodes[i]?.group.remove();
+      this.live.delete(i);
+    }
+    return true;
+  }
+
+  /** Zoomed far out on a big graph, the nodes without elements of their own: one path per look. */
+  private paintFar(): void {
+    this.farPending = false;
+    const b = this.layoutShown?.boxes;
+    if (!this.culling || this.scale >= DETAIL_SCALE || b === undefined) {
+      this.farLayer.replaceChildren();
+      return;
+    }
+    const paths = farPaths(b, this.model.nodes.length, (i) => this.live.has(i), (i) => this.farLook(i));
+    this.farLayer.replaceChildren(
+      ...paths.map(({ look, d }) => {
+        const path = document.createElementNS(SVG, 'path');
+        path.setAttribute('class', `far-nodes ${look.classes}`.trim());
+        if (look.colour !== undefined) path.style.setProperty('--status', look.colour);
+        path.setAttribute('d', d);
+        return path;
+      }),
+    );
+  }
+
+  /** A status change of a node without elements: its far path is redrawn once per frame at most. */
+  private scheduleFar(): void {
+    if (this.farPending || !this.culling || this.scale >= DETAIL_SCALE) return;
+    this.farPending = true;
+    requestAnimationFrame(() => {
+      if (this.farPending) this.paintFar();
+    });
+  }
+
+  private farLook(i: number): FarLook {
+    const node = this.model.nodes[i];
+    const id = node?.id ?? '';
+    const state = this.states.get(id);
+    const mark = this.plan.get(id);
+    const planKind = mark === undefined ? undefined : mark.reason === 'disabled' ? 'disabled' : mark.action;
+    const paused = this.paused.has(id);
+    const classes: string[] = [];
+    if (this.keep !== undefined && !this.keep.has(i)) classes.push('dim');
+    if (planKind === 'skipped' || planKind === 'condition_failed' || planKind === 'disabled') classes.push(`plan-${planKind}`);
+    if (paused) classes.push('paused');
+    if (this.compare?.nodes[id] === 'removed') classes.push('cmp-removed');
+    return { classes: classes.join(' '), colour: state !== undefined && !paused ? statusColor(state.status) : undefined };
+  }
+
+  /** The block under a point of a far path (client coordinates), found from the layout. */
+  private farIdAt(clientX: number, clientY: number, target: EventTarget | null): string | undefined {
+    if (!(target instanceof Element) || !target.classList.contains('far-nodes')) return undefined;
+    const m = this.world.getScreenCTM();
+    const b = this.layoutShown?.boxes;
+    if (m === null || b === undefined) return undefined;
+    const p = new DOMPoint(clientX, clientY).matrixTransform(m.inverse());
+    for (let i = 0; i < this.model.nodes.length; i++) if (boxMeets(b, i, { x: p.x, y: p.y, width: 0, height: 0 })) return this.model.nodes[i]?.id;
+    return undefined;
+  }
+
+  /** The block drawn at a point (client coordinates): its own elements, or a far path's. */
+  idAt(clientX: number, clientY: number): string | undefined {
+    for (const element of document.elementsFromPoint(clientX, clientY)) {
+      const group = element.closest('g.node');
+      if (group !== null) return group.getAttribute('data-id') ?? undefined;
+      const far = this.farIdAt(clientX, clientY, element);
+      if (far !== undefined) return far;
+    }
+    return undefined;
   }
 
   setStates(states: Record<string, BlockState>): void {
@@ -204,13 +341,17 @@ export class GraphView {
     // (render() drops the states of ids its model does not have).
     for (const [id, state] of Object.entries(states)) this.states.set(id, state);
     for (let i = 0; i < this.nodes.length; i++) this.paintNode(i);
+    if (this.culling) this.cull();
   }
 
   setState(id: string, state: BlockState): void {
     const i = this.index.get(id);
     if (i === undefined) return;
+    const waiting = this.states.get(id)?.status === 'waiting' || state.status === 'waiting';
     this.states.set(id, state);
-    this.paintNode(i);
+    // A gate (waiting) keeps its node's elements; one that is no longer waiting may lose them.
+    if (!(waiting && this.settle(i))) this.paintNode(i);
+    if (waiting) this.scheduleFar();
   }
 
   /** Every block's state in the shown run. */
@@ -249,12 +390,15 @@ export class GraphView {
   }
 
   select(id: string | undefined): void {
-    const previous = this.nodes[this.selectedIndex];
+    const before = this.selectedIndex;
+    const previous = this.nodes[before];
     if (previous !== undefined) {
       previous.group.classList.remove('selected');
       previous.group.setAttribute('tabindex', '-1');
     }
     this.selectedIndex = id === undefined ? -1 : (this.index.get(id) ?? -1);
+    // The selected node always has its elements (keyboard focus, screen-reader label); the one before may lose them.
+    const moved = [this.settle(before), this.settle(this.selectedIndex)].some((changed) => changed);
     const next = this.nodes[this.selectedIndex];
     if (next !== undefined) {
       next.group.classList.add('selected');
@@ -264,6 +408,7 @@ export class GraphView {
         this.paintNode(this.selectedIndex);
       }
     }
+    if (moved) this.paintFar();
     this.paintLit();
   }
 
@@ -280,7 +425,9 @@ export class GraphView {
    */
   setFocus(keep: ReadonlySet<number> | undefined): void {
     this.svg.classList.toggle('focusing', keep !== undefined);
-    this.nodes.forEach((parts, i) => parts.group.classList.toggle('dim', keep !== undefined && !keep.has(i)));
+    this.keep = keep;
+    for (const i of this.live) this.nodes[i]?.group.classList.toggle('dim', keep !== undefined && !keep.has(i));
+    this.paintFar();
     let d = '';
     if (keep !== undefined) {
       this.model.edges.forEach(([a, b], e) => {
@@ -295,6 +442,7 @@ export class GraphView {
     this.compare = view;
     this.svg.classList.toggle('comparing', view !== undefined);
     for (let i = 0; i < this.nodes.length; i++) this.paintNode(i);
+    this.paintFar();
     this.paintCompareEdges();
   }
 
@@ -352,8 +500,8 @@ export class GraphView {
     return out;
   }
 
-  private createNode(parent: DocumentFragment, i: number, id: string, disabled: boolean): NodeParts {
-    const group = el('g', parent, { class: disabled ? 'node disabled' : 'node', 'data-i': String(i), 'data-id': id, tabindex: '-1', role: 'button' });
+  private createNode(i: number, id: string, disabled: boolean): NodeParts {
+    const group = el('g', undefined, { class: disabled ? 'node disabled' : 'node', 'data-i': String(i), 'data-id': id, tabindex: '-1', role: 'button' });
     const box = el('rect', group, { class: 'box', width: String(NODE_WIDTH), height: String(NODE_HEIGHT), rx: '4' });
     const bar = el('rect', group, { class: 'bar', width: '4', height: String(NODE_HEIGHT), rx: '2' });
     // Edit mode's output port (hidden otherwise): drag from it to another node to add a dependency.
@@ -439,7 +587,12 @@ export class GraphView {
   private paintNode(i: number): void {
     const parts = this.nodes[i];
     const node = this.model.nodes[i];
-    if (parts === undefined || node === undefined) return;
+    if (node === undefined) return;
+    // A node without elements is painted when it gets them; zoomed far out, its path may change.
+    if (parts === undefined || !this.live.has(i)) {
+      this.scheduleFar();
+      return;
+    }
     const state = this.states.get(node.id);
     const mark = this.plan.get(node.id);
     const planKind = mark === undefined ? undefined : mark.reason === 'disabled' ? 'disabled' : mark.action;
@@ -449,7 +602,7 @@ export class GraphView {
     const paused = this.paused.has(node.id);
     if (paused) cls += ' paused';
     if (i === this.selectedIndex) cls += ' selected';
-    if (parts.group.classList.contains('dim')) cls += ' dim';
+    if (this.keep !== undefined && !this.keep.has(i)) cls += ' dim';
     const change = this.compare?.nodes[node.id];
     if (change !== undefined && change !== 'unchanged') cls += ` cmp-${change}`;
     if (node.members !== undefined) cls += ' group';
@@ -519,9 +672,9 @@ function round(value: number | undefined): number {
   return Math.round((value ?? 0) * 10) / 10;
 }
 
-function el<K extends keyof SVGElementTagNameMap>(tag: K, parent: Node, attributes: Record<string, string> = {}): SVGElementTagNameMap[K] {
+function el<K extends keyof SVGElementTagNameMap>(tag: K, parent: Node | undefined, attributes: Record<string, string> = {}): SVGElementTagNameMap[K] {
   const element = document.createElementNS(SVG, tag);
   for (const [name, value] of Object.entries(attributes)) element.setAttribute(name, value);
-  parent.appendChild(element);
+  parent?.appendChild(element);
   return element;
 }

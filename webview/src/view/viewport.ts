@@ -44,7 +44,7 @@ export class Viewport {
     this.applyOverscan();
     let drag: { pointer: number; x: number; y: number } | undefined;
     svg.addEventListener('pointerdown', (event) => {
-      if (event.button !== 0 || (event.target as Element).closest('g.node') !== null) return;
+      if (event.button !== 0 || (event.target as Element).closest('g.node, .far-nodes') !== null) return;
       drag = { pointer: event.pointerId, x: event.clientX, y: event.clientY };
       this.dragging = true;
       svg.classList.add('panning');
@@ -101,6 +101,13 @@ export class Viewport {
     const view = this.size();
     const { x, y, scale } = this.state;
     return { x: -x / scale, y: -y / scale, width: view.width / scale, height: view.height / scale };
+  }
+
+  /** What the svg draws, in layout coordinates: the visible area and the overscan around it (`margin` more on each side). */
+  drawnArea(margin = 0): { x: number; y: number; width: number; height: number } {
+    const area = this.visibleArea();
+    const around = (this.overscan ?? 0) / this.state.scale + margin;
+    return { x: area.x - around, y: area.y - around, width: area.width + 2 * around, height: area.height + 2 * around };
   }
 
   /** A point on screen (client coordinates) in layout coordinates, as the user sees it now. */
