@@ -74,8 +74,6 @@ export class DetailsRecorder {
   private sweepPending = false;
   /** The run ended: sweeps still to come go at once. */
   private finishing = false;
-  /** Sweeps queued so far (for tests: blocks ending during a sweep must share the next one). */
-  sweepsQueued = 0;
   private readonly recent = new Map<string, KnownFile>();
   private readonly writers = new Map<string, number>();
   private readonly file: string;
@@ -234,7 +232,6 @@ export class DetailsRecorder {
     // every block ending meanwhile used to queue one more, each waiting its own delay after the run.
     if (this.sweepPending) return;
     this.sweepPending = true;
-    this.sweepsQueued++;
     this.enqueue(async () => {
       if (!this.finishing) await new Promise<void>((resolve) => {
         this.wakeSweep = resolve;

@@ -18,7 +18,8 @@ export function startAttempt(options: AttemptOptions, launch: Launcher = default
   const direct = directCommand(options.shell, options.script, options.env);
   const command = direct ?? shellCommand(options.shell, options.script, options.env.PATH);
   // The shell would have set PWD to the folder it starts in; a program started directly gets it here.
-  const env = direct !== undefined && options.env.PWD !== resolvePath(options.cwd) ? { ...options.env, PWD: resolvePath(options.cwd) } : options.env;
+  const folder = direct === undefined ? undefined : resolvePath(options.cwd);
+  const env = folder !== undefined && options.env.PWD !== folder ? { ...options.env, PWD: folder } : options.env;
   let pid: number | undefined;
   let stoppedBy: 'cancelled' | 'timeout' | undefined;
   let killTimer: NodeJS.Timeout | undefined;

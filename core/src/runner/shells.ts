@@ -31,18 +31,7 @@ const found = new Map<string, string | undefined>();
 export function findExecutable(name: string, path: string | undefined): string | undefined {
   const key = `${name}\0${path ?? ''}`;
   if (found.has(key)) return found.get(key);
-  let result: string | undefined;
-  for (const dir of (path ?? '').split(delimiter)) {
-    if (dir === '') continue;
-    const candidate = join(dir, name);
-    try {
-      accessSync(candidate, constants.X_OK);
-      result = candidate;
-      break;
-    } catch {
-      // not in this folder
-    }
-  }
+  const result = (path ?? '').split(delimiter).filter((dir) => dir !== '').map((dir) => join(dir, name)).find(canExecute);
   found.set(key, result);
   return result;
 }
@@ -102,7 +91,14 @@ function programOnPath(name: string, path: string | undefined): string | undefin
 /** An executable regular file (a folder on PATH with the program's name is skipped, as the shell does). */
 function isProgram(file: string): boolean {
   try {
-    if (!statSync(file).isFile()) return false;
+    return statSync(file).isFile() && canExecute(file);
+  } catch {
+    return false;
+  }
+}
+
+function canExecute(file: string): boolean {
+  try {
     accessSync(file, constants.X_OK);
     return true;
   } catch {
