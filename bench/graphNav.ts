@@ -2,7 +2,7 @@
 // software rendering: no GPU here), measured in the page: one pointer move or wheel step per
 // animation frame, frames per second from the frames' own requestAnimationFrame timestamps.
 // Scenarios: panning the zoomed-out overview, wheel zoom in and out, panning at ~100% (after
-// "find" and "zoom to selection"), all with the minimap shown (as a user sees it).
+// "find" and "zoom to selection"), panning at ~0.33 (just above the text zoom, the most nodes drawn one by one), all with the minimap shown (as a user sees it).
 // Paths side by side in one run, interleaved round by round (medians reported):
 // - `culled`: the path now: only the nodes in the drawn area have elements, and zoomed far out the
 //   nodes are one path per look (view/culling.ts): ~13 svg elements at overview instead of ~12,000;
@@ -116,6 +116,8 @@ interface Figures {
   overview: number;
   zoom: number;
   close: number;
+  /** Pan just above the text zoom (~0.33), the most nodes drawn one by one. */
+  mid: number;
   /** Main-thread Layerize and style-recalc milliseconds per gesture frame (all three gestures). */
   layerize: number;
   style: number;
@@ -137,13 +139,29 @@ async function gestures(page: GraphPage, m: GraphModel, mode: Mode): Promise<Fig
   // ~100%: find a block in the middle, then zoom to it and its neighbours.
   await page.page.fill('vscode-textfield.search input', m.nodes[Math.floor(blocks / 2)]?.id ?? '');
   await page.page.click('.nav-button.zoom-selection', { force: true });
+  // Its neighbours can be far apart (the selection's zoom is then low): zoom in (+, ×1.25) to ~100%.
+  while ((await scaleOf(page.page)) < 0.9) await page.page.click('.nav-button.zoom-in', { force: true });
+  const closeScale = await scaleOf(page.page);
   await quiet(page.page);
   const close = await measure(page.page, 'pan');
+  await settleFrame(page.page);
+  // Zoom out step by step (the − button, ×0.8) to just above the zoom where texts are hidden.
+  while ((await scaleOf(page.page)) > 0.36) await page.page.click('.nav-button.zoom-out', { force: true });
+  await quiet(page.page);
+  const mid = await measure(page.page, 'pan');
   const main = await trace.stop();
-  console.error(`${mode} ${blocks}: overview pan ${overview.fps.toFixed(1)}, zoom ${zoom.fps.toFixed(1)}, ~100% pan ${close.fps.toFixed(1)} fps; Layerize ${main.layerize.toFixed(0)} ms`);
+  console.error(`${mode} ${blocks}: overview pan ${overview.fps.toFixed(1)}, zoom ${zoom.fps.toFixed(1)}, pan at ${closeScale.toFixed(2)} ${close.fps.toFixed(1)}, pan at ${(await scaleOf(page.page)).toFixed(2)} ${mid.fps.toFixed(1)} fps; Layerize ${main.layerize.toFixed(0)} ms`);
   // Includes the settling redraws' frames (one per gesture): an upper bound on what gesture frames pay.
-  const frames = 3 * FRAMES;
-  return { overview: overview.fps, zoom: zoom.fps, close: close.fps, layerize: main.layerize / frames, style: main.style / frames, busy: main.busy / frames };
+  const frames = 4 * FRAMES;
+  return { overview: overview.fps, zoom: zoom.fps, close: close.fps, mid: mid.fps, layerize: main.layerize / frames, style: main.style / frames, busy: main.busy / frames };
+}
+
+/** The graph's drawn zoom, from the world group's SVG transform. */
+function scaleOf(page: Page): Promise<number> {
+  return page.evaluate(() => {
+    const transform = document.querySelector('svg.graph g.world')?.getAttribute('transform') ?? '';
+    return Number(/scale\(([^)]+)\)/.exec(transform)?.[1] ?? NaN);
+  }, undefined);
 }
 
 /** Main-thread time by trace event name, through the page's CDP session. */
@@ -243,11 +261,11 @@ async function main(): Promise<void> {
     const cell = (values: number[]): string => `${median(values).toFixed(1)} (${((median(values) / base) * 100).toFixed(0)}%)`;
     console.log(`Graph pan/zoom at ${BLOCKS} blocks, minimap shown, headless Chromium (software rendering${THROTTLE > 1 ? `, CPU throttled ×${THROTTLE}` : ''}), ${FRAMES} frames per gesture, ${ROUNDS} round(s) interleaved, medians; load average ${loadBefore} before, ${load()} after (2 CPUs); ${((Date.now() - started) / 60_000).toFixed(1)} min:`);
     console.log('');
-    console.log('| path | pan overview fps (% of idle) | wheel zoom fps | pan at ~100% fps | main thread ms/frame | Layerize ms/frame | style ms/frame |');
-    console.log('|---|---|---|---|---|---|---|');
-    console.log(`| idle page (no gesture) | ${base.toFixed(1)} (100%) | | | | | |`);
+    console.log('| path | pan overview fps (% of idle) | wheel zoom fps | pan at ~100% fps | pan at ~0.33 fps | main thread ms/frame | Layerize ms/frame | style ms/frame |');
+    console.log('|---|---|---|---|---|---|---|---|');
+    console.log(`| idle page (no gesture) | ${base.toFixed(1)} (100%) | | | | | | |`);
     for (const [mode, figures] of results) {
-      console.log(`| ${mode} | ${cell(figures.map((f) => f.overview))} | ${cell(figures.map((f) => f.zoom))} | ${cell(figures.map((f) => f.close))} | ${median(figures.map((f) => f.busy)).toFixed(1)} | ${median(figures.map((f) => f.layerize)).toFixed(2)} | ${median(figures.map((f) => f.style)).toFixed(2)} |`);
+      console.log(`| ${mode} | ${cell(figures.map((f) => f.overview))} | ${cell(figures.map((f) => f.zoom))} | ${cell(figures.map((f) => f.close))} | ${cell(figures.map((f) => f.mid))} | ${median(figures.map((f) => f.busy)).toFixed(1)} | ${median(figures.map((f) => f.layerize)).toFixed(2)} | ${median(figures.map((f) => f.style)).toFixed(2)} |`);
     }
     if (page.errors.length > 0) console.log(`page errors: ${page.errors.join('; ')}`);
   } finally {

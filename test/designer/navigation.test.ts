@@ -148,7 +148,10 @@ describe('navigating a 3,000-block graph in Chromium', { timeout: 900_000 }, () 
       // One rectangle per block without elements of its own.
       farBoxes: [...document.querySelectorAll('path.far-nodes')].reduce((n, p) => n + (p.getAttribute('d') ?? '').split('M').length - 1, 0),
       focused: document.activeElement?.getAttribute('data-id'),
+      // Layout units: each far path covers one cell of the screen, not the whole graph (raster tiles draw a path whole).
+      widestFarPath: Math.max(...[...document.querySelectorAll<SVGPathElement>('path.far-nodes')].map((p) => Math.max(p.getBBox().width, p.getBBox().height))),
     }), undefined);
+    assert.ok(seen.widestFarPath * scale <= 512 + 184 * scale + 1, `widest far path on screen: ${(seen.widestFarPath * scale).toFixed(0)} px`);
     // 3,000 blocks as groups of 4 elements each were ~12,000 elements.
     assert.ok(seen.elements < 200, `svg elements at overview: ${seen.elements}`);
     assert.deepEqual(seen.nodes, [id]);

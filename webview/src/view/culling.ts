@@ -59,20 +59,25 @@ export interface FarLook {
 }
 
 /**
- * The nodes not drawn one by one (`skip`), grouped by look, each group as one path of rectangles.
+ * The nodes not drawn one by one (`skip`), grouped by look and by square cell of side `cell`
+ * (layout units), each group as one path of rectangles. The cells matter for raster: a path is
+ * drawn whole into every raster tile its bounds meet, so one path spanning the graph would be
+ * drawn once per tile; a cell's path meets only the tiles around it.
  */
-export function farPaths(boxes: readonly number[], count: number, skip: (i: number) => boolean, lookOf: (i: number) => FarLook): { look: FarLook; d: string }[] {
+export function farPaths(boxes: readonly number[], count: number, skip: (i: number) => boolean, lookOf: (i: number) => FarLook, cell = Infinity): { look: FarLook; d: string }[] {
   const groups = new Map<string, { look: FarLook; d: string }>();
   for (let i = 0; i < count; i++) {
     if (skip(i)) continue;
     const look = lookOf(i);
-    const key = `${look.classes}|${look.colour ?? ''}`;
+    const x = boxes[i * 4] ?? 0;
+    const y = boxes[i * 4 + 1] ?? 0;
+    const key = Number.isFinite(cell) ? `${look.classes}|${look.colour ?? ''}|${Math.floor(x / cell)}|${Math.floor(y / cell)}` : `${look.classes}|${look.colour ?? ''}`;
     let group = groups.get(key);
     if (group === undefined) {
       group = { look, d: '' };
       groups.set(key, group);
     }
-    group.d += `M${round(boxes[i * 4])},${round(boxes[i * 4 + 1])}h${round(boxes[i * 4 + 2])}v${round(boxes[i * 4 + 3])}h${-round(boxes[i * 4 + 2])}z`;
+    group.d += `M${round(x)},${round(y)}h${round(boxes[i * 4 + 2])}v${round(boxes[i * 4 + 3])}h${-round(boxes[i * 4 + 2])}z`;
   }
   return [...groups.values()];
 }

@@ -34,6 +34,8 @@ const PAUSED_GLYPH = '⏸';
 
 /** Below this zoom, node texts are unreadable: they are not created (3,000 nodes paint in a fraction of the time). */
 export const DETAIL_SCALE = 0.3;
+/** The side of a far path's cell on screen (view/culling.ts farPaths): about two raster tiles. */
+const FAR_CELL_PX = 512;
 
 /**
  * The graph as SVG: one group per block, one path per edge. Everything the pipeline file wrote
@@ -277,7 +279,7 @@ export class GraphView {
       this.farLayer.replaceChildren();
       return;
     }
-    const paths = farPaths(b, this.model.nodes.length, (i) => this.live.has(i), (i) => this.farLook(i));
+    const paths = farPaths(b, this.model.nodes.length, (i) => this.live.has(i), (i) => this.farLook(i), FAR_CELL_PX / this.scale);
     this.farLayer.replaceChildren(
       ...paths.map(({ look, d }) => {
         const path = document.createElementNS(SVG, 'path');
