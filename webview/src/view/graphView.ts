@@ -3,7 +3,8 @@ import { NODE_HEIGHT, NODE_WIDTH } from '../layout/geometry.ts';
 import { formatElapsed } from '../../../core/src/util/duration.ts';
 import { PLAN_WORDS, statusColor, statusGlyph, statusWord } from './statusStyle.ts';
 import { progressText } from '../../../core/src/model/fanOutProgress.ts';
-import { type Area, boxMeets, CULL_ABOVE, type FarLook, farPaths, routeBounds, routeMeets } from './culling.ts';
+import { type Area, boxMeets, CULL_ABOVE, type FarLook, routeBounds, routeMeets } from './culling.ts';
+import { FarLayer } from './farLayer.ts';
 
 const SVG = 'http://www.w3.org/2000/svg';
 const MAX_ID_CHARS = 20;
@@ -34,8 +35,6 @@ const PAUSED_GLYPH = '⏸';
 
 /** Below this zoom, node texts are unreadable: they are not created (3,000 nodes paint in a fraction of the time). */
 export const DETAIL_SCALE = 0.3;
-/** The side of a far path's cell on screen (view/culling.ts farPaths): about two raster tiles. */
-const FAR_CELL_PX = 512;
 
 /**
  * The graph as SVG: one group per block, one path per edge. Everything the pipeline file wrote
@@ -57,12 +56,11 @@ export class GraphView {
   /** The blocks whose elements are in the DOM. */
   private readonly live = new Set<number>();
   /** Zoomed far out on a big graph: every other node, one path per look. */
-  private readonly farLayer: SVGGElement;
+  private readonly farLayer: FarLayer;
   /** The drawn area (layout coordinates) and zoom the DOM was last culled for. */
   private area: Area | undefined;
   private scale = 1;
   private bounds: Float64Array = new Float64Array(0);
-  private farPending = false;
   /** Focus mode's kept blocks (the rest is dimmed), or none. */
   private keep: ReadonlySet<number> | undefined;
   private readonly edgePath: SVGPathElement;
@@ -100,7 +98,7 @@ export class GraphView {
     this.focusPath = el('path', this.edgeLayer, { class: 'edge focused' });
     this.addedPath = el('path', this.edgeLayer, { class: 'edge cmp-added' });
     this.removedPath = el('path', this.edgeLayer, { class: 'edge cmp-removed' });
-    this.farLayer = el('g', this.world, { class: 'far-layer', 'aria-hidden': 'true' });
+    this.farLayer = new FarLayer(this.world);
     this.nodeLayer = el('g', this.world, { class: 'nodes' });
     this.dragLine = el('path', this.world, { class: 'drag-line' });
     host.append(this.svg);
@@ -271,33 +269,15 @@ export class GraphView {
     return true;
   }
 
-  /** Zoomed far out on a big graph, the nodes without elements of their own: one path per look. */
+  /** Zoomed far out on a big graph, the nodes without elements of their own: a few paths (view/farLayer.ts). */
   private paintFar(): void {
-    this.farPending = false;
     const b = this.layoutShown?.boxes;
-    if (!this.culling || this.scale >= DETAIL_SCALE || b === undefined) {
-      this.farLayer.replaceChildren();
-      return;
-    }
-    const paths = farPaths(b, this.model.nodes.length, (i) => this.live.has(i), (i) => this.farLook(i), FAR_CELL_PX / this.scale);
-    this.farLayer.replaceChildren(
-      ...paths.map(({ look, d }) => {
-        const path = document.createElementNS(SVG, 'path');
-        path.setAttribute('class', `far-nodes ${look.classes}`.trim());
-        if (look.colour !== undefined) path.style.setProperty('--status', look.colour);
-        path.setAttribute('d', d);
-        return path;
-      }),
-    );
+    if (!this.culling || this.scale >= DETAIL_SCALE || b === undefined) this.farLayer.clear();
+    else this.farLayer.paint(b, this.model.nodes.length, this.scale, (i) => this.live.has(i), (i) => this.farLook(i));
   }
 
-  /** A status change of a node without elements: its far path is redrawn once per frame at most. */
   private scheduleFar(): void {
-    if (this.farPending || !this.culling || this.scale >= DETAIL_SCALE) return;
-    this.farPending = true;
-    requestAnimationFrame(() => {
-      if (this.farPending) this.paintFar();
-    });
+    if (this.culling && this.scale < DETAIL_SCALE) this.farLayer.schedule(() => this.paintFar());
   }
 
   private farLook(i: number): FarLook {
@@ -315,15 +295,11 @@ export class GraphView {
     return { classes: classes.join(' '), colour: state !== undefined && !paused ? statusColor(state.status) : undefined };
   }
 
-  /** The block under a point of a far path (client coordinates), found from the layout. */
+  /** The block under a point of a far path (client coordinates). */
   private farIdAt(clientX: number, clientY: number, target: EventTarget | null): string | undefined {
-    if (!(target instanceof Element) || !target.classList.contains('far-nodes')) return undefined;
-    const m = this.world.getScreenCTM();
     const b = this.layoutShown?.boxes;
-    if (m === null || b === undefined) return undefined;
-    const p = new DOMPoint(clientX, clientY).matrixTransform(m.inverse());
-    for (let i = 0; i < this.model.nodes.length; i++) if (boxMeets(b, i, { x: p.x, y: p.y, width: 0, height: 0 })) return this.model.nodes[i]?.id;
-    return undefined;
+    const i = b === undefined ? undefined : FarLayer.boxAt(this.world, b, this.model.nodes.length, clientX, clientY, target);
+    return i === undefined ? undefined : this.model.nodes[i]?.id;
   }
 
   /** The block drawn at a point (client coordinates): its own elements, or a far path's. */
