@@ -1,3 +1,5 @@
+import { round } from './svg.ts';
+
 /**
  * What a big graph keeps in the DOM (view/graphView.ts). In Chromium every SVG element in the
  * graph costs something in every frame of a pan or zoom gesture, even though the gesture only
@@ -80,8 +82,4 @@ export function farPaths(boxes: readonly number[], count: number, skip: (i: numb
     group.d += `M${round(x)},${round(y)}h${round(boxes[i * 4 + 2])}v${round(boxes[i * 4 + 3])}h${-round(boxes[i * 4 + 2])}z`;
   }
   return [...groups.values()];
-}
-
-function round(value: number | undefined): number {
-  return Math.round((value ?? 0) * 10) / 10;
 }

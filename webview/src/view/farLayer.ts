@@ -1,6 +1,5 @@
 import { type Area, boxMeets, type FarLook, farPaths } from './culling.ts';
-
-const SVG = 'http://www.w3.org/2000/svg';
+import { svgElement } from './svg.ts';
 /** The side of a far path's cell on screen (culling.ts farPaths): about two raster tiles. */
 const FAR_CELL_PX = 512;
 
@@ -14,10 +13,7 @@ export class FarLayer {
   private pending = false;
 
   constructor(parent: SVGGElement) {
-    this.group = document.createElementNS(SVG, 'g');
-    this.group.setAttribute('class', 'far-layer');
-    this.group.setAttribute('aria-hidden', 'true');
-    parent.appendChild(this.group);
+    this.group = svgElement('g', parent, { class: 'far-layer', 'aria-hidden': 'true' });
   }
 
   clear(): void {
@@ -31,10 +27,8 @@ export class FarLayer {
     const paths = farPaths(boxes, count, skip, lookOf, FAR_CELL_PX / scale);
     this.group.replaceChildren(
       ...paths.map(({ look, d }) => {
-        const path = document.createElementNS(SVG, 'path');
-        path.setAttribute('class', `far-nodes ${look.classes}`.trim());
+        const path = svgElement('path', undefined, { class: `far-nodes ${look.classes}`.trim(), d });
         if (look.colour !== undefined) path.style.setProperty('--status', look.colour);
-        path.setAttribute('d', d);
         return path;
       }),
     );

@@ -1,13 +1,12 @@
 import type { BlockState, CompareView, GraphLayout, GraphModel, PlanMark } from '../protocol.ts';
-import { NODE_HEIGHT, NODE_WIDTH } from '../layout/geometry.ts';
 import { formatElapsed } from '../../../core/src/util/duration.ts';
 import { PLAN_WORDS, statusColor, statusGlyph, statusWord } from './statusStyle.ts';
 import { progressText } from '../../../core/src/model/fanOutProgress.ts';
 import { type Area, boxMeets, CULL_ABOVE, type FarLook, routeBounds, routeMeets } from './culling.ts';
 import { FarLayer } from './farLayer.ts';
-
-const SVG = 'http://www.w3.org/2000/svg';
-const MAX_ID_CHARS = 20;
+import { arrowOf, pathOf, segmentDistance } from './edgePaths.ts';
+import { addNodeTexts, createNodeParts, type NodeLook, type NodeParts, paintGate, paintNodeParts, placeNodeParts } from './nodeElements.ts';
+import { svgElement as el } from './svg.ts';
 
 export interface GraphViewHandlers {
   select(id: string): void;
@@ -18,17 +17,6 @@ export interface GraphViewHandlers {
   contextMenu(id: string, clientX: number, clientY: number): void;
   /** A button on a node waiting at its approval gate. */
   gate(id: string, decision: 'approve' | 'reject'): void;
-}
-
-interface NodeParts {
-  group: SVGGElement;
-  box: SVGRectElement;
-  bar: SVGRectElement;
-  port: SVGCircleElement;
-  /** Texts, created only once the node is shown large enough to read them (see showDetails). */
-  details: { glyph: SVGTextElement; id: SVGTextElement; meta: SVGTextElement; badge: SVGTextElement } | undefined;
-  /** Approve / Reject buttons, while the block waits at its approval gate. */
-  gate: SVGGElement | undefined;
 }
 
 const PAUSED_GLYPH = '⏸';
@@ -85,10 +73,7 @@ export class GraphView {
   private selectedIndex = -1;
 
   constructor(host: HTMLElement, handlers: GraphViewHandlers) {
-    this.svg = document.createElementNS(SVG, 'svg');
-    this.svg.setAttribute('class', 'graph');
-    this.svg.setAttribute('role', 'group');
-    this.svg.setAttribute('aria-label', 'Pipeline graph');
+    this.svg = el('svg', undefined, { class: 'graph', role: 'group', 'aria-label': 'Pipeline graph' });
     this.world = el('g', this.svg, { class: 'world' });
     this.edgeLayer = el('g', this.world, { class: 'edges' });
     this.edgePath = el('path', this.edgeLayer, { class: 'edge' });
@@ -256,7 +241,7 @@ export class GraphView {
     if (want) {
       const node = this.model.nodes[i];
       if (node === undefined) return false;
-      const parts = this.nodes[i] ?? this.createNode(i, node.id, node.disabled === true);
+      const parts = this.nodes[i] ?? createNodeParts(i, node.id, node.disabled === true);
       this.nodes[i] = parts;
       this.nodeLayer.appendChild(parts.group);
       this.live.add(i);
@@ -478,87 +463,18 @@ export class GraphView {
     return out;
   }
 
-  private createNode(i: number, id: string, disabled: boolean): NodeParts {
-    const group = el('g', undefined, { class: disabled ? 'node disabled' : 'node', 'data-i': String(i), 'data-id': id, tabindex: '-1', role: 'button' });
-    const box = el('rect', group, { class: 'box', width: String(NODE_WIDTH), height: String(NODE_HEIGHT), rx: '4' });
-    const bar = el('rect', group, { class: 'bar', width: '4', height: String(NODE_HEIGHT), rx: '2' });
-    // Edit mode's output port (hidden otherwise): drag from it to another node to add a dependency.
-    const port = el('circle', group, { class: 'port', r: '6', cx: String(NODE_WIDTH), cy: String(NODE_HEIGHT / 2), 'aria-hidden': 'true' });
-    return { group, box, bar, port, details: undefined, gate: undefined };
-  }
-
-  /**
-   * Puts a node's elements at its layout position, each by its own coordinates. Not by a transform
-   * on the node's group: in Chromium every SVG transform starts a paint chunk, and a pan or zoom
-   * gesture's frame re-layerises every chunk of the svg (~10 ms a frame at 3,000 transformed
-   * groups, under 1 ms without; measured with CDP tracing, see bench/graphNav.ts).
-   */
+  /** Puts a node's elements at its layout position. */
   private place(i: number): void {
     const parts = this.nodes[i];
     const b = this.layoutShown?.boxes;
-    if (parts === undefined || b === undefined) return;
-    // `document.documentElement.dataset.graphNodePlacement = 'transform'` restores the earlier
-    // placement (a transform per group) for bench/graphNav.ts's side-by-side figures.
-    const grouped = document.documentElement.dataset.graphNodePlacement === 'transform';
-    if (grouped) parts.group.setAttribute('transform', `translate(${b[i * 4] ?? 0},${b[i * 4 + 1] ?? 0})`);
-    else parts.group.removeAttribute('transform');
-    const x = grouped ? 0 : (b[i * 4] ?? 0);
-    const y = grouped ? 0 : (b[i * 4 + 1] ?? 0);
-    const at = (element: SVGElement, dx: number, dy: number, ax = 'x', ay = 'y'): void => {
-      element.setAttribute(ax, String(x + dx));
-      element.setAttribute(ay, String(y + dy));
-    };
-    at(parts.box, 0, 0);
-    at(parts.bar, 0, 0);
-    const right = this.layoutShown?.direction === 'RIGHT';
-    at(parts.port, right ? NODE_WIDTH : NODE_WIDTH / 2, right ? NODE_HEIGHT / 2 : NODE_HEIGHT, 'cx', 'cy');
-    const details = parts.details;
-    if (details !== undefined) {
-      at(details.glyph, 18, 31);
-      at(details.id, 34, 22);
-      at(details.meta, 34, 40);
-      at(details.badge, NODE_WIDTH - 8, 40);
-    }
-    // Few nodes wait at a gate at once: a transform per gate costs nothing that matters.
-    parts.gate?.setAttribute('transform', `translate(${x + NODE_WIDTH - 58},${y + 4})`);
-  }
-
-  /** Shows (or removes) the node's Approve / Reject buttons; SVG groups with a role, focusable, labelled. */
-  private paintGate(parts: NodeParts, id: string, waiting: boolean): void {
-    if (!waiting) {
-      parts.gate?.remove();
-      parts.gate = undefined;
-      return;
-    }
-    if (parts.gate !== undefined) return;
-    const gate = el('g', parts.group, { class: 'gate' });
-    const buttons: ['approve' | 'reject', string, string, number][] = [['approve', '✓', 'Approve', 0], ['reject', '✗', 'Reject', 28]];
-    for (const [decision, glyph, word, x] of buttons) {
-      const button = el('g', gate, { class: `gate-button gate-${decision}`, 'data-decision': decision, role: 'button', tabindex: '0', 'aria-label': `${word} ${id}`, transform: `translate(${x},0)` });
-      el('rect', button, { width: '24', height: '20', rx: '3' });
-      const text = el('text', button, { x: '12', y: '14' });
-      text.textContent = glyph;
-      const title = el('title', button);
-      title.textContent = `${word} '${id}'`;
-    }
-    parts.gate = gate;
-    const i = this.index.get(id);
-    if (i !== undefined) this.place(i);
+    if (parts !== undefined && b !== undefined) placeNodeParts(parts, b[i * 4] ?? 0, b[i * 4 + 1] ?? 0, this.layoutShown?.direction === 'RIGHT');
   }
 
   private addDetails(i: number): void {
     const parts = this.nodes[i];
     const node = this.model.nodes[i];
     if (parts === undefined || node === undefined || parts.details !== undefined) return;
-    const group = parts.group;
-    const glyph = el('text', group, { class: 'glyph', x: '18', y: '31', 'aria-hidden': 'true' });
-    const name = el('text', group, { class: 'id', x: '34', y: '22', 'aria-hidden': 'true' });
-    name.textContent = node.id.length > MAX_ID_CHARS ? `${node.id.slice(0, MAX_ID_CHARS - 1)}…` : node.id;
-    const meta = el('text', group, { class: 'meta', x: '34', y: '40', 'aria-hidden': 'true' });
-    const badge = el('text', group, { class: 'badge', x: String(NODE_WIDTH - 8), y: '40', 'aria-hidden': 'true' });
-    const title = el('title', group);
-    title.textContent = [node.id, ...(node.description === undefined ? [] : [node.description]), ...(node.pipeline === undefined ? [] : [`runs ${node.pipeline} (double-click opens its graph)`])].join('\n');
-    parts.details = { glyph, id: name, meta, badge };
+    addNodeTexts(parts, node);
     this.place(i);
   }
 
@@ -571,6 +487,14 @@ export class GraphView {
       this.scheduleFar();
       return;
     }
+    const state = this.states.get(node.id);
+    if (paintGate(parts, node.id, state?.status === 'waiting')) this.place(i);
+    paintNodeParts(parts, this.lookOf(i));
+  }
+
+  /** A node's classes, colour, texts and screen-reader label from its state, plan, focus and comparison. */
+  private lookOf(i: number): NodeLook {
+    const node = this.model.nodes[i] ?? { id: '' };
     const state = this.states.get(node.id);
     const mark = this.plan.get(node.id);
     const planKind = mark === undefined ? undefined : mark.reason === 'disabled' ? 'disabled' : mark.action;
@@ -585,21 +509,10 @@ export class GraphView {
     if (change !== undefined && change !== 'unchanged') cls += ` cmp-${change}`;
     if (node.members !== undefined) cls += ' group';
     if (node.pipeline !== undefined) cls += ' sub-pipeline';
-    parts.group.setAttribute('class', cls);
-    this.paintGate(parts, node.id, state?.status === 'waiting');
-    // The status colour from core's table; a paused node keeps the debugger's colour from the stylesheet.
-    if (state !== undefined && !paused) parts.group.style.setProperty('--status', statusColor(state.status));
-    else parts.group.style.removeProperty('--status');
     const meta: string[] = [];
     if (state?.items !== undefined) meta.push(progressText(state.items));
     if (state?.durationMs !== undefined) meta.push(formatElapsed(state.durationMs));
     if (state?.attempts !== undefined && state.attempts > 1) meta.push(`${state.attempts} attempts`);
-    const details = parts.details;
-    if (details !== undefined) {
-      details.glyph.textContent = paused ? PAUSED_GLYPH : statusGlyph(state?.status);
-      details.meta.textContent = meta.length > 0 ? meta.join(' · ') : state === undefined ? '' : statusWord(state.status);
-      details.badge.textContent = planKind === undefined ? (state?.items !== undefined ? '▾ items' : node.pipeline === undefined ? '' : 'sub-pipeline') : PLAN_WORDS[planKind];
-    }
     const label = [node.members !== undefined ? `Group ${node.id} of ${node.members} blocks, Enter expands it` : `Block ${node.id}`, ...(paused ? [`${PAUSED_GLYPH} paused in the debugger`] : []), statusWord(state?.status), ...(state?.status === 'waiting' ? ['waiting for approval: Tab to its Approve and Reject buttons'] : []), ...meta];
     if (planKind !== undefined) label.push(`plan: ${PLAN_WORDS[planKind]}`);
     if (state?.items !== undefined) label.push(`fan-out of ${state.items.total} items, Enter or a click lists them`);
@@ -608,51 +521,14 @@ export class GraphView {
     if (change !== undefined && change !== 'unchanged') label.push(`${change} since ${this.compare?.label ?? 'the base'}`);
     const ups = this.neighbours(node.id, true);
     if (ups.length > 0) label.push(`depends on ${ups.slice(0, 5).join(', ')}${ups.length > 5 ? ` and ${ups.length - 5} more` : ''}`);
-    parts.group.setAttribute('aria-label', label.join(', '));
+    return {
+      classes: cls,
+      // The status colour from core's table; a paused node keeps the debugger's colour from the stylesheet.
+      colour: state !== undefined && !paused ? statusColor(state.status) : undefined,
+      glyph: paused ? PAUSED_GLYPH : statusGlyph(state?.status),
+      meta: meta.length > 0 ? meta.join(' · ') : state === undefined ? '' : statusWord(state.status),
+      badge: planKind === undefined ? (state?.items !== undefined ? '▾ items' : node.pipeline === undefined ? '' : 'sub-pipeline') : PLAN_WORDS[planKind],
+      label: label.join(', '),
+    };
   }
-}
-
-function segmentDistance(px: number, py: number, ax: number, ay: number, bx: number, by: number): number {
-  const dx = bx - ax;
-  const dy = by - ay;
-  const length = dx * dx + dy * dy;
-  const t = length === 0 ? 0 : Math.max(0, Math.min(1, ((px - ax) * dx + (py - ay) * dy) / length));
-  return Math.hypot(px - (ax + t * dx), py - (ay + t * dy));
-}
-
-function pathOf(points: readonly number[]): string {
-  if (points.length < 4) return '';
-  let d = `M${round(points[0])},${round(points[1])}`;
-  for (let i = 2; i + 1 < points.length; i += 2) d += `L${round(points[i])},${round(points[i + 1])}`;
-  return d;
-}
-
-const ARROW_LENGTH = 7;
-const ARROW_HALF_WIDTH = 3.5;
-
-/** A filled triangle at the end of a route, pointing along its last segment. */
-function arrowOf(points: readonly number[]): string {
-  const n = points.length;
-  if (n < 4) return '';
-  const x = points[n - 2] ?? 0;
-  const y = points[n - 1] ?? 0;
-  const dx = x - (points[n - 4] ?? 0);
-  const dy = y - (points[n - 3] ?? 0);
-  const length = Math.hypot(dx, dy) || 1;
-  const ux = dx / length;
-  const uy = dy / length;
-  const bx = x - ux * ARROW_LENGTH;
-  const by = y - uy * ARROW_LENGTH;
-  return `M${round(x)},${round(y)}L${round(bx - uy * ARROW_HALF_WIDTH)},${round(by + ux * ARROW_HALF_WIDTH)}L${round(bx + uy * ARROW_HALF_WIDTH)},${round(by - ux * ARROW_HALF_WIDTH)}Z`;
-}
-
-function round(value: number | undefined): number {
-  return Math.round((value ?? 0) * 10) / 10;
-}
-
-function el<K extends keyof SVGElementTagNameMap>(tag: K, parent: Node | undefined, attributes: Record<string, string> = {}): SVGElementTagNameMap[K] {
-  const element = document.createElementNS(SVG, tag);
-  for (const [name, value] of Object.entries(attributes)) element.setAttribute(name, value);
-  parent?.appendChild(element);
-  return element;
 }
