@@ -36,3 +36,42 @@ test('a server initialised with locale "fr" publishes French diagnostics; withou
   assert.deepEqual(await messagesIn({}), english);
   assert.deepEqual(await messagesIn({ locale: 'de' }), english);
 });
+
+// Hover and completion come from core/src/language, through the same catalogue: a block's hover
+// and the roots offered in `${{ }}` are French in a French editor, English otherwise.
+const LINKED = `blocks:
+  extract:
+    run: echo extract
+  load:
+    depends_on: [extract]
+    run: echo \${{  }}
+`;
+
+interface Markup { value: string }
+async function hoverAndCompletion(initialize: Record<string, unknown>): Promise<{ hover: string; docs: string[] }> {
+  const client = await LspClient.start({ TZ: 'UTC' }, undefined, initialize);
+  try {
+    const uri = 'file:///ws/features.pipeline.yaml';
+    await client.open(uri, LINKED, 1);
+    await client.waitForDiagnostics(uri);
+    const textDocument = { uri };
+    const hover = await client.request<{ contents: Markup } | null>('textDocument/hover', { textDocument, position: { line: 4, character: 20 } });
+    const completion = await client.request<{ items: { label: string; documentation?: Markup }[] } | null>('textDocument/completion', { textDocument, position: { line: 5, character: 18 }, context: { triggerKind: 1 } });
+    const docs = (completion?.items ?? []).map((i) => `${i.label}: ${i.documentation?.value ?? ''}`).sort();
+    return { hover: hover?.contents.value ?? '(no hover)', docs };
+  } finally {
+    await client.stop();
+  }
+}
+
+test('hover and completion texts follow the locale too: French with "fr", English without', async () => {
+  const french = await hoverAndCompletion({ locale: 'fr' });
+  assert.match(french.hover, /^\*\*Bloc `extract`\*\*/);
+  assert.match(french.hover, /En amont : aucun {2}\nEn aval : `load`/);
+  assert.ok(french.docs.includes('vars: Une variable de l’exécution : `vars.NAME`.'), french.docs.join('\n'));
+  assert.ok(french.docs.includes('blocks: Un bloc en amont : `blocks.ID.outputs.NAME` ou `blocks.ID.status`.'), french.docs.join('\n'));
+  const english = await hoverAndCompletion({});
+  assert.match(english.hover, /^\*\*Block `extract`\*\*/);
+  assert.match(english.hover, /Upstream: none {2}\nDownstream: `load`/);
+  assert.ok(english.docs.includes('vars: A variable of the run: `vars.NAME`.'), english.docs.join('\n'));
+});
