@@ -10,29 +10,18 @@
 // at that moment; the machine is shared). Targets (issue 15): open <= 300 ms, <= 16 ms a frame.
 // Run: scripts/node24.sh npm run build && scripts/node24.sh node bench/dashboardView.ts
 // (RUNS=… FRAMES=… ROUNDS=… to change what is measured; BENCH_QUICK=1: 2 rounds of 120 frames.)
-import { existsSync, readFileSync, writeFileSync } from 'node:fs';
-import { createServer, type Server } from 'node:http';
-import { createRequire } from 'node:module';
-import type { AddressInfo } from 'node:net';
+import { existsSync, writeFileSync } from 'node:fs';
 import { loadavg } from 'node:os';
-import { extname, join, normalize } from 'node:path';
+import { join } from 'node:path';
 import { dashboardHtml } from '../client/src/dashboard/dashboardHtml.ts';
 import type { Page } from '../test/webview/lib/graphPage.ts';
 import { THEMES } from '../test/webview/lib/themes.ts';
+import { CHROMIUM, DIST, PLAYWRIGHT, launchChromium, originOf, serveWebview } from '../test/webview/lib/webviewServer.ts';
 
 const QUICK = process.env.BENCH_QUICK === '1';
 const RUNS = Number(process.env.RUNS ?? 100_000);
 const FRAMES = Number(process.env.FRAMES ?? (QUICK ? 120 : 300));
 const ROUNDS = Number(process.env.ROUNDS ?? (QUICK ? 2 : 3));
-const ROOT = join(import.meta.dirname, '..');
-const PLAYWRIGHT = join(process.env.E2E_TOOLS ?? join(ROOT, '.tools', 'e2e'), 'pw', 'node_modules', 'playwright-core');
-const CHROMIUM = process.env.E2E_CHROMIUM ?? '/usr/bin/chromium';
-const DIST = join(ROOT, 'dist', 'webview');
-
-interface Browser {
-  newPage(): Promise<Page>;
-  close(): Promise<void>;
-}
 
 /** The host, in the page: answers the webview's messages as client/src/dashboard/dashboardPanel.ts does, with made-up runs. */
 function host(total: number, theme: Record<string, string>): string {
@@ -127,10 +116,11 @@ async function main(): Promise<void> {
   if (!existsSync(join(DIST, 'dashboard.js'))) throw new Error('dist/webview/dashboard.js missing: scripts/node24.sh npm run build');
   const load = (): string => loadavg().map((l) => l.toFixed(1)).join(' ');
   const loadBefore = load();
-  const server = await serve();
-  const origin = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
-  const { chromium } = createRequire(import.meta.url)(PLAYWRIGHT) as { chromium: { launch(options: object): Promise<Browser> } };
-  const browser = await chromium.launch({ executablePath: CHROMIUM, headless: true, timeout: 120_000, args: ['--no-sandbox', '--disable-gpu', '--disable-dev-shm-usage'] });
+  const server = await serveWebview((path, origin) =>
+    path === '/' ? { type: 'text/html', body: dashboardHtml({ cspSource: origin, scriptUri: `${origin}/dist/dashboard.js`, styleUri: `${origin}/dist/dashboard.css` }) } : undefined,
+  );
+  const origin = originOf(server);
+  const browser = await launchChromium<Page>();
   try {
     const opens: { rows: number; painted: number; fromReady: number }[] = [];
     const samples: Record<Gesture, number[]> = { idle: [], wheel: [], drag: [] };
@@ -173,29 +163,6 @@ async function main(): Promise<void> {
     await browser.close().catch(() => undefined);
     await new Promise((resolve) => server.close(resolve));
   }
-}
-
-const TYPES: Record<string, string> = { '.js': 'text/javascript', '.css': 'text/css', '.map': 'application/json', '.ttf': 'font/ttf' };
-
-function serve(): Promise<Server> {
-  const server = createServer((request, response) => {
-    const origin = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
-    const url = new URL(request.url ?? '/', origin);
-    if (url.pathname === '/') {
-      response.writeHead(200, { 'content-type': 'text/html' });
-      response.end(dashboardHtml({ cspSource: origin, scriptUri: `${origin}/dist/dashboard.js`, styleUri: `${origin}/dist/dashboard.css` }));
-      return;
-    }
-    const file = normalize(join(DIST, url.pathname.replace(/^\/dist\//, '')));
-    if (!url.pathname.startsWith('/dist/') || !file.startsWith(DIST) || !existsSync(file)) {
-      response.writeHead(404);
-      response.end();
-      return;
-    }
-    response.writeHead(200, { 'content-type': TYPES[extname(file)] ?? 'application/octet-stream' });
-    response.end(readFileSync(file));
-  });
-  return new Promise((resolve) => server.listen(0, '127.0.0.1', () => resolve(server)));
 }
 
 await main();

@@ -4,9 +4,14 @@
 //    benchmark's 1,000-block no-op DAG (bench/generate.ts: blocks declare no files), with and without
 //    recording (PIPELINE_STUDIO_DETAILS=off), interleaved; and the same DAG where each block writes
 //    and declares one output file and reads its first upstream's (one input, one output: hashed,
-//    lineage looked up). Whole-process wall and CPU (the process and its launch helper), and the
-//    engine's own time (the run's recorded start to end).
-// 2. The same two DAGs in this process (engine CPU, recorder vs no recorder).
+//    lineage looked up). Whole-process wall and CPU (the process and its launch helpers), the CPU of
+//    the engine's main thread alone (where recording runs; the helpers' CPU, most of the total, is
+//    not touched by recording and is the noisiest part), and the engine's own time (the run's
+//    recorded start to end). On the no-file DAG a third arm runs without recording again: the
+//    difference between the two unrecorded arms is the noise floor of this run (A/B/A').
+// 2. The same two DAGs in this process (engine CPU, recording on vs off: the recorder without
+//    artifacts and resources), and the recorder's own CPU on the engine's thread measured directly
+//    (its event handling plus the sampler's sweeps).
 // 3. The sampling cost with 50 blocks running at once: the sampler's own CPU over the wall time.
 // Run: BENCH_QUICK=1 scripts/node24.sh node bench/details.ts   (quick: <= 5 min on a quiet machine)
 // Targets: recording <= 5% slower; sampling < 2% of one core for 50 blocks.
@@ -16,6 +21,7 @@ import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { DETAILS_ENV, DetailsRecorder } from '../core/src/details/recorder.ts';
 import { startRun } from '../core/src/runner/engine.ts';
+import type { RunEvent } from '../core/src/runner/events.ts';
 import { openStore } from '../core/src/store/index.ts';
 import { generateNoopDag, noopPipelineYaml, type NoopDag } from './generate.ts';
 
@@ -39,7 +45,8 @@ process.on('exit', () => {
       helpers += (Number(f[11]) + Number(f[12])) * 10;
     }
   } catch {}
-  fs.writeFileSync(process.env.BENCH_CPU_FILE, String((u.user + u.system) / 1000 + helpers));
+  const t = process.threadCpuUsage();
+  fs.writeFileSync(process.env.BENCH_CPU_FILE, JSON.stringify({ all: (u.user + u.system) / 1000 + helpers, thread: (t.user + t.system) / 1000 }));
 });`;
 
 function filePipelineYaml(dag: NoopDag): string {
@@ -53,7 +60,7 @@ function filePipelineYaml(dag: NoopDag): string {
   return `${lines.join('\n')}\n`;
 }
 
-interface Timed { wallMs: number; cpuMs: number; engineMs: number }
+interface Timed { wallMs: number; cpuMs: number; threadMs?: number; engineMs: number }
 
 let cliRun = 0;
 /** One CLI process running the file; the store is fresh each time, so nothing is a cache hit or skipped as unchanged. */
@@ -72,28 +79,42 @@ function cliTimed(file: string, record: boolean): Timed {
   try {
     const run = runs.getRun(1);
     if (run?.startedAt === undefined || run.finishedAt === undefined) throw new Error('run 1 has no start or end');
-    return { wallMs, cpuMs: Number(readFileSync(cpuFile, 'utf8')), engineMs: run.finishedAt - run.startedAt };
+    const cpu = JSON.parse(readFileSync(cpuFile, 'utf8')) as { all: number; thread: number };
+    return { wallMs, cpuMs: cpu.all, threadMs: cpu.thread, engineMs: run.finishedAt - run.startedAt };
   } finally {
     runs.close();
   }
 }
 
 /** The run in this process: the engine's CPU (process-wide, so the recorder's work counts wherever it runs). */
-async function inProcessTimed(file: string, record: boolean): Promise<Timed & { samplerMs: number; hashCalls: number }> {
+async function inProcessTimed(file: string, record: boolean): Promise<Timed & { samplerMs: number; observeMs: number; hashCalls: number }> {
   const store = openStore(join(dir, `${record ? 'with' : 'without'}-${cliRun++}.sqlite`));
   const cpu = process.cpuUsage();
+  const thread = process.threadCpuUsage();
   const started = performance.now();
-  const recorder = record ? new DetailsRecorder({ store, file, git: false }) : undefined;
-  const handle = await startRun({ file, store, concurrency: 4, git: false, noCache: true, onEvent: recorder?.observe });
+  // Without: the recorder as PIPELINE_STUDIO_DETAILS=off leaves it (definition, host, ready times), as in the CLI arms.
+  const recorder = new DetailsRecorder({ store, file, git: false, ...(record ? {} : { artifacts: false, resources: false }) });
+  let observeMs = 0;
+  const observe = (event: RunEvent): void => {
+    const before = process.threadCpuUsage();
+    recorder.observe(event);
+    const used = process.threadCpuUsage(before);
+    observeMs += (used.user + used.system) / 1000;
+  };
+  const handle = await startRun({ file, store, concurrency: 4, git: false, noCache: true, onEvent: observe });
   const result = await handle.done;
   const engineMs = performance.now() - started;
-  await recorder?.settled();
+  await recorder.settled();
   const wallMs = performance.now() - started;
   const used = process.cpuUsage(cpu);
+  const usedThread = process.threadCpuUsage(thread);
   store.close();
   if (result.status !== 'completed') throw new Error(`run ${result.status}`);
-  if (recorder?.error !== undefined) throw new Error(recorder.error);
-  return { wallMs, engineMs, cpuMs: (used.user + used.system) / 1000, samplerMs: recorder?.sampler?.costMs ?? 0, hashCalls: recorder?.hasher.hashCalls ?? 0 };
+  if (recorder.error !== undefined) throw new Error(recorder.error);
+  return {
+    wallMs, engineMs, cpuMs: (used.user + used.system) / 1000, threadMs: (usedThread.user + usedThread.system) / 1000,
+    samplerMs: recorder.sampler?.costMs ?? 0, observeMs, hashCalls: recorder.hasher.hashCalls,
+  };
 }
 
 const median = (xs: number[]): number => {
@@ -103,13 +124,15 @@ const median = (xs: number[]): number => {
 };
 const pct = (a: number, b: number): string => `${b >= a ? '+' : ''}${(((b - a) / a) * 100).toFixed(1)}%`;
 
-function addRows(label: string, size: number, without: Timed[], withDetails: Timed[]): void {
-  for (const key of ['wallMs', 'cpuMs', 'engineMs'] as const) {
-    const a = median(without.map((x) => x[key]));
-    const b = median(withDetails.map((x) => x[key]));
-    const what = { wallMs: 'wall (whole)', cpuMs: 'CPU', engineMs: 'engine time' }[key];
-    rows.push([label, what, `${a.toFixed(0)} ms`, `${b.toFixed(0)} ms`, pct(a, b), `${((b - a) / size).toFixed(3)} ms`, `[${without.map((x) => x[key].toFixed(0)).join(', ')}] / [${withDetails.map((x) => x[key].toFixed(0)).join(', ')}]`]);
-    if (key !== 'engineMs') verdicts.push(`${label}, ${what}: ${pct(a, b)} (target <= 5%: ${b <= a * 1.05 ? 'met' : 'MISSED'})`);
+function addRows(label: string, size: number, without: Timed[], withDetails: Timed[], judged = true): void {
+  for (const key of ['wallMs', 'cpuMs', 'threadMs', 'engineMs'] as const) {
+    if (without.some((x) => x[key] === undefined)) continue;
+    const of = (list: Timed[]): number[] => list.map((x) => x[key] ?? 0);
+    const a = median(of(without));
+    const b = median(of(withDetails));
+    const what = { wallMs: 'wall (whole)', cpuMs: 'CPU (process + launch helpers)', threadMs: 'CPU, engine main thread', engineMs: 'engine time' }[key];
+    rows.push([label, what, `${a.toFixed(0)} ms`, `${b.toFixed(0)} ms`, pct(a, b), `${((b - a) / size).toFixed(3)} ms`, `[${of(without).map((x) => x.toFixed(0)).join(', ')}] / [${of(withDetails).map((x) => x.toFixed(0)).join(', ')}]`]);
+    if (judged && key !== 'engineMs') verdicts.push(`${label}, ${what}: ${pct(a, b)} (target <= 5%: ${b <= a * 1.05 ? 'met' : 'MISSED'})`);
   }
 }
 
@@ -121,28 +144,34 @@ function prepare(name: string, yaml: string): string {
   return file;
 }
 
-function cliOverhead(label: string, file: string): void {
+/** `noiseArm`: a third arm without recording, compared with the first (an A/A difference: the run's noise floor). */
+function cliOverhead(label: string, file: string, noiseArm = false): void {
   cliTimed(file, false); // warm-up (page cache, compile cache)
   const without: Timed[] = [];
   const withDetails: Timed[] = [];
+  const again: Timed[] = [];
   for (let r = 0; r < REPEATS; r++) {
     // Interleaved, so that load elsewhere on the machine hits both alike.
     without.push(cliTimed(file, false));
     withDetails.push(cliTimed(file, true));
+    if (noiseArm) again.push(cliTimed(file, false));
   }
   addRows(label, SIZE, without, withDetails);
+  if (noiseArm) addRows(`${label}: noise floor (off vs off again)`, SIZE, without, again, false);
 }
 
 async function inProcessOverhead(label: string, file: string): Promise<void> {
   await inProcessTimed(file, false);
-  const without: Timed[] = [];
+  const without: Awaited<ReturnType<typeof inProcessTimed>>[] = [];
   const withDetails: Awaited<ReturnType<typeof inProcessTimed>>[] = [];
   for (let r = 0; r < REPEATS; r++) {
     without.push(await inProcessTimed(file, false));
     withDetails.push(await inProcessTimed(file, true));
   }
-  addRows(label, IN_PROCESS_SIZE, without, withDetails);
-  verdicts.push(`${label}: sampler CPU ${median(withDetails.map((x) => x.samplerMs)).toFixed(0)} ms, files hashed ${median(withDetails.map((x) => x.hashCalls))}`);
+  addRows(label, IN_PROCESS_SIZE, without, withDetails, false);
+  const own = median(withDetails.map((x) => x.observeMs + x.samplerMs)) - median(without.map((x) => x.observeMs));
+  const engine = median(without.map((x) => x.threadMs ?? 0));
+  verdicts.push(`${label}: what recording adds to the recorder's own CPU on the engine thread: ${own.toFixed(1)} ms (events ${median(withDetails.map((x) => x.observeMs)).toFixed(1)} ms, sampler ${median(withDetails.map((x) => x.samplerMs)).toFixed(1)} ms; file sweeps and writes run in timers, not counted here) = ${((own / engine) * 100).toFixed(1)}% of the unrecorded engine thread's ${engine.toFixed(0)} ms; files hashed ${median(withDetails.map((x) => x.hashCalls))}`);
 }
 
 async function samplingCost(): Promise<void> {
@@ -167,9 +196,10 @@ try {
   const loadBefore = loadavg()[0] ?? 0;
   writeFileSync(join(dir, 'cpu.cjs'), CPU_PRELOAD);
   const dag = generateNoopDag(SIZE);
-  cliOverhead('CLI, runner bench DAG (no files)', prepare('noop', noopPipelineYaml(dag)));
+  cliOverhead('CLI, runner bench DAG (no files)', prepare('noop', noopPipelineYaml(dag)), true);
   cliOverhead('CLI, 1 input + 1 output per block', prepare('files', filePipelineYaml(dag)));
   const small = generateNoopDag(IN_PROCESS_SIZE);
+  await inProcessOverhead(`in-process ${IN_PROCESS_SIZE} blocks, runner bench DAG (no files)`, prepare('noop-in', noopPipelineYaml(small)));
   await inProcessOverhead(`in-process ${IN_PROCESS_SIZE} blocks, 1 input + 1 output`, prepare('files-in', filePipelineYaml(small)));
   await samplingCost();
   console.log(`node ${process.version}; ${SIZE} blocks (in-process: ${IN_PROCESS_SIZE}), concurrency 4, --no-cache, median of ${REPEATS} interleaved; load average ${loadBefore.toFixed(1)} before, ${(loadavg()[0] ?? 0).toFixed(1)} after\n`);

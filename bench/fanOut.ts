@@ -6,12 +6,15 @@
 // Run:   scripts/node24.sh npm run build && scripts/node24.sh node bench/fanOut.ts
 // Quick: BENCH_QUICK=1 scripts/node24.sh node bench/fanOut.ts   (2,000 items; a few minutes on a quiet machine)
 // Options: --size N (items), --rounds R (default 3), BENCH_NODE_HELPER=1 adds the fan-out with the Node helper.
+// make and the bare Node loop are bench/peers.ts's (as in bench/runner.ts and bench/spawn.ts), over N blocks without edges.
 // Target (issue 17): fan-out wall <= 1.5x make.
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { openStore } from '../core/src/store/index.ts';
+import { independentNoopDag } from './generate.ts';
+import { writeNoopPeers, type NoopPeerFiles } from './peers.ts';
 
 const ROOT = join(import.meta.dirname, '..');
 const CLI = join(ROOT, 'dist', 'cli.cjs');
@@ -25,34 +28,35 @@ const SIZE = arg('--size') ?? (quick ? 2000 : 10_000);
 const ROUNDS = arg('--rounds') ?? 3;
 const JOBS = 2;
 
-const BARE_LOOP = `
-const { spawn } = require('node:child_process');
-const total = Number(process.argv[1]), concurrency = Number(process.argv[2]);
-let started = 0, left = total;
-const pump = () => {
-  while (started - (total - left) < concurrency && started < total) {
-    started++;
-    const proc = spawn('/bin/sh', ['-c', 'true'], { stdio: ['ignore', 'pipe', 'pipe'], detached: true });
-    proc.stdout.resume();
-    proc.stderr.resume();
-    proc.once('close', (code) => {
-      if (code !== 0) process.exit(1);
-      if (--left > 0) pump();
-    });
+/** CPU time the whole machine spent busy so far (/proc/stat, every process; Linux), in ms; NaN elsewhere. */
+function machineBusyMs(): number {
+  try {
+    const fields = (readFileSync('/proc/stat', 'utf8').split('\n')[0] ?? '').trim().split(/\s+/).slice(1).map(Number);
+    const total = fields.slice(0, 8).reduce((a, b) => a + b, 0);
+    return (total - (fields[3] ?? 0) - (fields[4] ?? 0)) * 10;
+  } catch {
+    return NaN;
   }
-};
-pump();
-`;
+}
 
-/** Wall time of a fresh process, and the CPU time of it and of what it waited for (getrusage children, through /usr/bin/time). */
-function timed(command: string, args: string[], cwd: string, env: Record<string, string> = {}): { wallMs: number; cpuMs: number } {
+interface Timing {
+  wallMs: number;
+  /** The process and the children it waited for (getrusage, through /usr/bin/time). */
+  cpuMs: number;
+  /** The machine's busy CPU over the run: also what no one waited for (the launch helper and its blocks), and other load. */
+  machineMs: number;
+}
+
+/** Wall time of a fresh process, its CPU time, and the machine's. */
+function timed(command: string, args: string[], cwd: string, env: Record<string, string> = {}): Timing {
+  const busy = machineBusyMs();
   const started = performance.now();
   const r = spawnSync('/usr/bin/env', ['time', '-f', '%U %S', command, ...args], { cwd, stdio: ['ignore', 'ignore', 'pipe'], env: { ...process.env, ...env }, maxBuffer: 1 << 26 });
   const wallMs = performance.now() - started;
   const stderr = r.stderr.toString();
   if (r.status !== 0) throw new Error(`${command} ${args.slice(0, 3).join(' ')} exited ${String(r.status)}: ${stderr.slice(-1000)}`);
   const [user, system] = (stderr.trim().split('\n').pop() ?? '').split(' ').map(Number);
-  return { wallMs, cpuMs: ((user ?? NaN) + (system ?? NaN)) * 1000 };
+  return { wallMs, cpuMs: ((user ?? NaN) + (system ?? NaN)) * 1000, machineMs: machineBusyMs() - busy };
 }
 
 function fanOutPipeline(n: number): string {
@@ -71,11 +75,6 @@ blocks:
 `;
 }
 
-function makefile(n: number): string {
-  const ids = Array.from({ length: n }, (_, i) => `t${i}`);
-  return `.PHONY: all ${ids.join(' ')}\nall: ${ids.join(' ')}\n${ids.map((id) => `${id}:\n\t@true`).join('\n')}\n`;
-}
-
 const median = (xs: number[]): number => {
   const s = [...xs].sort((a, b) => a - b);
   const m = Math.floor(s.length / 2);
@@ -84,7 +83,7 @@ const median = (xs: number[]): number => {
 
 interface Tool {
   name: string;
-  run: (dir: string, round: number) => { wallMs: number; cpuMs: number };
+  run: (dir: string, round: number) => Timing;
 }
 
 function fanOut(env: Record<string, string>): Tool['run'] {
@@ -106,24 +105,31 @@ function fanOut(env: Record<string, string>): Tool['run'] {
 function main(): void {
   if (!existsSync(CLI)) throw new Error(`${CLI} is missing: scripts/node24.sh npm run build`);
   if (!existsSync(NATIVE)) throw new Error(`${NATIVE} is missing: 'npm run build' compiles native/launch.c with cc; without it blocks start through the Node helper`);
+  // The peers of bench/runner.ts and bench/spawn.ts (bench/peers.ts) over N blocks without edges.
+  let peers: NoopPeerFiles | undefined;
+  const peer = (): NoopPeerFiles => {
+    if (peers === undefined) throw new Error('peers not written');
+    return peers;
+  };
   const tools: Tool[] = [
-    { name: 'GNU make (independent targets)', run: (dir) => timed('/usr/bin/make', ['-f', 'targets.mk', `-j${JOBS}`, '-s', 'all'], dir) },
-    { name: 'bare Node spawn loop', run: (dir) => timed(process.execPath, ['-e', BARE_LOOP, String(SIZE), String(JOBS)], dir) },
+    { name: 'GNU make (independent targets)', run: (dir) => timed('/usr/bin/make', peer().makeArgs(JOBS), dir) },
+    { name: 'bare Node spawn loop', run: (dir) => timed(process.execPath, peer().bareLoopArgs(JOBS), dir) },
     { name: 'pipeline-studio run, foreach (native helper, store on)', run: fanOut({ PIPELINE_STUDIO_SPAWN: '' }) },
     ...(process.env.BENCH_NODE_HELPER === '1' ? [{ name: 'pipeline-studio run, foreach (Node helper, store on)', run: fanOut({ PIPELINE_STUDIO_SPAWN: 'node' }) }] : []),
   ];
   const loads = [loadavg()[0] ?? 0];
-  const samples = tools.map(() => ({ wall: [] as number[], cpu: [] as number[] }));
+  const samples = tools.map(() => ({ wall: [] as number[], cpu: [] as number[], machine: [] as number[] }));
   const dir = mkdtempSync(join(tmpdir(), 'ps-bench-fanout-'));
   try {
     writeFileSync(join(dir, 'fan.pipeline.yaml'), fanOutPipeline(SIZE));
-    writeFileSync(join(dir, 'targets.mk'), makefile(SIZE));
+    peers = writeNoopPeers(dir, independentNoopDag(SIZE), 'targets');
     for (let round = 0; round < ROUNDS; round++) {
       tools.forEach((tool, i) => {
         const t = tool.run(dir, round);
         samples[i]?.wall.push(t.wallMs);
         samples[i]?.cpu.push(t.cpuMs);
-        console.error(`round ${round + 1}/${ROUNDS} ${tool.name}: ${(t.wallMs / 1000).toFixed(1)} s wall, ${(t.cpuMs / 1000).toFixed(1)} s CPU`);
+        samples[i]?.machine.push(t.machineMs);
+        console.error(`round ${round + 1}/${ROUNDS} ${tool.name}: ${(t.wallMs / 1000).toFixed(1)} s wall, ${(t.cpuMs / 1000).toFixed(1)} s CPU, machine ${(t.machineMs / 1000).toFixed(1)} s busy`);
       });
       loads.push(loadavg()[0] ?? 0);
     }
@@ -135,13 +141,14 @@ function main(): void {
   const rows = tools.map((tool, i) => {
     const wall = median(samples[i]?.wall ?? []);
     const cpu = median(samples[i]?.cpu ?? []);
-    return [String(SIZE), String(JOBS), tool.name, `${(wall / 1000).toFixed(1)} s`, (wall / SIZE).toFixed(2), `${(wall / make.wall).toFixed(2)}x`, `${(wall / bare).toFixed(2)}x`, `${(cpu / 1000).toFixed(1)} s`];
+    const machine = median(samples[i]?.machine ?? []);
+    return [String(SIZE), String(JOBS), tool.name, `${(wall / 1000).toFixed(1)} s`, (wall / SIZE).toFixed(2), `${(wall / make.wall).toFixed(2)}x`, `${(wall / bare).toFixed(2)}x`, `${(cpu / 1000).toFixed(1)} s`, `${(machine / 1000).toFixed(1)} s`];
   });
   const fan = median(samples[2]?.wall ?? []);
   console.log(`node ${process.version}; ${spawnSync('make', ['--version'], { encoding: 'utf8' }).stdout.split('\n')[0] ?? 'make'}; items run "true" with shell: sh; medians of ${ROUNDS} interleaved rounds; load average ${loads.map((l) => l.toFixed(1)).join(' → ')}`);
   console.log(`fan-out ${(fan / make.wall).toFixed(2)}x make wall (target <= 1.5x: ${fan <= 1.5 * make.wall ? 'met' : 'MISSED'})`);
-  console.log('CPU: the process and the children it waited for; the launch helper outlives the engine by a moment, so the fan-out\'s CPU leaves out its blocks (compare walls, not CPU, across rows)');
-  const header = ['items', '-j', 'scheduler', 'wall (median)', 'ms/item', 'x make', 'x bare Node', 'CPU (median)'];
+  console.log('CPU: the process and the children it waited for (the fan-out\'s launch helper outlives the engine by a moment, so this leaves out its blocks); machine: every CPU\'s busy time over the run (/proc/stat: the helper and blocks included, and on a loaded machine everyone else\'s too), the figure to compare across rows on a quiet machine');
+  const header = ['items', '-j', 'scheduler', 'wall (median)', 'ms/item', 'x make', 'x bare Node', 'CPU (median)', 'machine busy (median)'];
   const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => (r[i] ?? '').length)));
   const line = (cells: string[]): string => `| ${cells.map((c, i) => c.padEnd(widths[i] ?? 0)).join(' | ')} |`;
   console.log(line(header));

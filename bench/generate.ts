@@ -89,6 +89,12 @@ export function generateNoopDag(blocks: number): NoopDag {
   return { ids, deps };
 }
 
+/** `blocks` ids with no dependencies at all: what a fan-out's items are to make and the bare loop (bench/fanOut.ts). */
+export function independentNoopDag(blocks: number): NoopDag {
+  const ids = Array.from({ length: blocks }, (_, i) => `b${i}`);
+  return { ids, deps: ids.map(() => []) };
+}
+
 /** The DAG as a pipeline whose every block runs `command` through `shell`. */
 export function noopPipelineYaml(dag: NoopDag, command = 'true', shell = 'sh'): string {
   const lines = ['name: noop-dag', 'defaults:', `  shell: ${shell}`, 'blocks:'];

@@ -1,6 +1,7 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { createMessageConnection, StreamMessageReader, StreamMessageWriter, type MessageConnection } from 'vscode-jsonrpc/node';
+import { stopServer } from '../test/lsp/lspClient.ts';
 
 /** One language server under measurement, spoken to over its stdio like an editor would. */
 export class BenchClient {
@@ -93,22 +94,6 @@ export class BenchClient {
   }
 
   async stop(): Promise<void> {
-    try {
-      await Promise.race([this.connection.sendRequest('shutdown'), new Promise((resolve) => setTimeout(resolve, 3000))]);
-      await this.connection.sendNotification('exit');
-    } catch {
-      // Killed below either way.
-    }
-    await new Promise<void>((resolve) => {
-      const timer = setTimeout(() => {
-        this.child.kill('SIGKILL');
-        resolve();
-      }, 3000);
-      this.child.once('exit', () => {
-        clearTimeout(timer);
-        resolve();
-      });
-    });
-    this.connection.dispose();
+    await stopServer(this.connection, this.child, 3000);
   }
 }

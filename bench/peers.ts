@@ -1,6 +1,7 @@
 // The peers the runner benchmarks measure beside `pipeline-studio run` on a no-op DAG (bench/generate.ts):
 // GNU make over the same DAG, and a bare Node spawn loop that imports nothing (as lean as a Node
-// scheduler gets). Shared by bench/runner.ts and bench/spawn.ts so that both measure the same floor.
+// scheduler gets). Shared by bench/runner.ts, bench/spawn.ts and bench/fanOut.ts (over a DAG without
+// edges) so that all measure the same floor.
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { noopMakefile, noopPipelineYaml, type NoopDag } from './generate.ts';
@@ -18,11 +19,14 @@ const waiting = dag.deps.map((d) => d.length);
 const downstream = dag.ids.map(() => []);
 dag.deps.forEach((deps, i) => deps.forEach((d) => downstream[d].push(i)));
 const ready = waiting.flatMap((w, i) => (w === 0 ? [i] : []));
+// Sorted only after pushes: 10,000 independent blocks are all ready at once.
+let sorted = false;
 let running = 0, left = dag.ids.length;
 const started = performance.now();
 const pump = () => {
   while (running < concurrency && ready.length > 0) {
-    ready.sort((a, b) => a - b);
+    if (!sorted) ready.sort((a, b) => a - b);
+    sorted = true;
     const index = ready.shift();
     running++;
     const proc = spawn('/bin/sh', ['-c', 'true'], { stdio: ['ignore', 'pipe', 'pipe'], detached: true });
@@ -32,7 +36,7 @@ const pump = () => {
       if (code !== 0) process.exit(1);
       running--;
       left--;
-      for (const down of downstream[index]) if (--waiting[down] === 0) ready.push(down);
+      for (const down of downstream[index]) if (--waiting[down] === 0) { ready.push(down); sorted = false; }
       if (left > 0) pump();
       else process.stdout.write(String(performance.now() - started));
     });

@@ -11,7 +11,8 @@
  *   U <pid>                                                        stop supervising it
  * Answers on stdout, one header line each, output followed by its raw bytes:
  *   spawn <id> <pid> | error <id> <CODE> <message> | out <id> <0|1> <length>\n<bytes>
- *   exit <id> <code|-1> <signal number|0> | close <id>
+ *   exit <id> <code|-1> <signal number|0> | close <id> <1 when its process group is empty, else 0>
+ * (gathered per turn of the loop and written together; see emit)
  * Every block leads its own session and process group (setsid), its stdin is /dev/null, and it
  * gets PIPELINE_SUPERVISOR_TAG=<tag> (argv[1]) in its environment. SIGINT and SIGTERM are ignored
  * here (the engine decides what to stop) and set back to default in the blocks.
@@ -87,6 +88,41 @@ static void write_all(const char *data, size_t length) {
   }
 }
 
+/*
+ * Answers are gathered while one turn of the loop handles what poll reported, and written in one
+ * write() before the next poll: a block's exit and close (and the spawn of the next block the
+ * engine asked for meanwhile) reach the engine in one read, not one wake-up each. Past OUT_FLUSH
+ * bytes (a block printing a lot) it is written at once, so the engine's slowness still holds the
+ * blocks back rather than this buffer growing.
+ */
+#define OUT_FLUSH 65536
+static char *out_buffer = NULL;
+static size_t out_used = 0, out_capacity = 0;
+
+static void flush_out(void) {
+  if (out_used == 0) return;
+  write_all(out_buffer, out_used);
+  out_used = 0;
+}
+
+static void emit(const char *data, size_t length) {
+  if (out_used + length > out_capacity) {
+    size_t wanted = out_capacity == 0 ? 4096 : out_capacity;
+    while (wanted < out_used + length) wanted *= 2;
+    char *grown = realloc(out_buffer, wanted);
+    if (grown == NULL) {
+      flush_out();
+      write_all(data, length);
+      return;
+    }
+    out_buffer = grown;
+    out_capacity = wanted;
+  }
+  memcpy(out_buffer + out_used, data, length);
+  out_used += length;
+  if (out_used >= OUT_FLUSH) flush_out();
+}
+
 static void say(const char *format, ...) __attribute__((format(printf, 1, 2)));
 static void say(const char *format, ...) {
   char line[512];
@@ -94,7 +130,7 @@ static void say(const char *format, ...) {
   va_start(args, format);
   int n = vsnprintf(line, sizeof line, format, args);
   va_end(args);
-  if (n > 0) write_all(line, (size_t)n < sizeof line ? (size_t)n : sizeof line - 1);
+  if (n > 0) emit(line, (size_t)n < sizeof line ? (size_t)n : sizeof line - 1);
 }
 
 static void on_sigchld(int signal) {
@@ -307,7 +343,7 @@ static void drain(Launch *launch, int n) {
     ssize_t got = read(launch->fds[n], chunk, sizeof chunk);
     if (got > 0) {
       say("out %ld %d %zd\n", launch->id, n, got);
-      write_all(chunk, (size_t)got);
+      emit(chunk, (size_t)got);
       if ((size_t)got < sizeof chunk) return;
       continue;
     }
@@ -342,7 +378,8 @@ static void finish_closed(void) {
       if (l->fds[1] >= 0) drain(l, 1);
       close_launch_fd(l, 0);
       close_launch_fd(l, 1);
-      say("close %ld\n", l->id);
+      /* Whether anything is left in the block's group, so that the engine need not ask. */
+      say("close %ld %d\n", l->id, kill(-l->pid, 0) == 0 ? 0 : 1);
       *link = l->next;
       free(l);
     } else {
@@ -490,6 +527,7 @@ int main(int argc, char **argv) {
       if (l->exited && (wake < 0 || l->drain_at < wake)) wake = l->drain_at;
     }
     int timeout = wake < 0 ? -1 : (int)(wake > now ? wake - now : 0);
+    flush_out();
     if (poll(polls, n, timeout) < 0 && errno != EINTR) return 1;
     if (polls[1].revents != 0) {
       char sink[64];

@@ -42,7 +42,7 @@ test('show: host, queue time and resources, artifacts with lineage; --json has i
   for (const section of ['Host and git', 'Queue time and resources', 'Artifacts', 'critical path (*): a → c → d', 'out/a.txt']) assert.ok(text.stdout.includes(section), `${section} in\n${text.stdout}`);
   assert.match(text.stdout, /c\s+input\s+out\/a\.txt .* from #1 a/);
 
-  const json = JSON.parse(cli(['show', 'latest', '--json'], dir).stdout) as { run: { id: number }; details: { criticalPath: string[]; blocks: { block: string; cpuMs: number | undefined; readyAt: number }[]; detail: { definition: string; host: { cpus: number } }; artifacts: unknown[] } };
+  const json = JSON.parse(cli(['show', 'latest', '--json'], dir).stdout) as { run: { id: number }; details: { criticalPath: string[]; blocks: { block: string; cpuMs: number | undefined; readyAt: number; startedAt: number; finishedAt: number }[]; detail: { definition: string; host: { cpus: number } }; artifacts: unknown[] } };
   assert.deepEqual(json.details.criticalPath, ['a', 'c', 'd']);
   assert.equal(json.details.detail.definition, DIAMOND);
   assert.equal(json.details.artifacts.length, 2);
@@ -54,9 +54,19 @@ test('show: host, queue time and resources, artifacts with lineage; --json has i
   assert.deepEqual(lanes.map((l) => l.slice(0, 3)), ['* a', '  b', '* c', '* d']);
   assert.ok(timeline.stdout.split('\n').every((l) => [...l].length <= 60), timeline.stdout);
   assert.ok(lanes[2]?.includes('▓') === true && lanes[1]?.includes('█') === true);
-  // c (0.6 s) is drawn longer than b (0.1 s).
+  // Each lane is drawn to scale: its bar covers the block's recorded run time within the two columns
+  // that rounding its ends may cost. Its recorded time, not its sleep: under load b's 0.1 s sleep can
+  // take as long as c's 0.6 s.
   const bars = (l: string | undefined): number => [...(l ?? '')].filter((ch) => ch === '▓' || ch === '█').length;
-  assert.ok(bars(lanes[2]) > bars(lanes[1]) * 2, timeline.stdout);
+  const blocks = json.details.blocks;
+  const t0 = Math.min(...blocks.map((b) => b.readyAt));
+  const span = Math.max(...blocks.map((b) => b.finishedAt)) - t0;
+  const columns = 60 - 5 - 10 - 4;
+  for (const [i, name] of ['a', 'b', 'c', 'd'].entries()) {
+    const block = blocks.find((b) => b.block === name);
+    const scaled = block === undefined ? Number.NaN : ((block.finishedAt - block.startedAt) / span) * columns;
+    assert.ok(Math.abs(bars(lanes[i]) - scaled) <= 2, `${name}: ${bars(lanes[i])} columns for ${scaled.toFixed(1)} in\n${timeline.stdout}`);
+  }
   assert.equal(cli(['show', 'latest', '--timeline', '--json'], dir).code, 2);
 });
 

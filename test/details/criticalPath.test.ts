@@ -34,6 +34,14 @@ test('blocks that never ran are not on the path; an upstream that ended after th
   assert.deepEqual(criticalPath([span('a', 0, 5), span('b', 0, 20), span('c', 5, 30, 'a', 'b')]), ['a', 'c']);
 });
 
+test('a cached block in the middle passes the path on to its own upstream', () => {
+  // extract 0..350 → transform (cached, no times) → check 355..430 → load 433..510
+  const spans = [span('extract', 0, 350), span('transform', undefined, undefined, 'extract'), span('check', 355, 430, 'transform'), span('load', 433, 510, 'check')];
+  assert.deepEqual(criticalPath(spans), ['extract', 'check', 'load']);
+  // Two cached links in a row, and a cycle-safe walk over a diamond of cached blocks.
+  assert.deepEqual(criticalPath([span('a', 0, 10), span('b', undefined, undefined, 'a'), span('c', undefined, undefined, 'b', 'a'), span('d', 12, 20, 'c', 'b')]), ['a', 'd']);
+});
+
 test('median and the slow-block flag', () => {
   assert.equal(median([3, 1, 2]), 2);
   assert.equal(median([4, 1, 2, 3]), 2.5);

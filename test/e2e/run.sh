@@ -92,7 +92,8 @@ start_server() {
   "extensions.autoCheckUpdates": false,
   "extensions.autoUpdate": false,
   "terminal.integrated.gpuAcceleration": "off",
-  "editor.stickyScroll.enabled": false
+  "editor.stickyScroll.enabled": false,
+  "remote.autoForwardPorts": false
 }
 JSON
   port="$(node -e 'const s=require("net").createServer().listen(0,"127.0.0.1",()=>{console.log(s.address().port);s.close()})')"

@@ -1,17 +1,11 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { LspClient } from '../lsp/lspClient.ts';
+import { LspClient, MISSPELT_DEPENDENCY } from '../lsp/lspClient.ts';
 
 // The language server speaks the editor's language: VS Code sends its display language as the
 // `locale` of the initialize request, and the server's diagnostics come from the bundle of that
 // locale (l10n/bundle.l10n.fr.json), over a real stdio session with the bundled server.
-const BROKEN = `blocks:
-  extract:
-    run: echo extract
-  load:
-    depends_on: [extact]
-    run: echo load
-  same:
+const BROKEN = `${MISSPELT_DEPENDENCY}  same:
     depends_on: [same]
     run: echo same
 `;
@@ -19,9 +13,7 @@ const BROKEN = `blocks:
 async function messagesIn(initialize: Record<string, unknown>): Promise<string[]> {
   const client = await LspClient.start({ TZ: 'UTC' }, undefined, initialize);
   try {
-    const uri = 'file:///ws/locale.pipeline.yaml';
-    await client.open(uri, BROKEN, 1);
-    const event = await client.waitForDiagnostics(uri);
+    const event = await client.diagnosticsFor('file:///ws/locale.pipeline.yaml', BROKEN);
     return event.diagnostics.map((d) => (typeof d.message === 'string' ? d.message : d.message.value)).sort();
   } finally {
     await client.stop();

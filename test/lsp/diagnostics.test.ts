@@ -2,7 +2,7 @@ import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import type { Diagnostic } from 'vscode-languageserver-protocol';
 import { positionAt } from './fixture.ts';
-import { LspClient } from './lspClient.ts';
+import { LspClient, MISSPELT_DEPENDENCY } from './lspClient.ts';
 
 // How diagnostics reach the editor: on open, after typing (debounced, latest version only, never
 // stale), cleared on close, per document.
@@ -19,14 +19,6 @@ after(async () => {
   await client.stop();
 });
 
-const BROKEN = `blocks:
-  extract:
-    run: echo extract
-  load:
-    depends_on: [extact]
-    run: echo load
-`;
-
 /** Replaces all the text, as an editor's full-range change does. */
 function replaceAll(before: string, after: string): unknown {
   return { range: { start: { line: 0, character: 0 }, end: positionAt(before, before.length) }, text: after };
@@ -36,8 +28,7 @@ const codes = (diagnostics: Diagnostic[]): string[] => diagnostics.map((d) => St
 
 test('didOpen publishes the core diagnostics with ranges, source, suggestion and version', async () => {
   const uri = uriOf();
-  await client.open(uri, BROKEN, 7);
-  const event = await client.waitForDiagnostics(uri);
+  const event = await client.diagnosticsFor(uri, MISSPELT_DEPENDENCY, 7);
   assert.equal(event.version, 7);
   assert.equal(event.diagnostics.length, 1);
   const [d] = event.diagnostics;
@@ -52,8 +43,7 @@ test('didOpen publishes the core diagnostics with ranges, source, suggestion and
 
 test('a dependency cycle is reported on each edge with related information', async () => {
   const uri = uriOf();
-  await client.open(uri, 'blocks:\n  a:\n    depends_on: b\n    run: echo a\n  b:\n    depends_on: a\n    run: echo b\n');
-  const event = await client.waitForDiagnostics(uri);
+  const event = await client.diagnosticsFor(uri, 'blocks:\n  a:\n    depends_on: b\n    run: echo a\n  b:\n    depends_on: a\n    run: echo b\n');
   assert.deepEqual(codes(event.diagnostics), ['dependency-cycle', 'dependency-cycle']);
   for (const d of event.diagnostics) assert.ok((d.relatedInformation ?? []).every((r) => r.location.uri === uri));
   await client.close(uri);
@@ -61,9 +51,8 @@ test('a dependency cycle is reported on each edge with related information', asy
 
 test('a burst of changes publishes once, for the latest version only', async () => {
   const uri = uriOf();
-  let text = BROKEN;
-  await client.open(uri, text, 1);
-  await client.waitForDiagnostics(uri, (e) => e.version === 1);
+  let text = MISSPELT_DEPENDENCY;
+  await client.diagnosticsFor(uri, text, 1);
   // Five changes written at once, as a paste or a multi-cursor edit sends them, well inside the
   // shortest debounce (10 ms): `extact` becomes `extract`, then more. One write, so that a busy
   // machine cannot spread them out (one notification per write could be paused between writes).
@@ -71,7 +60,7 @@ test('a burst of changes publishes once, for the latest version only', async () 
   let version = 1;
   const burst: { version: number; changes: unknown[] }[] = [];
   for (const step of steps) {
-    const after = BROKEN.replace('extact]', `${step}]`);
+    const after = MISSPELT_DEPENDENCY.replace('extact]', `${step}]`);
     burst.push({ version: ++version, changes: [replaceAll(text, after)] });
     text = after;
   }
@@ -87,8 +76,7 @@ test('a burst of changes publishes once, for the latest version only', async () 
 test('published versions only grow, and each matches the text of its version', async () => {
   const uri = uriOf();
   let text = 'blocks:\n  a:\n    run: echo a\n';
-  await client.open(uri, text, 1);
-  await client.waitForDiagnostics(uri, (e) => e.version === 1);
+  await client.diagnosticsFor(uri, text, 1);
   // Alternate valid and invalid texts with pauses around the debounce, so some versions are
   // published and some are superseded while their timer runs.
   const texts: string[] = [text];
@@ -111,8 +99,7 @@ test('published versions only grow, and each matches the text of its version', a
 
 test('a change made while a request forces validation still gets published', async () => {
   const uri = uriOf();
-  await client.open(uri, 'blocks:\n  a:\n    run: echo a\n', 1);
-  await client.waitForDiagnostics(uri, (e) => e.version === 1);
+  await client.diagnosticsFor(uri, 'blocks:\n  a:\n    run: echo a\n', 1);
   await client.change(uri, 2, [{ range: { start: { line: 3, character: 0 }, end: { line: 3, character: 0 } }, text: '    depends_on: a\n' }]);
   // Symbols read the current version at once, before the debounce publishes it.
   const symbols = await client.request<unknown[]>('textDocument/documentSymbol', { textDocument: { uri } });
@@ -124,7 +111,7 @@ test('a change made while a request forces validation still gets published', asy
 
 test('didClose clears the diagnostics', async () => {
   const uri = uriOf();
-  await client.open(uri, BROKEN);
+  await client.open(uri, MISSPELT_DEPENDENCY);
   await client.waitForDiagnostics(uri, (e) => e.diagnostics.length > 0);
   const seen = client.diagnosticsOf(uri).length;
   await client.close(uri);
@@ -135,7 +122,7 @@ test('didClose clears the diagnostics', async () => {
 test('documents of different workspace folders are validated independently', async () => {
   const first = uriOf('repo-one/pipelines');
   const second = uriOf('repo-two');
-  await client.open(first, BROKEN);
+  await client.open(first, MISSPELT_DEPENDENCY);
   await client.open(second, 'blocks:\n  a:\n    run: echo a\n    timeout: 5 minutes\n');
   const [one, two] = await Promise.all([client.waitForDiagnostics(first), client.waitForDiagnostics(second)]);
   assert.deepEqual(codes(one.diagnostics), ['unknown-dependency']);
@@ -149,8 +136,7 @@ test('documents of different workspace folders are validated independently', asy
 
 test('an untitled document gets diagnostics too', async () => {
   const uri = `untitled:Untitled-${next++}`;
-  await client.open(uri, 'name: x\n');
-  const event = await client.waitForDiagnostics(uri);
+  const event = await client.diagnosticsFor(uri, 'name: x\n');
   assert.deepEqual(codes(event.diagnostics), ['no-blocks']);
   await client.close(uri);
 });

@@ -6,6 +6,21 @@ import type { Diagnostic, PublishDiagnosticsParams } from 'vscode-languageserver
 
 export const SERVER = join(import.meta.dirname, '..', '..', 'dist', 'server.cjs');
 
+/** A pipeline with one error: `load` depends on a misspelt `extract` (unknown-dependency, with a suggestion). */
+export const MISSPELT_DEPENDENCY = `blocks:
+  extract:
+    run: echo extract
+  load:
+    depends_on: [extact]
+    run: echo load
+`;
+
+/**
+ * A wait on an event that must come: long enough that only a hang fails it, however busy the machine
+ * (a server's first analysis waits for a CPU behind other test processes).
+ */
+const HANG_MS = 60_000;
+
 export interface DiagnosticsEvent {
   version: number | undefined;
   diagnostics: Diagnostic[];
@@ -99,8 +114,14 @@ export class LspClient {
     return this.published.get(uri) ?? [];
   }
 
+  /** Opens `text` as `uri` and resolves with the first publishDiagnostics for it. */
+  async diagnosticsFor(uri: string, text: string, version = 1): Promise<DiagnosticsEvent> {
+    await this.open(uri, text, version);
+    return this.waitForDiagnostics(uri);
+  }
+
   /** Resolves with the first publishDiagnostics for `uri` that satisfies `accept` (counting those already received). */
-  async waitForDiagnostics(uri: string, accept: (e: DiagnosticsEvent) => boolean = () => true, timeoutMs = 10_000): Promise<DiagnosticsEvent> {
+  async waitForDiagnostics(uri: string, accept: (e: DiagnosticsEvent) => boolean = () => true, timeoutMs = HANG_MS): Promise<DiagnosticsEvent> {
     const deadline = Date.now() + timeoutMs;
     for (;;) {
       const found = this.diagnosticsOf(uri).find(accept);
@@ -119,26 +140,7 @@ export class LspClient {
   }
 
   async stop(): Promise<void> {
-    if (!this.exited) {
-      try {
-        await Promise.race([this.request('shutdown', null), new Promise((resolve) => setTimeout(resolve, 2000))]);
-        await this.connection.sendNotification('exit');
-      } catch {
-        // The server may already be gone; it is killed below either way.
-      }
-      await new Promise<void>((resolve) => {
-        const timer = setTimeout(() => {
-          this.child.kill('SIGKILL');
-          resolve();
-        }, 2000);
-        this.child.once('exit', () => {
-          clearTimeout(timer);
-          resolve();
-        });
-        if (this.exited) resolve();
-      });
-    }
-    this.connection.dispose();
+    await stopServer(this.connection, this.child, 2000);
   }
 
   private wake(): void {
@@ -151,4 +153,32 @@ export function withCursor(source: string, marker = '|'): { text: string; offset
   const offset = source.indexOf(marker);
   if (offset === -1 || source.indexOf(marker, offset + 1) !== -1) throw new Error(`expected exactly one ${marker} in the fixture`);
   return { text: source.slice(0, offset) + source.slice(offset + marker.length), offset };
+}
+
+/**
+ * Stops a language server as an editor does (shutdown, then exit) and disposes of the connection;
+ * a server that does not answer or exit within `graceMs` (each) is killed.
+ */
+export async function stopServer(connection: MessageConnection, child: ChildProcess, graceMs: number): Promise<void> {
+  const gone = (): boolean => child.exitCode !== null || child.signalCode !== null;
+  if (!gone()) {
+    try {
+      await Promise.race([connection.sendRequest('shutdown', null), new Promise((resolve) => setTimeout(resolve, graceMs))]);
+      await connection.sendNotification('exit');
+    } catch {
+      // The server may already be gone; it is killed below either way.
+    }
+    await new Promise<void>((resolve) => {
+      const timer = setTimeout(() => {
+        child.kill('SIGKILL');
+        resolve();
+      }, graceMs);
+      child.once('exit', () => {
+        clearTimeout(timer);
+        resolve();
+      });
+      if (gone()) resolve();
+    });
+  }
+  connection.dispose();
 }

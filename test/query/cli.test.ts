@@ -95,14 +95,18 @@ test('export csv: RFC 4180 quoting and the formula guard survive a CSV parser; c
     // --runs with --query, to stdout.
     const some = await cli(['export', '--store', path, '--format', 'csv', '--runs', '6,2,1', '--query', 'status:failed']);
     assert.deepEqual(parse<{ id: string }>(some.out, { columns: true }).map((row) => row.id), ['6', '2']);
-    // JSON: what show --json has, per run.
-    const json = await cli(['export', '--store', path, '--format', 'json', '--query', 'pipeline:mnist']);
+    // JSON --details: what show --json has, per run.
+    const json = await cli(['export', '--store', path, '--format', 'json', '--details', '--query', 'pipeline:mnist']);
     const { runs, definitions } = JSON.parse(json.out) as { runs: { run: { id: number }; blockRuns: unknown[]; details: object }[]; definitions: object };
     assert.deepEqual(runs.map((x) => x.run.id), [5, 4, 3]);
     assert.deepEqual(definitions, {}, 'these runs kept no definition');
     const show = JSON.parse((await cli(['show', '4', '--store', path, '--json'])).out) as unknown;
     // details.run is left out of the export: it is run (test/query/exportJson.test.ts checks every field).
     assert.deepEqual({ ...runs[1], details: { run: runs[1]?.run, ...runs[1]?.details } }, show);
+    // JSON by default: the run-level record, no details, no definitions.
+    const runLevel = JSON.parse((await cli(['export', '--store', path, '--format', 'json', '--query', 'pipeline:mnist'])).out) as { runs: { run: { id: number }; details?: unknown }[] };
+    assert.deepEqual(runLevel.runs.map((x) => [x.run.id, 'details' in x]), [[5, false], [4, false], [3, false]]);
+    assert.equal((await cli(['export', '--store', path, '--format', 'csv', '--details'])).code, 2, '--details is for json');
     assert.equal((await cli(['export', '--store', path, '--format', 'xml'])).code, 2);
     assert.equal((await cli(['export', '--store', path, '--format', 'csv', '--runs', '3,x'])).code, 2);
     // With --to, export compiles a pipeline (issue 18) instead of exporting runs.

@@ -9,9 +9,16 @@ import assert from 'node:assert/strict';
 import { main } from '../../core/src/cli/cli.ts';
 import { exportRuns } from '../../core/src/cli/exportCommand.ts';
 import type { ExportedRun } from '../../core/src/query/exportJson.ts';
+import { RUN_LEVEL_BLOCK_FIELDS } from '../../core/src/query/exportRunJson.ts';
 import { createHash } from 'node:crypto';
 import { DetailsStore } from '../../core/src/details/detailsStore.ts';
+import { ExecutionLinks } from '../../core/src/store/executionLinks.ts';
 import { fixtureStore } from './fixtureStore.ts';
+
+/** An export chunk as text: the run-level JSON export writes bytes. */
+function chunkText(chunk: string | Uint8Array): string {
+  return typeof chunk === 'string' ? chunk : Buffer.from(chunk).toString('utf8');
+}
 
 async function cli(args: string[]): Promise<{ code: number; out: string }> {
   const out: string[] = [];
@@ -50,8 +57,19 @@ test('export json: each run is what show --json prints, with and without details
       log.close();
     }
     details.close();
+    // Links in one page: a parent with two children (one retried block: two attempts), a profile, a test run.
+    const links = ExecutionLinks.open(store);
+    const newRun = (trigger: 'cli' | 'pipeline' | 'test'): number => store.createRun({ pipelineName: 'orders-etl', pipelineFile: '/ws/etl/orders.pipeline.yaml', trigger, mode: 'all', selection: [], sourceRunId: undefined, variables: {}, git: undefined }).id;
+    const parent = newRun('cli');
+    const children = [newRun('pipeline'), newRun('pipeline'), newRun('pipeline')];
+    children.forEach((child, i) => links.linkChild({ childRunId: child, parentRunId: parent, parentBlock: i === 2 ? 'report' : 'load', parentBlockRunId: undefined }));
+    store.updateRun(children[0] as number, { status: 'failed', finishedAt: Date.parse('2026-01-22T00:00:00Z') });
+    links.setProfile(parent, 'gpu');
+    links.setProfile(children[1] as number, 'cpu');
+    newRun('test');
+    links.close();
 
-    const text = (await cli(['export', '--store', path, '--format', 'json'])).out;
+    const text = (await cli(['export', '--store', path, '--format', 'json', '--details'])).out;
     const exported = JSON.parse(text) as { runs: ExportedRun[]; definitions: Record<string, string> };
     assert.deepEqual(Object.keys(exported).sort(), ['definitions', 'runs']);
     assert.equal(exported.runs.length, store.countRuns());
@@ -77,16 +95,39 @@ test('export json: each run is what show --json prints, with and without details
       assert.deepEqual(JSON.parse(JSON.stringify(rebuilt)), show, `run #${record.run.id}`);
     }
     assert.equal(withDefinition, 3);
+    const linked = (id: number): Record<string, unknown> => exported.runs.find((r) => r.run.id === id) as Record<string, unknown>;
+    assert.deepEqual(linked(parent).children, [
+      { runId: children[0], block: 'load', status: 'failed' }, { runId: children[1], block: 'load', status: 'initial' }, { runId: children[2], block: 'report', status: 'initial' },
+    ]);
+    assert.equal(linked(parent).profile, 'gpu');
+    assert.deepEqual(linked(children[1] as number).parent, { runId: parent, block: 'load' });
+    assert.equal(linked(children[1] as number).profile, 'cpu');
+    assert.equal(linked(parent + 4).test, true);
     // Pages of 7: each page looks back on the history before it; the result is the same text.
     let paged = '';
-    assert.equal(await exportRuns(store, { text: undefined, format: 'json', pageSize: 7 }, (chunk) => void (paged += chunk)), exported.runs.length);
+    assert.equal(await exportRuns(store, { text: undefined, format: 'json', details: true, pageSize: 7 }, (chunk) => void (paged += chunkText(chunk))), exported.runs.length);
     assert.deepEqual(JSON.parse(paged), exported);
     // A sparse query, a run a page: each page's history is read afresh below it, the records are the same.
     const ids = [last, last - 3, 5, 2];
     let sparse = '';
-    await exportRuns(store, { text: ids.map((id) => `#${id}`).join(' OR '), format: 'json', pageSize: 1 }, (chunk) => void (sparse += chunk));
+    await exportRuns(store, { text: ids.map((id) => `#${id}`).join(' OR '), format: 'json', details: true, pageSize: 1 }, (chunk) => void (sparse += chunkText(chunk)));
     assert.deepEqual((JSON.parse(sparse) as typeof exported).runs, ids.map((id) => exported.runs.find((r) => r.run.id === id)));
-    const newest = exported.runs[0] as unknown as { details: { blocks: { block: string; slow: unknown }[]; resources: unknown[] } };
+    // Without --details: show --json's record less details, block runs cut to status, timing and outputs; the same in pages of 3.
+    const runLevel = JSON.parse((await cli(['export', '--store', path, '--format', 'json'])).out) as { runs: Record<string, unknown>[] };
+    assert.deepEqual(Object.keys(runLevel), ['runs']);
+    let pagedRunLevel = '';
+    await exportRuns(store, { text: undefined, format: 'json', pageSize: 3 }, (chunk) => void (pagedRunLevel += chunkText(chunk)));
+    assert.deepEqual(JSON.parse(pagedRunLevel), runLevel);
+    assert.deepEqual(runLevel.runs.map((r) => (r.run as { id: number }).id), exported.runs.map((r) => r.run.id));
+    let blockRunsSeen = 0;
+    for (const record of exported.runs) {
+      const { details: _details, blockRuns, ...rest } = record;
+      const cut = blockRuns.map((b) => Object.fromEntries(RUN_LEVEL_BLOCK_FIELDS.filter((f) => f in b).map((f) => [f, b[f]])));
+      blockRunsSeen += cut.length;
+      assert.deepEqual(runLevel.runs.find((r) => (r.run as { id: number }).id === record.run.id), JSON.parse(JSON.stringify({ ...rest, blockRuns: cut })), `run-level #${record.run.id}`);
+    }
+    assert.ok(blockRunsSeen > 60, `block runs compared: ${blockRunsSeen}`);
+    const newest = exported.runs.find((r) => r.run.id === last) as unknown as { details: { blocks: { block: string; slow: unknown }[]; resources: unknown[] } };
     assert.ok(newest.details.blocks.some((b) => b.block === 'load' && b.slow !== undefined), 'the newest load is marked slow against its history');
     assert.equal(newest.details.resources.length, 1);
   } finally {

@@ -1,13 +1,10 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
-import { existsSync, writeFileSync } from 'node:fs';
+import { writeFileSync } from 'node:fs';
 import { userInfo } from 'node:os';
 import { join } from 'node:path';
-import { SocketRunnerClient } from '../../core/src/runner/client.ts';
-import { serviceSocketPath } from '../../core/src/runner/serviceSocket.ts';
-import { cli, controlReady, startCli, storedBlock as block, storedRun as run } from './cliProcesses.ts';
-import { CLI, sleep, tempDir, waitFor } from './support.ts';
+import { cli, controlReady, startCli, storedBlock as block, storedRun as run, withService } from './cliProcesses.ts';
+import { sleep, tempDir, waitFor } from './support.ts';
 
 // A sub-pipeline's child run is a run of its own: `pause`, `resume`, `approve` and `cancel` from a
 // second process reach it by its own number, whether a CLI run or the editor's service owns it.
@@ -22,13 +19,19 @@ const CHILD = `blocks:
     run: echo gated
 `;
 
-test('a CLI run\'s child run is paused, resumed and approved by its own number from another process', async () => {
+/** A CLI run of the parent pipeline `yaml` (CHILD beside it), once its child run #2 listens on its control socket. */
+async function startParentRun(yaml: string): Promise<{ dir: string; parent: ReturnType<typeof startCli> }> {
   const dir = tempDir();
-  writeFileSync(join(dir, 'p.pipeline.yaml'), PARENT);
+  writeFileSync(join(dir, 'p.pipeline.yaml'), yaml);
   writeFileSync(join(dir, 'child.pipeline.yaml'), CHILD);
-  const parent = startCli(dir, ['run', 'p.pipeline.yaml']);
-  await waitFor(() => /child run #2 of child\.pipeline\.yaml/.test(parent.out()), undefined, 'the child run');
-  await controlReady(dir, 2, parent.child.pid ?? 0);
+  const run = startCli(dir, ['run', 'p.pipeline.yaml']);
+  await waitFor(() => /child run #2 of child\.pipeline\.yaml/.test(run.out()), undefined, 'the child run');
+  await controlReady(dir, 2, run.child.pid ?? 0);
+  return { dir, parent: run };
+}
+
+test('a CLI run\'s child run is paused, resumed and approved by its own number from another process', async () => {
+  const { dir, parent } = await startParentRun(PARENT);
   const paused = cli(['pause', '2'], dir);
   assert.equal(paused.code, 0, paused.stderr);
   assert.match(paused.stdout, /^Run #2 is paused; running blocks finish, no new block starts\.$/m);
@@ -51,12 +54,7 @@ test('a CLI run\'s child run is paused, resumed and approved by its own number f
 });
 
 test('cancel of a CLI run\'s child run cancels the child only: its parent block fails and the parent goes on by its rules', async () => {
-  const dir = tempDir();
-  writeFileSync(join(dir, 'p.pipeline.yaml'), `${PARENT}  beside:\n    run: echo beside ran\n`);
-  writeFileSync(join(dir, 'child.pipeline.yaml'), CHILD);
-  const parent = startCli(dir, ['run', 'p.pipeline.yaml']);
-  await waitFor(() => /child run #2 of child\.pipeline\.yaml/.test(parent.out()), undefined, 'the child run');
-  await controlReady(dir, 2, parent.child.pid ?? 0);
+  const { dir, parent } = await startParentRun(`${PARENT}  beside:\n    run: echo beside ran\n`);
   const cancelled = cli(['cancel', '2'], dir);
   assert.equal(cancelled.code, 0, cancelled.stderr);
   assert.match(cancelled.stdout, /^#2: asked its owner \(pid \d+\) to cancel it; recorded as cancelled\.$/m);
@@ -73,20 +71,7 @@ test('the service lists a child run with its parent, and pause, resume and cance
   const file = join(dir, 'p.pipeline.yaml');
   writeFileSync(file, PARENT);
   writeFileSync(join(dir, 'child.pipeline.yaml'), CHILD);
-  const socket = serviceSocketPath(store);
-  const service = spawn(process.execPath, [CLI, 'serve', '--socket', socket, '--idle-ms', '300'], { stdio: ['ignore', 'ignore', 'inherit'] });
-  const exited = new Promise((resolve) => service.once('exit', resolve));
-  try {
-    let client: SocketRunnerClient | undefined;
-    await waitFor(() => existsSync(socket), undefined, 'the service socket');
-    for (let i = 0; client === undefined; i++) {
-      try {
-        client = await SocketRunnerClient.connect(socket);
-      } catch (error) {
-        if (i > 1000) throw error;
-        await sleep(25);
-      }
-    }
+  await withService(store, async (client) => {
     const { runId } = await client.startRun({ file, store });
     let listed = await client.listRuns();
     for (let i = 0; listed.length < 2 && i < 3000; i++) {
@@ -115,9 +100,5 @@ test('the service lists a child run with its parent, and pause, resume and cance
     const finished = await client.waitForRun({ runId, store });
     assert.equal(finished.status, 'failed');
     assert.deepEqual((await client.listRuns()).map((r) => r.runId), [], 'both left the list as they ended');
-    await client.close();
-  } finally {
-    service.kill('SIGTERM');
-    await exited;
-  }
+  });
 });

@@ -2,13 +2,16 @@ import { after } from 'node:test';
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
+import { SocketRunnerClient } from '../../core/src/runner/client.ts';
 import { controlSocketPaths } from '../../core/src/runner/controlSocket.ts';
+import { serviceSocketPath } from '../../core/src/runner/serviceSocket.ts';
 import { openStore, StoreError } from '../../core/src/store/index.ts';
 import type { BlockRunRecord, RunRecord, RunStore } from '../../core/src/store/types.ts';
-import { CLI, waitFor } from './support.ts';
+import { CLI, HANG_MS, sleep, waitFor } from './support.ts';
 
 // The CLI as users run it, a process of its own from source, for the tests that control a run from
-// a second process: one that runs (`startCli`), the other that pauses, cancels, approves (`cli`).
+// a second process: one that runs (`startCli`) or the store's runner service the editor starts
+// (`withService`), the other that pauses, cancels, approves (`cli`).
 
 export function cli(args: string[], cwd: string): { code: number | null; stdout: string; stderr: string } {
   const r = spawnSync(process.execPath, [CLI, ...args], { cwd, encoding: 'utf8', env: { ...process.env, NO_COLOR: '1' } });
@@ -59,4 +62,36 @@ export async function controlReady(dir: string, id: number, ownerPid: number): P
     const path = controlSocketPaths(storeOf(dir), id, ownerPid)[0] ?? '';
     return path.endsWith('control.sock') && existsSync(path);
   }, undefined, `run #${id}'s control socket`);
+}
+
+/**
+ * Starts the store's runner service (`serve`, as the editor starts it), connects a client and gives
+ * it to `body`; the service is stopped and awaited however `body` ends.
+ */
+export async function withService(store: string, body: (client: SocketRunnerClient) => Promise<void>): Promise<void> {
+  const socket = serviceSocketPath(store);
+  const service = spawn(process.execPath, [CLI, 'serve', '--socket', socket, '--idle-ms', '300'], { stdio: ['ignore', 'ignore', 'inherit'] });
+  const exited = new Promise((resolve) => service.once('exit', resolve));
+  try {
+    await waitFor(() => existsSync(socket), undefined, 'the service socket');
+    // The socket file appears a moment before the service accepts on it.
+    const end = Date.now() + HANG_MS;
+    let client: SocketRunnerClient | undefined;
+    while (client === undefined) {
+      try {
+        client = await SocketRunnerClient.connect(socket);
+      } catch (error) {
+        if (Date.now() > end || service.exitCode !== null) throw error;
+        await sleep(25);
+      }
+    }
+    try {
+      await body(client);
+    } finally {
+      await client.close();
+    }
+  } finally {
+    service.kill('SIGTERM');
+    await exited;
+  }
 }

@@ -1,40 +1,16 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { userInfo } from 'node:os';
 import { join } from 'node:path';
-import { SocketRunnerClient } from '../../core/src/runner/client.ts';
-import { serviceSocketPath } from '../../core/src/runner/serviceSocket.ts';
 import { controlSocketPaths } from '../../core/src/runner/controlSocket.ts';
-import { openStore } from '../../core/src/store/index.ts';
-import { CLI, alive, readPid, sleep, tempDir, waitFor } from './support.ts';
+import { cli, startCli, storedRun, withService } from './cliProcesses.ts';
+import { alive, readPid, tempDir, waitFor } from './support.ts';
 
 // pause/resume/approve/reject from a second process, as users type them in another terminal:
 // against a CLI run (its own control socket) and an editor run (the store's runner service).
 
-function cli(args: string[], cwd: string): { code: number | null; stdout: string; stderr: string } {
-  const r = spawnSync(process.execPath, [CLI, ...args], { cwd, encoding: 'utf8', env: { ...process.env, NO_COLOR: '1' } });
-  return { code: r.status, stdout: r.stdout, stderr: r.stderr };
-}
-
-function startCliRun(dir: string): { child: ChildProcess; out: () => string; closed: Promise<number | null> } {
-  const child = spawn(process.execPath, [CLI, 'run', 'p.pipeline.yaml'], { cwd: dir, stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, NO_COLOR: '1' } });
-  let out = '';
-  child.stdout?.on('data', (d: Buffer) => (out += d.toString()));
-  child.stderr?.on('data', (d: Buffer) => (out += d.toString()));
-  const closed = new Promise<number | null>((resolve) => child.on('close', (code) => resolve(code)));
-  return { child, out: () => out, closed };
-}
-
-function runStatus(dir: string): string | undefined {
-  const store = openStore(join(dir, '.pipelines', 'runs.sqlite'), { readonly: true });
-  try {
-    return store.getRun(1)?.status;
-  } finally {
-    store.close();
-  }
-}
+const runStatus = (dir: string): string | undefined => storedRun(dir, 1)?.status;
 
 function procState(pid: number): string {
   const text = readFileSync(`/proc/${pid}/stat`, 'utf8');
@@ -44,7 +20,7 @@ function procState(pid: number): string {
 test('pause --now and resume from another process reach a CLI run', async () => {
   const dir = tempDir();
   writeFileSync(join(dir, 'p.pipeline.yaml'), 'blocks:\n  a:\n    run: echo $$ > block.pid; while [ ! -f go ]; do sleep 0.02; done\n  b:\n    depends_on: a\n    run: echo b done\n');
-  const run = startCliRun(dir);
+  const run = startCli(dir, ['run', 'p.pipeline.yaml']);
   await waitFor(() => existsSync(join(dir, 'block.pid')) && run.out().includes('a | ▶ started'), undefined, 'the block to start');
   const pid = readPid(join(dir, 'block.pid'));
   const paused = cli(['pause', '1', '--now'], dir);
@@ -83,7 +59,7 @@ test('approve and reject from another process decide a CLI run\'s gates; the dec
     depends_on: [two]
     run: echo three ran
 `);
-  const run = startCliRun(dir);
+  const run = startCli(dir, ['run', 'p.pipeline.yaml']);
   await waitFor(() => run.out().includes("Block 'one' waits for approval: pipeline-studio approve 1 one"), undefined, 'the first gate');
   const early = cli(['approve', '1', 'two'], dir);
   assert.equal(early.code, 1);
@@ -109,7 +85,7 @@ test('approve and reject from another process decide a CLI run\'s gates; the dec
 test('a run whose owner is gone cannot be resumed, and says so', async () => {
   const dir = tempDir();
   writeFileSync(join(dir, 'p.pipeline.yaml'), 'blocks:\n  a:\n    run: echo $$ > block.pid; sleep 30\n');
-  const run = startCliRun(dir);
+  const run = startCli(dir, ['run', 'p.pipeline.yaml']);
   await waitFor(() => existsSync(join(dir, 'block.pid')) && run.out().includes('a | ▶ started'), undefined, 'the block to start');
   assert.equal(cli(['pause', '1'], dir).code, 0);
   const [socket] = controlSocketPaths(join(dir, '.pipelines', 'runs.sqlite'), 1, run.child.pid ?? 0);
@@ -136,20 +112,7 @@ test('pause and resume from another process reach an editor run through the stor
   const store = join(dir, '.pipelines', 'runs.sqlite');
   const file = join(dir, 'p.pipeline.yaml');
   writeFileSync(file, 'blocks:\n  a:\n    run: while [ ! -f go ]; do sleep 0.02; done\n  b:\n    depends_on: a\n    run: echo b\n');
-  const socket = serviceSocketPath(store);
-  const service = spawn(process.execPath, [CLI, 'serve', '--socket', socket, '--idle-ms', '300'], { stdio: ['ignore', 'ignore', 'inherit'] });
-  const exited = new Promise((resolve) => service.once('exit', resolve));
-  try {
-    let client: SocketRunnerClient | undefined;
-    await waitFor(() => existsSync(socket), undefined, 'the service socket');
-    for (let i = 0; client === undefined; i++) {
-      try {
-        client = await SocketRunnerClient.connect(socket);
-      } catch (error) {
-        if (i > 1000) throw error;
-        await sleep(25);
-      }
-    }
+  await withService(store, async (client) => {
     const statuses: string[] = [];
     client.onRunEvent((e) => {
       if (e.type === 'run-status') statuses.push(e.status);
@@ -164,9 +127,5 @@ test('pause and resume from another process reach an editor run through the stor
     const finished = await client.waitForRun({ runId, store });
     assert.equal(finished.status, 'completed');
     assert.deepEqual(statuses, ['paused', 'b queued', 'running', 'b running', 'b completed']);
-    await client.close();
-  } finally {
-    service.kill('SIGTERM');
-    await exited;
-  }
+  });
 });

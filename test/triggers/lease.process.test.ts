@@ -10,12 +10,16 @@ import { exited, waitFor } from './processSupport.ts';
 
 // Three real `pipeline-studio schedule` processes on one store: one holds the lease and fires
 // every tick; SIGKILLed, another takes over. Bounds only catch a wrong count or owner, never speed.
+// The killed holder's lease is taken because its pid is gone (asked on this host), not because its
+// heartbeat went stale; so staleness is set far off (a hang guard): with the 4-heartbeat default
+// (1.2 s), a holder the loaded machine starved for a second lost its lease to a live peer, and the
+// first fires had two holders (a rightful takeover, but not the one this test is about).
 
 const cli = join(import.meta.dirname, '..', '..', 'dist', 'cli.cjs');
 
 function startScheduler(folder: string, store: string): { child: ChildProcess; output: string[] } {
   const child = spawn(process.execPath, [cli, 'schedule', folder, '--store', store], {
-    env: { ...process.env, PIPELINE_STUDIO_LEASE_HEARTBEAT_MS: '300' }, stdio: ['ignore', 'pipe', 'pipe'],
+    env: { ...process.env, PIPELINE_STUDIO_LEASE_HEARTBEAT_MS: '300', PIPELINE_STUDIO_LEASE_STALE_MS: '120000' }, stdio: ['ignore', 'pipe', 'pipe'],
   });
   const output: string[] = [];
   child.stdout?.on('data', (d: Buffer) => output.push(d.toString()));
@@ -33,8 +37,6 @@ function fires(store: string): FireRecord[] {
     runs.close();
   }
 }
-
-
 
 test('three schedulers on one store: only the lease holder fires; SIGKILLed, another takes over; no tick fires twice', { timeout: 180_000 }, async () => {
   const folder = tempDir('ps-lease-');

@@ -16,7 +16,7 @@ const OPTIONS: Record<string, string[]> = {
   show: ['--json', '--timeline', '--store'],
   logs: ['--follow', '--store'],
   stats: ['--query', '--by', '--store'],
-  export: ['--query', '--format', '--out', '--to', '--template', '--store'],
+  export: ['--query', '--runs', '--format', '--details', '--out', '--to', '--template', '--store'],
   schedule: ['--list', '--at', '--count', '--json', '--drain', '--store'],
   lsp: ['--stdio'],
 };

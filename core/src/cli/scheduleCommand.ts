@@ -19,12 +19,14 @@ export async function scheduleCommand(args: string[], io: CliIo): Promise<number
   const paths = positionals.length > 0 ? positionals : ['.'];
   if (values.list !== true) {
     for (const option of ['at', 'count', 'json'] as const) if (values[option] !== undefined) throw new UsageError(`--${option} goes with --list.\n${USAGE}`);
-    // Tests shorten the lease's heartbeat so that a takeover shows within seconds.
+    // Tests shorten the lease's heartbeat so that a takeover shows within seconds, and may lengthen
+    // the time after which a silent holder's lease is taken (a loaded machine can starve a holder).
     const heartbeat = Number(process.env.PIPELINE_STUDIO_LEASE_HEARTBEAT_MS ?? '');
+    const stale = Number(process.env.PIPELINE_STUDIO_LEASE_STALE_MS ?? '');
     // What each mode needs loads with it: the long-lived scheduler keeps no validator or engine it
     // has not used (bench/triggers.ts).
     const { runScheduler } = await import('./scheduleRun.ts');
-    return runScheduler({ paths, storeOption: values.store, drain: values.drain === true, ...(heartbeat >= 100 ? { leaseHeartbeatMs: heartbeat } : {}) }, io);
+    return runScheduler({ paths, storeOption: values.store, drain: values.drain === true, ...(heartbeat >= 100 ? { leaseHeartbeatMs: heartbeat } : {}), ...(stale >= 100 ? { leaseStaleMs: stale } : {}) }, io);
   }
   if (values.store !== undefined || values.drain !== undefined) throw new UsageError(`--list reads no store; --store and --drain are for running the scheduler.\n${USAGE}`);
   const { listFires } = await import('./scheduleList.ts');

@@ -20,6 +20,7 @@ export interface SchedulerCliOptions {
   drain: boolean;
   /** For tests: lease timing. */
   leaseHeartbeatMs?: number;
+  leaseStaleMs?: number;
 }
 
 const RELOAD_DELAY_MS = 300;
@@ -61,6 +62,7 @@ export async function runScheduler(options: SchedulerCliOptions, io: CliIo): Pro
   const scheduler = new Scheduler({
     triggers, holder, launch, log,
     ...(options.leaseHeartbeatMs === undefined ? {} : { leaseHeartbeatMs: options.leaseHeartbeatMs }),
+    ...(options.leaseStaleMs === undefined ? {} : { leaseStaleMs: options.leaseStaleMs }),
     watch: (folder, globs, onFile) => watchGlobs(folder, globs, onFile, (error) => log(`watching ${folder}: ${String(error)}`), () => log(`watching ${folder} for ${globs.join(', ')}`)),
     finishRun: (runId, status, error) => store.updateRun(runId, { status, error }),
     onAlert: (alert) => {

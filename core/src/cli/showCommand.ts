@@ -10,7 +10,8 @@ import { DetailsStore } from '../details/detailsStore.ts';
 import { loadRunDetails, type RunDetails } from '../details/model.ts';
 import { textTimeline } from '../details/textTimeline.ts';
 import { formatDuration } from '../util/duration.ts';
-import { linkFields, readRunLinks, runJson, type RunLinks } from './showLinks.ts';
+import { linkFields } from './showLinks.ts';
+import { readRunLinks, runJson, type RunLinks } from '../store/runLinks.ts';
 
 const USAGE = `Usage: pipeline-studio show RUN [--json | --timeline [--width N]] [--store PATH]   (RUN: a run number, or latest)
   --timeline  a Gantt of the run's blocks scaled to the terminal, critical path marked`;

@@ -12,7 +12,9 @@ export interface BlockSpan {
  * that finished last and goes back, at each step, to the direct upstream block that finished last
  * (the one the block was waiting for). Blocks that never ran (no times) are not on it. A block held
  * back by the concurrency limit rather than by its upstream still links to its latest upstream:
- * the path shows dependencies, and the timeline shows the wait.
+ * the path shows dependencies, and the timeline shows the wait. A block that did not run (cached,
+ * skipped) passes the wait on: its own upstream blocks stand in for it, so a cached block in the middle
+ * does not cut the path short.
  */
 export function criticalPath(spans: readonly BlockSpan[]): string[] {
   const byId = new Map(spans.map((s) => [s.block, s]));
@@ -29,15 +31,29 @@ export function criticalPath(spans: readonly BlockSpan[]): string[] {
     seen.add(current.block);
     path.push(current.block);
     let next: (BlockSpan & { startedAt: number; finishedAt: number }) | undefined;
-    for (const id of current.dependsOn) {
-      const up = byId.get(id);
+    for (const up of ranUpstreams(current, byId, ran)) {
       // Only an upstream that ended before this one started can have held it back.
-      if (!ran(up) || up.finishedAt > current.startedAt) continue;
+      if (up.finishedAt > current.startedAt) continue;
       if (next === undefined || up.finishedAt > next.finishedAt) next = up;
     }
     current = next;
   }
   return path.reverse();
+}
+
+/** The upstream blocks that ran, looking through upstream blocks that did not (at any depth). */
+function ranUpstreams<S extends BlockSpan>(span: BlockSpan, byId: ReadonlyMap<string, BlockSpan>, ran: (s: BlockSpan | undefined) => s is S): S[] {
+  const found: S[] = [];
+  const visited = new Set<string>();
+  const pending = [...span.dependsOn];
+  for (let id = pending.pop(); id !== undefined; id = pending.pop()) {
+    if (visited.has(id)) continue;
+    visited.add(id);
+    const up = byId.get(id);
+    if (ran(up)) found.push(up);
+    else if (up !== undefined) pending.push(...up.dependsOn);
+  }
+  return found;
 }
 
 /** Median of the values (the mean of the middle two for an even count); undefined for none. */

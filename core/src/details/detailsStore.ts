@@ -64,21 +64,27 @@ export class DetailsStore {
   }
 
   saveReady(runId: number, ready: readonly { block: string; at: number }[]): void {
-    if (ready.length === 0) return;
-    this.write(() => {
-      const insert = this.sql('INSERT OR REPLACE INTO block_ready (run_id, block, ready_at) VALUES (?, ?, ?)');
-      for (const r of ready) insert.run(runId, r.block, r.at);
-    });
+    this.saveTimings(runId, ready, []);
   }
 
   saveResources(list: readonly AttemptResources[]): void {
-    if (list.length === 0) return;
+    this.saveTimings(undefined, [], list);
+  }
+
+  /** When blocks became ready (of run `runId`) and attempts' resources, in one transaction. */
+  saveTimings(runId: number | undefined, ready: readonly { block: string; at: number }[], resources: readonly AttemptResources[]): void {
+    if ((ready.length === 0 || runId === undefined) && resources.length === 0) return;
     this.write(() => {
+      if (runId !== undefined && ready.length > 0) {
+        const insert = this.sql('INSERT OR REPLACE INTO block_ready (run_id, block, ready_at) VALUES (?, ?, ?)');
+        for (const r of ready) insert.run(runId, r.block, r.at);
+      }
+      if (resources.length === 0) return;
       const insert = this.sql(
         `INSERT OR REPLACE INTO attempt_resources (block_run_id, run_id, pid, method, cpu_user_ms, cpu_system_ms, peak_rss_bytes, read_bytes, write_bytes, samples)
          VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
       );
-      for (const r of list) {
+      for (const r of resources) {
         insert.run(r.blockRunId, r.runId, orNull(r.pid), r.method, orNull(r.cpuUserMs), orNull(r.cpuSystemMs), orNull(r.peakRssBytes), orNull(r.readBytes), orNull(r.writeBytes), r.samples);
       }
     });

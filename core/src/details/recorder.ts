@@ -41,6 +41,12 @@ export const DETAILS_ENV = 'PIPELINE_STUDIO_DETAILS';
 /** How long a sweep waits for more blocks to end before recording their files. */
 const SWEEP_DELAY_MS = 200;
 
+/**
+ * How long ready times and attempts' resources wait to be written: one transaction per second at
+ * most while blocks run (not one per block), so a killed CLI loses only the last second's.
+ */
+export const TIMINGS_FLUSH_MS = 1000;
+
 interface CurrentAttempt {
   blockRunId: number;
   pid: number | undefined;
@@ -64,6 +70,10 @@ export class DetailsRecorder {
   private readonly previousByPath = new Map<string, KnownFile>();
   private sweepTimer: NodeJS.Timeout | undefined;
   private wakeSweep: (() => void) | undefined;
+  /** A sweep is queued and has not taken its blocks yet: blocks ending now join it. */
+  private sweepPending = false;
+  /** The run ended: sweeps still to come go at once. */
+  private finishing = false;
   private readonly recent = new Map<string, KnownFile>();
   private readonly writers = new Map<string, number>();
   private readonly file: string;
@@ -76,6 +86,7 @@ export class DetailsRecorder {
   private readonly resources: AttemptResources[] = [];
   private queue: Promise<void> = Promise.resolve();
   private liveTimer: NodeJS.Timeout | undefined;
+  private timingsTimer: NodeJS.Timeout | undefined;
 
   constructor(options: RecorderOptions) {
     const off = process.env[DETAILS_ENV] === 'off';
@@ -112,7 +123,10 @@ export class DetailsRecorder {
         if (event.pid !== undefined && event.blockRunId > 0) this.sampler?.watch(event.blockRunId, event.pid);
         return;
       case 'block-status': {
-        if (event.status === 'queued') this.ready.push({ block: event.block, at: event.time });
+        if (event.status === 'queued') {
+          this.ready.push({ block: event.block, at: event.time });
+          this.scheduleTimings();
+        }
         const retrying = event.status === 'running' && event.reason !== undefined;
         if (event.attempt > 0 && (retrying || FINISHED_BLOCK_STATUSES.includes(event.status))) this.attemptEnded(event.block, event.status === 'completed');
         return;
@@ -168,6 +182,7 @@ export class DetailsRecorder {
         cpuUserMs: figures?.cpuUserMs, cpuSystemMs: figures?.cpuSystemMs, peakRssBytes: figures?.peakRssBytes,
         readBytes: figures?.readBytes, writeBytes: figures?.writeBytes, samples: figures?.samples ?? 0,
       });
+      this.scheduleTimings();
     }
     if (completed && this.options.artifacts !== false && attempt.cwd !== undefined && attempt.cache !== undefined) {
       this.endedAttempts.push({ blockRunId: attempt.blockRunId, block, cwd: attempt.cwd, cache: attempt.cache });
@@ -213,32 +228,55 @@ export class DetailsRecorder {
 
   /** Sweeps come at most every SWEEP_DELAY_MS while blocks end, so blocks ending together share one. */
   private scheduleSweep(runId: number): void {
-    if (this.sweepTimer !== undefined) return;
+    // Checked when queued, not when the timer starts: a sweep waits behind the one running, and
+    // every block ending meanwhile used to queue one more, each waiting its own delay after the run.
+    if (this.sweepPending) return;
+    this.sweepPending = true;
     this.enqueue(async () => {
-      await new Promise<void>((resolve) => {
+      if (!this.finishing) await new Promise<void>((resolve) => {
         this.wakeSweep = resolve;
         this.sweepTimer = setTimeout(resolve, SWEEP_DELAY_MS);
       });
       this.sweepTimer = undefined;
       this.wakeSweep = undefined;
+      this.sweepPending = false;
       await this.sweepArtifacts(runId);
     });
   }
 
+  /** Writes the ready times and resources noted so far within TIMINGS_FLUSH_MS, together. */
+  private scheduleTimings(): void {
+    if (this.timingsTimer !== undefined || this.runId === undefined) return;
+    this.timingsTimer = setTimeout(() => {
+      this.timingsTimer = undefined;
+      this.enqueue(() => {
+        this.writeTimings();
+        return Promise.resolve();
+      });
+    }, TIMINGS_FLUSH_MS);
+    this.timingsTimer.unref();
+  }
+
+  private writeTimings(): void {
+    const runId = this.runId;
+    if (runId === undefined || this.details === undefined) return;
+    this.details.saveTimings(runId, this.ready.splice(0), this.resources.splice(0));
+  }
+
   private finished(): void {
     if (this.liveTimer !== undefined) clearInterval(this.liveTimer);
+    if (this.timingsTimer !== undefined) clearTimeout(this.timingsTimer);
+    this.timingsTimer = undefined;
     this.sampler?.stop();
     const runId = this.runId;
     const details = this.details;
     if (runId === undefined || details === undefined) return;
     // The last sweep need not wait for its timer.
+    this.finishing = true;
     if (this.sweepTimer !== undefined) clearTimeout(this.sweepTimer);
     this.wakeSweep?.();
-    const ready = this.ready.splice(0);
-    const resources = this.resources.splice(0);
     this.enqueue(() => {
-      details.saveReady(runId, ready);
-      details.saveResources(resources);
+      this.writeTimings();
       return Promise.resolve();
     });
     // The store's connection goes with the last write.

@@ -2,6 +2,8 @@ import type { DetailsStore } from '../details/detailsStore.ts';
 import type { DetailsReader, RunReader } from '../details/model.ts';
 import type { ArtifactRecord, AttemptResources, RunDetailRecord } from '../details/types.ts';
 import type { SqlDriver } from '../store/driver.ts';
+import type { ExecutionLinks, PageLinks } from '../store/executionLinks.ts';
+import { pageRunLinks, type RunLinks } from '../store/runLinks.ts';
 import type { BlockRunRecord, RunRecord } from '../store/types.ts';
 
 /**
@@ -10,7 +12,8 @@ import type { BlockRunRecord, RunRecord } from '../store/types.ts';
  * reads); a block's duration history (the last 20 completed attempts before the run, for the "slow"
  * mark) is one range per pipeline file and block for the whole page. Asked run by run, that
  * history walked the block's rows from the newest down to the run (28 s for 144 runs of a year-old
- * page at 100k), and the per-run lookups were 6 queries a run.
+ * page at 100k), and the per-run lookups were 6 queries a run. The links (profile, parent,
+ * children with their statuses) are three queries a page.
  */
 export class ExportPage implements RunReader, DetailsReader {
   private readonly runs: Map<number, RunRecord>;
@@ -23,8 +26,9 @@ export class ExportPage implements RunReader, DetailsReader {
   private readonly resourceRows: Map<number, AttemptResources[]>;
   private readonly artifactRows: Map<number, ArtifactRecord[]>;
   private readonly logs: Map<number, Map<number, number>>;
+  private readonly links: PageLinks;
 
-  constructor(page: { runs: readonly RunRecord[]; blockRuns: readonly BlockRunRecord[] }, details: DetailsStore, history: HistoryQuery) {
+  constructor(page: { runs: readonly RunRecord[]; blockRuns: readonly BlockRunRecord[] }, details: DetailsStore, history: HistoryQuery, links: ExecutionLinks) {
     this.details = details;
     this.runs = new Map(page.runs.map((r) => [r.id, r]));
     for (const b of page.blockRuns) {
@@ -33,6 +37,7 @@ export class ExportPage implements RunReader, DetailsReader {
       list.push(b);
     }
     const ids = page.runs.map((r) => r.id);
+    this.links = links.linksOf(ids);
     this.detail = details.runDetailsOf(ids);
     this.ready = details.readyTimesOf(ids);
     this.resourceRows = details.resourcesOf(ids);
@@ -52,6 +57,11 @@ export class ExportPage implements RunReader, DetailsReader {
       if (file !== undefined) pairs.set(`${file}\0${b.block}`, { file, block: b.block });
     }
     for (const [key, { file, block }] of pairs) this.history.set(key, history(file, block, low, high));
+  }
+
+  /** The run's profile, parent and children, as `show --json` has them. */
+  runLinks(run: RunRecord): RunLinks {
+    return pageRunLinks(this.links, run);
   }
 
   getRun(runId: number): RunRecord | undefined {

@@ -3,7 +3,7 @@ import { loadRunDetails, type RunDetails } from '../details/model.ts';
 import type { RunDetailRecord } from '../details/types.ts';
 import type { SqlDriver } from '../store/driver.ts';
 import { ExecutionLinks } from '../store/executionLinks.ts';
-import { readRunLinks, runJson } from '../cli/showLinks.ts';
+import { runJson } from '../store/runLinks.ts';
 import { openDriver } from '../store/openDriver.ts';
 import { DEFAULT_BUSY_TIMEOUT_MS } from '../store/openStore.ts';
 import type { BlockRunRecord, RunRecord, RunStore, RunSummary } from '../store/types.ts';
@@ -55,9 +55,9 @@ export class JsonExport {
     this.read ??= historyQuery(this.history);
     this.links ??= ExecutionLinks.open(this.store, { readonly: true });
     const records = runs.map(({ counts: _counts, ...run }) => run);
-    const page = new ExportPage({ runs: records, blockRuns: this.store.blockRunsOf(records.map((r) => r.id)) }, this.details, this.read);
+    const page = new ExportPage({ runs: records, blockRuns: this.store.blockRunsOf(records.map((r) => r.id)) }, this.details, this.read, this.links);
     const parts: string[] = [];
-    for (const run of records) parts.push(JSON.stringify(this.record(run, page.blockRuns(run.id), loadRunDetails(page, page, run.id))));
+    for (const run of records) parts.push(JSON.stringify(this.record(run, page, loadRunDetails(page, page, run.id))));
     const text = `${this.count === 0 ? '' : ','}\n${parts.join(',\n')}`;
     this.count += runs.length;
     return text;
@@ -74,9 +74,8 @@ export class JsonExport {
     this.history?.close();
   }
 
-  private record(run: RunRecord, blockRuns: BlockRunRecord[], loaded: RunDetails | undefined): ExportedRun {
-    const links = readRunLinks(this.store, run, this.links);
-    const exported = (details: ExportedRun['details']): ExportedRun => runJson(run, links, blockRuns, details) as ExportedRun;
+  private record(run: RunRecord, page: ExportPage, loaded: RunDetails | undefined): ExportedRun {
+    const exported = (details: ExportedRun['details']): ExportedRun => runJson(run, page.runLinks(run), page.blockRuns(run.id), details) as ExportedRun;
     if (loaded === undefined) return exported(undefined);
     const { run: _same, detail, ...rest } = loaded;
     if (detail?.definition === undefined || detail.definitionSha256 === undefined) return exported({ detail, ...rest });

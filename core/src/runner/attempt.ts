@@ -1,8 +1,9 @@
 import { statSync } from 'node:fs';
+import { resolve as resolvePath } from 'node:path';
 import { finishedAttempt, type AttemptHandle, type AttemptOptions, type AttemptOutcome } from './executor.ts';
 import { defaultLauncher, type Launcher } from './launcher.ts';
 import { groupAlive, signalGroup, sweepTagged } from './processGroup.ts';
-import { shellCommand } from './shells.ts';
+import { directCommand, shellCommand } from './shells.ts';
 
 export type { AttemptHandle, AttemptOptions, AttemptOutcome } from './executor.ts';
 
@@ -14,7 +15,11 @@ export function startAttempt(options: AttemptOptions, launch: Launcher = default
     return finishedAttempt({ ok: false, exitCode: undefined, signal: undefined, reason: cwdProblem, pid: undefined });
   }
 
-  const command = shellCommand(options.shell, options.script, options.env.PATH);
+  const direct = directCommand(options.shell, options.script, options.env);
+  const command = direct ?? shellCommand(options.shell, options.script, options.env.PATH);
+  // The shell would have set PWD to the folder it starts in; a program started directly gets it here.
+  const folder = direct === undefined ? undefined : resolvePath(options.cwd);
+  const env = folder !== undefined && options.env.PWD !== folder ? { ...options.env, PWD: folder } : options.env;
   let pid: number | undefined;
   let stoppedBy: 'cancelled' | 'timeout' | undefined;
   let killTimer: NodeJS.Timeout | undefined;
@@ -60,6 +65,7 @@ export function startAttempt(options: AttemptOptions, launch: Launcher = default
     let exit: { code: number | null; signal: NodeJS.Signals | null } | undefined;
     let failure: NodeJS.ErrnoException | undefined;
     let settled = false;
+    let leftoversGone = false;
     const settle = (): void => {
       if (settled) return;
       settled = true;
@@ -70,7 +76,8 @@ export function startAttempt(options: AttemptOptions, launch: Launcher = default
     };
     /** Kills what the shell left in its group; the escalation timer (if stopping) finishes the job. */
     const reapLeftovers = (leader: number): void => {
-      if (!groupAlive(leader)) {
+      // The launcher looked as the output closed (a failed kill(2) costs an exception here, per block).
+      if (leftoversGone || !groupAlive(leader)) {
         if (killTimer !== undefined) clearTimeout(killTimer);
         return;
       }
@@ -81,7 +88,7 @@ export function startAttempt(options: AttemptOptions, launch: Launcher = default
         timer.unref();
       }
     };
-    launch(command, options.cwd, options.env, {
+    launch(command, options.cwd, env, {
       onSpawn: (spawnedPid) => {
         pid = spawnedPid;
         reportStart();
@@ -101,8 +108,10 @@ export function startAttempt(options: AttemptOptions, launch: Launcher = default
       onExit: (code, signal) => {
         exit = { code, signal };
       },
-      onClose: () => {
-        if (exit !== undefined) settle();
+      onClose: (groupEmpty) => {
+        if (exit === undefined) return;
+        leftoversGone = groupEmpty === true;
+        settle();
       },
     });
   });

@@ -1,8 +1,7 @@
 import { attemptResources } from '../executors/index.ts';
-import { readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { closeSync, openSync, readFileSync, unlinkSync } from 'node:fs';
 import { join, resolve as resolvePath } from 'node:path';
 import type { Block } from '../model/pipeline.ts';
-import type { LogWriter } from '../store/types.ts';
 import { move, type BlockRun } from './blockMachine.ts';
 import { PausableTimeout, type Clock } from './clock.ts';
 import type { AttemptOutcome, Executor } from './executor.ts';
@@ -11,6 +10,7 @@ import type { PreparedRun } from './prepare.ts';
 import { PROCESS_TAG_VAR } from './processGroup.ts';
 import type { RunRecorder } from './runRecorder.ts';
 import { LogSanitizer } from './sanitize.ts';
+import { AttemptLog } from './attemptLog.ts';
 import { itemOf } from './fanOut.ts';
 
 /** What starting an attempt needs from its run. */
@@ -30,7 +30,7 @@ export interface AttemptContext {
 export interface AttemptEnd {
   outcome: AttemptOutcome;
   outputs: Record<string, string>;
-  writer: LogWriter | undefined;
+  writer: AttemptLog | undefined;
 }
 
 /**
@@ -56,9 +56,10 @@ export function launchAttempt(ctx: AttemptContext, state: BlockRun, onEnd: (end:
   recorder.emit({ type: 'block-status', runId, block: state.id, status: 'running', attempt: state.attempt, time: now });
 
   const outputFile = join(ctx.outputDir, `${state.index}-${state.attempt}.out`);
-  writeFileSync(outputFile, '');
+  // Created empty (a block may test for it or append to it); open + close is all that takes.
+  closeSync(openSync(outputFile, 'w'));
   const rowId = state.rowId;
-  const writer = rowId === undefined ? undefined : recorder.safe(() => recorder.store.openLog(rowId));
+  const writer = rowId === undefined ? undefined : new AttemptLog(() => recorder.safe(() => recorder.store.openLog(rowId)));
   const sanitizers = { stdout: new LogSanitizer(), stderr: new LogSanitizer() };
   const tag = `${ctx.token}.${state.index}.${state.attempt}`;
   const env: Record<string, string> = {
@@ -134,8 +135,16 @@ function checkedOutputs(block: Block, outcome: AttemptOutcome, outputFile: strin
       if (missing.length > 0) result = { ...outcome, ok: false, reason: `missing output${missing.length > 1 ? 's' : ''} ${missing.map((m) => `'${m}'`).join(', ')}` };
     }
   }
-  rmSync(outputFile, { force: true });
+  removeOutputFile(outputFile);
   return { outcome: result, outputs };
+}
+
+function removeOutputFile(path: string): void {
+  try {
+    unlinkSync(path);
+  } catch {
+    // Already gone (the block removed it): nothing to clean up.
+  }
 }
 
 function readOutputFile(path: string): string {

@@ -29,6 +29,8 @@ export abstract class HelperChannel<Live extends LiveLaunch, Chunk extends Buffe
   private readonly onLost: () => void;
   private readonly throttle: (stream: NodeJS.ReadableStream) => void;
   private nextId = 1;
+  private outgoing = '';
+  private sending = false;
   protected readonly live = new Map<number, Live>();
 
   constructor(onLost: () => void, throttle: (stream: NodeJS.ReadableStream) => void) {
@@ -62,8 +64,25 @@ export abstract class HelperChannel<Live extends LiveLaunch, Chunk extends Buffe
     const id = this.nextId++;
     this.live.set(id, this.track(handlers));
     if (this.live.size === 1) this.hold(true);
-    child.stdin.write(this.startRequest(id, command, cwd, env));
+    this.send(child.stdin, this.startRequest(id, command, cwd, env));
     return true;
+  }
+
+  /**
+   * Requests made in one turn of the engine (the blocks a pump starts, the next item a slot frees
+   * for) are written together, at the end of that turn (a microtask: before the event loop goes
+   * on), so the helper wakes once for them and reads them in one go, not once per block.
+   */
+  private send(stdin: NodeJS.WritableStream, request: string): void {
+    this.outgoing += request;
+    if (this.sending) return;
+    this.sending = true;
+    queueMicrotask(() => {
+      this.sending = false;
+      const batch = this.outgoing;
+      this.outgoing = '';
+      stdin.write(batch);
+    });
   }
 
   /** Starts the process ahead of the first launch, so that its start-up overlaps the engine's. */
@@ -75,12 +94,13 @@ export abstract class HelperChannel<Live extends LiveLaunch, Chunk extends Buffe
   watch(pid: number, outputFile: string | undefined): boolean {
     const stdin = this.ensure()?.stdin;
     if (stdin == null) return false;
-    stdin.write(this.watchRequest(pid, outputFile));
+    this.send(stdin, this.watchRequest(pid, outputFile));
     return true;
   }
 
   unwatch(pid: number): void {
-    this.child?.stdin?.write(this.unwatchRequest(pid));
+    const stdin = this.child?.stdin;
+    if (stdin != null) this.send(stdin, this.unwatchRequest(pid));
   }
 
   private ensure(): ChildProcess | undefined {

@@ -31,8 +31,11 @@ export interface LaunchHandlers {
   /** It could not be started (or the helper was lost): no exit or close follows. */
   onError(error: NodeJS.ErrnoException): void;
   onExit(code: number | null, signal: NodeJS.Signals | null): void;
-  /** Its output is complete: the pipes closed, or DRAIN_MS after the exit when an escaped process holds them. */
-  onClose(): void;
+  /**
+   * Its output is complete: the pipes closed, or DRAIN_MS after the exit when an escaped process holds them.
+   * `groupEmpty`: the launcher saw nothing left in the block's process group then (undefined: it did not look).
+   */
+  onClose(groupEmpty?: boolean): void;
 }
 
 export type Launcher = (command: ShellCommand, cwd: string, env: Record<string, string>, handlers: LaunchHandlers) => void;

@@ -125,7 +125,7 @@ export class NativeLaunchHelper extends HelperChannel<Live, Buffer> {
           const rest = decoder.end();
           if (rest !== '') handlers.onOutput(n === 0 ? 'stdout' : 'stderr', rest);
         }
-        handlers.onClose();
+        handlers.onClose(header[2] === undefined ? undefined : header[2] === '1');
         return;
       case 'error': {
         this.forget(id);

@@ -113,7 +113,7 @@ export class SqliteRunStore implements RunStore {
       const runs = this.sql(`SELECT ${RUN_COLUMNS} FROM pipeline_run r ${where} ${order} LIMIT ? OFFSET ?`)
         .all(...params, limit, query.offset ?? 0)
         .map((row): RunSummary => ({ ...this.present(toRunRecord(row)), counts: {} }));
-      if (runs.length === 0) return runs;
+      if (runs.length === 0 || query.counts === false) return runs;
       const byId = new Map(runs.map((run) => [run.id, run]));
       // Counts over the latest attempt of each block: a retried block counts once, as it ended.
       // SQLite takes a bare column (status) from the row that max() picked: the latest attempt, in one pass over the index.

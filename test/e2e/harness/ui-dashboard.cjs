@@ -2,7 +2,7 @@
 // extension: runs recorded by the CLI (three quick, one failed, one still running in a process of its
 // own), then in the panel: query, sort, select 3, export CSV through the save dialog (the file parsed
 // back with csv-parse), and cancel the running run from the panel (its owner, a `pipeline-studio run`,
-// records it cancelled and the row follows), and a row's Open Log (key L) opening the log tab. Screenshots: ui-dashboard-NN.png.
+// records it cancelled and the row follows), and a row's Open Log (key L, and its right-click menu) opening the log tab. Screenshots: ui-dashboard-NN.png.
 // Environment: see uiRunner.cjs. Exit: 0 all passed, 1 a check failed, 2 harness error.
 'use strict';
 /* global document -- the frame.evaluate callbacks run in the webview's page, not in Node */
@@ -65,6 +65,9 @@ check('"Show Executions" opens the panel with every run, metrics and the chart',
   const found = await until(page, 'five rows', () => dashboard(page), (d) => d !== undefined && d.rows.length === 5);
   if (!/Runs\s*5|5\s*Runs/.test(found.metrics)) throw new Error(`metrics: ${found.metrics}`);
   await found.frame.locator('.chart canvas').first().waitFor({ timeout: 60000 });
+  // The legend names the statuses the runs are in (completed, failed, running), not every status there is.
+  const legend = (await found.frame.locator('.chart .u-legend .u-series .u-label').allTextContents()).map((t) => t.trim()).filter((t) => t !== '' && t !== 'Time').sort();
+  if (legend.join(',') !== 'completed,failed,running') throw new Error(`chart legend: ${legend.join(',')}`);
 });
 
 check('a bad query shows its error inline with the column; a good one narrows the rows', async (page) => {
@@ -130,7 +133,7 @@ async function logTab(page, runId) {
     if (shown.some(wanted)) return 'tab';
     const toast = (await toasts.innerText().catch(() => '')).trim();
     return toast === '' ? `tabs ${JSON.stringify(shown)}` : `notification: ${toast}`;
-  }, (v) => v === 'tab' || v.startsWith('notification'), 60000);
+  }, (v) => v === 'tab' || v.startsWith('notification'), 120000);
   if (seen !== 'tab') throw new Error(`no log tab for run #${runId}: ${seen}`);
   const index = (await labels()).findIndex(wanted);
   await page.locator('.tabs-container .tab').nth(index).click();
@@ -150,7 +153,21 @@ check("Open Log from a row (key L) opens that run's block log in an editor tab",
   await until(page, 'the dashboard shown again', () => found.frame.locator('input.query').isVisible(), (v) => v === true);
 });
 
+check("Open Log from a row's right-click menu opens that run's block log in an editor tab", async (page) => {
+  await typeQuery(page, 'pipeline:quick');
+  const found = await until(page, 'the quick runs', () => dashboard(page), (d) => d !== undefined && d.rows.length === 3 && d.rows.every(([, pipeline]) => pipeline === 'quick'));
+  // Another run than the key's check: its tab is not open yet.
+  const second = found.rows[1][0].replace('#', '');
+  await found.frame.locator('.rows .row').nth(1).click({ button: 'right' });
+  await found.frame.locator('.rowmenu-item', { hasText: 'Open Log' }).click();
+  await logTab(page, second);
+  await page.locator('.tabs-container .tab', { hasText: 'Executions' }).first().click();
+  await until(page, 'the dashboard shown again', () => found.frame.locator('input.query').isVisible(), (v) => v === true);
+});
+
 check('cancel the running run (owned by a CLI process) from the panel; the row turns cancelled', async (page) => {
+  // The panel in front, whatever the check before left open.
+  await page.locator('.tabs-container .tab', { hasText: 'Executions' }).first().click();
   await typeQuery(page, 'pipeline:slow');
   const found = await until(page, 'the slow run running', () => dashboard(page), (d) => d !== undefined && d.rows.length === 1 && /running/.test(d.rows[0][2]));
   await found.frame.locator('.rows .row').nth(0).click();

@@ -22,10 +22,7 @@ async function until(page, what, read, ok, hintMs = 60000) {
 }
 
 async function quickOpen(page, fileName) {
-  await page.keyboard.press('Control+P');
-  const input = page.locator('.quick-input-widget input');
-  await input.waitFor({ state: 'visible', timeout: 60000 });
-  await input.fill(fileName);
+  await typeInQuickInput(page, 'Control+P', fileName, async () => {});
   await page.locator('.quick-input-list .monaco-list-row', { hasText: fileName }).first().waitFor({ timeout: 60000 });
   await page.keyboard.press('Enter');
   // Each editor group has an active tab, and the graph's ("Graph: <file>") names the file too: the
@@ -38,15 +35,26 @@ async function quickOpen(page, fileName) {
  * come up before the command is listed, so it is closed and opened again (up to 3 times).
  */
 async function commandPalette(page, title) {
+  await typeInQuickInput(page, 'F1', `>${title}`, async () => {
+    const row = page.locator('.quick-input-list .monaco-list-row', { hasText: title }).first();
+    await row.waitFor({ timeout: 60000 });
+    await row.click();
+  });
+}
+
+/**
+ * Opens the quick input with `key`, types `text` and runs `then`; on failure closes it and tries
+ * again (up to 3 times). Seen on busy and fresh machines: the palette comes up before the command
+ * is listed, or its input shows but never becomes editable (a tab's hover was up).
+ */
+async function typeInQuickInput(page, key, text, then) {
   const input = page.locator('.quick-input-widget input');
   for (let attempt = 1; ; attempt++) {
-    await page.keyboard.press('F1');
+    await page.keyboard.press(key);
     await input.waitFor({ state: 'visible', timeout: 60000 });
-    await input.fill(`>${title}`);
-    const row = page.locator('.quick-input-list .monaco-list-row', { hasText: title }).first();
     try {
-      await row.waitFor({ timeout: 60000 });
-      await row.click();
+      await input.fill(text, { timeout: 60000 });
+      await then();
       return;
     } catch (error) {
       if (attempt === 3) throw error;

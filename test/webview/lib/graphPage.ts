@@ -1,21 +1,16 @@
 import { existsSync, readFileSync } from 'node:fs';
-import { createServer, type Server } from 'node:http';
-import { createRequire } from 'node:module';
-import type { AddressInfo } from 'node:net';
-import { extname, join, normalize } from 'node:path';
+import type { Server } from 'node:http';
+import { join } from 'node:path';
 import { graphHtml } from '../../../client/src/graph/graphHtml.ts';
 import type { HostMessage, WebviewMessage } from '../../../webview/src/protocol.ts';
 import { THEMES, type ThemeName } from './themes.ts';
+import { CHROMIUM, DIST, PLAYWRIGHT, TOOLS, launchChromium, originOf, serveWebview, type Browser } from './webviewServer.ts';
 
 // Headless Chromium (Debian's) driven by playwright-core from the e2e tools, loading the built
 // webview bundle in a page made by the same graphHtml() the extension uses (same CSP), served over
 // HTTP so that the worker is fetched and started exactly as in VS Code.
 
-export const ROOT = join(import.meta.dirname, '..', '..', '..');
-const TOOLS = process.env.E2E_TOOLS ?? join(ROOT, '.tools', 'e2e');
-const PLAYWRIGHT = join(TOOLS, 'pw', 'node_modules', 'playwright-core');
-const CHROMIUM = process.env.E2E_CHROMIUM ?? '/usr/bin/chromium';
-const DIST = join(ROOT, 'dist', 'webview');
+export { ROOT } from './webviewServer.ts';
 
 // Only the parts of playwright-core used here, typed by hand (it is not a dependency of the project).
 export interface Page {
@@ -39,10 +34,6 @@ interface PageEvent {
   type?(): string;
   dismiss?(): Promise<void>;
 }
-interface Browser {
-  newPage(): Promise<Page>;
-  close(): Promise<void>;
-}
 
 export function missingTools(): string | undefined {
   if (!existsSync(join(PLAYWRIGHT, 'package.json'))) return `playwright-core is not installed in ${TOOLS}/pw; run \`scripts/node24.sh npm run test:e2e:setup\``;
@@ -55,10 +46,10 @@ export class GraphPage {
   readonly page: Page;
   readonly errors: string[] = [];
   readonly dialogs: string[] = [];
-  private readonly browser: Browser;
+  private readonly browser: Browser<Page>;
   private readonly server: Server;
 
-  private constructor(browser: Browser, page: Page, server: Server) {
+  private constructor(browser: Browser<Page>, page: Page, server: Server) {
     this.browser = browser;
     this.page = page;
     this.server = server;
@@ -69,8 +60,7 @@ export class GraphPage {
     const missing = missingTools();
     if (missing !== undefined) throw new Error(missing);
     const server = await serve();
-    const { chromium } = createRequire(import.meta.url)(PLAYWRIGHT) as { chromium: { launch(options: object): Promise<Browser> } };
-    const browser = await chromium.launch({ executablePath: CHROMIUM, headless: true, timeout: 120_000, args: ['--no-sandbox', '--disable-gpu', '--disable-dev-shm-usage'] });
+    const browser = await launchChromium<Page>();
     const page = await browser.newPage();
     const graph = new GraphPage(browser, page, server);
     page.on('pageerror', (error) => graph.errors.push(typeof error.message === 'string' ? error.message : 'page error'));
@@ -83,8 +73,7 @@ export class GraphPage {
     });
     await page.setViewportSize(size);
     await page.addInitScript({ content: recordingApi(THEMES[theme]) });
-    const port = (server.address() as AddressInfo).port;
-    await page.goto(`http://127.0.0.1:${port}/`);
+    await page.goto(`${originOf(server)}/`);
     // Generous: a page's first script run waits for a CPU on a busy machine; only a hang should fail here.
     await page.waitForFunction(() => (window as unknown as TestWindow).__posted.some((m) => m.type === 'ready'), undefined, { timeout: 120_000 });
     return graph;
@@ -115,8 +104,7 @@ export class GraphPage {
   async barePage(scripts: Record<string, string>): Promise<Page> {
     for (const [name, file] of Object.entries(scripts)) libraries.set(name, file);
     const page = await this.browser.newPage();
-    const port = (this.server.address() as AddressInfo).port;
-    await page.goto(`http://127.0.0.1:${port}/bare`);
+    await page.goto(`${originOf(this.server)}/bare`);
     return page;
   }
 
@@ -133,45 +121,16 @@ interface TestWindow {
 /** Extra scripts the benchmark serves at /lib/<name> to its bare page (peers measured beside the graph). */
 const libraries = new Map<string, string>();
 
-const TYPES: Record<string, string> = { '.js': 'text/javascript', '.css': 'text/css', '.map': 'application/json' };
-
 function serve(): Promise<Server> {
-  const server = createServer((request, response) => {
-    const port = (server.address() as AddressInfo).port;
-    const origin = `http://127.0.0.1:${port}`;
-    const url = new URL(request.url ?? '/', origin);
-    if (url.pathname === '/') {
-      response.writeHead(200, { 'content-type': 'text/html' });
-      response.end(graphHtml({ cspSource: origin, scriptUri: `${origin}/dist/main.js`, styleUri: `${origin}/dist/main.css`, workerUri: `${origin}/dist/layoutWorker.js` }));
-      return;
-    }
-    const library = libraries.get(url.pathname.replace(/^\/lib\//, ''));
-    if (url.pathname === '/bare') {
-      // No CSP and no bundle: a plain page for timing other layout libraries on the same browser.
-      response.writeHead(200, { 'content-type': 'text/html' });
-      response.end(`<!DOCTYPE html><html><body>${[...libraries.keys()].map((name) => `<script src="/lib/${name}"></script>`).join('')}</body></html>`);
-      return;
-    }
-    if (url.pathname.startsWith('/lib/') && library !== undefined) {
-      response.writeHead(200, { 'content-type': 'text/javascript' });
-      response.end(readFileSync(library));
-      return;
-    }
-    if (url.pathname === '/favicon.ico') {
-      response.writeHead(204);
-      response.end();
-      return;
-    }
-    const file = normalize(join(DIST, url.pathname.replace(/^\/dist\//, '')));
-    if (!url.pathname.startsWith('/dist/') || !file.startsWith(DIST) || !existsSync(file)) {
-      response.writeHead(404);
-      response.end();
-      return;
-    }
-    response.writeHead(200, { 'content-type': TYPES[extname(file)] ?? 'application/octet-stream' });
-    response.end(readFileSync(file));
+  return serveWebview((path, origin) => {
+    if (path === '/') return { type: 'text/html', body: graphHtml({ cspSource: origin, scriptUri: `${origin}/dist/main.js`, styleUri: `${origin}/dist/main.css`, workerUri: `${origin}/dist/layoutWorker.js` }) };
+    // No CSP and no bundle: a plain page for timing other layout libraries on the same browser.
+    if (path === '/bare') return { type: 'text/html', body: `<!DOCTYPE html><html><body>${[...libraries.keys()].map((name) => `<script src="/lib/${name}"></script>`).join('')}</body></html>` };
+    const library = libraries.get(path.replace(/^\/lib\//, ''));
+    if (path.startsWith('/lib/') && library !== undefined) return { type: 'text/javascript', body: readFileSync(library) };
+    if (path === '/favicon.ico') return { status: 204, body: '' };
+    return undefined;
   });
-  return new Promise((resolve) => server.listen(0, '127.0.0.1', () => resolve(server)));
 }
 
 /** The stand-in for VS Code: records every message, keeps state, and sets the theme's variables. */

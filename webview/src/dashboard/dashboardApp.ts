@@ -85,6 +85,8 @@ export class DashboardApp {
       button.textContent = text;
       button.setAttribute('secondary', '');
       button.dataset.action = action;
+      // Which JSON it writes: the CLI's default (`export --format json`); `--details` adds everything `show --json` has.
+      if (action === 'exportJson') button.title = 'Each run as `pipeline-studio export --format json` writes it: the run, its links and its block runs (status, timing, outputs). For everything `show --json` has, use `export --format json --details`.';
       button.addEventListener('click', () => this.action(action));
       this.actionButtons.set(action, button);
       actions.append(button);

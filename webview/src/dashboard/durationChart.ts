@@ -31,18 +31,21 @@ export class DurationChart {
     const style = getComputedStyle(document.body);
     const colour = (name: string): string => style.getPropertyValue(name).trim() || style.getPropertyValue('--vscode-foreground').trim();
     const xs = data.starts.map((t) => t / 1000);
-    const series = GROUPS.map((group) => data.durations.map((d, i) => (group.statuses.includes(data.statuses[i] ?? '') ? (d === null ? null : d / 1000) : null)));
+    // Only the statuses the runs have: a legend of every status would list ones no run is in.
+    const groups = GROUPS.filter((group) => data.statuses.some((status) => group.statuses.includes(status)));
+    const series = groups.map((group) => data.durations.map((d, i) => (group.statuses.includes(data.statuses[i] ?? '') ? (d === null ? null : d / 1000) : null)));
     const axis = { stroke: colour('--vscode-descriptionForeground'), grid: { stroke: colour('--vscode-editorWidget-border'), width: 0.5 }, ticks: { show: false } };
     this.plot = new uPlot({
       width: this.width(),
       height: 120,
-      legend: { show: true },
+      // A static legend: the live one prints "--" beside every status until the pointer is on a point.
+      legend: { show: true, live: false },
       cursor: { drag: { x: true, y: false } },
-      scales: { x: { time: true } },
+      scales: { x: { time: true, range: timeRange } },
       axes: [axis, { ...axis, label: 'seconds', size: 50 }],
       series: [
         {},
-        ...GROUPS.map((group) => ({
+        ...groups.map((group) => ({
           label: group.label, stroke: colour(group.variable), fill: colour(group.variable),
           paths: () => null, points: { show: true, size: 4, stroke: colour(group.variable), fill: colour(group.variable) },
         })),
@@ -58,4 +61,15 @@ export class DurationChart {
   private width(): number {
     return Math.max(200, this.host.clientWidth);
   }
+}
+
+const MIN_SPAN_S = 60;
+
+/** At least a minute wide, centred on the runs, so a few runs seconds apart get readable time ticks. */
+function timeRange(_u: uPlot, min: number | null, max: number | null): uPlot.Range.MinMax {
+  const lo = min ?? 0;
+  const hi = max ?? lo;
+  if (hi - lo >= MIN_SPAN_S) return [lo, hi];
+  const mid = (lo + hi) / 2;
+  return [mid - MIN_SPAN_S / 2, mid + MIN_SPAN_S / 2];
 }

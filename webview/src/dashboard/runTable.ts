@@ -265,6 +265,8 @@ export class RunTable {
     menu.style.left = `${x}px`;
     menu.style.top = `${y}px`;
     const close = (): void => {
+      document.removeEventListener('mousedown', outside, true);
+      window.removeEventListener('blur', close);
       menu.remove();
       if (this.menu === menu) this.menu = undefined;
       this.element.focus();
@@ -291,8 +293,18 @@ export class RunTable {
       event.preventDefault();
       event.stopPropagation();
     });
+    // A press on the menu keeps the focus where it is. In the workbench's webview a press on an item
+    // moved the focus to no element (relatedTarget null), so focusout closed the menu before the
+    // click reached the item: Open Log from the menu did nothing. A press elsewhere, or the focus
+    // leaving the view, closes it; Tab away (focus to another element) too.
+    menu.addEventListener('mousedown', (event) => event.preventDefault());
+    const outside = (event: MouseEvent): void => {
+      if (!menu.contains(event.target as Node | null)) close();
+    };
+    document.addEventListener('mousedown', outside, true);
+    window.addEventListener('blur', close);
     menu.addEventListener('focusout', (event) => {
-      if (!menu.contains(event.relatedTarget as Node | null)) close();
+      if (event.relatedTarget !== null && !menu.contains(event.relatedTarget as Node)) close();
     });
     document.body.append(menu);
     this.menu = menu;

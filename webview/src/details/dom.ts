@@ -24,5 +24,6 @@ export function formatBytes(bytes: number | null): string {
 export function formatTime(ms: number | null): string {
   if (ms === null) return '–';
   const d = new Date(ms);
-  return `${d.toLocaleDateString()} ${d.toLocaleTimeString()}.${String(d.getMilliseconds()).padStart(3, '0')}`;
+  // The milliseconds go with the seconds (12:04:27.283 PM), where the locale puts them.
+  return `${d.toLocaleDateString()} ${d.toLocaleTimeString(undefined, { hour: 'numeric', minute: '2-digit', second: '2-digit', fractionalSecondDigits: 3 })}`;
 }
