@@ -1,9 +1,9 @@
 import * as l10n from '@vscode/l10n';
-import cronstrue from 'cronstrue';
 import type { TriggerDef } from '../model/triggers.ts';
 import { nextFires } from '../triggers/nextFire.ts';
 import { formatDuration } from '../util/duration.ts';
 import { localTimeZone } from '../util/zonedTime.ts';
+import { cronInWords, dayName, formatInZone, textLanguage } from './textLocale.ts';
 
 const SHOWN_FIRES = 3;
 
@@ -13,7 +13,7 @@ export function describeTrigger(trigger: TriggerDef, now: Date = new Date(), tim
   const lines = [l10n.t('**Trigger `{0}`**: {1}.', trigger.name, whatFires(trigger))];
   const limits = [
     trigger.window === undefined ? undefined : l10n.t('between {0} and {1}', clock(trigger.window.startMinute), clock(trigger.window.endMinute)),
-    trigger.days === undefined ? undefined : l10n.t('on {0}', [...trigger.days].sort().map((d) => DAYS[d]).join(', ')),
+    trigger.days === undefined ? undefined : l10n.t('on {0}', [...trigger.days].sort().map((d) => dayName(d, textLanguage())).join(', ')),
   ].filter((s) => s !== undefined);
   if (limits.length > 0) lines.push(l10n.t('Only {0} ({1}).', limits.join(', '), zone));
   const policy = [
@@ -23,11 +23,9 @@ export function describeTrigger(trigger: TriggerDef, now: Date = new Date(), tim
   ].filter((s) => s !== undefined);
   if (policy.length > 0) lines.push(`${policy.join('; ')}.`);
   const fires = nextFires(trigger, now.getTime(), SHOWN_FIRES);
-  if (fires.length > 0) lines.push(`${l10n.t('Next ({0}):', zone)}\n${fires.map((t) => `- ${formatInZone(t, zone)}`).join('\n')}`);
+  if (fires.length > 0) lines.push(`${l10n.t('Next ({0}):', zone)}\n${fires.map((t) => `- ${formatInZone(t, zone, textLanguage())}`).join('\n')}`);
   return lines.join('\n\n');
 }
-
-const DAYS = ['Sun', 'Mon', 'Tue', 'Wed', 'Thu', 'Fri', 'Sat'];
 
 function whatFires(trigger: TriggerDef): string {
   switch (trigger.kind) {
@@ -50,7 +48,7 @@ function whatFires(trigger: TriggerDef): string {
 
 function cronWords(fields: string): string {
   try {
-    return cronstrue.toString(fields, { use24HourTimeFormat: true, throwExceptionOnParseError: true });
+    return cronInWords(fields);
   } catch {
     return l10n.t('on a cron schedule');
   }
@@ -60,11 +58,5 @@ function clock(minute: number): string {
   return `${String(Math.floor(minute / 60)).padStart(2, '0')}:${String(minute % 60).padStart(2, '0')}`;
 }
 
-/** `Mon 2025-01-06 06:00` in the zone. */
-export function formatInZone(instant: number, zone: string): string {
-  const parts = new Intl.DateTimeFormat('en-US', {
-    timeZone: zone, weekday: 'short', year: 'numeric', month: '2-digit', day: '2-digit', hour: '2-digit', minute: '2-digit', hourCycle: 'h23',
-  }).formatToParts(new Date(instant));
-  const part = (type: Intl.DateTimeFormatPartTypes): string => parts.find((p) => p.type === type)?.value ?? '';
-  return `${part('weekday')} ${part('year')}-${part('month')}-${part('day')} ${part('hour')}:${part('minute')}`;
-}
+/** Kept here for the CLI's schedule list, which is English: the hover passes the bundle's language. */
+export { formatInZone };
