@@ -29,9 +29,9 @@ test('a server initialised with locale "fr" publishes French diagnostics; withou
   assert.deepEqual(await messagesIn({ locale: 'de' }), english);
 });
 
-// Hover, completion and quick fixes come from core/src/language, through the same catalogue: in a
+// Hover, completion, quick fixes and rename come from core/src/language, through the same catalogue: in a
 // French editor a block's and a trigger's hover (cron words and day names included), the items
-// offered in `${{ }}` and a quick fix's title are French; without a locale they stay English.
+// offered in `${{ }}`, a quick fix's title and a refused rename are French; without a locale they stay English.
 const FEATURES = `triggers:
   nightly:
     cron: "0 3 * * *"
@@ -51,7 +51,7 @@ blocks:
 
 interface Markup { value: string }
 interface Item { label: string; detail?: string; documentation?: Markup }
-interface Texts { block: string; nightly: string; office: string; roots: string[]; members: string[]; fixes: string[] }
+interface Texts { block: string; nightly: string; office: string; roots: string[]; members: string[]; fixes: string[]; refusal: string }
 
 function positionOf(text: string, needle: string, delta = 0): { line: number; character: number } {
   const offset = text.indexOf(needle) + delta;
@@ -78,13 +78,15 @@ async function textsIn(initialize: Record<string, unknown>): Promise<Texts> {
     const published = await client.diagnosticsFor(broken, MISSPELT_DEPENDENCY);
     const at = positionOf(MISSPELT_DEPENDENCY, 'extact', 1);
     const actions = await client.request<{ title: string }[] | null>('textDocument/codeAction', { textDocument: { uri: broken }, range: { start: at, end: at }, context: { diagnostics: published.diagnostics } });
-    return { block: await hover('extract:'), nightly: await hover('nightly'), office: await hover('office'), roots, members, fixes: (actions ?? []).map((a) => a.title) };
+    // A rename the server refuses (on a command, not a name) says why, as an editor shows it.
+    const refusal = await client.request('textDocument/prepareRename', { textDocument, position: positionOf(FEATURES, 'echo extract', 1) }).then(() => '(accepted)', (error: Error) => error.message);
+    return { block: await hover('extract:'), nightly: await hover('nightly'), office: await hover('office'), roots, members, fixes: (actions ?? []).map((a) => a.title), refusal };
   } finally {
     await client.stop();
   }
 }
 
-test('hover, completion and quick-fix texts follow the locale too: French with "fr", English without', async () => {
+test('hover, completion, quick-fix and rename texts follow the locale too: French with "fr", English without', async () => {
   const french = await textsIn({ locale: 'fr' });
   assert.match(french.block, /^\*\*Bloc `extract`\*\*/);
   assert.match(french.block, /En amont : aucun {2}\nEn aval : `load`/);
@@ -94,6 +96,7 @@ test('hover, completion and quick-fix texts follow the locale too: French with "
   assert.ok(french.roots.includes('blocks: Un bloc en amont : `blocks.ID.outputs.NAME` ou `blocks.ID.status`.'), french.roots.join('\n'));
   assert.deepEqual(french.members, ['outputs: valeurs écrites par le bloc', 'status: completed, cached ou failed']);
   assert.ok(french.fixes.includes('Remplacer par « extract »'), french.fixes.join('\n'));
+  assert.equal(french.refusal, 'Seuls les identifiants de blocs et les noms de variables peuvent être renommés ici.');
   const english = await textsIn({});
   assert.match(english.block, /^\*\*Block `extract`\*\*/);
   assert.match(english.block, /Upstream: none {2}\nDownstream: `load`/);
@@ -102,4 +105,5 @@ test('hover, completion and quick-fix texts follow the locale too: French with "
   assert.ok(english.roots.includes('vars: A variable of the run: `vars.NAME`.'), english.roots.join('\n'));
   assert.deepEqual(english.members, ['outputs: values the block wrote', 'status: completed, cached or failed']);
   assert.ok(english.fixes.includes("Change to 'extract'"), english.fixes.join('\n'));
+  assert.equal(english.refusal, 'Only block ids and variable names can be renamed here.');
 });
