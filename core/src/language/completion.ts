@@ -1,3 +1,4 @@
+import * as l10n from '@vscode/l10n';
 import type { Block, Pipeline } from '../model/pipeline.ts';
 import { KEYS, type KeyContext, type KeySpec } from '../model/schema.ts';
 import { BUILTIN_EXECUTOR, keysOfType } from '../model/executors.ts';
@@ -64,7 +65,7 @@ function pathAround(text: string, offset: number, context: CursorContext): { sta
 
 function pipelineFileItems(files: readonly string[]): CompletionItem[] {
   const width = String(files.length).length;
-  return files.map((file, i) => ({ label: file, kind: 'value', detail: 'pipeline file', sortText: String(i).padStart(width, '0') }));
+  return files.map((file, i) => ({ label: file, kind: 'value', detail: l10n.t('pipeline file'), sortText: String(i).padStart(width, '0') }));
 }
 
 // ---- keys
@@ -86,25 +87,25 @@ function keyItems(text: string, context: CursorContext, analysis: DocumentAnalys
 }
 
 function docOf(spec: KeySpec): string {
-  return spec.values === undefined ? spec.doc : `${spec.doc}\n\nOne of: ${spec.values.map((v) => `\`${v}\``).join(', ')}.`;
+  return spec.values === undefined ? spec.doc : `${spec.doc}\n\n${l10n.t('One of: {0}.', spec.values.map((v) => `\`${v}\``).join(', '))}`;
 }
 
 function describeKind(spec: KeySpec): string {
   switch (spec.kind) {
     case 'ids':
-      return 'block ids';
+      return l10n.t('block ids');
     case 'text':
-      return 'command';
+      return l10n.t('command');
     case 'map':
     case 'variables':
     case 'blocks':
-      return 'mapping';
+      return l10n.t('mapping');
     case 'retry':
-      return 'attempts or mapping';
+      return l10n.t('attempts or mapping');
     case 'cron':
-      return 'cron schedule';
+      return l10n.t('cron schedule');
     case 'expression':
-      return 'condition';
+      return l10n.t('condition');
     default:
       return spec.values === undefined ? spec.kind : spec.values.join(' | ');
   }
@@ -163,14 +164,14 @@ function indentStep(text: string): string {
 
 function newBlockSnippets(context: CursorContext, analysis: DocumentAnalysis | undefined, step: string): CompletionItem[] {
   const items: CompletionItem[] = [{
-    label: 'new block', kind: 'snippet', detail: 'a block with a command',
-    documentation: 'Inserts a block: an id and the `run` command.', insertText: `\${1:id}:\n${step}run: \${2:echo hello}$0`, snippet: true,
+    label: l10n.t('new block'), kind: 'snippet', detail: l10n.t('a block with a command'),
+    documentation: l10n.t('Inserts a block: an id and the `run` command.'), insertText: `\${1:id}:\n${step}run: \${2:echo hello}$0`, snippet: true,
   }];
   const above = analysis?.result.pipeline.blocks.filter((b) => b.idSpan.start < context.line.start).pop();
   if (above !== undefined) {
     items.push({
-      label: `new block after ${above.id}`, kind: 'snippet', detail: `a block that depends on ${above.id}`,
-      documentation: `Inserts a block that runs once \`${above.id}\` has finished.`,
+      label: l10n.t('new block after {0}', above.id), kind: 'snippet', detail: l10n.t('a block that depends on {0}', above.id),
+      documentation: l10n.t('Inserts a block that runs once `{0}` has finished.', above.id),
       insertText: `\${1:id}:\n${step}depends_on: [${above.id}]\n${step}run: \${2:echo hello}$0`, snippet: true,
     });
   }
@@ -179,14 +180,14 @@ function newBlockSnippets(context: CursorContext, analysis: DocumentAnalysis | u
 
 function newTriggerSnippets(step: string): CompletionItem[] {
   const snippet = (label: string, detail: string, body: string): CompletionItem => ({
-    label, kind: 'snippet', detail, documentation: `Inserts a trigger that ${detail}.`, insertText: `\${1:${label}}:\n${step}${body}$0`, snippet: true,
+    label, kind: 'snippet', detail, documentation: l10n.t('Inserts a trigger that {0}.', detail), insertText: `\${1:${label}}:\n${step}${body}$0`, snippet: true,
   });
   return [
-    snippet('nightly', 'runs on a cron schedule', 'cron: "${2:0 3 * * *}"'),
-    snippet('office-hours', 'runs at an interval inside business hours', `every: \${2:30m}\n${step}between: "\${3:09:00-17:30}"\n${step}days: \${4:mon-fri}`),
-    snippet('on-data', 'runs when files change', `files: ["\${2:data/**/*.csv}"]`),
-    snippet('after-upstream', 'runs when another pipeline\'s run ends', 'after: ${2:upstream.pipeline.yaml}'),
-    snippet('keep-fresh', 'runs again as soon as the previous run ended', `always: true\n${step}min_gap: \${2:1m}`),
+    snippet('nightly', l10n.t('runs on a cron schedule'), 'cron: "${2:0 3 * * *}"'),
+    snippet('office-hours', l10n.t('runs at an interval inside business hours'), `every: \${2:30m}\n${step}between: "\${3:09:00-17:30}"\n${step}days: \${4:mon-fri}`),
+    snippet('on-data', l10n.t('runs when files change'), `files: ["\${2:data/**/*.csv}"]`),
+    snippet('after-upstream', l10n.t('runs when another pipeline\'s run ends'), 'after: ${2:upstream.pipeline.yaml}'),
+    snippet('keep-fresh', l10n.t('runs again as soon as the previous run ended'), `always: true\n${step}min_gap: \${2:1m}`),
   ];
 }
 
@@ -225,8 +226,8 @@ function executorKeyFilter(analysis: DocumentAnalysis | undefined, profile: stri
 
 function executorNameItems(analysis: DocumentAnalysis | undefined): CompletionItem[] {
   const profiles = [...(analysis?.result.pipeline.executors.values() ?? [])];
-  const items: CompletionItem[] = profiles.map((p) => ({ label: p.name, kind: 'value', detail: `${p.type} executor` }));
-  if (!profiles.some((p) => p.name === BUILTIN_EXECUTOR)) items.unshift({ label: BUILTIN_EXECUTOR, kind: 'value', detail: 'a process on this machine' });
+  const items: CompletionItem[] = profiles.map((p) => ({ label: p.name, kind: 'value', detail: l10n.t('{0} executor', p.type) }));
+  if (!profiles.some((p) => p.name === BUILTIN_EXECUTOR)) items.unshift({ label: BUILTIN_EXECUTOR, kind: 'value', detail: l10n.t('a process on this machine') });
   return items;
 }
 
@@ -234,13 +235,13 @@ function executorNameItems(analysis: DocumentAnalysis | undefined): CompletionIt
 function groupNameItems(analysis: DocumentAnalysis | undefined): CompletionItem[] {
   const counts = new Map<string, number>();
   for (const block of analysis?.result.pipeline.blocks ?? []) if (block.group !== undefined) counts.set(block.group.name, (counts.get(block.group.name) ?? 0) + 1);
-  return [...counts].map(([name, n]) => ({ label: name, kind: 'value', detail: `group of ${n} block${n === 1 ? '' : 's'}` }));
+  return [...counts].map(([name, n]) => ({ label: name, kind: 'value', detail: n === 1 ? l10n.t('group of 1 block') : l10n.t('group of {0} blocks', n) }));
 }
 
 /** A variable's default: its enum values, or true/false for a boolean. */
 function defaultItems(analysis: DocumentAnalysis | undefined, name: string): CompletionItem[] {
   const variable = analysis?.result.pipeline.variables.get(name);
-  if (variable?.enum !== undefined) return variable.enum.map((v) => ({ label: String(v), kind: 'value', detail: `enum of ${name}` }));
+  if (variable?.enum !== undefined) return variable.enum.map((v) => ({ label: String(v), kind: 'value', detail: l10n.t('enum of {0}', name) }));
   if (variable?.type === 'boolean') return BOOLEANS.map((v) => ({ label: v, kind: 'value' }));
   return [];
 }
@@ -270,21 +271,22 @@ function summary(block: Block): string {
 
 // ---- expressions
 
-const ROOT_DOCS: Record<string, string> = {
-  vars: 'A variable of the run: `vars.NAME`.',
-  env: 'An environment variable: `env.NAME` (`null` when unset).',
-  blocks: 'An upstream block: `blocks.ID.outputs.NAME` or `blocks.ID.status`.',
-  pipeline: 'The pipeline: `pipeline.name`.',
-  run: 'The run: `run.id`.',
-  item: 'In a `foreach` block: the current item; `item.index` (from 0) and `item.name` (its file name).',
-};
+/** A function, not a constant: the texts are in the language the server was initialised with. */
+const rootDocs = (): Record<string, string> => ({
+  vars: l10n.t('A variable of the run: `vars.NAME`.'),
+  env: l10n.t('An environment variable: `env.NAME` (`null` when unset).'),
+  blocks: l10n.t('An upstream block: `blocks.ID.outputs.NAME` or `blocks.ID.status`.'),
+  pipeline: l10n.t('The pipeline: `pipeline.name`.'),
+  run: l10n.t('The run: `run.id`.'),
+  item: l10n.t('In a `foreach` block: the current item; `item.index` (from 0) and `item.name` (its file name).'),
+});
 
 function expressionItems(expression: ExpressionCursor, analysis: DocumentAnalysis | undefined): CompletionItem[] {
   const [root, second, third, ...rest] = expression.segments;
   const field = expression.field;
   const self = field.where === 'block' ? field.block : undefined;
   if (root === undefined) {
-    return Object.entries(ROOT_DOCS)
+    return Object.entries(rootDocs())
       .filter(([name]) => (name !== 'blocks' || self !== undefined) && (name !== 'item' || (self !== undefined && analysis?.result.pipeline.blockById.get(self)?.foreach !== undefined)))
       .map(([name, doc]) => name === 'item'
         ? { label: name, kind: 'root', documentation: doc, retrigger: false }
@@ -310,9 +312,9 @@ function expressionItems(expression: ExpressionCursor, analysis: DocumentAnalysi
       case 'pipeline':
         return [{ label: 'name', kind: 'member', detail: pipeline.name }];
       case 'run':
-        return [{ label: 'id', kind: 'member', detail: 'the run identifier' }];
+        return [{ label: 'id', kind: 'member', detail: l10n.t('the run identifier') }];
       case 'item':
-        return [{ label: 'index', kind: 'member', detail: 'position of the item, from 0' }, { label: 'name', kind: 'member', detail: 'file name of the item' }];
+        return [{ label: 'index', kind: 'member', detail: l10n.t('position of the item, from 0') }, { label: 'name', kind: 'member', detail: l10n.t('file name of the item') }];
       default:
         return [];
     }
@@ -320,12 +322,12 @@ function expressionItems(expression: ExpressionCursor, analysis: DocumentAnalysi
   if (root !== 'blocks') return [];
   if (third === undefined) {
     return [
-      { label: 'outputs', kind: 'member', detail: 'values the block wrote', insertText: 'outputs.', filterText: 'outputs', retrigger: true },
-      { label: 'status', kind: 'member', detail: 'completed, cached or failed' },
+      { label: 'outputs', kind: 'member', detail: l10n.t('values the block wrote'), insertText: 'outputs.', filterText: 'outputs', retrigger: true },
+      { label: 'status', kind: 'member', detail: l10n.t('completed, cached or failed') },
     ];
   }
   if (third !== 'outputs') return [];
-  return (pipeline.blockById.get(second)?.outputs ?? []).map((o) => ({ label: o.name, kind: 'output', detail: `output of ${second}` }));
+  return (pipeline.blockById.get(second)?.outputs ?? []).map((o) => ({ label: o.name, kind: 'output', detail: l10n.t('output of {0}', second) }));
 }
 
 /** The names `env.` can see at this place, each with the value it has there. */

@@ -1,5 +1,5 @@
-import cronstrue from 'cronstrue';
 import { nextCronTimes, parseCron } from '../util/cron.ts';
+import { cronInWords, formatInZone, textLanguage } from './textLocale.ts';
 
 export interface CronDescription {
   /** The schedule in words: "At 06:00, Monday through Friday". */
@@ -14,7 +14,7 @@ export function describeCron(expression: string, now: Date = new Date(), timeZon
   if ('error' in parsed) return undefined;
   let words: string;
   try {
-    words = cronstrue.toString(parsed.fields, { use24HourTimeFormat: true, throwExceptionOnParseError: true });
+    words = cronInWords(parsed.fields);
   } catch {
     words = parsed.fields;
   }
@@ -24,13 +24,5 @@ export function describeCron(expression: string, now: Date = new Date(), timeZon
   } catch {
     times = [];
   }
-  return { words, next: times.map((t) => formatTime(t, timeZone)) };
-}
-
-function formatTime(date: Date, timeZone: string | undefined): string {
-  const parts = new Intl.DateTimeFormat('en-US', {
-    timeZone, weekday: 'short', year: 'numeric', month: '2-digit', day: '2-digit', hour: '2-digit', minute: '2-digit', hourCycle: 'h23',
-  }).formatToParts(date);
-  const part = (type: Intl.DateTimeFormatPartTypes): string => parts.find((p) => p.type === type)?.value ?? '';
-  return `${part('weekday')} ${part('year')}-${part('month')}-${part('day')} ${part('hour')}:${part('minute')}`;
+  return { words, next: times.map((t) => formatInZone(t.getTime(), timeZone, textLanguage())) };
 }

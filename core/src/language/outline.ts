@@ -1,3 +1,4 @@
+import * as l10n from '@vscode/l10n';
 import type { Pipeline } from '../model/pipeline.ts';
 import type { YPair } from '../yaml/ast.ts';
 import type { DocumentAnalysis } from './analysis.ts';
@@ -52,7 +53,7 @@ function blockSymbols(pipeline: Pipeline): OutlineSymbol[] {
     kind: 'block',
     span: block.span,
     selectionSpan: block.idSpan,
-    children: block.dependsOn.map((d) => ({ name: d.name, detail: 'depends on', kind: 'dependency', span: d.span, selectionSpan: d.span, children: [] })),
+    children: block.dependsOn.map((d) => ({ name: d.name, detail: l10n.t('depends on'), kind: 'dependency', span: d.span, selectionSpan: d.span, children: [] })),
   }));
 }
 

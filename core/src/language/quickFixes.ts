@@ -1,3 +1,4 @@
+import * as l10n from '@vscode/l10n';
 import type { Diagnostic, Span } from '../model/diagnostic.ts';
 import type { Block, Pipeline } from '../model/pipeline.ts';
 import { BLOCK_ID_PATTERN } from '../model/schema.ts';
@@ -29,19 +30,19 @@ export function quickFixes(analysis: DocumentAnalysis, span: Span): QuickFix[] {
       if (defined.length > 0) fixes.push({ title, diagnostic: d, edits: defined, ...(preferred ? { preferred } : {}) });
     };
     // not-upstream carries the block to add to depends_on, not a replacement for its span.
-    if (d.suggestion !== undefined && d.code !== 'not-upstream') add(`Change to '${d.suggestion}'`, [{ span: d.span, newText: d.suggestion }], true);
+    if (d.suggestion !== undefined && d.code !== 'not-upstream') add(l10n.t('Change to \'{0}\'', d.suggestion), [{ span: d.span, newText: d.suggestion }], true);
     switch (d.code) {
       case 'unknown-dependency': {
         const name = symbolAt(symbolIndex(analysis), d.span.start)?.name;
         const dependent = blockAt(analysis.result.pipeline, d.span.start);
-        if (name !== undefined && dependent !== undefined && BLOCK_ID_PATTERN.test(name)) add(`Create block '${name}'`, [createBlock(analysis.text, dependent, name)]);
+        if (name !== undefined && dependent !== undefined && BLOCK_ID_PATTERN.test(name)) add(l10n.t('Create block \'{0}\'', name), [createBlock(analysis.text, dependent, name)]);
         break;
       }
       case 'self-dependency':
       case 'duplicate-dependency': {
         const block = blockAt(analysis.result.pipeline, d.span.start);
         const pair = block?.keys.get('depends_on');
-        if (pair !== undefined) add(d.code === 'self-dependency' ? 'Remove the dependency on itself' : 'Remove the duplicate dependency', [removeFromList(analysis.text, pair, d.span)]);
+        if (pair !== undefined) add(d.code === 'self-dependency' ? l10n.t('Remove the dependency on itself') : l10n.t('Remove the duplicate dependency'), [removeFromList(analysis.text, pair, d.span)]);
         break;
       }
       case 'unknown-output': {
@@ -51,7 +52,7 @@ export function quickFixes(analysis: DocumentAnalysis, span: Span): QuickFix[] {
         const target = analysis.result.pipeline.blockById.get(symbol.name.slice(0, dot));
         const output = symbol.name.slice(dot + 1);
         const pair = target?.keys.get('outputs');
-        if (target !== undefined && pair !== undefined) add(`Declare output '${output}' in block '${target.id}'`, [appendToList(analysis.text, pair, output)]);
+        if (target !== undefined && pair !== undefined) add(l10n.t('Declare output \'{0}\' in block \'{1}\'', output, target.id), [appendToList(analysis.text, pair, output)]);
         break;
       }
       case 'not-upstream': {
@@ -60,7 +61,7 @@ export function quickFixes(analysis: DocumentAnalysis, span: Span): QuickFix[] {
         if (needed?.kind !== 'block' || block === undefined || needed.name === block.id) break;
         // Depending on a block that already depends on this one would close a cycle.
         if (!analysis.result.pipeline.blockById.has(needed.name) || analysis.result.dag.needs(needed.name, block.id)) break;
-        add(`Add '${needed.name}' to depends_on of '${block.id}'`, [addDependency(analysis.text, block, needed.name)]);
+        add(l10n.t('Add \'{0}\' to depends_on of \'{1}\'', needed.name, block.id), [addDependency(analysis.text, block, needed.name)]);
         break;
       }
       default:

@@ -1,3 +1,4 @@
+import * as l10n from '@vscode/l10n';
 import type { Span } from '../model/diagnostic.ts';
 import { BLOCK_ID_PATTERN, VARIABLE_NAME_PATTERN } from '../model/schema.ts';
 import { resolvePlain } from '../yaml/coreSchema.ts';
@@ -8,7 +9,8 @@ import type { TextEdit } from './types.ts';
 export type PrepareRenameResult = { span: Span; placeholder: string } | { error: string };
 export type RenameResult = { edits: TextEdit[] } | { error: string };
 
-const NOT_RENAMEABLE = 'Only block ids and variable names can be renamed here.';
+/** A function, not a constant: the text is in the language the server was initialised with. */
+const notRenameable = (): string => l10n.t('Only block ids and variable names can be renamed here.');
 
 /**
  * What a rename at `offset` would rename. Block ids and variables are renamed everywhere they are
@@ -17,9 +19,9 @@ const NOT_RENAMEABLE = 'Only block ids and variable names can be renamed here.';
  */
 export function prepareRename(analysis: DocumentAnalysis, offset: number): PrepareRenameResult {
   const symbol = symbolAt(symbolIndex(analysis), offset);
-  if (symbol === undefined) return { error: NOT_RENAMEABLE };
+  if (symbol === undefined) return { error: notRenameable() };
   if (symbol.kind === 'output') {
-    return { error: "Outputs cannot be renamed automatically: the block's command writes the name to $PIPELINE_OUTPUT. Rename it by hand." };
+    return { error: l10n.t("Outputs cannot be renamed automatically: the block's command writes the name to $PIPELINE_OUTPUT. Rename it by hand.") };
   }
   if (symbol.role === 'environment') return { span: symbol.span, placeholder: symbol.name };
   return { span: unquoted(analysis.text, symbol.span), placeholder: symbol.name };
@@ -30,7 +32,7 @@ export function renameAt(analysis: DocumentAnalysis, offset: number, newName: st
   if ('error' in prepared) return prepared;
   const index = symbolIndex(analysis);
   const symbol = symbolAt(index, offset);
-  if (symbol === undefined) return { error: NOT_RENAMEABLE };
+  if (symbol === undefined) return { error: notRenameable() };
   const name = newName.trim();
   const problem = symbol.kind === 'block' ? checkBlockId(analysis, symbol.name, name) : checkVariableName(analysis, symbol.name, name);
   if (problem !== undefined) return { error: problem };
@@ -56,20 +58,20 @@ function yamlReadsAsText(name: string): boolean {
 }
 
 function checkBlockId(analysis: DocumentAnalysis, old: string, name: string): string | undefined {
-  if (!BLOCK_ID_PATTERN.test(name)) return `'${name}' is not a valid block id: start with a letter or _, then letters, digits, _ or -.`;
-  if (!yamlReadsAsText(name)) return `'${name}' cannot be a block id: YAML reads it as a boolean, null or number.`;
-  if (name !== old && analysis.result.pipeline.blockById.has(name)) return `A block named '${name}' already exists.`;
+  if (!BLOCK_ID_PATTERN.test(name)) return l10n.t("'{0}' is not a valid block id: start with a letter or _, then letters, digits, _ or -.", name);
+  if (!yamlReadsAsText(name)) return l10n.t("'{0}' cannot be a block id: YAML reads it as a boolean, null or number.", name);
+  if (name !== old && analysis.result.pipeline.blockById.has(name)) return l10n.t("A block named '{0}' already exists.", name);
   return undefined;
 }
 
 function checkVariableName(analysis: DocumentAnalysis, old: string, name: string): string | undefined {
-  if (!VARIABLE_NAME_PATTERN.test(name)) return `'${name}' is not a valid variable name: start with a letter or _, then letters, digits or _.`;
-  if (!yamlReadsAsText(name)) return `'${name}' cannot be a variable name: YAML reads it as a boolean, null or number.`;
+  if (!VARIABLE_NAME_PATTERN.test(name)) return l10n.t("'{0}' is not a valid variable name: start with a letter or _, then letters, digits or _.", name);
+  if (!yamlReadsAsText(name)) return l10n.t("'{0}' cannot be a variable name: YAML reads it as a boolean, null or number.", name);
   for (const other of analysis.result.pipeline.variables.keys()) {
     if (other === old) continue;
-    if (other === name) return `A variable named '${name}' already exists.`;
+    if (other === name) return l10n.t("A variable named '{0}' already exists.", name);
     if (other.toUpperCase() === name.toUpperCase()) {
-      return `'${name}' and the variable '${other}' would both be PIPELINE_VAR_${name.toUpperCase()}; pick a name that differs in more than case.`;
+      return l10n.t("'{0}' and the variable '{1}' would both be {2}; pick a name that differs in more than case.", name, other, `PIPELINE_VAR_${name.toUpperCase()}`);
     }
   }
   return undefined;
