@@ -152,3 +152,26 @@ test('a cached block records the files it reused: same paths, sizes and hashes a
   assert.equal(compare.status, 0, compare.stderr);
   assert.deepEqual((JSON.parse(compare.stdout) as { artifacts: unknown[] }).artifacts, []);
 });
+
+test('a cache hit on a run recorded without details copies the records of the earlier run with the same fingerprint and output files', async () => {
+  const { dir, file } = pipelineDir(PIPELINE);
+  mkdirSync(join(dir, 'data'));
+  writeFileSync(join(dir, 'data', 'a.csv'), 'x,y\n');
+  const store = openStore(join(tempDir('ps-details-'), 'runs.sqlite'));
+  const first = await recordRun(file, { store });
+  process.env.PIPELINE_STUDIO_DETAILS = 'off';
+  try {
+    const bare = await recordRun(file, { store });
+    assert.equal(bare.block('extract').status, 'cached');
+    assert.deepEqual(bare.details.artifacts(bare.result.runId), []);
+  } finally {
+    delete process.env.PIPELINE_STUDIO_DETAILS;
+  }
+  // The hits name the bare run's rows, which have no records: run 1's stand in (same files).
+  const third = await recordRun(file, { store });
+  const run3 = third.details.artifacts(third.result.runId);
+  assert.deepEqual(run3.map((a) => `${a.path} ${String(a.sha256)}`), first.details.artifacts(first.result.runId).map((a) => `${a.path} ${String(a.sha256)}`));
+  assert.ok(run3.every((a) => a.reusedFromRunId === first.result.runId));
+  assert.equal(third.recorder.hasher.hashCalls, 0);
+  store.close();
+});

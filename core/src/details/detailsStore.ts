@@ -142,10 +142,24 @@ export class DetailsStore {
     return optionalNumber(row?.reused_from_block_run_id) ?? optionalNumber(row?.block_run_id);
   }
 
-  /** One block run's records, in the order they were made (a cached block copies those of the run it reuses). */
-  blockRunArtifacts(blockRunId: number): ArtifactRecord[] {
-    const rows = this.guard(() => this.sql(`${ARTIFACT_SELECT} WHERE a.block_run_id = ? ORDER BY a.id`).all(blockRunId));
-    return rows.map((r) => toArtifact(Number(r.run_id), r));
+  /**
+   * The records a cached block copies: those of the block run its cache hit names, or when that one
+   * has none (recorded with details off, or a cached row from before they were copied) those of the
+   * newest earlier run of the block with the same fingerprint and the same output hashes: the same files.
+   */
+  reusableArtifacts(blockRunId: number): { from: number; records: ArtifactRecord[] } | undefined {
+    // CROSS JOIN keeps the hit (by its id) first; artifact rows are found by (run_id, block_run_id), their index.
+    const source = this.guard(() => this.sql(
+      `SELECT s.id, s.run_id FROM block_run h CROSS JOIN block_run s ON s.pipeline_file = h.pipeline_file AND s.block = h.block AND s.fingerprint = h.fingerprint
+       WHERE h.id = ? AND s.id <= h.id AND s.status IN ('completed', 'cached') AND s.output_hashes IS h.output_hashes
+         AND EXISTS (SELECT 1 FROM artifact a WHERE a.run_id = s.run_id AND a.block_run_id = s.id)
+       ORDER BY s.id DESC LIMIT 1`,
+    ).get(blockRunId));
+    if (source === undefined) return undefined;
+    const from = Number(source.id);
+    const runId = Number(source.run_id);
+    const rows = this.guard(() => this.sql(`${ARTIFACT_SELECT} WHERE a.run_id = ? AND a.block_run_id = ? ORDER BY a.id`).all(runId, from));
+    return { from, records: rows.map((r) => toArtifact(runId, r)) };
   }
 
   // ---- reads ----

@@ -255,14 +255,16 @@ export class DetailsRecorder {
    * A cached block's files, copied from the records of the block run it reuses (path, size, mtime,
    * hash) rather than hashed again: the cache hit has just compared the output files with that run's
    * (and the fingerprint its inputs), so they are those files, and copying reads none of them.
-   * Each names the block run that really wrote them, also through a chain of cached runs.
+   * Each names the block run that really wrote them, also through a chain of cached runs. With no
+   * records to copy (see reusableArtifacts), none are made: the files are not read to make them.
    */
   private reusedFiles(runId: number, blockRunId: number, block: string, cachedFrom: number, details: DetailsStore): NewArtifact[] {
     const records: NewArtifact[] = [];
-    for (const source of details.blockRunArtifacts(cachedFrom)) {
+    const reusable = details.reusableArtifacts(cachedFrom);
+    for (const source of reusable?.records ?? []) {
       const before = this.previous?.get(`${block}\0${source.direction}`);
       const known = before?.get(source.path);
-      const origin = source.reusedFromBlockRunId ?? cachedFrom;
+      const origin = source.reusedFromBlockRunId ?? reusable?.from ?? cachedFrom;
       records.push({
         runId, blockRunId, pipelineFile: this.file, block, direction: source.direction, declared: source.declared, path: source.path,
         size: source.size, mtimeMs: source.mtimeMs, sha256: source.sha256, hashNote: source.hashNote,
