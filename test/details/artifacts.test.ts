@@ -1,9 +1,15 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { detailsViewOf } from '../../client/src/details/viewModel.ts';
+import { compareRuns } from '../../core/src/details/compare.ts';
+import { DetailsStore } from '../../core/src/details/detailsStore.ts';
+import { loadRunDetails, type RunDetails } from '../../core/src/details/model.ts';
+import type { ArtifactRecord } from '../../core/src/details/types.ts';
 import { openStore } from '../../core/src/store/index.ts';
-import { pipelineDir, tempDir } from '../runner/support.ts';
+import { CLI, pipelineDir, tempDir } from '../runner/support.ts';
 import { recordRun } from './support.ts';
 
 // extract writes out/raw/ (two files); transform reads out/raw/*.txt and data/*.csv, writes out/result.txt.
@@ -108,4 +114,64 @@ test('the hash limit is a run option: the engine and the recorder read no file o
   writeFileSync(join(dir, 'in.txt'), 'twelve BYTES');
   const third = await recordRun(file, { store, hashLimitBytes: 4 });
   assert.equal(third.block('make').status, 'completed');
+});
+
+test('a cached block records the files it reused: same paths, sizes and hashes as the run that wrote them, marked, and unchanged in compare', async () => {
+  const { dir, file } = pipelineDir(PIPELINE);
+  mkdirSync(join(dir, 'data'));
+  writeFileSync(join(dir, 'data', 'a.csv'), 'x,y\n');
+  const store = openStore(join(tempDir('ps-details-'), 'runs.sqlite'));
+  const first = await recordRun(file, { store });
+  const second = await recordRun(file, { store });
+  assert.equal(second.block('extract').status, 'cached');
+  assert.equal(second.block('transform').status, 'cached');
+  const key = (a: ArtifactRecord): string => `${a.block} ${a.direction} ${a.path.slice(dir.length + 1)} ${String(a.size)} ${String(a.sha256)}`;
+  const run1 = first.details.artifacts(first.result.runId);
+  const run2 = second.details.artifacts(second.result.runId);
+  assert.equal(run1.length, 6);
+  assert.deepEqual(run2.map(key), run1.map(key));
+  assert.ok(run2.every((a) => a.reusedFromRunId === first.result.runId && a.changed === false), JSON.stringify(run2.map((a) => [a.path, a.reusedFromRunId, a.changed])));
+  const rows2 = new Map(second.store.blockRuns(second.result.runId).map((b) => [b.block, b.id]));
+  assert.deepEqual(run2.map((a) => a.blockRunId), run2.map((a) => rows2.get(a.block)), 'recorded against this run\'s block rows');
+  assert.equal(second.recorder.hasher.hashCalls, 0, 'copied from the records, no file read');
+  // transform's inputs were written by run 1's extract (the cached one in run 2 wrote nothing).
+  const extract1 = first.store.blockRuns(first.result.runId).find((b) => b.block === 'extract')?.id;
+  assert.deepEqual(run2.filter((a) => a.direction === 'input').map((a) => a.lineageBlockRunId), [extract1, extract1, undefined]);
+  // A cache hit on a cached run still names the run that wrote the files.
+  const third = await recordRun(file, { store });
+  assert.ok(third.details.artifacts(third.result.runId).every((a) => a.reusedFromRunId === first.result.runId));
+
+  const details = DetailsStore.open(store);
+  const models = [first, second].map((r) => loadRunDetails(store, details, r.result.runId)).filter((m): m is RunDetails => m !== undefined);
+  assert.deepEqual(compareRuns(models).artifacts, [], 'no artifact differs between the run and the one reusing it');
+  const view = detailsViewOf(models[1] as RunDetails, false);
+  assert.deepEqual(view.artifacts.map((a) => a.reused), Array<string>(6).fill(`cached from run #${first.result.runId}`));
+  details.close();
+  store.close();
+  const compare = spawnSync(process.execPath, [CLI, 'compare', String(first.result.runId), String(second.result.runId), '--json', '--store', store.path], { encoding: 'utf8' });
+  assert.equal(compare.status, 0, compare.stderr);
+  assert.deepEqual((JSON.parse(compare.stdout) as { artifacts: unknown[] }).artifacts, []);
+});
+
+test('a cache hit on a run recorded without details copies the records of the earlier run with the same fingerprint and output files', async () => {
+  const { dir, file } = pipelineDir(PIPELINE);
+  mkdirSync(join(dir, 'data'));
+  writeFileSync(join(dir, 'data', 'a.csv'), 'x,y\n');
+  const store = openStore(join(tempDir('ps-details-'), 'runs.sqlite'));
+  const first = await recordRun(file, { store });
+  process.env.PIPELINE_STUDIO_DETAILS = 'off';
+  try {
+    const bare = await recordRun(file, { store });
+    assert.equal(bare.block('extract').status, 'cached');
+    assert.deepEqual(bare.details.artifacts(bare.result.runId), []);
+  } finally {
+    delete process.env.PIPELINE_STUDIO_DETAILS;
+  }
+  // The hits name the bare run's rows, which have no records: run 1's stand in (same files).
+  const third = await recordRun(file, { store });
+  const run3 = third.details.artifacts(third.result.runId);
+  assert.deepEqual(run3.map((a) => `${a.path} ${String(a.sha256)}`), first.details.artifacts(first.result.runId).map((a) => `${a.path} ${String(a.sha256)}`));
+  assert.ok(run3.every((a) => a.reusedFromRunId === first.result.runId));
+  assert.equal(third.recorder.hasher.hashCalls, 0);
+  store.close();
 });

@@ -34,6 +34,7 @@ export function detailsViewOf(model: RunDetails, live: boolean): DetailsView {
         block: a.block, direction: a.direction, path: a.path, shownPath: rel.startsWith(`..${sep}`) || rel === '..' ? a.path : rel,
         size: nul(a.size), sha256: nul(a.sha256), note: nul(a.hashNote), changed: nul(a.changed),
         lineage: a.lineageBlockRunId === undefined ? null : `#${String(a.lineageRunId)} ${a.lineageBlock ?? ''}`,
+        reused: a.reusedFromRunId === undefined ? null : `cached from run #${String(a.reusedFromRunId)}`,
       };
     }),
     totals: { cpuMs: nul(model.totals.cpuMs), peakRssBytes: nul(model.totals.peakRssBytes) },

@@ -94,13 +94,13 @@ export class DetailsStore {
     if (list.length === 0) return;
     this.write(() => {
       const insert = this.sql(
-        `INSERT INTO artifact (run_id, block_run_id, pipeline_file, block, direction, declared, path, size, mtime_ms, sha256, hash_note, changed, lineage_block_run_id)
-         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+        `INSERT INTO artifact (run_id, block_run_id, pipeline_file, block, direction, declared, path, size, mtime_ms, sha256, hash_note, changed, lineage_block_run_id, reused_from_block_run_id)
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
       );
       for (const a of list) {
         insert.run(
           a.runId, a.blockRunId, a.pipelineFile, a.block, a.direction, a.declared, a.path, orNull(a.size), orNull(a.mtimeMs), orNull(a.sha256), orNull(a.hashNote),
-          a.changed === undefined ? null : Number(a.changed), orNull(a.lineageBlockRunId),
+          a.changed === undefined ? null : Number(a.changed), orNull(a.lineageBlockRunId), orNull(a.reusedFromBlockRunId),
         );
       }
     });
@@ -136,10 +136,30 @@ export class DetailsStore {
     return byBlock;
   }
 
-  /** The block run that last recorded this file as an output. */
+  /** The block run that last wrote this file: a cached block's record names the one it reused. */
   lastWriter(path: string): number | undefined {
-    const row = this.guard(() => this.sql("SELECT block_run_id FROM artifact WHERE path = ? AND direction = 'output' ORDER BY id DESC LIMIT 1").get(path));
-    return optionalNumber(row?.block_run_id);
+    const row = this.guard(() => this.sql("SELECT block_run_id, reused_from_block_run_id FROM artifact WHERE path = ? AND direction = 'output' ORDER BY id DESC LIMIT 1").get(path));
+    return optionalNumber(row?.reused_from_block_run_id) ?? optionalNumber(row?.block_run_id);
+  }
+
+  /**
+   * The records a cached block copies: those of the block run its cache hit names, or when that one
+   * has none (recorded with details off, or a cached row from before they were copied) those of the
+   * newest earlier run of the block with the same fingerprint and the same output hashes: the same files.
+   */
+  reusableArtifacts(blockRunId: number): { from: number; records: ArtifactRecord[] } | undefined {
+    // CROSS JOIN keeps the hit (by its id) first; artifact rows are found by (run_id, block_run_id), their index.
+    const source = this.guard(() => this.sql(
+      `SELECT s.id, s.run_id FROM block_run h CROSS JOIN block_run s ON s.pipeline_file = h.pipeline_file AND s.block = h.block AND s.fingerprint = h.fingerprint
+       WHERE h.id = ? AND s.id <= h.id AND s.status IN ('completed', 'cached') AND s.output_hashes IS h.output_hashes
+         AND EXISTS (SELECT 1 FROM artifact a WHERE a.run_id = s.run_id AND a.block_run_id = s.id)
+       ORDER BY s.id DESC LIMIT 1`,
+    ).get(blockRunId));
+    if (source === undefined) return undefined;
+    const from = Number(source.id);
+    const runId = Number(source.run_id);
+    const rows = this.guard(() => this.sql(`${ARTIFACT_SELECT} WHERE a.run_id = ? AND a.block_run_id = ? ORDER BY a.id`).all(runId, from));
+    return { from, records: rows.map((r) => toArtifact(runId, r)) };
   }
 
   // ---- reads ----
@@ -273,7 +293,8 @@ export class DetailsStore {
   }
 }
 
-const ARTIFACT_SELECT = 'SELECT a.*, w.run_id AS lineage_run_id, w.block AS lineage_block FROM artifact a LEFT JOIN block_run w ON w.id = a.lineage_block_run_id';
+const ARTIFACT_SELECT = `SELECT a.*, w.run_id AS lineage_run_id, w.block AS lineage_block, f.run_id AS reused_from_run_id FROM artifact a
+  LEFT JOIN block_run w ON w.id = a.lineage_block_run_id LEFT JOIN block_run f ON f.id = a.reused_from_block_run_id`;
 
 type Row = Record<string, unknown>;
 
@@ -306,6 +327,7 @@ function toArtifact(runId: number, r: Row): ArtifactRecord {
     size: optionalNumber(r.size), mtimeMs: optionalNumber(r.mtime_ms), sha256: optionalString(r.sha256), hashNote: optionalString(r.hash_note),
     changed: r.changed === null || r.changed === undefined ? undefined : Number(r.changed) === 1,
     lineageBlockRunId: optionalNumber(r.lineage_block_run_id), lineageRunId: optionalNumber(r.lineage_run_id), lineageBlock: optionalString(r.lineage_block),
+    reusedFromBlockRunId: optionalNumber(r.reused_from_block_run_id), reusedFromRunId: optionalNumber(r.reused_from_run_id),
   };
 }
 

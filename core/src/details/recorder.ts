@@ -30,7 +30,17 @@ export interface RecorderOptions {
   sampler?: SamplerOptions;
   /** Live figures of a running attempt, as they are sampled (the editor shows them). */
   onResources?: (block: string, figures: ResourceFigures) => void;
+  /**
+   * Called as each file sweep starts, with the blocks it took and whether it waited for more to
+   * end (tests count sweeps, and end blocks while one is being written).
+   */
+  onSweep?: (sweep: { blocks: number; waited: boolean }) => void;
 }
+
+/** A block whose files a sweep records: one that ran (its declared files), or one cached (the files of the run it reuses). */
+type EndedBlock =
+  | { blockRunId: number; block: string; cwd: string; cache: DeclaredCache; cachedFrom?: undefined }
+  | { blockRunId: number; block: string; cachedFrom: number };
 
 /**
  * `PIPELINE_STUDIO_DETAILS=off` in the environment turns artifact and resource recording off (the
@@ -64,7 +74,7 @@ export class DetailsRecorder {
   readonly hasher: FileHasher;
   error: string | undefined;
   private readonly options: RecorderOptions;
-  private readonly endedAttempts: { blockRunId: number; block: string; cwd: string; cache: DeclaredCache }[] = [];
+  private readonly endedAttempts: EndedBlock[] = [];
   private previous: Map<string, Map<string, KnownFile>> | undefined;
   private runStartedAt = Number.POSITIVE_INFINITY;
   private readonly previousByPath = new Map<string, KnownFile>();
@@ -127,6 +137,7 @@ export class DetailsRecorder {
           this.ready.push({ block: event.block, at: event.time });
           this.scheduleTimings();
         }
+        if (event.status === 'cached' && event.cachedFrom !== undefined && event.blockRunId !== undefined) this.cached(event.block, event.blockRunId, event.cachedFrom);
         const retrying = event.status === 'running' && event.reason !== undefined;
         if (event.attempt > 0 && (retrying || FINISHED_BLOCK_STATUSES.includes(event.status))) this.attemptEnded(event.block, event.status === 'completed');
         return;
@@ -190,14 +201,23 @@ export class DetailsRecorder {
     }
   }
 
+  /** A block skipped for a valid cache: its files are the ones the reused run recorded, so they are recorded again for this run. */
+  private cached(block: string, blockRunId: number, cachedFrom: number): void {
+    const runId = this.runId;
+    if (runId === undefined || this.options.artifacts === false) return;
+    this.endedAttempts.push({ blockRunId, block, cachedFrom });
+    this.scheduleSweep(runId);
+  }
+
   /**
    * Records the files of the blocks that ended since the last sweep, together: one stat per file
    * for the whole sweep, the previous run's records loaded once per run, and one transaction.
    * Yields to the event loop between blocks, so a finished child is never kept waiting long.
    */
-  private async sweepArtifacts(runId: number): Promise<void> {
+  private async sweepArtifacts(runId: number, waited: boolean): Promise<void> {
     const details = this.details;
     const ended = this.endedAttempts.splice(0);
+    this.options.onSweep?.({ blocks: ended.length, waited });
     if (details === undefined || ended.length === 0) return;
     if (this.previous === undefined) {
       this.previous = details.previousRunFiles(this.file, runId);
@@ -205,7 +225,12 @@ export class DetailsRecorder {
     }
     const stats: StatCache = new Map();
     const records: NewArtifact[] = [];
-    for (const { blockRunId, block: blockId, cwd, cache } of ended) {
+    for (const entry of ended) {
+      if (entry.cachedFrom !== undefined) {
+        records.push(...this.reusedFiles(runId, entry.blockRunId, entry.block, entry.cachedFrom, details));
+        continue;
+      }
+      const { blockRunId, block: blockId, cwd, cache } = entry;
       for (const file of declaredFiles(cache, cwd, stats)) {
         const facts = await this.hasher.describe(file.path, file.stat ?? null);
         const before = this.previous.get(`${blockId}\0${file.direction}`);
@@ -226,6 +251,34 @@ export class DetailsRecorder {
     details.saveArtifacts(records);
   }
 
+  /**
+   * A cached block's files, copied from the records of the block run it reuses (path, size, mtime,
+   * hash) rather than hashed again: the cache hit has just compared the output files with that run's
+   * (and the fingerprint its inputs), so they are those files, and copying reads none of them.
+   * Each names the block run that really wrote them, also through a chain of cached runs. With no
+   * records to copy (see reusableArtifacts), none are made: the files are not read to make them.
+   */
+  private reusedFiles(runId: number, blockRunId: number, block: string, cachedFrom: number, details: DetailsStore): NewArtifact[] {
+    const records: NewArtifact[] = [];
+    const reusable = details.reusableArtifacts(cachedFrom);
+    for (const source of reusable?.records ?? []) {
+      const before = this.previous?.get(`${block}\0${source.direction}`);
+      const known = before?.get(source.path);
+      const origin = source.reusedFromBlockRunId ?? reusable?.from ?? cachedFrom;
+      records.push({
+        runId, blockRunId, pipelineFile: this.file, block, direction: source.direction, declared: source.declared, path: source.path,
+        size: source.size, mtimeMs: source.mtimeMs, sha256: source.sha256, hashNote: source.hashNote,
+        changed: before === undefined ? undefined : known === undefined || comparisonKey(known) !== comparisonKey(source),
+        lineageBlockRunId: source.direction === 'input' ? (this.writers.get(source.path) ?? details.lastWriter(source.path)) : undefined,
+        reusedFromBlockRunId: origin,
+      });
+      if (source.sha256 !== undefined) this.recent.set(source.path, { size: source.size, mtimeMs: source.mtimeMs, sha256: source.sha256 });
+      // Downstream blocks read these outputs as written by the run that wrote them, not by this cached one.
+      if (source.direction === 'output') this.writers.set(source.path, origin);
+    }
+    return records;
+  }
+
   /** Sweeps come at most every SWEEP_DELAY_MS while blocks end, so blocks ending together share one. */
   private scheduleSweep(runId: number): void {
     // Checked when queued, not when the timer starts: a sweep waits behind the one running, and
@@ -233,14 +286,15 @@ export class DetailsRecorder {
     if (this.sweepPending) return;
     this.sweepPending = true;
     this.enqueue(async () => {
-      if (!this.finishing) await new Promise<void>((resolve) => {
+      const waited = !this.finishing;
+      if (waited) await new Promise<void>((resolve) => {
         this.wakeSweep = resolve;
         this.sweepTimer = setTimeout(resolve, SWEEP_DELAY_MS);
       });
       this.sweepTimer = undefined;
       this.wakeSweep = undefined;
       this.sweepPending = false;
-      await this.sweepArtifacts(runId);
+      await this.sweepArtifacts(runId, waited);
     });
   }
 

@@ -55,6 +55,8 @@ export interface NewArtifact {
   hashNote: string | undefined;
   changed: boolean | undefined;
   lineageBlockRunId: number | undefined;
+  /** A cached block's file: the block run that wrote (or read) it, whose record this one copies. */
+  reusedFromBlockRunId?: number | undefined;
 }
 
 export interface ArtifactRecord extends NewArtifact {
@@ -62,6 +64,8 @@ export interface ArtifactRecord extends NewArtifact {
   /** The run of lineageBlockRunId, for showing `#12 extract`. */
   lineageRunId: number | undefined;
   lineageBlock: string | undefined;
+  /** The run of reusedFromBlockRunId, for showing `cached from run #12`. */
+  reusedFromRunId: number | undefined;
 }
 
 /** One attempt of one block on the time axis (from block_run rows plus the ready time). */

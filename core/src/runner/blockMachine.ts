@@ -89,6 +89,8 @@ export interface BlockRun {
   cancelRequested: boolean;
   outputs: Record<string, string>;
   fingerprint: string | undefined;
+  /** A cache hit: the earlier block_run row whose results it reuses. */
+  cachedFrom?: number;
   resolved: ResolvedBlock | undefined;
   handle: AttemptHandle | undefined;
   /** The running attempt's timeout; held while the attempt is frozen. */

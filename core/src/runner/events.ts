@@ -53,6 +53,9 @@ export interface BlockStatusEvent {
   exitCode?: number;
   signal?: string;
   outputs?: Record<string, string>;
+  /** On `cached`: this run's block_run row and the earlier one whose results it reuses (run details copy its files). */
+  blockRunId?: number;
+  cachedFrom?: number;
   time: number;
 }
 

@@ -90,6 +90,7 @@ function cacheHit(ctx: ReadinessContext, state: BlockRun, resolved: ResolvedBloc
   if (hit === undefined) return undefined;
   const current = hashOutputs(resolved.cwd, state.block.cache?.outputs.map((o) => o.value) ?? [], ctx.prepared.hashLimitBytes);
   if (!sameHashes(hit.outputHashes, current)) return undefined;
+  state.cachedFrom = hit.id;
   return { reason: `same fingerprint as run #${hit.runId}`, outputs: hit.outputs, fingerprint, outputHashes: current };
 }
 

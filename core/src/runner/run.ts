@@ -410,6 +410,7 @@ export class Run {
     this.recorder.emit({
       type: 'block-status', runId: this.recorder.runId, block: state.id, status, attempt: state.attempt, reason: update.reason,
       exitCode: update.exitCode, signal: update.signal, outputs: status === 'completed' || status === 'cached' ? state.outputs : undefined, time: state.finishedAt,
+      ...(status === 'cached' && state.cachedFrom !== undefined ? { blockRunId: state.rowId, cachedFrom: state.cachedFrom } : {}),
     });
     if (state.parent !== undefined) {
       // An item: its fan-out block counts it, and ends once the last one has.

@@ -8,6 +8,7 @@ import { QUERY_INDEXES, QUERY_TABLES } from './queryIndexes.ts';
 import { DETAILS_TABLE_NAMES, DETAILS_TABLES } from './detailsTables.ts';
 import { EXECUTOR_COLUMNS } from './executorColumns.ts';
 import { FAN_OUT_TABLES } from './fanOutTables.ts';
+import { ARTIFACT_REUSE_COLUMNS } from './artifactReuseColumns.ts';
 
 /**
  * Forward migrations, applied in order; the schema version is `PRAGMA user_version`, i.e. the
@@ -94,6 +95,8 @@ export const MIGRATIONS: readonly string[] = [
   FAN_OUT_TABLES,
   // The export's read-ahead of block duration history (see queryExportIndexes.ts).
   QUERY_EXPORT_INDEXES,
+  // Cached blocks' artifacts name the block run that wrote them (see artifactReuseColumns.ts).
+  ARTIFACT_REUSE_COLUMNS,
 ];
 
 export const SCHEMA_VERSION = MIGRATIONS.length;

@@ -87,7 +87,7 @@ export class DetailsApp {
           this.act('openArtifact', { path: a.path });
         });
         return el('tr', {}, el('td', {}, a.block), el('td', {}, a.direction), el('td', {}, link), el('td', {}, formatBytes(a.size)),
-          el('td', { title: a.sha256 ?? a.note ?? '' }, a.sha256?.slice(0, 12) ?? a.note ?? '–'), el('td', {}, a.changed === null ? 'new' : a.changed ? 'changed' : 'same'), el('td', {}, a.lineage ?? ''));
+          el('td', { title: a.sha256 ?? a.note ?? '' }, a.sha256?.slice(0, 12) ?? a.note ?? '–'), el('td', {}, a.changed === null ? 'new' : a.changed ? 'changed' : 'same', ...(a.reused === null ? [] : [' · ', el('span', { class: 'reused' }, a.reused)])), el('td', {}, a.lineage ?? ''));
       })),
     );
     const definition = el('section', { 'aria-label': 'Definition' }, el('h2', {}, 'Definition'),

@@ -42,6 +42,8 @@ export interface ArtifactView {
   note: string | null;
   changed: boolean | null;
   lineage: string | null;
+  /** A cached block's file, reused from an earlier run: `cached from run #12`. */
+  reused: string | null;
 }
 
 export interface DetailsView {
