@@ -151,6 +151,10 @@ test('a cached block records the files it reused: same paths, sizes and hashes a
   const compare = spawnSync(process.execPath, [CLI, 'compare', String(first.result.runId), String(second.result.runId), '--json', '--store', store.path], { encoding: 'utf8' });
   assert.equal(compare.status, 0, compare.stderr);
   assert.deepEqual((JSON.parse(compare.stdout) as { artifacts: unknown[] }).artifacts, []);
+  // `show` marks them too, in its Artifacts table's "vs previous" column.
+  const show = spawnSync(process.execPath, [CLI, 'show', String(second.result.runId), '--store', store.path], { encoding: 'utf8', env: { ...process.env, NO_COLOR: '1' } });
+  assert.equal(show.status, 0, show.stderr);
+  assert.equal(show.stdout.split('\n').filter((line) => line.includes(`same · cached from #${first.result.runId}`)).length, 6, show.stdout);
 });
 
 test('a cache hit on a run recorded without details copies the records of the earlier run with the same fingerprint and output files', async () => {

@@ -166,7 +166,7 @@ function describeDetails(model: RunDetails): string[] {
     const folder = dirname(model.run.pipelineFile);
     const rows = model.artifacts.map((a) => [
       a.block, a.direction, relative(folder, a.path) || a.path, a.size === undefined ? '-' : formatBytes(a.size), a.sha256?.slice(0, 12) ?? (a.hashNote ?? '-'),
-      a.changed === undefined ? 'new' : a.changed ? 'changed' : 'same',
+      `${a.changed === undefined ? 'new' : a.changed ? 'changed' : 'same'}${a.reusedFromRunId === undefined ? '' : ` · cached from #${String(a.reusedFromRunId)}`}`,
       a.lineageBlockRunId === undefined ? '' : `from #${String(a.lineageRunId)} ${a.lineageBlock ?? ''}`,
     ]);
     for (const line of formatTable(['block', 'kind', 'path', 'size', 'sha256', 'vs previous', 'lineage'], rows, new Set([3]))) lines.push(`  ${line}`);
