@@ -4,6 +4,7 @@ import type { LoadedPipeline } from './loadPipelines.ts';
 import { latestTickUpTo, nextFireAfter } from './nextFire.ts';
 import { busy, newPipelineState, newTriggerEntry, type PipelineState, type TriggerEntry } from './pipelineState.ts';
 import { RunFlight, type FlightHooks } from './runFlight.ts';
+import { SchedulerLease } from './schedulerLease.ts';
 import { realClock, type Alert, type LaunchedRun, type SchedulerClock, type SchedulerOptions } from './schedulerTypes.ts';
 import { CLOCK_KINDS, listTriggers, triggerKey, triggerLabel, type TriggerListing } from './triggerListing.ts';
 import { chainedBy } from './upstreamChain.ts';
@@ -26,14 +27,13 @@ export class Scheduler {
   private readonly options: SchedulerOptions;
   private readonly clock: SchedulerClock;
   private readonly heartbeatMs: number;
-  private readonly staleMs: number;
   private readonly maxTimerMs: number;
   private entries: TriggerEntry[] = [];
   private states = new Map<string, PipelineState>();
   private leaseTimer: unknown;
   private disabled: ReadonlySet<string> = new Set();
   private loaded: readonly LoadedPipeline[] = [];
-  private leader = false;
+  private readonly lease: SchedulerLease;
   private stopped = false;
   private readonly allRuns = new Set<RunFlight>();
   private readonly flightHooks: FlightHooks;
@@ -42,7 +42,7 @@ export class Scheduler {
     this.options = options;
     this.clock = options.clock ?? realClock;
     this.heartbeatMs = options.leaseHeartbeatMs ?? 5000;
-    this.staleMs = options.leaseStaleMs ?? 4 * this.heartbeatMs;
+    this.lease = new SchedulerLease(options.triggers, options.holder, options.leaseStaleMs ?? 4 * this.heartbeatMs, (line) => this.log(line));
     this.maxTimerMs = options.maxTimerMs ?? 60_000;
     this.flightHooks = {
       clock: this.clock,
@@ -53,7 +53,7 @@ export class Scheduler {
   }
 
   get isLeader(): boolean {
-    return this.leader;
+    return this.lease.held;
   }
 
   /** Runs in flight that this scheduler started. */
@@ -127,14 +127,7 @@ export class Scheduler {
     await Promise.allSettled(runs.map((r) => r.run.done));
     // Let the end handlers (status, on_failure, log) of those runs go first.
     await new Promise((resolve) => setImmediate(resolve));
-    if (this.leader) {
-      try {
-        this.options.triggers.releaseLease(this.options.holder);
-      } catch (error) {
-        this.log(`could not release the lease: ${error instanceof Error ? error.message : String(error)}`);
-      }
-    }
-    this.leader = false;
+    this.lease.release();
   }
 
   /** Every trigger of the clean files, disabled ones included, with its next fire from now. */
@@ -166,21 +159,15 @@ export class Scheduler {
 
   private renewLease(): void {
     if (this.stopped) return;
-    let leader = false;
-    try {
-      leader = this.options.triggers.tryAcquireLease(this.options.holder, this.clock.now(), this.staleMs);
-    } catch (error) {
-      // Busy store: keep the last answer; the claim of each fire checks the lease again anyway.
-      leader = this.leader;
-      this.log(`lease check failed: ${error instanceof Error ? error.message : String(error)}`);
-    }
+    const leader = this.lease.ask(this.clock.now());
     // Triggers turned off from another window or scheduler on this store: honoured within a heartbeat.
     const disabled = this.storedDisabled();
     if (disabled !== undefined) this.setDisabled(disabled);
-    const was = this.leader;
+    // Settled only now: triggers re-armed above for the disabled set still saw the lease as it was.
+    const was = this.lease.held;
     const became = leader && !was;
-    if (leader !== this.leader) this.log(leader ? 'holds the lease: this scheduler fires' : 'lost the lease: another scheduler fires');
-    this.leader = leader;
+    if (leader !== was) this.log(leader ? 'holds the lease: this scheduler fires' : 'lost the lease: another scheduler fires');
+    this.lease.held = leader;
     if (became) this.onBecameLeader();
     if (leader !== was) this.options.onChange?.();
     this.leaseTimer = this.clock.setTimer(() => this.renewLease(), this.heartbeatMs);
@@ -230,7 +217,7 @@ export class Scheduler {
     let next = nextFireAfter(entry.trigger, Math.max(entry.after, kind === 'always' ? now - 1 : entry.after), state);
     if (next === undefined) return;
     // Always-on triggers of a follower wait for the lease rather than spin.
-    if (kind === 'always' && !this.leader) next = Math.max(next, now + this.heartbeatMs);
+    if (kind === 'always' && !this.lease.held) next = Math.max(next, now + this.heartbeatMs);
     if (kind === 'always') next = Math.max(next, entry.refusedUntil);
     const at = next;
     entry.timer = this.clock.setTimer(() => this.wake(entry, at), Math.max(0, Math.min(at - now, this.maxTimerMs)));
@@ -256,7 +243,7 @@ export class Scheduler {
     // Late (sleep, resume, the clock set forward): one fire, for the latest tick passed, not one per tick.
     const tick = entry.trigger.kind === 'always' ? at : (latestTickUpTo(entry.trigger, at - 1, now) ?? at);
     entry.after = tick;
-    if (this.leader) void this.fire(entry, tick);
+    if (this.lease.held) void this.fire(entry, tick);
     this.arm(entry);
     this.options.onChange?.();
   }
@@ -271,7 +258,7 @@ export class Scheduler {
       if (entry.debounce !== undefined) this.clock.clearTimer(entry.debounce);
       entry.debounce = this.clock.setTimer(() => {
         entry.debounce = undefined;
-        if (this.leader && !this.stopped) void this.fire(entry, this.clock.now(), { detail: entry.lastFile });
+        if (this.lease.held && !this.stopped) void this.fire(entry, this.clock.now(), { detail: entry.lastFile });
       }, entry.trigger.debounceMs);
     });
   }
@@ -279,7 +266,7 @@ export class Scheduler {
   private onUpstreamEnd(file: string, runId: number, status: RunStatus): void {
     for (const entry of chainedBy(this.entries, file, status)) {
       // The upstream run is the tick: every scheduler names it alike, so it fires once.
-      if (this.leader && !this.stopped) void this.fire(entry, runId, { upstreamRunId: runId, detail: `run #${runId} ${status}` });
+      if (this.lease.held && !this.stopped) void this.fire(entry, runId, { upstreamRunId: runId, detail: `run #${runId} ${status}` });
     }
   }
 
