@@ -56,6 +56,19 @@ export function nextFires(trigger: TimedTrigger, after: number, count: number, s
   return out;
 }
 
+/** The latest tick of a clock trigger in (after, upto], or undefined: the one fire owed after a late wake or a missed stretch. */
+export function latestTickUpTo(trigger: TimedTrigger, after: number, upto: number): number | undefined {
+  let latest: number | undefined;
+  let t = after;
+  for (let i = 0; i < 100_000; i++) {
+    const next = nextFireAfter(trigger, t);
+    if (next === undefined || next > upto) return latest;
+    latest = next;
+    t = next;
+  }
+  return latest;
+}
+
 /**
  * cron-parser walks fields in UTC correctly (with `L` and `#`), but across DST transitions in a zone
  * it skips whole days (harrisiirak/cron-parser#404). So it walks wall-clock time read as UTC, where
