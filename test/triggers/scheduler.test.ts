@@ -168,3 +168,18 @@ test('a late wake (sleep, clock set forward) fires once for the latest tick, not
   assert.equal(s.triggers.fires()[0]?.scheduledFor, T0 + 100_000);
   await s.scheduler.stop();
 });
+
+test('a reload while a fired run is still starting leaves the pipeline free once that run ends (later ticks fire)', async () => {
+  const s = setup();
+  s.runs.startDelayMs = 1000;
+  s.runs.plan.set(A, { durationMs: 2000, status: 'completed' });
+  const loaded = [pipeline(A, 'triggers:\n  tick:\n    every: 10s\nblocks:\n  a:\n    run: echo a\n')];
+  s.scheduler.start(loaded);
+  // The tick at +10s is starting (1 s) when the file is saved again and the pipelines reloaded.
+  await s.clock.advance(10_500);
+  s.scheduler.load(loaded);
+  await s.clock.advance(24_500);
+  assert.deepEqual(s.runs.summary().map((l) => l.replace(/\.\d+s/, 's')), ['+11s #1 schedule:tick', '+21s #2 schedule:tick', '+31s #3 schedule:tick']);
+  assert.deepEqual(s.triggers.fires().map((f) => f.outcome), ['started', 'started', 'started']);
+  await s.scheduler.stop();
+});

@@ -101,7 +101,10 @@ export class Scheduler {
         continue;
       }
       const old = this.states.get(loaded.file);
-      const state: PipelineState = old === undefined ? newPipelineState(loaded.file, loaded.pipeline) : { ...old, pipeline: loaded.pipeline };
+      // The same object, not a copy: runs being started or in flight count down and end on the
+      // state their entry holds, so a copy would keep a starting run's count forever (every later fire skipped).
+      const state: PipelineState = old ?? newPipelineState(loaded.file, loaded.pipeline);
+      state.pipeline = loaded.pipeline;
       states.set(loaded.file, state);
       for (const trigger of loaded.pipeline.triggers) {
         if (trigger.kind === undefined || this.disabled.has(triggerKey(loaded.file, trigger.name))) continue;
