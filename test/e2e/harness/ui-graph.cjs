@@ -95,7 +95,12 @@ async function bigGraph(page) {
 
 check('a 3,000-block pipeline: culled overview, the minimap, find by id, and the pan frame rate with the mouse', async (page) => {
   writeBigPipeline();
-  await quickOpen(page, 'big.pipeline.yaml');
+  // Opened from the Explorer, which lists a new file on the watcher's event: Quick Open's file search
+  // can list a file created mid-session late (a dry run waited 60 s for it in vain).
+  const row = page.locator('.explorer-folders-view .monaco-list-row', { hasText: 'big.pipeline.yaml' });
+  await row.waitFor({ timeout: 60000 });
+  await row.click();
+  await page.locator('.tabs-container .tab.active', { hasText: 'big.pipeline.yaml' }).waitFor({ timeout: 60000 });
   await commandPalette(page, 'Pipeline Studio: Show Pipeline Graph');
   await page.locator('.tabs-container .tab', { hasText: 'Graph: big.pipeline.yaml' }).waitFor({ timeout: 60000 });
   // Fitted, 3,000 blocks are far too small to read: drawn as a few paths, not ~12,000 elements.
