@@ -265,12 +265,17 @@ export class GraphView {
     if (this.culling && this.scale < DETAIL_SCALE) this.farLayer.schedule(() => this.paintFar());
   }
 
+  /** What a dry run's plan says of a block (a disabled block reads as `disabled`), or undefined. */
+  private planKindOf(id: string): PlanMark['action'] | 'disabled' | undefined {
+    const mark = this.plan.get(id);
+    return mark === undefined ? undefined : mark.reason === 'disabled' ? 'disabled' : mark.action;
+  }
+
   private farLook(i: number): FarLook {
     const node = this.model.nodes[i];
     const id = node?.id ?? '';
     const state = this.states.get(id);
-    const mark = this.plan.get(id);
-    const planKind = mark === undefined ? undefined : mark.reason === 'disabled' ? 'disabled' : mark.action;
+    const planKind = this.planKindOf(id);
     const paused = this.paused.has(id);
     const classes: string[] = [];
     if (this.keep !== undefined && !this.keep.has(i)) classes.push('dim');
@@ -496,8 +501,7 @@ export class GraphView {
   private lookOf(i: number): NodeLook {
     const node = this.model.nodes[i] ?? { id: '' };
     const state = this.states.get(node.id);
-    const mark = this.plan.get(node.id);
-    const planKind = mark === undefined ? undefined : mark.reason === 'disabled' ? 'disabled' : mark.action;
+    const planKind = this.planKindOf(node.id);
     let cls = node.disabled === true ? 'node disabled' : 'node';
     if (state !== undefined) cls += ` s-${state.status}`;
     if (planKind !== undefined) cls += ` plan plan-${planKind}`;
